@@ -1,0 +1,57 @@
+# The two commands a new machine needs: `make demo` and `make test` (README).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CLLR := $(VENV)/bin/cllr
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: setup system-deps demo test test-fast bench bench-ingest eval samples clean
+
+setup: $(STAMP)
+
+# torch is pinned in requirements.txt in the same pip install, so pip takes the CPU wheel on disk.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps -e .
+	touch $(STAMP)
+
+# Chromium for the widget's browser test, PostgreSQL for the deployment topology test.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	  else echo "system-deps: not root; install chromium and postgresql with your package manager"; fi; \
+	fi
+
+samples: setup
+	$(PY) -m ingest.samples.generate
+
+demo: setup
+	$(CLLR) ingest ingest/samples
+	$(CLLR) ask "What did the committee resolve about the School Transport Policy?"
+	$(CLLR) serve --host 127.0.0.1 --port 8000
+
+test: setup system-deps
+	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+eval: setup
+	$(CLLR) eval --gold ../shared/evals/gold_dev.jsonl --gold ../shared/evals/gold_dev_external.jsonl \
+	  --corpus ../shared/corpus/seeds --corpus ../shared/corpus/external \
+	  --answers out/answers.jsonl --report out/report.md --data-dir out/eval-data --baseline
+
+bench-ingest: setup
+	$(PY) -m evals.bench_ingest ../shared/corpus
+
+bench: setup
+	$(CLLR) bench
+
+clean:
+	rm -rf data out

