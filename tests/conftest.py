@@ -1,0 +1,18 @@
+"""Shared pytest fixtures. Keep this small and additive: several people edit it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the repo root (corpus, gold questions, the independent scorer).
+    Tests that need it skip only when it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip("../shared is absent")
+    return SHARED_DIR
