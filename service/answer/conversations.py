@@ -1,0 +1,83 @@
+"""Conversations and their turns, stored in the project's database (same SQLAlchemy URL as the
+document store, tables of our own) so a follow-up can name its conversation by id alone."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+                        create_engine, func, select)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+conversations = Table(
+    "answer_conversations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+turns = Table(
+    "answer_turns", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(64), ForeignKey("answer_conversations.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("role", String(16), nullable=False),          # "user" | "assistant"
+    Column("content", Text, nullable=False),
+    Column("standalone", Text),                          # user turns: the rewritten question
+    Column("citations", Text),                           # assistant turns: JSON list
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class ConversationStore:
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        if engine is None:
+            kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
+            engine = create_engine(url, **kwargs)
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def new(self, role: str = "public") -> str:
+        cid = uuid.uuid4().hex
+        with self.engine.begin() as c:
+            c.execute(conversations.insert().values(id=cid, role=role, created_at=_now()))
+        return cid
+
+    def exists(self, cid: str) -> bool:
+        with self.engine.connect() as c:
+            return c.execute(select(conversations.c.id).where(conversations.c.id == cid)).first() is not None
+
+    def ensure(self, cid: str | None, role: str = "public") -> str:
+        """An id the caller gave is kept (created if unknown) so clients may choose their own."""
+        if cid is None:
+            return self.new(role)
+        if not self.exists(cid):
+            with self.engine.begin() as c:
+                c.execute(conversations.insert().values(id=cid, role=role, created_at=_now()))
+        return cid
+
+    def history(self, cid: str, limit: int = 12) -> list[dict[str, str]]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(turns.c.role, turns.c.content).where(turns.c.conversation_id == cid)
+                             .order_by(turns.c.seq.desc()).limit(limit)).all()
+        return [{"role": r, "content": t} for r, t in reversed(rows)]
+
+    def append(self, cid: str, question: str, standalone: str, answer: str, citations: list[dict]) -> None:
+        with self.engine.begin() as c:
+            seq = c.execute(select(func.coalesce(func.max(turns.c.seq), 0))
+                            .where(turns.c.conversation_id == cid)).scalar_one()
+            now = _now()
+            c.execute(turns.insert(), [
+                dict(conversation_id=cid, seq=seq + 1, role="user", content=question,
+                     standalone=standalone, citations=None, created_at=now),
+                dict(conversation_id=cid, seq=seq + 2, role="assistant", content=answer,
+                     standalone=None, citations=json.dumps(citations), created_at=now),
+            ])
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

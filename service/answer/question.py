@@ -1,0 +1,58 @@
+"""What a question asks for: its content terms, the kind of answer it wants, and the
+dates/years/places it is pinned to. The cues steer scoring; they never pick a fixed answer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from service.answer.text import clean, content_stems
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+_MONTH_RE = "|".join(m[:3] + r"[a-z]*" for m in MONTHS)
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
+_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
+
+# Answer kinds, decided by the question's shape (how it asks), never by its topic.
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("location", re.compile(r"\b(which|what) (agenda )?item\b|\bwhich pages?\b|\bwhat pages?\b|"
+                            r"\bwhere in the (agenda|pack|papers)\b|\bprinted page\b|\bon which page\b", re.I)),
+    ("resolution", re.compile(r"\b(resolve|resolved|decide|decided|decision|agree|agreed|endorse|"
+                              r"approve|approved|wound up|recommend)\w*", re.I)),
+    ("judgement", re.compile(r"\bofsted\b.*\b(judge|judged|rate|rated|grade|conclude|find|found|say)\w*|"
+                             r"\b(judged|rated|graded)\b", re.I)),
+    ("count", re.compile(r"\bhow (many|much|big|large|long)\b|\bwhat (share|proportion|percentage|"
+                         r"number|amount|cost|total)\b|\bwhat'?s the (total|cost|number)\b|\btotal\b", re.I)),
+    ("person", re.compile(r"^\s*(who|whom)\b|\bwho (was|is|chairs|led|wrote|presented|provided|delivers)\b|"
+                          r"\bwhich (members|councillors?|care leaver|officer)\b", re.I)),
+    ("date", re.compile(r"^\s*(when|by when)\b|\bwhat date\b|\bby when\b|\bwhen\b", re.I)),
+    ("place", re.compile(r"^\s*where\b|\bwhere is\b.*\bheld\b", re.I)),
+]
+
+
+@dataclass
+class Question:
+    text: str
+    stems: list[str]                      # content stems in order, duplicates removed
+    kinds: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)      # "2017", also both ends of "2019/20"
+    months: set[str] = field(default_factory=set)     # "december"
+    days: set[tuple[str, str]] = field(default_factory=set)  # ("19", "december")
+
+    @property
+    def wants_number(self) -> bool:
+        return "count" in self.kinds
+
+
+def analyse(text: str) -> Question:
+    t = clean(text)
+    stems = list(dict.fromkeys(content_stems(t)))
+    kinds = {k for k, rx in _KINDS if rx.search(t)}
+    years: set[str] = set()
+    for m in _YEAR.finditer(t):
+        years.add(m.group(1))
+    months = {m.group(1).lower()[:3] for m in re.finditer(rf"\b({_MONTH_RE})\b", t, re.I)
+              if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _DATE.search(t))}
+    days = {(m.group(1), m.group(2).lower()[:3]) for m in _DATE.finditer(t)}
+    return Question(t, stems, kinds, years, months, days)

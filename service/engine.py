@@ -1,0 +1,194 @@
+"""The answer engine: question (+ history, filters, role) → a short answer whose every sentence
+ends with a verified citation, or an honest "the papers provided do not cover this".
+
+One module the service, the CLI and `cllr eval` all call. The default answerer is extractive
+(offline, no model); an OpenAI-compatible LLM is used when settings name one. In both modes
+the citations go through the same verification against the cited page's text.
+"""
+from __future__ import annotations
+
+import re
+import time
+from functools import lru_cache
+from typing import Any, Iterator
+
+from cllr.settings import Settings
+from service.answer import abstain, extractive
+from service.answer.citations import citation_for, verify
+from service.answer.conversations import ConversationStore
+from service.answer.question import Question, analyse
+from service.answer.rewrite import rewrite
+from service.answer.text import content_stems, word_count
+from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
+
+SEARCH_K = 15          # passages retrieved and returned in `retrieved`
+CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
+MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
+_PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
+                         re.I)
+
+
+class AnswerEngine:
+    def __init__(self, settings: Settings, library: Any, *, store: ConversationStore | None = None,
+                 llm: Any = None) -> None:
+        self.settings = settings
+        self.library = library
+        self.store = store
+        self.llm = llm
+        self._page_cache: dict[tuple[str, int], str | None] = {}
+        self._doc_cache: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ page text (verification)
+
+    def page_text(self, doc_id: str, pdf_page: int) -> str | None:
+        key = (doc_id, pdf_page)
+        if key not in self._page_cache:
+            try:
+                self._page_cache[key] = self.library.page_text(doc_id, pdf_page)
+            except Exception:  # a page outside the document is simply "not there"
+                self._page_cache[key] = None
+        return self._page_cache[key]
+
+    def page_label(self, doc_id: str, pdf_page: int) -> str | None:
+        fn = getattr(self.library, "page_label", None)
+        if fn is not None:
+            try:
+                return fn(doc_id, pdf_page)
+            except Exception:
+                return None
+        return None
+
+    def doc_text(self, doc_id: str) -> str:
+        """The whole document's text, for the date checks of abstention (cached per engine)."""
+        if doc_id not in self._doc_cache:
+            parts = []
+            for n in range(1, 2000):
+                t = self.page_text(doc_id, n)
+                if t is None:
+                    break
+                parts.append(t)
+            self._doc_cache[doc_id] = "\n".join(parts)
+        return self._doc_cache[doc_id]
+
+    # ------------------------------------------------------------------ asking
+
+    def ask(self, question: str, *, history: list[dict] | None = None, conversation_id: str | None = None,
+            filters: Any = None, role: str = "public") -> AnswerResult:
+        t0 = time.perf_counter()
+        cid = None
+        if self.store is not None:
+            cid = self.store.ensure(conversation_id, role)
+            if history is None:
+                history = self.store.history(cid)
+        rw = rewrite(question, history)
+        q = analyse(question)
+        hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_K)
+        if self.llm is not None:
+            answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
+        else:
+            answer, cites, abstained, debug = self._extractive(q, rw.context, hits)
+        result = AnswerResult(answer=answer, citations=cites, retrieved=hits, abstained=abstained,
+                              conversation_id=cid, standalone_question=rw.standalone,
+                              latency_ms=(time.perf_counter() - t0) * 1000,
+                              mode="llm" if self.llm is not None else "extractive", debug=debug)
+        if self.store is not None and cid is not None:
+            self.store.append(cid, question, rw.standalone, answer, [c.to_json() for c in cites])
+        return result
+
+    def stream(self, question: str, **kwargs: Any) -> Iterator[str | AnswerResult]:
+        """Text pieces (sentence by sentence) and finally the AnswerResult. The extractive answer
+        is verified before anything is sent, so nothing streamed is later withdrawn."""
+        result = self.ask(question, **kwargs)
+        for piece in re.split(r"(?<=\])\s+", result.answer):
+            if piece:
+                yield piece + " "
+        yield result
+
+    # ------------------------------------------------------------------ extractive
+
+    def _extractive(self, q: Question, context: str, hits: list[Any]
+                    ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
+        ctx = [s for s in dict.fromkeys(content_stems(context)) if s not in q.stems]
+        scoring_q = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days)
+        units = extractive.units_from_hits(hits)
+        idf = extractive.idf_table(units, scoring_q)
+        for s in ctx:
+            idf[s] *= CONTEXT_WEIGHT
+        extractive.score_units(units, scoring_q, idf)
+        chosen = extractive.select(units, scoring_q, idf)
+        sup = abstain.support(scoring_q, chosen, idf, self.doc_text)
+        debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
+                 "chosen": [u.text for u in chosen]}
+        if not sup.ok:
+            return ABSTAIN_TEXT, [], True, debug
+        pieces: list[tuple[str, Citation]] = []
+        for u in chosen:
+            text, item = self._render(u.text, q)
+            cit = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
+            cit = verify(cit, self.page_text, span=list(getattr(u.hit, "pdf_pages", []) or []),
+                         label_of=self.page_label)
+            if cit is None:
+                continue
+            pieces.append((text, cit))
+        if not pieces:
+            debug["support"] = "no verifiable citation"
+            return ABSTAIN_TEXT, [], True, debug
+        return self._compose(pieces) + (False, debug)
+
+    def _render(self, text: str, q: Question) -> tuple[str, str | None]:
+        """Front-sheet lines are restated in words for location questions ("item 7, pages 27 to
+        34"); everything else is quoted as the paper has it."""
+        if "location" in q.kinds:
+            m = _PAGES_LINE.match(text)
+            if m:
+                num, title, a, b = m.groups()
+                title = title.rstrip(" .:-(")
+                return f"Item {num}, {title}, is on pages {a} to {b} of the pack.", num
+        return _trim(text, q), None
+
+    def _compose(self, pieces: list[tuple[str, Citation]]) -> tuple[str, list[Citation]]:
+        out: list[str] = []
+        cites: list[Citation] = []
+        words = 0
+        for i, (text, cit) in enumerate(pieces):
+            w = word_count(text)
+            if out and words + w > MAX_ANSWER_WORDS:
+                break
+            words += w
+            nxt = pieces[i + 1][1] if i + 1 < len(pieces) else None
+            same_as_next = nxt is not None and (nxt.doc_id, nxt.pdf_page, nxt.item) == (cit.doc_id, cit.pdf_page, cit.item)
+            text = text if re.search(r"[.!?:;]$", text) else text + "."
+            out.append(text if same_as_next else f"{text} {cit.marker()}")
+            if not any((c.doc_id, c.pdf_page, c.item) == (cit.doc_id, cit.pdf_page, cit.item) for c in cites):
+                cites.append(cit)
+        return " ".join(out), cites
+
+
+def _trim(text: str, q: Question, budget: int = 60) -> str:
+    """A long unit is cut to the window that holds most of the question's words."""
+    ws = text.split()
+    if len(ws) <= budget:
+        return text
+    qs = set(q.stems)
+    best_i, best = 0, -1
+    for i in range(0, len(ws) - budget + 1, 5):
+        n = sum(1 for s in content_stems(" ".join(ws[i:i + budget])) if s in qs)
+        if n > best:
+            best_i, best = i, n
+    piece = " ".join(ws[best_i:best_i + budget])
+    return ("… " if best_i else "") + piece + (" …" if best_i + budget < len(ws) else "")
+
+
+def build_engine(settings: Settings, library: Any = None) -> AnswerEngine:
+    from cllr.offline import ensure_offline
+    ensure_offline()
+    if library is None:
+        from index.library import Library
+        library = Library(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = ConversationStore(settings.sqlalchemy_url)
+    llm = None
+    if settings.llm_base_url and settings.llm_model:
+        from service.answer.llm import LLMAnswerer
+        llm = LLMAnswerer.from_settings(settings)
+    return AnswerEngine(settings, library, store=store, llm=llm)
