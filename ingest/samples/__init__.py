@@ -1,0 +1,1 @@
+"""The project's own sample papers (fictional Northshire County Council) and their generator."""
