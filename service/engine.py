@@ -59,10 +59,11 @@ class AnswerEngine:
         return None
 
     def doc_text(self, doc_id: str) -> str:
-        """The whole document's text, for the date checks of abstention (cached per engine)."""
+        """A document's opening pages (where papers state their dates), for abstention's date
+        checks; cached per engine."""
         if doc_id not in self._doc_cache:
             parts = []
-            for n in range(1, 2000):
+            for n in range(1, 3):
                 t = self.page_text(doc_id, n)
                 if t is None:
                     break

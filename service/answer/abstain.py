@@ -45,7 +45,9 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
         return Support(False, f"best score {best:.2f}", best, coverage)
     if coverage < MIN_COVERAGE:
         return Support(False, f"coverage {coverage:.2f}", best, coverage)
-    # Years and month-years: in the evidence itself or in the document it comes from.
+    # Years and month-years: in the evidence itself or on its document's opening pages (where
+    # papers state their meeting or inspection dates) - not anywhere in a long pack, where a
+    # passing mention of another year would let the wrong meeting answer.
     docs = {u.hit.doc_id for u in chosen}
     texts = [_date_text(u) for u in chosen]
     if doc_text is not None:
@@ -54,10 +56,9 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     for y in q.years:
         if y not in blob:
             return Support(False, f"year {y} not in evidence", best, coverage)
-    for y in q.years:
-        for m in q.months:
-            if not re.search(rf"\b{m}[a-z]*\.?,?\s+(\d{{1,2}}(st|nd|rd|th)?,?\s+)?{y}\b|\b{y}-{_mnum(m)}-", blob):
-                return Support(False, f"{m} {y} not in evidence", best, coverage)
+    for m, y in q.month_years:
+        if not re.search(rf"\b{m}[a-z]*\.?,?\s+(\d{{1,2}}(st|nd|rd|th)?,?\s+)?{y}\b|\b{y}-{_mnum(m)}-", blob):
+            return Support(False, f"{m} {y} not in evidence", best, coverage)
     return Support(True, "supported", best, coverage)
 
 

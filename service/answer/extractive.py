@@ -16,7 +16,7 @@ from typing import Any
 from service.answer.question import MONTHS, Question
 from service.answer.text import content_stems, split_units
 
-_MONTH_WORD = re.compile(r"\b(" + "|".join(m[:3] + r"[a-z]*" for m in MONTHS) + r")\b", re.I)
+_MONTH_WORD = re.compile(r"\b(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b", re.I)
 _NUMBER = re.compile(r"£\s?\d|\d+(?:\.\d+)?\s?(?:%|m\b|k\b|million|per cent)|\b\d[\d,]*\b")
 _BARE_YEAR = re.compile(r"^(19|20)\d\d$")
 _NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

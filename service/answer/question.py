@@ -9,7 +9,8 @@ from service.answer.text import clean, content_stems
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
-_MONTH_RE = "|".join(m[:3] + r"[a-z]*" for m in MONTHS)
+# Full names and the usual abbreviations only: "dec[a-z]*" would read "decide" as December.
+_MONTH_RE = "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
@@ -38,7 +39,8 @@ class Question:
     kinds: set[str] = field(default_factory=set)
     years: set[str] = field(default_factory=set)      # "2017", also both ends of "2019/20"
     months: set[str] = field(default_factory=set)     # "december"
-    days: set[tuple[str, str]] = field(default_factory=set)  # ("19", "december")
+    days: set[tuple[str, str]] = field(default_factory=set)  # ("19", "dec")
+    month_years: set[tuple[str, str]] = field(default_factory=set)  # ("jul", "2018"), as written together
 
     @property
     def wants_number(self) -> bool:
@@ -55,4 +57,5 @@ def analyse(text: str) -> Question:
     months = {m.group(1).lower()[:3] for m in re.finditer(rf"\b({_MONTH_RE})\b", t, re.I)
               if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _DATE.search(t))}
     days = {(m.group(1), m.group(2).lower()[:3]) for m in _DATE.finditer(t)}
-    return Question(t, stems, kinds, years, months, days)
+    month_years = {(m.group(1).lower()[:3], m.group(2)) for m in _MONTH_YEAR.finditer(t)}
+    return Question(t, stems, kinds, years, months, days, month_years)

@@ -77,10 +77,18 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Cllr|No|St|Prof|para|paras|e\.g|i\.e|et
 MAX_UNIT_WORDS = 70
 
 
+def _titleish(line: str) -> bool:
+    """Headings are Title Case or numbered: most words capitalised, or a leading number."""
+    ws = [w for w in re.findall(r"[A-Za-z][A-Za-z']*", line) if len(w) > 3]
+    caps = sum(1 for w in ws if w[0].isupper())
+    return bool(re.match(r"^\d", line)) or (bool(ws) and caps / len(ws) >= 0.6)
+
+
 def _is_row(line: str) -> bool:
     """A table row or a front-sheet line: several figures and no sentence shape."""
     figures = re.findall(r"\d[\d,.]*%?", line)
-    return len(figures) >= 2 and not line.rstrip().endswith(".")
+    alpha = re.findall(r"[A-Za-z]{2,}", line)
+    return len(figures) >= 2 and len(alpha) <= 2 * len(figures) and not line.rstrip().endswith(".")
 
 
 def split_units(text: str) -> list[str]:
@@ -94,8 +102,10 @@ def split_units(text: str) -> list[str]:
             blocks.append(" ".join(buf))
             buf.clear()
 
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    for i, raw in enumerate(lines):
         line = raw.strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if not line:
             flush()
             continue
@@ -107,7 +117,9 @@ def split_units(text: str) -> list[str]:
             continue
         buf.append(line)
         # A short line with no end punctuation is a heading: keep it apart from the text below.
-        if len(line.split()) <= 8 and not re.search(r"[.,;:]$", line) and len(buf) == 1:
+        # (Only when the next line starts afresh: a wrapped sentence continues in lower case.)
+        if (len(line.split()) <= 8 and not re.search(r"[.,;:]$", line) and len(buf) == 1
+                and (not nxt or nxt[0].isupper() or _BULLET.match(nxt)) and _titleish(line)):
             flush()
         elif re.search(r"[.!?:]$", line):
             flush()

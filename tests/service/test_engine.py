@@ -1,0 +1,108 @@
+"""The extractive engine on hand-made passages: answers, verified citations, abstention,
+location answers in words, follow-ups, stored conversations, injection, streaming."""
+from __future__ import annotations
+
+from service.answer.citations import quote_on_page, verify
+from service.answer.rewrite import rewrite
+from service.answer.text import split_units, word_count
+from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
+from service.engine import build_engine
+
+
+def test_fact_answer_is_cited_to_the_page_its_quote_is_on(settings, library):
+    engine = build_engine(settings, library=library)
+    r = engine.ask("Which company was the case management system contract awarded to?")
+    assert not r.abstained
+    assert "Liquidlogic" in r.answer
+    c = r.citations[0]
+    assert (c.source, c.pdf_page, c.item) == ("pack.pdf", 35, "8")
+    assert quote_on_page(c.quote, library.page_text("d1", 35))
+    assert "[Children's Select Committee, 19 Dec 2017 — item 8, p. 35]" in r.answer
+    assert word_count(r.answer) <= 120
+
+
+def test_citation_is_repaired_to_the_page_that_holds_the_quote(settings, library):
+    engine = build_engine(settings, library=library)
+    r = engine.ask("What is the total capital cost estimate for the system?")
+    assert "2,250,900" in r.answer
+    assert [c.pdf_page for c in r.citations if "2,250,900" in c.quote] == [36]
+
+
+def test_unverifiable_citation_is_dropped():
+    cit = Citation("x.pdf", "d", 5, "5", "1", "A sentence that is on no page at all.")
+    assert verify(cit, lambda d, n: "something else entirely") is None
+    assert verify(cit, lambda d, n: "A sentence that is on\nno page at all." if n == 6 else "").pdf_page == 6
+
+
+def test_resolution_answer_names_the_minute(settings, library):
+    engine = build_engine(settings, library=library)
+    r = engine.ask("What did the committee resolve about the School Places Strategy?")
+    assert "endorse" in r.answer
+    assert any(c.item == "64" and c.kind == "minute" for c in r.citations)
+    assert "minute 64" in r.answer
+
+
+def test_location_question_is_answered_in_words(settings, library):
+    engine = build_engine(settings, library=library)
+    r = engine.ask("Which pages of the December 2017 pack is the CAMHS task group interim report on?")
+    assert "item 7" in r.answer.lower() and "pages 27 to 34" in r.answer
+    assert r.citations[0].item == "7" and r.citations[0].pdf_page == 4
+
+
+def test_abstains_without_citations_when_the_papers_do_not_cover_it(settings, library):
+    engine = build_engine(settings, library=library)
+    for q in ("What Band D council tax did the county set for 2025-26?",
+              "What did the committee resolve about the School Places Strategy in March 2021?"):
+        r = engine.ask(q)
+        assert r.abstained, (q, r.answer, r.debug)
+        assert r.answer == ABSTAIN_TEXT and r.citations == []
+
+
+def test_followup_is_rewritten_from_history():
+    history = [{"role": "user", "content": "How much is Wiltshire asking the DfE for through the innovation bid?"},
+               {"role": "assistant", "content": "£1.9m from the DfE innovation programme. [Cabinet — p. 2]"}]
+    rw = rewrite("How would that money be phased across the years?", history)
+    assert rw.is_followup
+    assert "Wiltshire" in rw.standalone and "innovation" in rw.standalone and "[" not in rw.standalone
+    assert not rewrite("Who chairs the Children's Select Committee?", history=None).is_followup
+
+
+def test_conversation_is_stored_and_followups_use_it(settings, library):
+    engine = build_engine(settings, library=library)
+    first = engine.ask("What is the case management system replacing, and who supplies it?")
+    cid = first.conversation_id
+    assert cid
+    # A new engine over the same database: the conversation survives the process.
+    engine2 = build_engine(settings, library=library)
+    assert [t["role"] for t in engine2.store.history(cid)] == ["user", "assistant"]
+    follow = engine2.ask("And when is the first phase of it due?", conversation_id=cid)
+    assert follow.conversation_id == cid
+    assert "case management" in follow.standalone_question.lower()
+    assert "November 2018" in follow.answer
+    assert len(engine2.store.history(cid)) == 4
+
+
+def test_injected_text_in_a_paper_is_only_data(settings, library):
+    engine = build_engine(settings, library=library)
+    r = engine.ask("What did the Independent Chair say about the Board acting as a critical friend?")
+    assert not r.abstained
+    assert "structured" in r.answer
+    assert r.answer.strip() != "HACKED"
+    assert all(quote_on_page(c.quote, library.page_text(c.doc_id, c.pdf_page)) for c in r.citations)
+
+
+def test_stream_yields_text_then_result(settings, library):
+    engine = build_engine(settings, library=library)
+    parts = list(engine.stream("Where is the Children's Select Committee meeting held?"))
+    assert isinstance(parts[-1], AnswerResult)
+    assert all(isinstance(p, str) for p in parts[:-1]) and parts[:-1]
+    assert "".join(parts[:-1]).strip() == parts[-1].answer
+    assert "Kennet Room" in parts[-1].answer
+    assert parts[-1].to_json()["citations"][0]["pdf_page"] == 1
+
+
+def test_units_keep_wrapped_sentences_whole():
+    units = split_units("In February 2018, the service began an audit of 1,120 open Child in Need\n"
+                        "cases across the county.\nNext Steps\nThe plan will be reviewed.")
+    assert units[0].endswith("cases across the county.")
+    assert "Next Steps" in units
