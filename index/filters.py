@@ -89,8 +89,11 @@ class SearchFilters(BaseModel):
             if doc_type.strip() not in allowed:
                 raise FilterError(f"unknown document type {doc_type!r}; expected one of {', '.join(allowed)}")
         ids = tuple(doc_ids or ()) + ((doc_id,) if doc_id else ())
-        return cls(council=council, committee=committee, date_from=parse_date(date_from, "from"),
-                   date_to=parse_date(date_to, "to"), doc_type=doc_type, doc_ids=ids or None)
+        d_from, d_to = parse_date(date_from, "from"), parse_date(date_to, "to")
+        if d_from and d_to and d_from > d_to:   # checked here too: pydantic would wrap it in a ValidationError
+            raise FilterError(f"date range is empty: from {d_from} is after to {d_to}")
+        return cls(council=council, committee=committee, date_from=d_from, date_to=d_to,
+                   doc_type=doc_type, doc_ids=ids or None)
 
     @property
     def is_empty(self) -> bool:
