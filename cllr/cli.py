@@ -127,7 +127,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     uvicorn.run(create_app(_settings(data_dir)), host=host, port=port, log_level="info")
 
 
-@app.command(name="eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+# add_help_option=False: `--help` must reach the runner's argparse, which knows the options.
+@app.command(name="eval", add_help_option=False,
+             context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def eval_(ctx: typer.Context) -> None:
     """Run gold questions through the answer engine and score them (see `cllr eval --help`)."""
     from evals.runner import main
