@@ -1,0 +1,194 @@
+"""The app factory: `create_app(settings)` builds one FastAPI app over one data directory.
+
+No module-level app and no module-level settings: `cllr serve` and every test build their own,
+so two apps with different credentials can run side by side in one test session.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cllr.offline import ensure_offline
+from cllr.settings import Settings
+from service.answering import AnswerService, Busy
+from service.auth import AnswerSlots, Authenticator, FileLinks, RateLimiter
+from service.db import ServiceDB
+from service.jobs import JobRunner
+
+log = logging.getLogger("cllr.service")
+
+TAGS = [
+    {"name": "answers", "description": "Questions answered from the papers, with citations."},
+    {"name": "papers", "description": "Search and browse documents, pages, resolutions, meetings."},
+    {"name": "ingestion", "description": "Upload and remove papers (admin)."},
+    {"name": "feedback", "description": "Ratings on answers."},
+    {"name": "ops", "description": "Health and readiness."},
+    {"name": "widget", "description": "The embeddable chat widget and its demo page."},
+]
+
+
+class StartupError(RuntimeError):
+    """The service cannot start; the message says what to fix."""
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    ensure_offline()
+    db = ServiceDB(settings.sqlalchemy_url)
+    try:
+        db.ping()
+        db.create_tables()
+    except Exception as e:
+        raise StartupError(f"cannot reach the database at {_redacted(settings.sqlalchemy_url)}: "
+                           f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
+                           "(check CLLR_DATABASE_URL / CLLR_DATA_DIR)") from None
+    from index.library import Library
+    from service.engine import build_engine
+    library = Library(settings)
+    engine = build_engine(settings, library)
+    state = app.state
+    state.db, state.library, state.engine = db, library, engine
+    state.answers = AnswerService(engine, db, AnswerSlots(settings.max_concurrent_answers), state.links)
+    state.jobs = JobRunner(library, db)
+    state.warmup = Warmup(library)
+    state.warmup.start()
+    if state.authenticator.open:
+        log.warning("cllr service running OPEN: no API keys or OIDC configured, every caller is 'public' "
+                    "(Part II material is withheld). Set CLLR_API_KEYS or CLLR_OIDC_JWKS_URL to require "
+                    "credentials.")
+    else:
+        log.info("cllr service requires credentials (API keys: %s, OIDC: %s)",
+                 "yes" if state.authenticator.keys else "no",
+                 "yes" if state.authenticator.oidc.configured else "no")
+    try:
+        yield
+    finally:
+        state.jobs.shutdown()
+        close = getattr(library, "close", None)
+        if callable(close):
+            close()
+        db.dispose()
+
+
+class Warmup:
+    """Loads the embedding model, Chroma and BM25 once at startup, off the event loop, so the first
+    councillor's question isn't the one that waits for them; /readyz says "loading" until done."""
+
+    def __init__(self, library: Any):
+        self.library = library
+        self.status = "loading"
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="cllr-warmup", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.library.documents(role="public")      # the store answers
+            self.library.search("committee", k=1)      # model, vectors and keyword index loaded
+            self.status = "ok"
+        except Exception as e:
+            log.exception("index warm-up failed")
+            self.status = f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+
+
+def _error(status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": message, "error": {"message": message, "type": kind}},
+                        status_code=status, headers=headers)
+
+
+_KINDS = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+          422: "invalid_request", 429: "rate_limited", 503: "unavailable"}
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return 400, "request body is not valid JSON"
+    parts = []
+    for e in errors[:5]:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    return 422, "; ".join(parts)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    from index.filters import FilterError
+    from ingest.errors import IngestError
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), _KINDS.get(exc.status_code, "error"),
+                      getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        status, message = _validation_message(exc)
+        return _error(status, message, "invalid_request")
+
+    @app.exception_handler(FilterError)
+    async def bad_filter(_: Request, exc: FilterError) -> JSONResponse:
+        return _error(400, str(exc), "invalid_request")
+
+    @app.exception_handler(ValidationError)
+    async def bad_model(_: Request, exc: ValidationError) -> JSONResponse:
+        # a model built inside a route from user input (e.g. SearchFilters from query strings)
+        msg = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors()[:5])
+        return _error(400, msg, "invalid_request")
+
+    @app.exception_handler(IngestError)
+    async def bad_paper(_: Request, exc: IngestError) -> JSONResponse:
+        return _error(422, str(exc), "invalid_document")
+
+    @app.exception_handler(Busy)
+    async def busy(_: Request, exc: Busy) -> JSONResponse:
+        return _error(503, str(exc), "unavailable", {"Retry-After": "1"})
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        # Logged with the trace here; the client gets one line and never the trace.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal error; the service log has the details", "server_error")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    from cllr.settings import get_settings
+    from service.routes import ROUTERS
+
+    settings = settings or get_settings()
+    # Credential settings are checked now, not on the first request: a typo in CLLR_API_KEYS
+    # should stop `cllr serve`, not lock everyone out later.
+    authenticator = Authenticator(settings)
+    app = FastAPI(title="cllr", version="0.1.0", lifespan=_lifespan, openapi_tags=TAGS,
+                  summary="Answers over council committee papers, cited to document, item/minute and page.")
+    app.state.settings = settings
+    app.state.authenticator = authenticator
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.links = FileLinks(open_mode=authenticator.open)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+                           allow_credentials=False, max_age=600)
+    _install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,178 @@
+"""The service's own tables: ingestion jobs, feedback, and the audit log.
+
+They live in the same database as the index (settings.sqlalchemy_url) but are the service's alone,
+prefixed `svc_` so they never collide with the index store's tables. SQLite in the embedded mode,
+PostgreSQL in a deployment; nothing here is dialect-specific.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, select,
+                        text)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class JobRow(Base):
+    __tablename__ = "svc_jobs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))          # queued | running | done | failed
+    stage: Mapped[str] = mapped_column(String(64))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    doc_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    chunks: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AuditRow(Base):
+    """Who asked what and which documents the answer cited: what an information-governance
+    officer needs when asked "did anyone see the Part II report through the chatbot?"."""
+    __tablename__ = "svc_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    subject: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    route: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    conversation_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    cited_doc_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "svc_feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    subject: Mapped[str] = mapped_column(String(255))
+    answer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+@dataclass
+class Job:
+    id: str
+    status: str
+    stage: str
+    progress: float
+    filename: str
+    size_bytes: int
+    result: str | None
+    doc_id: str | None
+    chunks: int | None
+    error: str | None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _job(row: JobRow) -> Job:
+    return Job(**{c: getattr(row, c) for c in Job.__dataclass_fields__})
+
+
+class ServiceDB:
+    def __init__(self, url: str):
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            # The index writes to the same file from the ingest thread; wait for its lock
+            # instead of failing with "database is locked".
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(conn, _):  # pragma: no cover - trivial
+                cur = conn.cursor()
+                cur.execute("PRAGMA busy_timeout=10000")
+                cur.close()
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def create_tables(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def ping(self) -> None:
+        with self.engine.connect() as c:
+            c.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # ---- jobs
+    def create_job(self, filename: str, size_bytes: int, created_by: str) -> Job:
+        row = JobRow(id=uuid.uuid4().hex, status="queued", stage="queued", progress=0.0,
+                     filename=filename, size_bytes=size_bytes, created_by=created_by)
+        with self._session.begin() as s:
+            s.add(row)
+        return _job(row)
+
+    def update_job(self, job_id: str, **fields: Any) -> None:
+        with self._session.begin() as s:
+            row = s.get(JobRow, job_id)
+            if row is None:
+                return
+            for k, v in fields.items():
+                setattr(row, k, v)
+            row.updated_at = _now()
+
+    def job(self, job_id: str) -> Job | None:
+        with self._session() as s:
+            row = s.get(JobRow, job_id)
+            return _job(row) if row else None
+
+    # ---- audit
+    def audit(self, *, subject: str, role: str, route: str, question: str,
+              conversation_id: str | None, citations: list[dict[str, Any]], abstained: bool,
+              latency_ms: float | None) -> int:
+        doc_ids = sorted({c["doc_id"] for c in citations if c.get("doc_id")})
+        row = AuditRow(subject=subject, role=role, route=route, question=question,
+                       conversation_id=conversation_id, cited_doc_ids=doc_ids,
+                       citations=json.loads(json.dumps(citations, default=str)),
+                       abstained=abstained, latency_ms=latency_ms)
+        with self._session.begin() as s:
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def audit_rows(self, limit: int = 100) -> list[AuditRow]:
+        with self._session() as s:
+            return list(s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)))
+
+    def audit_exists(self, answer_id: int) -> bool:
+        with self._session() as s:
+            return s.get(AuditRow, answer_id) is not None
+
+    # ---- feedback
+    def add_feedback(self, *, subject: str, answer_id: int | None, conversation_id: str | None,
+                     rating: int, comment: str | None) -> int:
+        row = FeedbackRow(subject=subject, answer_id=answer_id, conversation_id=conversation_id,
+                          rating=rating, comment=comment)
+        with self._session.begin() as s:
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def feedback_rows(self) -> list[FeedbackRow]:
+        with self._session() as s:
+            return list(s.scalars(select(FeedbackRow).order_by(FeedbackRow.id)))
+
+
+# Sessions are short-lived and local to each method; callers never hold one across a request.
+__all__ = ["ServiceDB", "Job", "AuditRow", "FeedbackRow", "Session"]

@@ -1,0 +1,100 @@
+"""Documents: list, detail (items and minutes), page text, the original file, upload and delete.
+
+Every read goes through the Library with the caller's role, so a Part II document or page is
+simply "not found" for the public: a 403 would confirm that it exists.
+"""
+from __future__ import annotations
+
+import mimetypes
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path as PathParam, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from index.filters import SearchFilters
+from service.deps import AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDep, LinksDep, PageDep, SettingsDep
+from service.schemas import (DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut)
+from service.uploads import read_upload
+from service.views import document_view, plain, with_page_link
+from service.routes.jobs import job_out
+
+router = APIRouter(prefix="/v1/documents", tags=["papers"],
+                   responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+
+DocId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{8,64}$", description="16 hex chars of the file's sha256")]
+
+
+def _not_found(doc_id: str) -> HTTPException:
+    return HTTPException(404, f"no document {doc_id!r}")
+
+
+@router.get("", response_model=DocumentList)
+def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep,
+                   committee: str | None = None, council: str | None = None,
+                   date_from: Annotated[date | None, Query(alias="from")] = None,
+                   date_to: Annotated[date | None, Query(alias="to")] = None,
+                   doc_type: Annotated[str | None, Query(alias="type")] = None) -> DocumentList:
+    filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to,
+                                  doc_type=doc_type)
+    docs = library.documents(None if filters.is_empty else filters, role=caller.role)
+    window, pagination = page.apply(docs)
+    return DocumentList(results=[document_view(d, caller, links) for d in window], pagination=pagination)
+
+
+@router.get("/{doc_id}", response_model=DocumentDetail)
+def get_document(doc_id: DocId, caller: CallerDep, library: LibraryDep, links: LinksDep) -> DocumentDetail:
+    doc = library.document(doc_id, caller.role)
+    if doc is None:
+        raise _not_found(doc_id)
+    data = document_view(doc, caller, links)
+    data["items"] = [plain(i) for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)]
+    data["minutes"] = [plain(m) for m in library.minutes(doc_id=doc_id, role=caller.role, limit=1000)]
+    return DocumentDetail(**data)
+
+
+@router.get("/{doc_id}/pages/{n}", response_model=PageOut)
+def get_page(doc_id: DocId, n: Annotated[int, PathParam(ge=1, le=100000)], caller: CallerDep,
+             library: LibraryDep, links: LinksDep) -> PageOut:
+    if library.document(doc_id, caller.role) is None:
+        raise _not_found(doc_id)
+    got = library.page(doc_id, n, caller.role)
+    if got is None:
+        raise HTTPException(404, f"document {doc_id!r} has no page {n}")
+    label, text = got
+    return PageOut(**with_page_link({"doc_id": doc_id, "pdf_page": n, "label": label, "text": text}, caller, links))
+
+
+@router.get("/{doc_id}/file", response_class=FileResponse,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the original paper"}})
+def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep) -> FileResponse:
+    """The original file. Citations link here with `#page=N`, which PDF viewers open at page N."""
+    path = library.file_path(doc_id, caller.role)
+    if path is None:
+        raise _not_found(doc_id)
+    doc = library.document(doc_id, caller.role)
+    name = doc.source if doc is not None else Path(path).name
+    media = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    # inline: open in the browser's viewer (so #page=N works), not as a download
+    return FileResponse(path, media_type=media, filename=name, content_disposition_type="inline")
+
+
+@router.post("", response_model=JobOut, status_code=202, tags=["ingestion"],
+             responses={403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+                        415: {"model": ErrorResponse}})
+async def upload_document(request: Request, file: UploadFile, caller: AdminDep, jobs: JobsDep,
+                          settings: SettingsDep) -> JobOut:
+    """Upload a paper (PDF, multipart field `file`); indexing runs as a background job —
+    poll `GET /v1/jobs/{id}`. The same bytes twice end as `result: unchanged`."""
+    data = await read_upload(request, file, settings.max_upload_mb)
+    job = jobs.submit(data, file.filename or "upload.pdf", caller)
+    return job_out(job)
+
+
+@router.delete("/{doc_id}", response_model=DeleteResponse, tags=["ingestion"],
+               responses={403: {"model": ErrorResponse}})
+def delete_document(doc_id: DocId, caller: AdminDep, library: LibraryDep) -> DeleteResponse:
+    if not library.delete_document(doc_id):
+        raise _not_found(doc_id)
+    return DeleteResponse(doc_id=doc_id, deleted=True)

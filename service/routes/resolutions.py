@@ -1,0 +1,29 @@
+"""GET /v1/resolutions: past "Resolved" lines, for officers checking what was decided before."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from service.deps import CallerDep, LibraryDep, LinksDep, PageDep
+from service.schemas import ErrorResponse, ResolutionList
+from service.views import plain, with_page_link
+
+router = APIRouter(prefix="/v1", tags=["papers"], responses={401: {"model": ErrorResponse}})
+
+
+@router.get("/resolutions", response_model=ResolutionList)
+def resolutions(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep,
+                q: Annotated[str | None, Query(max_length=500, description="every word must match")] = None,
+                committee: str | None = None,
+                date_from: Annotated[date | None, Query(alias="from")] = None,
+                date_to: Annotated[date | None, Query(alias="to")] = None,
+                minute: str | None = None) -> ResolutionList:
+    if date_from and date_to and date_from > date_to:
+        from index.filters import FilterError
+        raise FilterError(f"date range is empty: from {date_from} is after to {date_to}")
+    rows = library.resolutions(q, committee, date_from, date_to, caller.role, minute=minute, limit=1000)
+    window, pagination = page.apply(rows)
+    return ResolutionList(results=[with_page_link(plain(r), caller, links) for r in window],
+                          pagination=pagination)

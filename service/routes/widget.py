@@ -1,0 +1,32 @@
+"""GET /widget.js (the embeddable chat component) and GET / (a demo page that embeds it)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+
+from service.deps import CallerDep
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+router = APIRouter(tags=["widget"])
+
+
+@lru_cache(maxsize=None)
+def _read(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@router.get("/widget.js", response_class=Response,
+            responses={200: {"content": {"text/javascript": {}}, "description": "the <cllr-chat> web component"}})
+def widget_js() -> Response:
+    """No credential needed: the script holds no data; the API calls it makes do."""
+    return Response(_read("widget.js"), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/", response_class=HTMLResponse)
+def demo_page(caller: CallerDep) -> HTMLResponse:
+    return HTMLResponse(_read("demo.html"))

@@ -1,0 +1,264 @@
+"""The HTTP edge: every request and response body the service speaks, as pydantic models.
+
+Inside the service records are the index's and engine's dataclasses; `service/views.py` turns them
+into these. Models that carry index records keep `extra="allow"` so a field the index adds later
+reaches clients without a change here, while the fields clients rely on stay typed and documented.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["public", "member", "officer", "admin"]
+
+
+class ErrorBody(BaseModel):
+    message: str
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx/5xx: `detail` for FastAPI-style clients, `error` for OpenAI-style clients."""
+    detail: str
+    error: ErrorBody
+
+
+# ---------------------------------------------------------------- filters and citations
+
+class Filters(BaseModel):
+    """Narrow an answer or search. Accepts `from`/`to`/`type` (as in query strings) or the field names."""
+    council: str | None = None
+    committee: str | None = None
+    date_from: date | None = Field(default=None, alias="from")
+    date_to: date | None = Field(default=None, alias="to")
+    doc_type: str | None = Field(default=None, alias="type")
+    doc_ids: list[str] | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class CitationOut(BaseModel):
+    """One cited passage. `url` opens the PDF at the cited page (`…/file#page=N`)."""
+    model_config = ConfigDict(extra="allow")
+    source: str
+    doc_id: str
+    pdf_page: int | None = None
+    page_label: str | None = None
+    item: str | None = None
+    quote: str | None = None
+    label: str = Field(description="human-readable: source, item/minute, printed page")
+    url: str
+
+
+# ---------------------------------------------------------------- ask
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(min_length=1, max_length=2000)
+    conversation_id: str | None = Field(default=None, max_length=100)
+    history: list[Turn] | None = None
+    filters: Filters | None = None
+
+
+class AskResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    abstained: bool
+    conversation_id: str | None
+    answer_id: int = Field(description="audit id; send it back with POST /v1/feedback")
+    latency_ms: float | None = None
+
+
+# ---------------------------------------------------------------- OpenAI-compatible chat
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "user", "assistant", "developer", "tool"]
+    # OpenAI allows content parts; we take the text ones.
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    # OpenAI clients send many knobs (temperature, top_p, ...) we have no use for: ignore, don't fail.
+    model_config = ConfigDict(extra="ignore")
+    model: str = "cllr"
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    user: str | None = None
+    conversation_id: str | None = Field(default=None, max_length=100)
+    filters: Filters | None = None
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+    citations: list[CitationOut]
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage = Usage()
+    citations: list[CitationOut]
+    abstained: bool
+    conversation_id: str | None
+    answer_id: int
+
+
+# ---------------------------------------------------------------- search and browse
+
+class Pagination(BaseModel):
+    limit: int
+    offset: int
+    total: int
+    next_offset: int | None
+
+
+class SearchHitOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str
+    source: str
+    text: str
+    score: float | None = None
+    pdf_page: int | None = None
+    page_label: str | None = None
+    url: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHitOut]
+
+
+class DocumentOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str
+    source: str
+    title: str | None = None
+    doc_type: str | None = None
+    council: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None
+    file_url: str
+
+
+class DocumentList(BaseModel):
+    results: list[DocumentOut]
+    pagination: Pagination
+
+
+class DocumentDetail(DocumentOut):
+    items: list[dict[str, Any]] = []
+    minutes: list[dict[str, Any]] = []
+
+
+class PageOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str
+    pdf_page: int
+    label: str | None = None
+    text: str
+    url: str
+
+
+class ResolutionOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str | None = None
+    source: str | None = None
+    text: str | None = None
+    url: str | None = None
+
+
+class ResolutionList(BaseModel):
+    results: list[ResolutionOut]
+    pagination: Pagination
+
+
+class MeetingOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    committee: str | None = None
+    meeting_date: str | None = None
+
+
+class MeetingList(BaseModel):
+    results: list[MeetingOut]
+    pagination: Pagination
+
+
+# ---------------------------------------------------------------- ingestion jobs
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+class JobOut(BaseModel):
+    id: str
+    status: JobStatus
+    stage: str
+    progress: float = Field(ge=0, le=1)
+    filename: str
+    size_bytes: int
+    result: str | None = Field(default=None, description="added | unchanged | replaced | failed")
+    doc_id: str | None = None
+    chunks: int | None = None
+    error: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    url: str
+
+
+class DeleteResponse(BaseModel):
+    doc_id: str
+    deleted: bool
+
+
+# ---------------------------------------------------------------- feedback and health
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer_id: int | None = Field(default=None, description="from /v1/ask or /v1/chat/completions")
+    conversation_id: str | None = Field(default=None, max_length=100)
+    rating: int = Field(ge=-1, le=5, description="-1/1 thumbs, or 1..5 stars")
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class FeedbackResponse(BaseModel):
+    id: int
+    answer_id: int | None
+    rating: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    checks: dict[str, str]
+    open: bool = Field(description="true when no credential is configured: every caller is public")
