@@ -50,13 +50,16 @@ class AnswerEngine:
         return self._page_cache[key]
 
     def page_label(self, doc_id: str, pdf_page: int) -> str | None:
-        fn = getattr(self.library, "page_label", None)
-        if fn is not None:
-            try:
-                return fn(doc_id, pdf_page)
-            except Exception:
-                return None
-        return None
+        """Printed label of a page a citation was repaired to (the library's page record)."""
+        fn = getattr(self.library, "page", None)
+        if fn is None:
+            return None
+        try:
+            # The quote came from a passage the caller may see; this only reads its page number.
+            rec = fn(doc_id, pdf_page, role="admin")
+        except Exception:
+            return None
+        return rec[0] if rec else None
 
     def doc_text(self, doc_id: str) -> str:
         """A document's opening pages (where papers state their dates), for abstention's date
