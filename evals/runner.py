@@ -95,11 +95,16 @@ def scorable(gold_paths: list[Path]) -> bool:
     return all(scoring.is_scorable(row) for p in gold_paths for _, row in read_jsonl(p))
 
 
+def _short(key: str) -> str:
+    return {"cite_precision": "cite_prec", "item_accuracy": "item_acc", "abstention": "abstain",
+            "false_abstention": "false_abs", "latency_ms_p50": "p50 ms", "latency_ms_p95": "p95 ms"}.get(key, key)
+
+
 def summary_table(reports: dict[str, scoring.ScoreReport]) -> str:
-    head = "system".ljust(22) + " ".join(k.replace("latency_ms_", "").rjust(8) for k in SUMMARY_KEYS)
+    head = "system".ljust(16) + " ".join(_short(k).rjust(9) for k in SUMMARY_KEYS)
     lines = [head]
     for name, r in reports.items():
-        lines.append(name.ljust(22) + " ".join(report.fmt(k, r.overall.get(k)).rjust(8) for k in SUMMARY_KEYS))
+        lines.append(name.ljust(16) + " ".join(report.fmt(k, r.overall.get(k)).rjust(9) for k in SUMMARY_KEYS))
     return "\n".join(lines)
 
 
