@@ -378,6 +378,11 @@ class Library:
         flags = [c.restricted for c in self.store.doc_chunks(doc_id) if n in c.pdf_pages]
         return bool(flags) and all(flags)
 
+    def restricted_pages(self, doc_id: str) -> set[int]:
+        """PDF pages holding any restricted (Part II) text. The service blanks these when it serves
+        a public caller the original file, since the file itself is not split by item."""
+        return {p for c in self.store.doc_chunks(doc_id) if c.restricted for p in c.pdf_pages}
+
     def page_text(self, doc_id: str, pdf_page: int) -> str | None:
         """Unfiltered page text, for callers that already hold a hit the role may see."""
         p = self.store.page(doc_id, pdf_page)
