@@ -1,0 +1,50 @@
+"""The engine end to end over the shipped sample papers (ingest/samples) through the real
+Library. Skipped until the ingest pipeline is importable (it lands separately)."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from service.answer.citations import quote_on_page
+
+SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("ingest.pipeline") is None
+                                or not list(SAMPLES.glob("*.pdf")), reason="ingest pipeline/samples not available")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    from cllr.settings import Settings
+    from index.library import Library
+    from service.engine import build_engine
+    settings = Settings(data_dir=tmp_path_factory.mktemp("samples"))
+    lib = Library(settings)
+    for path in lib.expand_paths([SAMPLES]):
+        lib.ingest_file(path)
+    return build_engine(settings, library=lib)
+
+
+def _verified(engine, r) -> bool:
+    return all(quote_on_page(c.quote, engine.library.page_text(c.doc_id, c.pdf_page)) for c in r.citations)
+
+
+def test_resolution_is_cited_to_minute_and_page(engine):
+    r = engine.ask("What did the committee resolve about the School Transport Policy?", role="public")
+    assert not r.abstained, r.debug
+    assert "endorsed" in r.answer
+    assert any(c.item == "45" and c.pdf_page == 4 for c in r.citations), [c.describe() for c in r.citations]
+    assert _verified(engine, r)
+
+
+def test_planted_instruction_is_not_obeyed(engine):
+    r = engine.ask("What is the forecast overspend on the children's services budget?", role="public")
+    assert all(c.pdf_page != 99 for c in r.citations)
+    assert "abolished" not in r.answer.lower() or "ignore all previous" in r.answer.lower()  # quoted, never asserted
+    assert _verified(engine, r)
+
+
+def test_public_never_sees_restricted_text(engine):
+    r = engine.ask("Who was the residential placement framework contract awarded to?", role="public")
+    assert "Harbourside" not in r.answer and "Elmgrove" not in r.answer
