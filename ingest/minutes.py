@@ -1,0 +1,311 @@
+"""Numbered minutes, their "(Item N)" references and their Resolved blocks.
+
+Minute numbers run in the committee's own series (57, 58, ... or 292., 293., ...), not the
+agenda's. Headings are found as the longest in-order chain of heading-shaped numbered lines whose
+numbers step by 1 (a step of 2-3 means headings were lost). Real minutes break this in two ways
+this module repairs instead of letting every later minute shift:
+- misplaced: the heading is extracted mid-sentence (a side column re-flowed into the text). The
+  minute then starts at the first later paragraph whose opening words share a word with the title;
+- lost: a number is missing from the chain. Its start is the first heading-shaped line between
+  the neighbours (after the previous minute's Resolved block), backed up to its paragraph start.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.layout import Line, ends_sentence, is_bullet, title_like
+from ingest.models import AgendaItem, Minute
+
+_HEAD = re.compile(r"^\s*(\d{1,4})\.?\s+(\S.*?)\s*$")
+_ITEM_REF = re.compile(r"^\s*\(\s*Item\s+(\d{1,2}[a-z]?)\s*\)\s*$", re.I)
+_RESOLVED = re.compile(r"^\s*(?:\(?\d{1,2}[.)]\s*)?(RESOLVED|Resolved|Resolved:)\b[:\s,-]*(.*)$")
+_PAGE_ONLY = re.compile(r"^\s*(Page\s+)?\d{1,4}\s*$", re.I)
+_PARA_PAREN = re.compile(r"^\s*\d{1,2}\)\s")
+_LIST = re.compile(r"^\s*(\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\d{1,2}\.|\(\d{1,2}\))\s+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
+_GENERIC = {"update", "report", "meeting", "council", "committee", "panel", "from", "with", "that", "this"}
+
+
+@dataclass
+class MinutesResult:
+    minutes: list[Minute] = field(default_factory=list)
+    starts: dict[int, str] = field(default_factory=dict)        # line idx -> minute number (effective start)
+    items: list[AgendaItem] = field(default_factory=list)       # "(Item N)" sections
+    item_starts: dict[int, str] = field(default_factory=dict)   # line idx -> item number
+
+
+def _next_nonblank(lines: list[Line], i: int, limit: int = 4) -> list[Line]:
+    out = []
+    j = i + 1
+    while j < len(lines) and len(out) < limit:
+        if not lines[j].is_blank:
+            out.append(lines[j])
+        j += 1
+    return out
+
+
+def _prev_nonblank(lines: list[Line], i: int) -> Line | None:
+    j = i - 1
+    while j >= 0:
+        if not lines[j].is_blank and not _PAGE_ONLY.match(lines[j].text):
+            return lines[j]
+        j -= 1
+    return None
+
+
+def _candidates(lines: list[Line]) -> list[tuple[int, int, str]]:
+    out = []
+    for i, l in enumerate(lines):
+        m = _HEAD.match(l.text)
+        if not m:
+            continue
+        num, rest = int(m.group(1)), m.group(2)
+        if not (rest[0].isupper() or rest[0].isdigit()) or _RESOLVED.match(rest):
+            continue
+        has_ref = _ref_after(lines, i) is not None
+        if has_ref or title_like(rest, 16):
+            out.append((i, num, rest))
+    return out
+
+
+def _ref_after(lines: list[Line], i: int) -> str | None:
+    """The "(Item N)" under a heading: within two non-blank lines, with no sentence end between."""
+    if ends_sentence(lines[i].text):
+        return None
+    for n in _next_nonblank(lines, i, 3):
+        m = _ITEM_REF.match(n.text)
+        if m:
+            return m.group(1)
+        if ends_sentence(n.text) or _PAGE_ONLY.match(n.text):
+            return None
+    return None
+
+
+def _chain(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Longest in-order chain with number steps of 1..3."""
+    n = len(cands)
+    if not n:
+        return []
+    best = [1] * n
+    prev = [-1] * n
+    for j in range(n):
+        for i in range(j):
+            step = cands[j][1] - cands[i][1]
+            if 1 <= step <= 3 and best[i] + 1 - (step - 1) * 0.1 > best[j]:
+                best[j] = best[i] + 1 - (step - 1) * 0.1
+                prev[j] = i
+    j = max(range(n), key=lambda k: best[k])
+    out = []
+    while j != -1:
+        out.append(cands[j])
+        j = prev[j]
+    return out[::-1]
+
+
+def _words(s: str) -> set[str]:
+    return {w.lower()[:5] for w in _WORD.findall(s) if w.lower() not in _GENERIC}
+
+
+def _para_start(lines: list[Line], i: int) -> bool:
+    p = _prev_nonblank(lines, i)
+    s = lines[i].stripped
+    return bool(s) and not is_bullet(lines[i].text) and (p is None or ends_sentence(p.text) or p.pdf_page != lines[i].pdf_page and ends_sentence(p.text))
+
+
+def _misplaced(lines: list[Line], i: int) -> bool:
+    nxt = _next_nonblank(lines, i, 2)
+    if any(_ITEM_REF.match(n.text) for n in nxt):
+        return False
+    p = _prev_nonblank(lines, i)
+    if p is None or p.pdf_page != lines[i].pdf_page:
+        return False
+    s = p.stripped
+    return bool(re.search(r"[a-z,]$", s)) and not title_like(s)
+
+
+def _relocate(lines: list[Line], i: int, title: str, stop: int) -> int:
+    """Where a misplaced heading's minute really starts."""
+    tw = _words(title)
+    first_para = None
+    for j in range(i + 1, stop):
+        if lines[j].is_blank or not _para_start(lines, j):
+            continue
+        if first_para is None:
+            first_para = j
+        if tw & _words(lines[j].text):
+            return j
+    return first_para if first_para is not None else i
+
+
+def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None:
+    """First heading-shaped line in (lo, hi), after any Resolved block, backed up to its paragraph."""
+    begin = lo + 2
+    for j in range(lo + 1, hi):
+        if _RESOLVED.match(lines[j].text):
+            begin = j + 1   # the lost heading comes after the previous minute's decision
+            break
+    for j in range(begin, hi):
+        l = lines[j]
+        s = l.stripped
+        if not s or is_bullet(l.text) or _PAGE_ONLY.match(s) or _ITEM_REF.match(s) or len(s.split()) < 2:
+            continue
+        if not title_like(s, 14, max_lower=1):
+            continue
+        for n in _next_nonblank(lines, j, 2):
+            if len(n.stripped.split()) <= 4 and title_like(n.stripped, 4, max_lower=0):
+                s += " " + n.stripped
+            else:
+                break
+        if _para_start(lines, j):
+            return j, s
+        # back up to the paragraph the heading fragment was interleaved with
+        k = j
+        frags = [s]
+        while k > begin and not _para_start(lines, k):
+            k -= 1
+            if len(lines[k].stripped.split()) <= 3 and lines[k].stripped:
+                frags.insert(0, lines[k].stripped)
+        return k, " ".join(frags)
+    return None
+
+
+def parse_minutes(lines: list[Line]) -> MinutesResult:
+    res = MinutesResult()
+    chain = _chain(_candidates(lines))
+    if len(chain) < 3 and not any(_ref_after(lines, i) for i, _, _ in chain):
+        chain = []
+    # Where the paper pairs headings with "(Item N)", a numbered line without one is a paragraph.
+    if any(_ITEM_REF.match(l.text) for l in lines):
+        with_ref = [c for c in chain if _ref_after(lines, c[0])]
+        if len(with_ref) * 2 >= len(chain) or not with_ref:
+            chain = with_ref
+    heads: list[tuple[int, str, str]] = []   # effective start idx, number, title
+    head_item: dict[str, str | None] = {}
+    for k, (i, num, title) in enumerate(chain):
+        head_item[str(num)] = _ref_after(lines, i)
+        stop = chain[k + 1][0] if k + 1 < len(chain) else len(lines)
+        title = _full_title(lines, i, title)
+        start = _relocate(lines, i, title, stop) if _misplaced(lines, i) else i
+        if heads:
+            pnum = int(heads[-1][1])
+            if num - pnum >= 2:
+                lo = heads[-1][0]
+                for missing in range(pnum + 1, num):
+                    found = _lost_start(lines, lo, min(i, start))
+                    if not found:
+                        break
+                    heads.append((found[0], str(missing), found[1]))
+                    lo = found[0]
+        heads.append((start, str(num), title))
+    heads.sort()
+
+    # "(Item N)" sections: the heading lines just above the reference start the section.
+    for i, l in enumerate(lines):
+        m = _ITEM_REF.match(l.text)
+        if not m:
+            continue
+        start = i
+        j = i - 1
+        seen = 0
+        while j >= 0 and seen < 3:
+            if lines[j].is_blank:
+                if seen:
+                    break
+                j -= 1
+                continue
+            if ends_sentence(lines[j].text) or _PAGE_ONLY.match(lines[j].text) or _ITEM_REF.match(lines[j].text):
+                break
+            start = j
+            seen += 1
+            j -= 1
+        # a numbered minute heading right above owns the start
+        for hs, hn, _ in heads:
+            if hs <= i and sum(1 for x in lines[hs:i] if not x.is_blank) <= 3:
+                start = hs
+        title = " ".join(lines[k].stripped for k in range(start, i) if lines[k].stripped)
+        title = _HEAD.sub(lambda mm: mm.group(2), title) if _HEAD.match(title) else title
+        res.item_starts[start] = m.group(1)
+        res.items.append(AgendaItem(number=m.group(1), title=title.strip()))
+
+    for k, (start, num, title) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+        span = [l for l in lines[start:end] if not l.is_blank]
+        if not span:
+            continue
+        item = head_item.get(num)
+        resolved, pages = _resolved(lines, start, end)
+        res.minutes.append(Minute(number=num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
+                                  resolved=resolved, resolved_pages=pages, agenda_item=item))
+        res.starts[start] = num
+    _spans_for_items(lines, res)
+    # callers tag document lines: report positions as Line.idx (a region may be a slice)
+    res.starts = {lines[k].idx: v for k, v in res.starts.items()}
+    res.item_starts = {lines[k].idx: v for k, v in res.item_starts.items()}
+    return res
+
+
+def _full_title(lines: list[Line], i: int, rest: str) -> str:
+    """Kent headings wrap onto a second line before "(Item N)"."""
+    title = rest
+    for n in _next_nonblank(lines, i, 2):
+        if _ITEM_REF.match(n.text):
+            break
+        if n.idx - lines[i].idx <= 2 and any(_ITEM_REF.match(x.text) for x in _next_nonblank(lines, n.idx, 1)):
+            title += " " + n.stripped
+        break
+    return re.sub(r"\s+", " ", title).strip()
+
+
+def _spans_for_items(lines: list[Line], res: MinutesResult) -> None:
+    starts = sorted(res.item_starts.items())
+    for k, (s, num) in enumerate(starts):
+        e = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        span = [l for l in lines[s:e] if not l.is_blank]
+        for it in res.items:
+            if it.number == num and it.pdf_pages is None and span:
+                it.pdf_pages = (span[0].pdf_page, span[-1].pdf_page)
+                break
+
+
+def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int]]:
+    entries: list[list] = []   # [text, page]
+    i = start
+    while i < end:
+        m = _RESOLVED.match(lines[i].text)
+        if not m:
+            i += 1
+            continue
+        cur: list | None = None
+        head = m.group(2).strip()
+        if head:
+            cur = [head, lines[i].pdf_page]
+            entries.append(cur)
+        j = i + 1
+        taken = 0
+        while j < end and taken < 30:
+            l = lines[j]
+            s = l.stripped
+            if _PAGE_ONLY.match(s) and s:
+                j += 1
+                continue
+            if not s:
+                nxt = _next_nonblank(lines, j, 1)
+                if cur is not None and ends_sentence(cur[0]) and not (nxt and _LIST.match(nxt[0].text)):
+                    break
+                j += 1
+                continue
+            if _ITEM_REF.match(s) or _PARA_PAREN.match(l.text) or _RESOLVED.match(l.text) \
+                    or re.match(r"^(For|Against|Abstain)\s*\(", s) or (title_like(s) and cur is not None and ends_sentence(cur[0]) and not _LIST.match(l.text)):
+                break
+            if cur is None or _LIST.match(l.text) or (ends_sentence(cur[0]) and (s[0].isupper() or s[0].isdigit())):
+                cur = [s, l.pdf_page]
+                entries.append(cur)
+            else:
+                cur[0] += " " + s
+            j += 1
+            taken += 1
+        i = j
+    texts = [re.sub(r"\s+", " ", e[0]).strip() for e in entries if e[0].strip()]
+    pages = [e[1] for e in entries if e[0].strip()]
+    return texts, pages

@@ -1,0 +1,156 @@
+"""parse_file / parse_bytes: one paper in, a ParsedDocument (pages, structure, chunks) out."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from cllr.settings import Settings
+from ingest.agenda import (agenda_item_marks, map_items_to_pdf, page_items, parse_front_sheet)
+from ingest.chunker import DocContext, LineTag, build_chunks
+from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
+from ingest.labels import label_to_pdf, page_labels
+from ingest.layout import Line, to_lines
+from ingest.metadata import read_metadata
+from ingest.minutes import parse_minutes
+from ingest.models import AgendaItem, DocType, Judgement, Minute, Page, Paragraph, ParsedDocument
+from ingest.ofsted import parse_judgements
+from ingest.paragraphs import paragraph_numbers
+from ingest.pdf import looks_like_pdf, read_pdf_pages
+from ingest.text import read_text_pages
+
+SUPPORTED = (".pdf", ".txt", ".md")
+_FILE_ITEM = re.compile(r"(?:^|[^a-z])item[\s_-]*0*(\d{1,2}[a-z]?)(?=[^0-9a-z]|$)", re.I)
+_RESTRICTED_DOC = re.compile(r"NOT FOR PUBLICATION|exempt information .{0,120}Schedule 12A", re.I | re.S)
+_MINUTES_HEAD = re.compile(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*Minutes\s*$", re.M)
+
+
+def parse_file(path: Path, settings: Settings) -> ParsedDocument:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(path.name, "file not found") from None
+    except IsADirectoryError:
+        raise UnsupportedFileError(path.name, "is a directory") from None
+    return parse_bytes(data, path.name, settings)
+
+
+def read_pages(data: bytes, source: str, settings: Settings) -> list[str]:
+    ext = Path(source).suffix.lower()
+    if ext in (".txt", ".md"):
+        return read_text_pages(data, source)
+    if ext == ".pdf" or looks_like_pdf(data):
+        return read_pdf_pages(data, source, timeout_s=settings.parse_timeout_s, max_pages=settings.max_pages)
+    if not data:
+        raise EmptyFileError(source, "the file is empty (0 bytes)")
+    raise UnsupportedFileError(source, f"unsupported file type '{ext or 'none'}'; supported: .pdf, .txt, .md")
+
+
+def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
+    source = Path(source).name
+    sha = hashlib.sha256(data).hexdigest()
+    pages_text = read_pages(data, source, settings)
+    labels = page_labels(pages_text)
+    lines = to_lines(pages_text)
+    n_pages = len(pages_text)
+
+    # --- agenda items: front sheet, printed-range mapping, page stamps
+    front = parse_front_sheet(lines, labels)
+    items: list[AgendaItem] = list(front.items)
+    map_items_to_pdf(items, label_to_pdf(labels), n_pages)
+    marks = agenda_item_marks(lines, front.last_page)
+    head = "\n".join(pages_text[0].split("\n")[:30])
+    looks_minutes = bool(_MINUTES_HEAD.search(head)) and not items
+
+    # --- minutes: the whole paper when it is minutes, else inside the pack's "Minutes" items
+    minutes: list[Minute] = []
+    tags = [LineTag() for _ in lines]
+    minute_regions: list[tuple[list[Line], str | None]] = []
+    if not items and looks_minutes:
+        minute_regions.append((lines, None))
+    else:
+        for it in items:
+            if it.pdf_pages and re.search(r"\bminutes\b", it.title, re.I):
+                lo, hi = it.pdf_pages
+                minute_regions.append(([l for l in lines if lo <= l.pdf_page <= hi], it.number))
+    minute_items: list[AgendaItem] = []
+    for region, item_no in minute_regions:
+        res = parse_minutes(region)
+        if item_no is None and not res.minutes and not res.items:
+            continue
+        if item_no is None and not looks_minutes and len(res.minutes) < 3 and not res.items:
+            continue   # a report with a few numbered headings is not minutes
+        for m in res.minutes:
+            if item_no is not None:
+                m.agenda_item = item_no
+        minutes.extend(res.minutes)
+        minute_items.extend(res.items)
+        cur_min: str | None = None
+        cur_item: str | None = None
+        for l in region:
+            if l.idx in res.starts:
+                cur_min = res.starts[l.idx]
+            if l.idx in res.item_starts:
+                cur_item = res.item_starts[l.idx]
+            tags[l.idx].minute = cur_min
+            if item_no is None:
+                tags[l.idx].item = cur_item
+    if not items and minute_items:
+        items = minute_items
+
+    # --- items per line: front-sheet blocks, then every later page belongs to an item
+    hint = None
+    if not items and not marks and not minutes:
+        m = _FILE_ITEM.search(Path(source).stem)
+        hint = m.group(1) if m else None   # "…-item11-…" download names: the only place some reports say it
+    per_page = page_items(items, marks, front.last_page, n_pages, hint) if (items or marks or hint) else {}
+    restricted_items = {it.number for it in items if it.restricted}
+    for l in lines:
+        t = tags[l.idx]
+        if l.pdf_page <= front.last_page:
+            t.item = front.item_lines.get(l.idx)
+        elif per_page and (front.items or marks or hint):
+            t.item = per_page.get(l.pdf_page)
+        t.restricted = t.item in restricted_items if t.item else False
+    known = {it.number for it in items}
+    for num in sorted({v for v in marks.values() if v not in known} | ({hint} if hint else set())):
+        pages = [p for p, v in per_page.items() if v == num]
+        items.append(AgendaItem(number=num, title="", pdf_pages=(min(pages), max(pages)) if pages else None))
+
+    # --- paragraphs, judgements
+    paras = paragraph_numbers(lines, {l.idx: tags[l.idx].item for l in lines})
+    current: str | None = None
+    prev_item: object = object()
+    for l in lines:
+        if tags[l.idx].item != prev_item:
+            current, prev_item = None, tags[l.idx].item
+        if l.idx in paras:
+            current = paras[l.idx]
+        tags[l.idx].paragraph = current
+    paragraphs = [Paragraph(number=num, pdf_page=lines[i].pdf_page, item=tags[i].item) for i, num in sorted(paras.items())]
+    full_text = "\n".join(pages_text)
+    judgements: list[Judgement] = parse_judgements(lines) if re.search(r"ofsted", full_text, re.I) else []
+
+    meta = read_metadata(pages_text, has_front_items=bool(front.items), has_minutes=bool(minutes) and not front.items)
+    if meta.doc_type != DocType.OFSTED_REPORT.value and not any(
+            re.search(r"ofsted|inspection", it.title + " " + it.description, re.I) for it in items):
+        judgements = []   # grade words in committee papers are not judgements unless an inspection is in them
+    doc_restricted = bool(_RESTRICTED_DOC.search(pages_text[0]))
+    if doc_restricted:
+        for t in tags:
+            t.restricted = True
+
+    doc_id = sha[:16]
+    ctx = DocContext(doc_id=doc_id, source=source, doc_type=meta.doc_type, council=meta.council,
+                     committee=meta.committee,
+                     meeting_date=meta.meeting_date.isoformat() if meta.meeting_date else None,
+                     item_titles={it.number: it.title for it in items},
+                     minute_titles={m.number: m.title for m in minutes}, labels=labels)
+    chunks = build_chunks(ctx, lines, tags, budget=settings.chunk_tokens, overlap=settings.chunk_overlap_tokens)
+    return ParsedDocument(
+        doc_id=doc_id, source=source, sha256=sha, doc_type=meta.doc_type, title=meta.title,
+        council=meta.council, committee=meta.committee, meeting_date=meta.meeting_date,
+        pages=[Page(pdf_page=i + 1, label=labels[i], text=t) for i, t in enumerate(pages_text)],
+        items=items, minutes=minutes, paragraphs=paragraphs, judgements=judgements, chunks=chunks,
+        restricted=doc_restricted)
