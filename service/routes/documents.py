@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse
 from index.filters import SearchFilters
 from service.deps import AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDep, LinksDep, PageDep, SettingsDep
 from service.schemas import (DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut)
+from service.redaction import redacted_copy
 from service.uploads import read_upload
 from service.views import document_view, plain, with_page_link
 from service.routes.jobs import job_out
@@ -68,14 +69,19 @@ def get_page(doc_id: DocId, n: Annotated[int, PathParam(ge=1, le=100000)], calle
 
 @router.get("/{doc_id}/file", response_class=FileResponse,
             responses={200: {"content": {"application/pdf": {}}, "description": "the original paper"}})
-def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep) -> FileResponse:
-    """The original file. Citations link here with `#page=N`, which PDF viewers open at page N."""
+def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep, settings: SettingsDep) -> FileResponse:
+    """The original file. Citations link here with `#page=N`, which PDF viewers open at page N.
+    Public callers get Part II pages replaced by a notice (same page count, so #page=N still fits)."""
     path = library.file_path(doc_id, caller.role)
     if path is None:
         raise _not_found(doc_id)
     doc = library.document(doc_id, caller.role)
     name = doc.source if doc is not None else Path(path).name
     media = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if not caller.sees_restricted and media == "application/pdf":
+        hidden = library.restricted_pages(doc_id)
+        if hidden:
+            path = redacted_copy(path, hidden, settings.data_dir / "public-copies", doc_id)
     # inline: open in the browser's viewer (so #page=N works), not as a download
     return FileResponse(path, media_type=media, filename=name, content_disposition_type="inline")
 
