@@ -98,8 +98,14 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
             continue
         start = 0
         while start < len(pieces):
-            total, end = 0, start
+            total, end, para_break = 0, start, False
             while end < len(pieces) and total + pieces[end][2] <= budget:
+                # prefer to end a chunk where a numbered paragraph starts, once it is half full:
+                # citations name paragraphs, so a chunk should rarely straddle two
+                if end > start and total >= budget // 2 and \
+                        tags[pieces[end][0]].paragraph != tags[pieces[end - 1][0]].paragraph:
+                    para_break = True
+                    break
                 total += pieces[end][2]
                 end += 1
             end = max(end, start + 1)
@@ -111,7 +117,7 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
             while back - 1 > start and carried + pieces[back - 1][2] <= overlap:
                 back -= 1
                 carried += pieces[back][2]
-            start = back if back < end else end
+            start = back if back < end and not para_break else end
     return chunks
 
 

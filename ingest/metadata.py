@@ -22,7 +22,7 @@ _LINE_COUNCIL = re.compile(r"^\s*((?:[A-Z][a-z'’&-]+ +){1,3}Council)\b", re.M)
 _NOT_NAME = {"the", "full", "county", "city", "borough", "district", "this", "all", "parish", "town", "a", "each",
              "children", "children's", "select", "cabinet", "area", "for", "to", "and", "of", "our", "democratic",
              "services", "dear", "member", "report", "in", "care", "unitary", "inspection", "school"}
-_BODY = re.compile(r"((?:[A-Z][A-Za-z'’&,-]*\s+){0,7}?(?:Committee|Panel|Board|Cabinet|Sub-Committee|Forum))\b")
+_BODY = re.compile(r"((?:(?:[A-Z][A-Za-z'’&,-]*|and|of|for|the|&)\s+){0,8}?(?:Committee|Panel|Board|Cabinet|Sub-Committee|Forum))\b")
 
 
 @dataclass
@@ -106,7 +106,7 @@ def classify(pages: list[str], has_front_items: bool, has_minutes: bool) -> str:
     head = "\n".join(pages[0].split("\n")[:25])
     if has_front_items and re.search(r"\bAGENDA\b|A G E N D A|Agenda Item No", first, re.I):
         return DocType.AGENDA_PACK.value
-    if has_minutes or re.search(r"^\s*MINUTES\b|^\s*Minutes\s*$", head, re.M):
+    if has_minutes or re.search(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*Minutes(\s*$|\s+of\s+(the|a)\s+meeting)", head, re.M):
         return DocType.MINUTES.value
     all_text = "\n".join(pages)
     if re.search(r"ofsted", all_text, re.I) and re.search(r"Inspection (of|report|dates)|inspection of", first) \

@@ -17,7 +17,7 @@ _GRADE_ONLY = re.compile(rf"^(?:grade\s*\d\s*\(\s*)?{_GRADES}\s*\)?\.?$", re.I)
 _AREA_GRADE = re.compile(rf"^(?P<area>.+?)\s*(?::\s*|\s+){_GRADES}\.?$", re.I)
 _LEADNUM = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _BAD_END = {"are", "is", "was", "were", "be", "been", "as", "remains", "not", "a", "of", "the", "and",
-            "that", "this", "very", "consistently", "been", "being", "judged", "graded", "been"}
+            "that", "this", "very", "consistently", "being", "judged", "graded", "it", "they", "which", "its"}
 
 
 def _norm_grade(g: str) -> str:
@@ -27,7 +27,7 @@ def _norm_grade(g: str) -> str:
 
 def _area_ok(area: str) -> bool:
     a = area.strip()
-    if not a or len(a.split()) > 16 or re.search(r"[.;!?]|,\s", a):
+    if not a or len(a.split()) > 16 or re.search(r"[.;!?]", a) or (re.search(r",\s", a) and len(a.split()) > 8):
         return False
     if a.split()[-1].lower() in _BAD_END:
         return False
@@ -41,6 +41,7 @@ def parse_judgements(lines: list[Line]) -> list[Judgement]:
 
     def add(area: str, grade: str, page: int) -> None:
         area = re.sub(r"\s+", " ", _LEADNUM.sub("", area)).strip(" :-–")
+        area = re.sub(r"^Judgements?\s+Grades?\s+", "", area)   # the table's own header row
         if not _area_ok(area):
             return
         key = (area.lower(), grade.lower())

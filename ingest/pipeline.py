@@ -22,7 +22,7 @@ from ingest.text import read_text_pages
 SUPPORTED = (".pdf", ".txt", ".md")
 _FILE_ITEM = re.compile(r"(?:^|[^a-z])item[\s_-]*0*(\d{1,2}[a-z]?)(?=[^0-9a-z]|$)", re.I)
 _RESTRICTED_DOC = re.compile(r"NOT FOR PUBLICATION|exempt information .{0,120}Schedule 12A", re.I | re.S)
-_MINUTES_HEAD = re.compile(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*Minutes\s*$", re.M)
+_MINUTES_HEAD = re.compile(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*(Draft\s+)?Minutes(\s*$|\s+of\s+(the|a)\s+meeting)", re.M)
 
 
 def parse_file(path: Path, settings: Settings) -> ParsedDocument:

@@ -1,6 +1,8 @@
 """Read .txt/.md papers: pages are separated by form feeds; without them the file is one page."""
 from __future__ import annotations
 
+import re
+
 from ingest.errors import EmptyFileError, UnsupportedFileError
 
 
@@ -18,6 +20,9 @@ def read_text_pages(data: bytes, source: str) -> list[str]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NBSP / zero-width / BOM-only files carry no words
+    if not re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]", "", text):
+        raise EmptyFileError(source, "the file has no text (whitespace only)")
     pages = text.split("\f") if "\f" in text else [text]
     # A trailing form feed leaves an empty last page that is not a page of the paper.
     while len(pages) > 1 and not pages[-1].strip():
