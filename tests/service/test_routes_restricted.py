@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -30,7 +31,9 @@ def test_public_never_sees_part_ii(public, doc_ids):
                 {"role": "user", "content": PART_II_QUESTION}]}) as s:
             texts.append("".join(s.iter_text()))
         for q in ("Harbourside Care Partnership", "residential placement framework contract award", "Elmgrove"):
-            texts.append(c.get("/v1/search", params={"q": q, "k": 50}).text)
+            # the results only: the response echoes the caller's own query back
+            texts.append(json.dumps(c.get("/v1/search", params={"q": q, "k": 50}).json()["results"],
+                                    ensure_ascii=False))
         texts.append(c.get("/v1/documents").text)
         detail = c.get(f"/v1/documents/{pack}")
         assert detail.status_code == 200
@@ -66,7 +69,8 @@ def test_members_and_officers_see_part_ii(secure, doc_ids, role):
         detail = c.get(f"/v1/documents/{pack}").json()
         assert "9" in {i["number"] for i in detail["items"]}
         answer = c.post("/v1/ask", json={"question": PART_II_QUESTION}).json()
-        assert "Harbourside" in answer["answer"] or answer["abstained"]
+        # how well it answers is the engine's business; that it may draw on item 9 is ours
+        assert any(x["doc_id"] == pack and x["item"] == "9" for x in answer["citations"]), answer
 
 
 def test_oidc_member_token_sees_part_ii(secure, oidc, doc_ids):
