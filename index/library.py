@@ -259,6 +259,9 @@ class Library:
 
     def _parse(self, data: bytes, source: str) -> ParsedDocument:
         from ingest import pipeline
+        if self.settings.parse_isolated:   # hard deadline and memory cap (ingest/isolated.py)
+            from ingest.isolated import parse_bytes_isolated
+            return parse_bytes_isolated(data, source, self.settings)
         if hasattr(pipeline, "parse_bytes"):
             return pipeline.parse_bytes(data, source, self.settings)
         with tempfile.TemporaryDirectory() as tmp:   # parse_file wants a path named like the source
