@@ -127,6 +127,64 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     uvicorn.run(create_app(_settings(data_dir)), host=host, port=port, log_level="info")
 
 
+db_app = typer.Typer(no_args_is_help=True, help="The database schema (Alembic migrations).")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Migrate CLLR_DATABASE_URL to the current schema (the service also does this at startup;
+    safe to run while other processes start)."""
+    from index.migrate import upgrade
+    typer.echo(f"database at revision {upgrade(_settings(data_dir).sqlalchemy_url)}")
+
+
+@db_app.command("current")
+def db_current(data_dir: DataDir = None) -> None:
+    """Print the database's schema revision and the newest one this cllr knows."""
+    from sqlalchemy import create_engine
+    from index.migrate import current, head
+    engine = create_engine(_settings(data_dir).sqlalchemy_url)
+    with engine.connect() as conn:
+        typer.echo(f"current {current(conn) or '(none)'}  head {head()}")
+    engine.dispose()
+
+
+import_app = typer.Typer(no_args_is_help=True, help="Import papers from a council's publishing system.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("moderngov")
+def import_moderngov(
+        base_url: Annotated[str, typer.Option("--base-url", help="site root serving mgWebService.asmx")],
+        committee: Annotated[Optional[str], typer.Option(help="committee id or title (default: all)")] = None,
+        date_from: Annotated[Optional[str], typer.Option("--from", help="YYYY-MM-DD (default: a year ago)")] = None,
+        date_to: Annotated[Optional[str], typer.Option("--to", help="YYYY-MM-DD (default: today)")] = None,
+        interval: Annotated[float, typer.Option(help="seconds between requests to the site")] = 1.0,
+        data_dir: DataDir = None) -> None:
+    """Download and index a ModernGov site's papers (incremental: already-imported papers are skipped)."""
+    from datetime import date
+    from index.library import Library
+    from index.moderngov.client import ModernGovError
+    from index.moderngov.importer import import_moderngov as run
+    try:
+        d_from = date.fromisoformat(date_from) if date_from else None
+        d_to = date.fromisoformat(date_to) if date_to else None
+    except ValueError as e:
+        typer.echo(f"error: {e} (dates are YYYY-MM-DD)", err=True)
+        raise typer.Exit(2)
+    library = Library(_settings(data_dir))
+    try:
+        report = run(library, base_url, committee=committee, date_from=d_from, date_to=d_to,
+                     min_interval_s=interval, log=typer.echo)
+    except ModernGovError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(report.summary())
+    if report.failed:
+        raise typer.Exit(2)
+
+
 # add_help_option=False: `--help` must reach the runner's argparse, which knows the options.
 @app.command(name="eval", add_help_option=False,
              context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

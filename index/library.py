@@ -1,14 +1,16 @@
 """Library: the one facade the service, CLI and evals use to ingest, delete, search and look things up.
 
 Write order for one document (why: the store is the truth, the other two are derived):
-  1. keep the original under files_dir (a temp name, renamed into place);
-  2. embed its chunks and upsert them into Chroma;
-  3. commit every store row in one transaction (and the rows of the version it replaces);
+  1. keep the original under files_dir (a local cache; the bytes also go into the store);
+  2. commit every store row and the original in one transaction (and drop the version it replaces);
+  3. embed its chunks and upsert them into Chroma;
   4. delete the replaced version's vectors and file.
-A crash before 3 leaves vectors the store does not know; a crash after 3 leaves the old version's
-vectors. Either way `reconcile()` (run on first use of the vectors in a process) deletes vectors
-absent from the store and re-embeds store chunks missing from Chroma. BM25 is rebuilt from the
-store whenever the store's generation moves, so it cannot drift.
+Store first because several processes may share one store and one Chroma: a process opening the
+library reconciles Chroma against the store, and must never mistake another process's in-flight
+vectors for orphans. So vectors never exist ahead of their store rows: a vector absent from the store
+is a real orphan (a crash after a delete), and a store chunk without a vector (a crash before 3, or
+another process still embedding) is re-embedded by `reconcile()`, which is idempotent. BM25 is
+rebuilt from the store whenever the store's generation moves, in any process, so it cannot drift.
 """
 from __future__ import annotations
 
@@ -17,15 +19,15 @@ import os
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Literal
 
 from cllr.settings import Settings
 from ingest.errors import IngestError
 from ingest.models import Chunk, ParsedDocument
-from index.filters import SearchFilters, check_role, may_see_restricted
+from index.filters import SearchFilters, may_see_restricted
 from index.hybrid import rrf
 from index.keyword import KeywordIndex
 from index.lookup import (ItemRecord, JudgementRecord, Lookup, MeetingRecord, MinuteRecord,
@@ -33,7 +35,14 @@ from index.lookup import (ItemRecord, JudgementRecord, Lookup, MeetingRecord, Mi
 from index.store import DocumentInfo, Store
 from index.vectors import VectorIndex, where_clause
 
-SUPPORTED_SUFFIXES = (".pdf",)
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    try:   # the parser owns the list of file types it reads
+        from ingest.pipeline import SUPPORTED
+        return tuple(SUPPORTED)
+    except ImportError:
+        return (".pdf",)
 Mode = Literal["hybrid", "dense", "keyword"]
 
 
@@ -117,11 +126,12 @@ def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> P
     """Metadata a caller knows better than the parser (e.g. an upload form's committee and date)."""
     if not overrides:
         return doc
-    allowed = {"council", "committee", "meeting_date", "doc_type", "title", "restricted"}
+    allowed = {"council", "committee", "meeting_date", "doc_type", "title", "restricted", "items", "item",
+               "source_url"}
     unknown = set(overrides) - allowed
     if unknown:
         raise ValueError(f"unknown override(s): {', '.join(sorted(unknown))}")
-    ov = {k: v for k, v in overrides.items() if v is not None}
+    ov = {k: v for k, v in overrides.items() if v is not None and k not in ("items", "item", "source_url")}
     if isinstance(ov.get("meeting_date"), str):
         ov["meeting_date"] = date.fromisoformat(ov["meeting_date"])
     doc = replace(doc, **ov)
@@ -131,7 +141,8 @@ def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> P
     if chunk_ov or ov.get("restricted"):
         doc.chunks = [replace(c, **chunk_ov, restricted=c.restricted or bool(ov.get("restricted")))
                       for c in doc.chunks]
-    return doc
+    from index.overrides import apply_item_overrides
+    return apply_item_overrides(doc, items=overrides.get("items"), item=overrides.get("item"))
 
 
 class Library:
@@ -211,10 +222,11 @@ class Library:
     # ------------------------------------------------------------------ ingest
     def expand_paths(self, paths: Iterable[Path]) -> list[Path]:
         out: list[Path] = []
+        suffixes = supported_suffixes()
         for p in paths:
             p = Path(p)
             if p.is_dir():
-                out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                                   and not f.name.startswith(".")))
             else:
                 out.append(p)   # a named file is always tried, so an unsupported one fails with a message
@@ -244,7 +256,7 @@ class Library:
             except IngestError as e:
                 return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
             prev = self.store.by_source(source)
-            result = self._write(doc, data, prev)
+            result = self._write(doc, data, prev, source_url=(overrides or {}).get("source_url"))
             result.seconds = time.perf_counter() - t0
             return result
 
@@ -289,19 +301,17 @@ class Library:
             os.replace(tmp, final)
         return str(final.resolve())
 
-    def _write(self, doc: ParsedDocument, data: bytes | None, prev: DocumentInfo | None) -> IngestResult:
+    def _write(self, doc: ParsedDocument, data: bytes | None, prev: DocumentInfo | None,
+               source_url: str | None = None) -> IngestResult:
         file_path = self._keep_file(doc, data)
         vectors = self.vectors
         chunks = doc.chunks
         texts = [c.embed_text() for c in chunks]
-        vecs = self.embedder.embed_documents(texts)
+        vecs = self.embedder.embed_documents(texts)   # before the commit: a bad model fails with no trace
+        self.store.put_document(doc, file_path=file_path, original=data, source_url=source_url,
+                                replace_doc_id=prev.doc_id if prev and prev.doc_id != doc.doc_id else None)
+        # A failure from here on leaves store chunks without vectors; reconcile() re-embeds them.
         vectors.upsert(chunks, vecs)
-        try:
-            self.store.put_document(doc, file_path=file_path,
-                                    replace_doc_id=prev.doc_id if prev and prev.doc_id != doc.doc_id else None)
-        except Exception:
-            vectors.delete_ids([c.chunk_id for c in chunks])   # best effort; reconcile catches the rest
-            raise
         # tokens now, so the lazy BM25 rebuild only has to build the matrix
         self.keyword.prime((c.chunk_id, t) for c, t in zip(chunks, texts))
         if prev and prev.doc_id != doc.doc_id:
@@ -392,11 +402,25 @@ class Library:
         return p[1] if p else None
 
     def file_path(self, doc_id: str, role: str = "public") -> Path | None:
+        """The original on local disk. Another replica may have ingested it (its path is then on
+        that machine): the bytes come from the store into this process's files_dir cache."""
         d = self.document(doc_id, role)
-        if d is None or not d.file_path:
+        if d is None:
             return None
-        p = Path(d.file_path)
-        return p if p.is_file() else None
+        if d.file_path and Path(d.file_path).is_file():
+            return Path(d.file_path)
+        cached = self.settings.files_dir / f"{doc_id}{Path(d.source).suffix.lower() or '.bin'}"
+        if cached.is_file():
+            return cached
+        data = self.store.original(doc_id)
+        if data is None:
+            return None
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".incoming-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, cached)
+        return cached
 
     # ------------------------------------------------------------------ structured look-ups
     def items(self, *, number: str | None = None, q: str | None = None, committee: str | None = None,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, create_engine,
-                        delete, event, func, or_, select)
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        create_engine, delete, event, func, or_, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -43,6 +43,16 @@ class DocumentRow(Base):
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="ready")
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # where the council publishes it (e.g. the ModernGov meeting page), so citations can link back
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OriginalRow(Base):
+    """The uploaded file itself. In the database, not only on local disk, so every API replica can
+    serve `/file` for a paper another replica ingested (files_dir is then just a local cache)."""
+    __tablename__ = "originals"
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PageRow(Base):
@@ -162,6 +172,7 @@ class DocumentInfo:
     page_count: int
     chunk_count: int
     status: str
+    source_url: str | None = None
 
     def to_json(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()
@@ -170,7 +181,8 @@ class DocumentInfo:
 
 def _doc_info(r: DocumentRow) -> DocumentInfo:
     return DocumentInfo(r.doc_id, r.source, r.sha256, r.doc_type, r.title, r.council, r.committee,
-                        r.meeting_date, r.restricted, r.file_path, r.page_count, r.chunk_count, r.status)
+                        r.meeting_date, r.restricted, r.file_path, r.page_count, r.chunk_count, r.status,
+                        r.source_url)
 
 
 def chunk_from_row(r: ChunkRow) -> Chunk:
@@ -200,7 +212,9 @@ class Store:
                 cur.execute("PRAGMA journal_mode=WAL")   # readers don't block the ingesting writer
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.close()
-        Base.metadata.create_all(self.engine)
+        # the schema is Alembic's (index/migrations), shared with the service's tables
+        from index.migrate import upgrade
+        upgrade(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
@@ -217,7 +231,9 @@ class Store:
 
     @staticmethod
     def _bump(s: Session) -> None:
-        row = s.get(MetaRow, "generation")
+        # FOR UPDATE: two processes committing documents at once must produce two generations, or a
+        # third process could miss the second change (PostgreSQL; SQLite serialises writers anyway).
+        row = s.get(MetaRow, "generation", with_for_update=True)
         if row is None:
             s.add(MetaRow(key="generation", value="1"))
         else:
@@ -225,7 +241,8 @@ class Store:
 
     # ---------------------------------------------------------------- writes
     def put_document(self, doc: ParsedDocument, *, file_path: str | None,
-                     replace_doc_id: str | None = None) -> None:
+                     replace_doc_id: str | None = None, original: bytes | None = None,
+                     source_url: str | None = None) -> None:
         """Write a whole document (and delete the one it replaces) in one transaction."""
         with self.session() as s, s.begin():
             if replace_doc_id:
@@ -237,8 +254,11 @@ class Store:
                 title=doc.title or doc.source, council=doc.council, committee=doc.committee,
                 meeting_date=doc.meeting_date, date_key=date_key(doc.meeting_date),
                 restricted=doc.restricted, file_path=file_path, page_count=len(doc.pages),
-                chunk_count=len(doc.chunks), status="ready", ingested_at=datetime.now(timezone.utc)))
+                chunk_count=len(doc.chunks), status="ready", ingested_at=datetime.now(timezone.utc),
+                source_url=source_url))
             s.flush()
+            if original is not None:
+                s.add(OriginalRow(doc_id=doc.doc_id, data=original))
             s.add_all(PageRow(doc_id=doc.doc_id, pdf_page=p.pdf_page, label=p.label, text=p.text)
                       for p in doc.pages)
             restricted_items = {i.number for i in doc.items if i.restricted}
@@ -283,7 +303,7 @@ class Store:
     @staticmethod
     def _delete_rows(s: Session, doc_id: str) -> None:
         # children first: foreign keys without relying on ON DELETE CASCADE (off by default in SQLite)
-        for table in (ResolutionRow, MinuteRow, ItemRow, JudgementRow, ChunkRow, PageRow, DocumentRow):
+        for table in (ResolutionRow, MinuteRow, ItemRow, JudgementRow, ChunkRow, PageRow, OriginalRow, DocumentRow):
             s.execute(delete(table).where(table.doc_id == doc_id))
 
     def record_failure(self, source: str, sha256: str | None, error: str) -> None:
@@ -377,6 +397,11 @@ class Store:
                 for cid, header, text in s.execute(q):
                     out[cid] = f"{header}\n{text}"
         return out
+
+    def original(self, doc_id: str) -> bytes | None:
+        with self.session() as s:
+            r = s.get(OriginalRow, doc_id)
+            return r.data if r else None
 
     def page(self, doc_id: str, pdf_page: int) -> tuple[str | None, str] | None:
         with self.session() as s:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, Integer, String, Text, create_engine, event, select,
-                        text)
+from sqlalchemy import (JSON, Boolean, DateTime, Float, Index, Integer, LargeBinary, String, Text, create_engine,
+                        event, select, text, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -41,6 +41,12 @@ class JobRow(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # The upload itself, so any API process may run the job (cleared once ingested), and who claimed it.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    worker: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+
+Index("ix_svc_jobs_status", JobRow.status, JobRow.created_at)
 
 
 class AuditRow(Base):
@@ -106,7 +112,9 @@ class ServiceDB:
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_tables(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Bring the whole schema (index, service, conversations) to the current migration."""
+        from index.migrate import upgrade
+        upgrade(self.engine)
 
     def ping(self) -> None:
         with self.engine.connect() as c:
@@ -116,12 +124,36 @@ class ServiceDB:
         self.engine.dispose()
 
     # ---- jobs
-    def create_job(self, filename: str, size_bytes: int, created_by: str) -> Job:
+    def create_job(self, filename: str, size_bytes: int, created_by: str, payload: bytes | None = None) -> Job:
+        now = _now()
         row = JobRow(id=uuid.uuid4().hex, status="queued", stage="queued", progress=0.0,
-                     filename=filename, size_bytes=size_bytes, created_by=created_by)
+                     filename=filename, size_bytes=size_bytes, created_by=created_by, payload=payload,
+                     created_at=now, updated_at=now)
         with self._session.begin() as s:
             s.add(row)
         return _job(row)
+
+    def claim_job(self, worker: str) -> tuple[Job, bytes] | None:
+        """Take the oldest queued job for `worker`, or None. Exactly one process wins a job:
+        PostgreSQL skips rows another transaction has locked (FOR UPDATE SKIP LOCKED; SQLite has
+        no row locks and ignores it), and the UPDATE only succeeds while the row is still queued,
+        which is what makes it safe on SQLite (writers are serialised) and under any isolation."""
+        with self._session.begin() as s:
+            job_id = s.scalar(select(JobRow.id).where(JobRow.status == "queued")
+                              .order_by(JobRow.created_at, JobRow.id).limit(1)
+                              .with_for_update(skip_locked=True))
+            if job_id is None:
+                return None
+            done = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
+                             .values(status="running", stage="parsing and indexing", progress=0.1,
+                                     worker=worker, updated_at=_now())
+                             .execution_options(synchronize_session=False))
+            if done.rowcount != 1:
+                return None   # another worker got there first
+            payload = s.scalar(select(JobRow.payload).where(JobRow.id == job_id))
+            row = s.get(JobRow, job_id, populate_existing=True)
+            assert row is not None
+            return _job(row), payload or b""
 
     def update_job(self, job_id: str, **fields: Any) -> None:
         with self._session.begin() as s:
@@ -130,6 +162,8 @@ class ServiceDB:
                 return
             for k, v in fields.items():
                 setattr(row, k, v)
+            if fields.get("status") in ("done", "failed"):
+                row.payload = None   # the original now lives with the document; don't keep two copies
             row.updated_at = _now()
 
     def job(self, job_id: str) -> Job | None:

@@ -1,0 +1,94 @@
+"""Item numbers and restriction flags a publishing system knows better than the parser.
+
+ModernGov (index/moderngov) lists each meeting's agenda items with their number, minute number and
+`isrestricted`; those are the council's own records, so they win over what ingestion inferred from
+the PDF's text. Two shapes:
+  - `item`:  the document belongs to one agenda item (a report attached to item 7): every chunk is
+             cited to that item and takes its restriction;
+  - `items`: the meeting's whole agenda (an agenda pack or the minutes): parsed items and minutes are
+             matched to the service's items by title (else by number) and take their number,
+             minute number and restriction.
+Chunk headers keep the parser's wording; only the fields citations and filters use are changed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
+
+from ingest.models import ParsedDocument
+
+
+def _norm(title: str | None) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", (title or "").lower()))
+
+
+def _str(v: Any) -> str | None:
+    return None if v is None or str(v).strip() == "" else str(v).strip()
+
+
+def _match(title: str, number: str | None, service: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    t = _norm(title)
+    if t:
+        for it in service:
+            st = _norm(it.get("title"))
+            if st and (st == t or (len(min(st, t, key=len)) >= 12 and (st in t or t in st))):
+                return it
+    for it in service:
+        if number is not None and _str(it.get("number")) == number:
+            return it
+    return None
+
+
+def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, Any]] | None = None,
+                         item: Mapping[str, Any] | None = None) -> ParsedDocument:
+    if item:
+        number, title = _str(item.get("number")), _str(item.get("title"))
+        restricted = item.get("restricted")
+        chunks = []
+        for c in doc.chunks:
+            ch: dict[str, Any] = {}
+            if number:
+                ch.update(item=number, item_title=title or c.item_title)
+            if restricted is not None:
+                ch["restricted"] = bool(restricted)
+            chunks.append(replace(c, **ch))
+        doc = replace(doc, chunks=chunks)
+        if restricted is not None:
+            doc.restricted = bool(restricted)
+    if not items:
+        return doc
+    item_map: dict[str, Mapping[str, Any]] = {}     # parsed item number → service item
+    new_items = []
+    for it in doc.items:
+        svc = _match(it.title, it.number, items)
+        if svc is None:
+            new_items.append(it)
+            continue
+        item_map[it.number] = svc
+        new_items.append(replace(it, number=_str(svc.get("number")) or it.number,
+                                 restricted=bool(svc.get("restricted", it.restricted))))
+    minute_map: dict[str, Mapping[str, Any]] = {}   # parsed minute number → service item
+    new_minutes = []
+    for m in doc.minutes:
+        svc = _match(m.title, None, items)
+        if svc is None:
+            new_minutes.append(m)
+            continue
+        minute_map[m.number] = svc
+        new_minutes.append(replace(m, number=_str(svc.get("minute")) or m.number,
+                                   agenda_item=_str(svc.get("number")) or m.agenda_item))
+    chunks = []
+    for c in doc.chunks:
+        ch = {}
+        by_item = item_map.get(c.item) if c.item else None
+        by_minute = minute_map.get(c.minute) if c.minute else None
+        if by_item is not None:
+            ch["item"] = _str(by_item.get("number")) or c.item
+        if by_minute is not None:
+            ch["minute"] = _str(by_minute.get("minute")) or c.minute
+        svc = by_minute or by_item
+        if svc is not None and svc.get("restricted") is not None:
+            ch["restricted"] = bool(svc["restricted"]) or doc.restricted
+        chunks.append(replace(c, **ch) if ch else c)
+    return replace(doc, items=new_items, minutes=new_minutes, chunks=chunks)
