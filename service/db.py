@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import (JSON, Boolean, DateTime, Float, Index, Integer, LargeBinary, String, Text, create_engine,
@@ -92,6 +92,7 @@ class Job:
     created_by: str
     created_at: datetime
     updated_at: datetime
+    worker: str | None = None   # host:pid of the process that claimed it
 
 
 def _job(row: JobRow) -> Job:
@@ -133,23 +134,42 @@ class ServiceDB:
             s.add(row)
         return _job(row)
 
+    def requeue_stale(self, older_than: timedelta = timedelta(minutes=30)) -> int:
+        """Jobs left `running` by a worker that died (its process killed mid-ingest) go back to the
+        queue. Parsing has a hard deadline (parse_timeout_s), so a live job is never this old."""
+        with self._session.begin() as s:
+            done = s.execute(update(JobRow).where(JobRow.status == "running", JobRow.payload.is_not(None),
+                                                  JobRow.updated_at < _now() - older_than)
+                             .values(status="queued", stage="queued (worker lost)", worker=None,
+                                     updated_at=_now())
+                             .execution_options(synchronize_session=False))
+            return int(done.rowcount or 0)
+
     def claim_job(self, worker: str) -> tuple[Job, bytes] | None:
         """Take the oldest queued job for `worker`, or None. Exactly one process wins a job:
         PostgreSQL skips rows another transaction has locked (FOR UPDATE SKIP LOCKED; SQLite has
         no row locks and ignores it), and the UPDATE only succeeds while the row is still queued,
         which is what makes it safe on SQLite (writers are serialised) and under any isolation."""
+        claim = dict(status="running", stage="parsing and indexing", progress=0.1, worker=worker,
+                     updated_at=_now())
+        oldest = select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at, JobRow.id).limit(1)
         with self._session.begin() as s:
-            job_id = s.scalar(select(JobRow.id).where(JobRow.status == "queued")
-                              .order_by(JobRow.created_at, JobRow.id).limit(1)
-                              .with_for_update(skip_locked=True))
-            if job_id is None:
-                return None
-            done = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
-                             .values(status="running", stage="parsing and indexing", progress=0.1,
-                                     worker=worker, updated_at=_now())
-                             .execution_options(synchronize_session=False))
-            if done.rowcount != 1:
-                return None   # another worker got there first
+            if self.engine.dialect.name == "postgresql":
+                job_id = s.scalar(oldest.with_for_update(skip_locked=True))
+                if job_id is None:
+                    return None
+                won = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
+                                .values(**claim).execution_options(synchronize_session=False)).rowcount == 1
+            else:
+                # one statement, so the write lock is taken first: a SELECT-then-UPDATE transaction
+                # would fail with SQLITE_BUSY when another writer commits in between
+                job_id = s.scalar(update(JobRow).where(JobRow.id == oldest.scalar_subquery(),
+                                                       JobRow.status == "queued")
+                                  .values(**claim).returning(JobRow.id)
+                                  .execution_options(synchronize_session=False))
+                won = job_id is not None
+            if not won:
+                return None   # nothing queued, or another worker got there first
             payload = s.scalar(select(JobRow.payload).where(JobRow.id == job_id))
             row = s.get(JobRow, job_id, populate_existing=True)
             assert row is not None

@@ -40,6 +40,10 @@ class JobRunner:
         return job
 
     def _loop(self) -> None:
+        try:
+            self.db.requeue_stale()
+        except Exception:
+            log.exception("requeueing stale ingest jobs failed")
         while not self._stop.is_set():
             self._wake.clear()   # before claiming, so a submit during the claim is not lost
             try:
