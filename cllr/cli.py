@@ -68,6 +68,7 @@ def ingest(paths: list[Path], data_dir: DataDir = None) -> None:
             progress.console.print(result.summary())
             failed += result.status == "failed"
             progress.advance(task)
+    library.refresh_keyword()   # build BM25 now, once, rather than on the first search
     if failed:
         typer.echo(f"{failed} of {len(files)} files failed", err=True)
         raise typer.Exit(2)
@@ -86,11 +87,15 @@ def search(query: str,
            data_dir: DataDir = None) -> None:
     """Hybrid search: ranked passages with source, item/minute, printed page and PDF page."""
     from index.library import Library
-    from index.filters import SearchFilters
+    from index.filters import FilterError, SearchFilters
     library = Library(_settings(data_dir))
-    filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from,
-                                  date_to=date_to, doc_type=doc_type)
-    hits = library.search(query, filters=filters, role=role, k=k)
+    try:
+        filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from,
+                                      date_to=date_to, doc_type=doc_type)
+        hits = library.search(query, filters=filters, role=role, k=k)
+    except FilterError as e:   # a mistyped date or role: say so, no traceback
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
         return
