@@ -87,9 +87,11 @@ def counts(library) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return out
 
 
-def problems(library) -> list[str]:  # type: ignore[no-untyped-def]
+def problems(library, *, allow_stray_files: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
     """Disagreements between the store, Chroma, BM25 and the kept files (after the Library's own
-    recovery on open). Empty = consistent."""
+    recovery on open). Empty = consistent. `allow_stray_files`: a kill between keeping the original
+    and committing its rows leaves that file unreferenced until the same paper is ingested again
+    (which adopts it: the name is its sha), so it is tolerated right after a crash."""
     out: list[str] = []
     raw = raw_state(library.settings)
     if raw.half_documents:
@@ -107,7 +109,7 @@ def problems(library) -> list[str]:  # type: ignore[no-untyped-def]
     docs = library.store.documents(None, allow_restricted=True)
     kept = {Path(d.file_path).name for d in docs if d.file_path}
     stray = [f for f in raw.files if f not in kept and not f.startswith(".incoming-")]
-    if stray:
+    if stray and not allow_stray_files:
         out.append(f"files not belonging to any document: {stray}")
     missing_files = [d.doc_id for d in docs if d.file_path and not Path(d.file_path).is_file()]
     if missing_files:
