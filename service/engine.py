@@ -90,7 +90,7 @@ class AnswerEngine:
         if self.llm is not None:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
-            answer, cites, abstained, debug = self._extractive(q, rw.context, hits)
+            answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
         result = AnswerResult(answer=answer, citations=cites, retrieved=hits, abstained=abstained,
                               conversation_id=cid, standalone_question=rw.standalone,
                               latency_ms=(time.perf_counter() - t0) * 1000,
@@ -110,15 +110,19 @@ class AnswerEngine:
 
     # ------------------------------------------------------------------ extractive
 
-    def _extractive(self, q: Question, context: str, hits: list[Any]
+    def _extractive(self, q: Question, rw: Any, hits: list[Any], role: str = "public"
                     ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
+        context = rw.context
         ctx = [s for s in dict.fromkeys(content_stems(context)) if s not in q.stems]
         scoring_q = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days)
         units = extractive.units_from_hits(hits)
+        if "resolution" in q.kinds:
+            units += extractive.resolved_units(hits, self.library, role)
         idf = extractive.idf_table(units, scoring_q)
         for s in ctx:
             idf[s] *= CONTEXT_WEIGHT
-        extractive.score_units(units, scoring_q, idf)
+        sims = extractive.semantic_similarity(units, rw.standalone, getattr(self.library, "embedder", None))
+        extractive.score_units(units, scoring_q, idf, sims)
         chosen = extractive.select(units, scoring_q, idf)
         sup = abstain.support(scoring_q, chosen, idf, self.doc_text)
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
@@ -128,6 +132,8 @@ class AnswerEngine:
         pieces: list[tuple[str, Citation]] = []
         for u in chosen:
             text, item = self._render(u.text, q)
+            if u.resolved:
+                text = f"Minute {u.hit.minute} resolved: {text}"
             cit = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
             cit = verify(cit, self.page_text, span=list(getattr(u.hit, "pdf_pages", []) or []),
                          label_of=self.page_label)

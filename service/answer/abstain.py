@@ -15,7 +15,7 @@ from service.answer.extractive import Unit
 from service.answer.question import Question
 
 MIN_SCORE = 0.42       # best unit's score (coverage + cues) below which nothing is answered
-MIN_COVERAGE = 0.45    # IDF share of question stems the chosen units (with headers) cover
+MIN_COVERAGE = 0.0    # see abstain calibration notes
 
 
 @dataclass
@@ -41,6 +41,9 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     for u in chosen:
         covered |= u.covered
     coverage = sum(idf[s] for s in covered if s in idf) / total
+    missing = _missing_kind(q, chosen)
+    if missing:
+        return Support(False, missing, best, coverage)
     if best < MIN_SCORE:
         return Support(False, f"best score {best:.2f}", best, coverage)
     if coverage < MIN_COVERAGE:
@@ -48,6 +51,13 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     # Years and month-years: in the evidence itself or on its document's opening pages (where
     # papers state their meeting or inspection dates) - not anywhere in a long pack, where a
     # passing mention of another year would let the wrong meeting answer.
+    # The best unit carries the answer, so it is the one whose papers must match a question
+    # pinned to one year; a question spanning years (comparisons) is matched by all the units.
+    later = _after_papers(q, chosen[:1])
+    if len(q.years) <= 1:
+        chosen = chosen[:1]
+    if later:
+        return Support(False, later, best, coverage)
     docs = {u.hit.doc_id for u in chosen}
     texts = [_date_text(u) for u in chosen]
     if doc_text is not None:
@@ -62,6 +72,97 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     return Support(True, "supported", best, coverage)
 
 
+def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
+    """A question pinned to a month later than every evidence paper's own date asks what those
+    papers could not yet know ("what did Ofsted find at its July 2018 visit" against a June 2018
+    report that announces the visit)."""
+    if not q.month_years:
+        return None
+    asked = max(f"{y}-{_mnum(m)}" for m, y in q.month_years)
+    dates = [str(getattr(u.hit, "meeting_date", "") or "")[:7] for u in chosen]
+    if dates and all(d and d < asked for d in dates):
+        return f"question is about {asked}, after the papers ({max(dates)})"
+    return None
+
+
 def _mnum(m: str) -> str:
     order = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     return f"{order.index(m[:3]) + 1:02d}"
+
+
+_NUM_TOKEN = re.compile(r"£?\d[\d,]*(?:\.\d+)?%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve|twenty|thirty|forty|fifty|hundred|half|quarter)\b", re.I)
+_ASKS_RATING = re.compile(r"\b(rated|rating|judged|judgement|graded|grade)\b", re.I)
+_GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d|"
+                    r"not yet good|serious weakness|effective)\b", re.I)
+_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+[A-Z][\w'-]+|"
+                   r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z]{2,}\b")
+
+
+def _missing_kind(q: Question, chosen: list[Unit]) -> str | None:
+    """A question that asks for a figure or a person is answered only by evidence holding a
+    figure or a name the question does not already contain: "how big was the overspend" is not
+    answered by "the overspend was coming down", nor "who was elected" by "to elect a Chairman"."""
+    qtext = q.text.lower()
+    if "count" in q.kinds:
+        nums = {m.group(0).lower().strip("£%").replace(",", "") for u in chosen for m in _NUM_TOKEN.finditer(u.text)}
+        nums = {n for n in nums if n and n not in qtext and not re.fullmatch(r"(19|20)\d\d", n)}
+        if not nums:
+            return "no figure in evidence"
+    if "person" in q.kinds and "count" not in q.kinds:
+        if not any(_new_name(u.text, qtext) for u in chosen):
+            return "no person named in evidence"
+    if _ASKS_RATING.search(qtext) and not any(_GRADE.search(u.text) for u in chosen):
+        return "no grade in evidence"
+    return None
+
+
+def _new_name(text: str, qtext: str) -> bool:
+    """A person named in the text and not in the question: an honorific and a surname, a name
+    with a role in brackets ("Jenny Turnross HMI", "Derek Benson, Independent Chair"), or initials
+    and a surname ("F M Oborski"). Title Case phrases alone are not names here: council papers
+    are full of them ("National Children and Adult Services Conference")."""
+    for m in _PERSON_STRICT.finditer(text):
+        surname = m.group("surname") or m.group("surname2")
+        if surname and surname.lower() not in qtext:
+            return True
+    for m in _PAIR.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if first.lower() not in _NOT_NAMES and last.lower() not in _NOT_NAMES and last.lower() not in qtext:
+            return True
+    # "Who delivers/provides ..." is as often answered by a body as by a person.
+    for m in _ORG.finditer(text):
+        if m.group(0).split()[0].lower() not in qtext:
+            return True
+    return False
+
+
+_PAIR = re.compile(r"\b([A-Z][a-z]{2,})\s+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])")
+_ORG = re.compile(r"\b(?:[A-Z][A-Za-z&'-]+\s+){1,4}(?:Trust|Agency|Health|NHS|Partnership|Foundation|Ltd|Limited|"
+                  r"plc|Company|Group|England|Alliance|Consortium|Academy|College|University|Commission)\b")
+# Title Case words of council papers that are not people's names.
+_NOT_NAMES = frozenset("""
+the this that these those there their our his her its a an and or of in on at for to by with from as
+council county district borough city town parish committee cabinet panel board group select scrutiny
+overview children childrens children's young people family families adult adults services service
+social care education health safeguarding school schools learning skills national local authority
+executive director directorate corporate assistant associate head chief officer member members cllr
+chairman chair vice leader deputy government department secretary state minister ministry public
+agenda item items minutes minute page pages report reports appendix annex part meeting meetings
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday strategy plan policy programme project update review
+inspection inspections ofsted framework improvement performance budget capital revenue financial
+finance development management planning transport highways housing community communities public
+independent interim acting senior lead principal team teams unit partnership partnerships trust
+looked after leavers leaver special educational needs disabilities send early help support
+county hall house room chamber centre road street kent wiltshire worcestershire buckinghamshire
+medway northamptonshire north south east west england english british royal his majesty majesty's
+majestys inspector inspectors quality commission care act children and
+""".split())
+
+
+_PERSON_STRICT = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame|Lord|Baroness)\.?\s+(?:[A-Z]\.?\s+){0,3}"
+    r"(?:[A-Z][a-z]+\s+)?(?P<surname>[A-Z][A-Za-z'-]+)|"
+    r"\b[A-Z][a-z]+\s+(?P<surname2>[A-Z][a-z]{2,})\s*(?:HMI|\(|,\s*(?:the\s+)?(?:Independent|Interim|Acting|Chair|"
+    r"Director|Head|Corporate|Cabinet|Leader|Lead|Assistant|Executive|Chief|Senior|Service|Deputy))")

@@ -33,6 +33,12 @@ _GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequ
 _PAGES = re.compile(r"\bpages?\s*\d+", re.I)
 
 
+W_LEXICAL = 1.0
+W_SEMANTIC = 1.0
+W_RANK = 0.15
+W_RESOLVED = 0.25
+
+
 @dataclass
 class Unit:
     text: str
@@ -40,16 +46,68 @@ class Unit:
     rank: int                 # the passage's search rank (0 = best)
     pos: int                  # position of the unit in its passage
     stems: set[str]
+    resolved: bool = False    # a line of a minute's Resolved block (from the structure records)
     score: float = 0.0
+    lexical: float = 0.0
+    sim: float = 0.0
     covered: set[str] = field(default_factory=set)
 
 
-def units_from_hits(hits: list[Any]) -> list[Unit]:
+_BOILER = re.compile(r"intentionally (left )?blank|^\W*page \d+\W*$|^\W*\d+\s+of\s+\d+\W*$|"
+                     r"^\W*agenda item \d+\W*$|^\W*\d+\W*$", re.I)
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"[^0-9a-z]+", "", text.lower()))
+
+
+def units_from_hits(hits: list[Any], depth: int = 10) -> list[Unit]:
+    """Units of the top `depth` passages, minus page furniture: running headers and footers
+    ("Inspection report: X, 9-10 February 2016  2 of 10") recur on page after page with only
+    their numbers changed, so a unit whose shape appears on two or more pages is dropped."""
     out: list[Unit] = []
-    for rank, hit in enumerate(hits):
+    pages_by_shape: dict[str, set[tuple[str, int]]] = {}
+    for rank, hit in enumerate(hits[:depth]):
         for pos, u in enumerate(split_units(hit.text)):
+            if _BOILER.search(u):
+                continue
             out.append(Unit(u, hit, rank, pos, set(content_stems(u))))
+            pages_by_shape.setdefault(_shape(u), set()).add((hit.doc_id, int(hit.pdf_page)))
+    return [u for u in out if len(pages_by_shape[_shape(u.text)]) < 2 or len(u.text.split()) > 25]
+
+
+def resolved_units(hits: list[Any], library: Any, role: str, depth: int = 8) -> list[Unit]:
+    """The Resolved lines of the minutes the top passages belong to, as units of their own.
+
+    What a committee decided is recorded once, in the minute's Resolved block; a passage of the
+    debate may rank above it. Each line keeps the passage's metadata but sits on its own page."""
+    minutes_fn = getattr(library, "minutes", None)
+    if minutes_fn is None:
+        return []
+    import dataclasses
+    out: list[Unit] = []
+    seen: set[tuple[str, str]] = set()
+    for rank, hit in enumerate(hits[:depth]):
+        if not hit.minute or (hit.doc_id, hit.minute) in seen:
+            continue
+        seen.add((hit.doc_id, hit.minute))
+        try:
+            records = minutes_fn(number=hit.minute, doc_id=hit.doc_id, role=role, limit=5)
+        except Exception:  # a library without look-ups answers from passages alone
+            continue
+        for rec in records:
+            for pos, r in enumerate(rec.resolved):
+                page = int(r.pdf_page or hit.pdf_page)
+                rhit = dataclasses.replace(hit, pdf_page=page, pdf_pages=[page],
+                                           page_label=hit.page_label if page == hit.pdf_page else None,
+                                           text=r.text, chunk_id=f"{hit.chunk_id}#resolved{pos}")
+                out.append(Unit(clean_resolved(r.text), rhit, rank, 1000 + pos,
+                                set(content_stems(r.text)) | set(content_stems(rec.title)), resolved=True))
     return out
+
+
+def clean_resolved(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def idf_table(units: list[Unit], q: Question) -> dict[str, float]:
@@ -63,16 +121,32 @@ def idf_table(units: list[Unit], q: Question) -> dict[str, float]:
     return idf
 
 
+_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
+                   r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b")
+_DATE_TOKEN = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
+                         r"sept|sep|oct|nov|dec)[a-z]*\b|\b(?:" + "|".join(MONTHS) + r")\s+\d{4}\b|"
+                         r"\b(?:end|start|beginning|middle) of (?:" + "|".join(MONTHS) + r")\b", re.I)
+
+
+def _new(tokens: list[str], qtext: str) -> list[str]:
+    """Tokens the question does not already contain: an answer adds something."""
+    return [t for t in tokens if t.lower().strip("£%. ") not in qtext]
+
+
 def cue_bonus(q: Question, text: str) -> float:
+    """The kind of thing the question asks for, present in the unit *and new to the question*
+    (a unit that only repeats the question's own figure, name or date answers nothing)."""
+    qtext = q.text.lower()
     bonus = 0.0
     if "count" in q.kinds:
         nums = [m.group(0) for m in _NUMBER.finditer(text)]
-        real = [x for x in nums if not _BARE_YEAR.match(x.strip())]
-        bonus += 0.15 if (real or _NUMBER_WORDS.search(text)) else -0.1
+        real = _new([x for x in nums if not _BARE_YEAR.match(x.strip())], qtext)
+        bonus += 0.2 if (real or _NUMBER_WORDS.search(text)) else -0.15
     if "person" in q.kinds:
-        bonus += 0.12 if _PERSON.search(text) else -0.05
+        names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
+        bonus += 0.2 if names else -0.1
     if "date" in q.kinds:
-        bonus += 0.12 if (_MONTH_WORD.search(text) or re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", text)) else -0.05
+        bonus += 0.15 if _new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext) else -0.05
     if "place" in q.kinds:
         bonus += 0.12 if _PLACE.search(text) else 0.0
     if "resolution" in q.kinds:
@@ -84,14 +158,42 @@ def cue_bonus(q: Question, text: str) -> float:
     return bonus
 
 
-def score_units(units: list[Unit], q: Question, idf: dict[str, float]) -> None:
+def novelty_penalty(q: Question, u: "Unit") -> float:
+    """Headings and restatements of the question ("Case Management System Update", a councillor's
+    question printed in the paper) match it best and answer it least."""
+    if not u.stems:
+        return -0.3
+    new = len(u.stems - set(q.stems)) / len(u.stems)
+    pen = -0.3 if new < 0.25 else (-0.12 if new < 0.4 else 0.0)
+    if u.text.rstrip().endswith("?"):
+        pen -= 0.2
+    return pen
+
+
+def semantic_similarity(units: list[Unit], question: str, embedder: Any) -> list[float]:
+    """Cosine of each unit with the question under the index's own embedding model.
+
+    all-MiniLM-L6-v2 was trained on question/answer pairs, so it recognises an answering
+    sentence that shares few words with the question ("foster families on its books" vs
+    "217 approved foster carers"). One batch per question: ~100 short units cost ~0.1 s here."""
+    if embedder is None or not units:
+        return [0.0] * len(units)
+    import numpy as np
+    texts = [question] + [u.text for u in units]
+    vecs = embedder.embed_documents(texts)
+    sims = np.asarray(vecs[1:]) @ np.asarray(vecs[0])
+    return [float(x) for x in sims]
+
+
+def score_units(units: list[Unit], q: Question, idf: dict[str, float],
+                sims: list[float] | None = None) -> None:
     total = sum(idf.values()) or 1.0
     header_stems: dict[int, set[str]] = {}
     for u in units:
         key = id(u.hit)
         if key not in header_stems:
             header_stems[key] = set(content_stems(u.hit.header or ""))
-    for u in units:
+    for i, u in enumerate(units):
         hs = header_stems[id(u.hit)]
         got = 0.0
         covered = set()
@@ -106,37 +208,60 @@ def score_units(units: list[Unit], q: Question, idf: dict[str, float]) -> None:
         u.covered = covered
         nwords = len(u.text.split())
         length = -0.15 if nwords < 4 else (-0.05 if nwords > 55 else 0.0)
-        u.score = got / total + cue_bonus(q, u.text) + 0.08 / (1 + u.rank) + length
+        u.lexical = got / total
+        u.sim = sims[i] if sims else 0.0
+        if u.resolved and "resolution" in q.kinds:
+            length += W_RESOLVED
+        u.score = (W_LEXICAL * u.lexical + W_SEMANTIC * u.sim + cue_bonus(q, u.text)
+                   + W_RANK / (1 + u.rank) + length + novelty_penalty(q, u))
 
 
 def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int = 3,
            max_words: int = 95) -> list[Unit]:
-    """The best unit, then units that add question terms the answer does not yet cover."""
+    """The best unit; the unit after it when the best one only leads into it (ends with ':' or
+    is a bare heading/lead-in); then units that add question terms the answer lacks, or that
+    score nearly as well (a second part of a two-part question)."""
     ranked = sorted(units, key=lambda u: -u.score)
     if not ranked:
         return []
-    chosen = [ranked[0]]
-    covered = set(ranked[0].covered)
-    words = len(ranked[0].text.split())
+    best_u = ranked[0]
+    chosen = [best_u]
+    nxt = _next_unit(units, best_u)
+    if best_u.resolved:
+        # The rest of the decision: the minute's other Resolved lines, in order.
+        same = sorted((v for v in units if v.resolved and v is not best_u and v.hit.doc_id == best_u.hit.doc_id
+                       and v.hit.minute == best_u.hit.minute), key=lambda v: v.pos)
+        chosen += same[:3]
+    elif nxt is not None and (best_u.text.rstrip().endswith(":") or len(best_u.text.split()) < 12
+                            or "resolution" in q.kinds and re.search(r"\bresolved\b", best_u.text, re.I)):
+        chosen.append(nxt)
+    covered = set().union(*(u.covered for u in chosen))
+    words = sum(len(u.text.split()) for u in chosen)
     total = sum(idf.values()) or 1.0
-    best = ranked[0].score
-    seen = {_norm(ranked[0].text)}
+    best = best_u.score
+    seen = {_norm(u.text) for u in chosen}
     for u in ranked[1:40]:
         if len(chosen) >= max_units:
             break
         if _norm(u.text) in seen:
             continue
         gain = sum(idf[s] for s in u.covered - covered) / total
-        close = u.score >= best * 0.9
-        if (gain >= 0.12 and u.score >= best * 0.6) or close:
+        same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
+        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.85 if same_page else 0.93):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)
             covered |= u.covered
             words += len(u.text.split())
             seen.add(_norm(u.text))
-    # Resolved blocks: the heading alone says nothing; the lines after it are the decision.
     return chosen
+
+
+def _next_unit(units: list[Unit], u: Unit) -> Unit | None:
+    for v in units:
+        if v.hit is u.hit and v.pos == u.pos + 1:
+            return v
+    return None
 
 
 def _norm(s: str) -> str:

@@ -22,7 +22,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("resolution", re.compile(r"\b(resolve|resolved|decide|decided|decision|agree|agreed|endorse|"
                               r"approve|approved|wound up|recommend)\w*", re.I)),
     ("judgement", re.compile(r"\bofsted\b.*\b(judge|judged|rate|rated|grade|conclude|find|found|say)\w*|"
-                             r"\b(judged|rated|graded)\b", re.I)),
+                             r"\b(judged|rated|rating|graded|grade)\b", re.I)),
     ("count", re.compile(r"\bhow (many|much|big|large|long)\b|\bwhat (share|proportion|percentage|"
                          r"number|amount|cost|total)\b|\bwhat'?s the (total|cost|number)\b|\btotal\b", re.I)),
     ("person", re.compile(r"^\s*(who|whom)\b|\bwho (was|is|chairs|led|wrote|presented|provided|delivers)\b|"
