@@ -17,10 +17,12 @@ from service.answer import abstain, extractive
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
 from service.answer.question import Question, analyse
+from service.answer.rerank import asked_places, place_names, rerank
 from service.answer.rewrite import rewrite
 from service.answer.text import content_stems, word_count
 from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 
+SEARCH_DEPTH = 40      # passages fetched before the papers the question names are put first
 SEARCH_K = 15          # passages retrieved and returned in `retrieved`
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
@@ -37,6 +39,7 @@ class AnswerEngine:
         self.llm = llm
         self._page_cache: dict[tuple[str, int], str | None] = {}
         self._doc_cache: dict[str, str] = {}
+        self._place_names: set[str] | None = None
 
     # ------------------------------------------------------------------ page text (verification)
 
@@ -60,6 +63,16 @@ class AnswerEngine:
         except Exception:
             return None
         return rec[0] if rec else None
+
+    def _places(self) -> set[str]:
+        """The councils the library holds papers from, by their distinctive names."""
+        if self._place_names is None:
+            try:
+                docs = self.library.documents(role="admin")
+                self._place_names = place_names([d.council for d in docs if d.council])
+            except Exception:
+                self._place_names = set()
+        return self._place_names
 
     def doc_text(self, doc_id: str) -> str:
         """A document's opening pages (where papers state their dates), for abstention's date
@@ -86,7 +99,8 @@ class AnswerEngine:
                 history = self.store.history(cid)
         rw = rewrite(question, history)
         q = analyse(question)
-        hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_K)
+        hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_DEPTH)
+        hits = rerank(hits, analyse(rw.standalone), self._places(), self.doc_text)[:SEARCH_K]
         if self.llm is not None:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
@@ -114,7 +128,7 @@ class AnswerEngine:
                     ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
         context = rw.context
         ctx = [s for s in dict.fromkeys(content_stems(context)) if s not in q.stems]
-        scoring_q = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days)
+        scoring_q = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days, q.month_years)
         units = extractive.units_from_hits(hits)
         if "resolution" in q.kinds:
             units += extractive.resolved_units(hits, self.library, role)
@@ -122,9 +136,9 @@ class AnswerEngine:
         for s in ctx:
             idf[s] *= CONTEXT_WEIGHT
         sims = extractive.semantic_similarity(units, rw.standalone, getattr(self.library, "embedder", None))
-        extractive.score_units(units, scoring_q, idf, sims)
+        extractive.score_units(units, scoring_q, idf, sims, self._date_penalties(q, units))
         chosen = extractive.select(units, scoring_q, idf)
-        sup = abstain.support(scoring_q, chosen, idf, self.doc_text)
+        sup = abstain.support(scoring_q, chosen, idf, self.doc_text, asked_places(q, self._places()))
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
                  "chosen": [u.text for u in chosen]}
         if not sup.ok:
@@ -144,6 +158,21 @@ class AnswerEngine:
             debug["support"] = "no verifiable citation"
             return ABSTAIN_TEXT, [], True, debug
         return self._compose(pieces) + (False, debug)
+
+    def _date_penalties(self, q: Question, units: list[Any]) -> dict[str, float]:
+        """Papers from another year than the one a question is pinned to rank lower: a question
+        about "the 2012 inspection" is not answered by a 2017 pack that mentions inspections.
+        A paper's years are its meeting date, its headers and its opening pages."""
+        if not q.years:
+            return {}
+        out: dict[str, float] = {}
+        for u in units:
+            d = u.hit.doc_id
+            if d in out:
+                continue
+            blob = " ".join([str(u.hit.meeting_date or ""), u.hit.header or "", self.doc_text(d)])
+            out[d] = 0.0 if any(y in blob for y in q.years) else -0.3
+        return out
 
     def _render(self, text: str, q: Question) -> tuple[str, str | None]:
         """Front-sheet lines are restated in words for location questions ("item 7, pages 27 to

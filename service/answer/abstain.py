@@ -32,7 +32,7 @@ def _date_text(u: Unit) -> str:
 
 
 def support(q: Question, chosen: list[Unit], idf: dict[str, float],
-            doc_text: Callable[[str], str] | None = None) -> Support:
+            doc_text: Callable[[str], str] | None = None, places: set[str] | None = None) -> Support:
     if not chosen:
         return Support(False, "no evidence", 0.0, 0.0)
     best = max(u.score for u in chosen)
@@ -41,7 +41,8 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     for u in chosen:
         covered |= u.covered
     coverage = sum(idf[s] for s in covered if s in idf) / total
-    missing = _missing_kind(q, chosen)
+    # The answer is in the best unit (with what it leads into, from the same passage).
+    missing = _missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit])
     if missing:
         return Support(False, missing, best, coverage)
     if best < MIN_SCORE:
@@ -54,6 +55,8 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     # The best unit carries the answer, so it is the one whose papers must match a question
     # pinned to one year; a question spanning years (comparisons) is matched by all the units.
     later = _after_papers(q, chosen[:1])
+    if later:
+        return Support(False, later, best, coverage)
     if len(q.years) <= 1:
         chosen = chosen[:1]
     if later:
@@ -63,20 +66,25 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     if doc_text is not None:
         texts += [doc_text(d) for d in docs]
     blob = " ".join(texts).lower()
-    for y in q.years:
-        if y not in blob:
-            return Support(False, f"year {y} not in evidence", best, coverage)
-    for m, y in q.month_years:
-        if not re.search(rf"\b{m}[a-z]*\.?,?\s+(\d{{1,2}}(st|nd|rd|th)?,?\s+)?{y}\b|\b{y}-{_mnum(m)}-", blob):
-            return Support(False, f"{m} {y} not in evidence", best, coverage)
+    places = places or set()
+    if len(places) == 1 and next(iter(places)) not in blob:
+        return Support(False, f"{next(iter(places))} not in the evidence's papers", best, coverage)
+    # One year: the best unit's paper must be of it. Several (a comparison across papers): at
+    # least one of them must be in the evidence.
+    if q.years and not any(y in blob for y in q.years):
+        return Support(False, f"year {'/'.join(sorted(q.years))} not in evidence", best, coverage)
     return Support(True, "supported", best, coverage)
+
+
+_ASKS_OUTCOME = re.compile(r"\b(find|found|decide|decided|set|agreed?|rated?|judged?|conclude|concluded|resolved?|"
+                           r"outcome|result)\b", re.I)
 
 
 def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
     """A question pinned to a month later than every evidence paper's own date asks what those
     papers could not yet know ("what did Ofsted find at its July 2018 visit" against a June 2018
     report that announces the visit)."""
-    if not q.month_years:
+    if not q.month_years or not _ASKS_OUTCOME.search(q.text):
         return None
     asked = max(f"{y}-{_mnum(m)}" for m, y in q.month_years)
     dates = [str(getattr(u.hit, "meeting_date", "") or "")[:7] for u in chosen]

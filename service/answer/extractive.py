@@ -128,6 +128,25 @@ _DATE_TOKEN = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS) +
                          r"\b(?:end|start|beginning|middle) of (?:" + "|".join(MONTHS) + r")\b", re.I)
 
 
+_DATE_RANGE = re.compile(r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s+(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
+                         r"sept|sep|oct|nov|dec)[a-z]*\b", re.I)
+_ROLE_CUES = [
+    ("chair", re.compile(r"\bchair(s|ed|man|woman|person)?\b|\bin the chair\b")),
+    ("lead", re.compile(r"\b(led|lead|leads|leading)\b")),
+    ("author", re.compile(r"\b(wrote|written|author|authored)\b")),
+    ("director", re.compile(r"\bdirector\b")),
+    ("present", re.compile(r"\b(presented|introduced)\b")),
+]
+_ROLE_NEAR = {
+    "chair": re.compile(r"\((?:Vice[- ])?Chair(?:man|woman|person)?\)|\bChair(?:man|woman|person)?\s*[:,]|"
+                        r"\bChair(?:man|woman)?\s+(?:Cllr|Councillor|Mr|Mrs|Ms)"),
+    "lead": re.compile(r"\blead inspector\b|\breporting inspector\b|\bled by\b|\bleads?\b", re.I),
+    "author": re.compile(r"\bauthor|\breport by\b|\bwritten by\b|\bcontact officer", re.I),
+    "director": re.compile(r"\bdirector\b", re.I),
+    "present": re.compile(r"\bpresent(ed)?\b|\bintroduced\b", re.I),
+}
+
+
 def _new(tokens: list[str], qtext: str) -> list[str]:
     """Tokens the question does not already contain: an answer adds something."""
     return [t for t in tokens if t.lower().strip("£%. ") not in qtext]
@@ -139,12 +158,20 @@ def cue_bonus(q: Question, text: str) -> float:
     qtext = q.text.lower()
     bonus = 0.0
     if "count" in q.kinds:
-        nums = [m.group(0) for m in _NUMBER.finditer(text)]
+        # Dates, page references and leading item numbers are numbers but not amounts.
+        plain = _DATE_TOKEN.sub(" ", _DATE_RANGE.sub(" ", text))
+        plain = re.sub(r"\bpages?\s*\d+(\s*[-–]\s*\d+)?|^\s*\d+[a-z]?\s+(?=[A-Z])", " ", plain, flags=re.I)
+        nums = [m.group(0) for m in _NUMBER.finditer(plain)]
         real = _new([x for x in nums if not _BARE_YEAR.match(x.strip())], qtext)
-        bonus += 0.2 if (real or _NUMBER_WORDS.search(text)) else -0.15
+        bonus += 0.2 if (real or _NUMBER_WORDS.search(plain)) else -0.15
     if "person" in q.kinds:
         names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
         bonus += 0.2 if names else -0.1
+        # The role the question asks about, printed beside a name: "Mrs F M Oborski (Chairman)",
+        # "Lead inspector: Jenny Turnross", "Report Author: Terence Herbert".
+        roles = [r for r, rx in _ROLE_CUES if rx.search(qtext)]
+        if names and any(_ROLE_NEAR[r].search(text) for r in roles):
+            bonus += 0.25
     if "date" in q.kinds:
         bonus += 0.15 if _new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext) else -0.05
     if "place" in q.kinds:
@@ -186,7 +213,7 @@ def semantic_similarity(units: list[Unit], question: str, embedder: Any) -> list
 
 
 def score_units(units: list[Unit], q: Question, idf: dict[str, float],
-                sims: list[float] | None = None) -> None:
+                sims: list[float] | None = None, doc_penalty: dict[str, float] | None = None) -> None:
     total = sum(idf.values()) or 1.0
     header_stems: dict[int, set[str]] = {}
     for u in units:
@@ -212,6 +239,8 @@ def score_units(units: list[Unit], q: Question, idf: dict[str, float],
         u.sim = sims[i] if sims else 0.0
         if u.resolved and "resolution" in q.kinds:
             length += W_RESOLVED
+        if doc_penalty:
+            length += doc_penalty.get(u.hit.doc_id, 0.0)
         u.score = (W_LEXICAL * u.lexical + W_SEMANTIC * u.sim + cue_bonus(q, u.text)
                    + W_RANK / (1 + u.rank) + length + novelty_penalty(q, u))
 
@@ -232,8 +261,17 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
         same = sorted((v for v in units if v.resolved and v is not best_u and v.hit.doc_id == best_u.hit.doc_id
                        and v.hit.minute == best_u.hit.minute), key=lambda v: v.pos)
         chosen += same[:3]
-    elif nxt is not None and (best_u.text.rstrip().endswith(":") or len(best_u.text.split()) < 12
-                            or "resolution" in q.kinds and re.search(r"\bresolved\b", best_u.text, re.I)):
+    elif nxt is not None and best_u.text.rstrip().endswith(":"):
+        # A lead-in ("... will be spent across the phases as follows:") is answered by what follows.
+        follow = [nxt]
+        while len(follow) < 4:
+            n2 = _next_unit(units, follow[-1])
+            if n2 is None:
+                break
+            follow.append(n2)
+        chosen += follow
+    elif nxt is not None and (len(best_u.text.split()) < 12
+                              or "resolution" in q.kinds and re.search(r"\bresolved\b", best_u.text, re.I)):
         chosen.append(nxt)
     covered = set().union(*(u.covered for u in chosen))
     words = sum(len(u.text.split()) for u in chosen)
@@ -247,7 +285,7 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
             continue
         gain = sum(idf[s] for s in u.covered - covered) / total
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
-        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.85 if same_page else 0.93):
+        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.7 if same_page else 0.8):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)

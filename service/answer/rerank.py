@@ -1,0 +1,58 @@
+"""Put the papers a question is pinned to first.
+
+Councillors name the council, the year and often the month ("Wiltshire's 2012 inspection",
+"the October 2017 meeting"). Dense and keyword search weigh those words like any other, so a
+Buckinghamshire report about inspections can outrank the Wiltshire one asked about. Here each
+retrieved passage's *paper* is checked against the places and years the question names (the
+paper's council, meeting date, headers and opening pages — where papers state who and when),
+and passages from matching papers move ahead, keeping search order otherwise.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from service.answer.question import Question
+
+# Words that name no particular place in a council's name.
+_GENERIC = {"council", "county", "borough", "district", "city", "metropolitan", "london", "royal", "of", "the",
+            "and", "unitary", "authority", "local", "town", "parish"}
+
+
+def place_names(councils: list[str]) -> set[str]:
+    """'Wiltshire Council', 'Kent County Council' -> {'wiltshire', 'kent'}."""
+    out: set[str] = set()
+    for c in councils:
+        for w in re.findall(r"[A-Za-z]+", c or ""):
+            if w.lower() not in _GENERIC and len(w) > 2:
+                out.add(w.lower())
+    return out
+
+
+def asked_places(q: Question, places: set[str]) -> set[str]:
+    words = set(re.findall(r"[a-z]+", q.text.lower()))
+    found = {p for p in places if p in words}
+    if "bucks" in words and "buckinghamshire" in places:  # the county's own everyday short name
+        found.add("buckinghamshire")
+    return found
+
+
+def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[[str], str]) -> list[Any]:
+    want_places = asked_places(q, places)
+    if not (q.years or want_places):
+        return hits
+    cache: dict[str, int] = {}
+
+    def mismatches(h: Any) -> int:
+        if h.doc_id not in cache:
+            blob = " ".join([str(h.meeting_date or ""), h.header or "", str(h.council or ""),
+                             paper_text(h.doc_id)]).lower()
+            miss = 0
+            if q.years and not any(y in blob for y in q.years):
+                miss += 1
+            if want_places and not any(p in blob for p in want_places):
+                miss += 1
+            cache[h.doc_id] = miss
+        return cache[h.doc_id]
+
+    return [h for _, h in sorted(enumerate(hits), key=lambda ih: (mismatches(ih[1]), ih[0]))]
