@@ -157,7 +157,42 @@ class AnswerEngine:
         if not pieces:
             debug["support"] = "no verifiable citation"
             return ABSTAIN_TEXT, [], True, debug
+        if "location" in q.kinds:
+            where = self._where(pieces[0][1], chosen[0].hit, role)
+            if where and not pieces[0][0].startswith("Item "):
+                pieces.insert(0, (where, pieces[0][1]))
         return self._compose(pieces) + (False, debug)
+
+    def _where(self, cit: Citation, hit: Any, role: str) -> str | None:
+        """For "which item / which pages" questions: the location in words, from the front
+        sheet's record of the item and the cited page's printed label."""
+        parts: list[str] = []
+        if hit.item:
+            rec = None
+            try:
+                recs = self.library.items(number=hit.item, doc_id=hit.doc_id, role=role, limit=1)
+                if not any(r.page_labels for r in recs) and hit.meeting_date:
+                    # Minutes and supplements carry the item number; its page range is on the
+                    # same meeting's front sheet, another document.
+                    recs = [r for r in self.library.items(number=hit.item, date_from=hit.meeting_date,
+                                                          date_to=hit.meeting_date, role=role, limit=20)
+                            if r.page_labels and (not hit.committee or not r.doc.committee
+                                                  or r.doc.committee == hit.committee)] or recs
+                rec = recs[0] if recs else None
+            except Exception:
+                rec = None
+            title = (rec.title if rec else hit.item_title) or ""
+            parts.append(f"item {hit.item}" + (f" ({title})" if title else ""))
+            if rec and rec.page_labels and rec.page_labels[0]:
+                a, b = rec.page_labels
+                parts.append(f"pages {a} to {b} of the pack" if b and b != a else f"page {a} of the pack")
+        if hit.minute:
+            parts.append(f"minute {hit.minute}")
+        if cit.page_label:
+            parts.append(f"the cited passage is on printed page {cit.page_label} (PDF page {cit.pdf_page})")
+        else:
+            parts.append(f"the cited passage is on PDF page {cit.pdf_page}")
+        return ("This is " + ", ".join(parts) + ".") if parts else None
 
     def _date_penalties(self, q: Question, units: list[Any]) -> dict[str, float]:
         """Papers from another year than the one a question is pinned to rank lower: a question

@@ -112,7 +112,7 @@ def _missing_kind(q: Question, chosen: list[Unit]) -> str | None:
     figure or a name the question does not already contain: "how big was the overspend" is not
     answered by "the overspend was coming down", nor "who was elected" by "to elect a Chairman"."""
     qtext = q.text.lower()
-    if "count" in q.kinds:
+    if "count" in q.kinds and "location" not in q.kinds:
         nums = {m.group(0).lower().strip("£%").replace(",", "") for u in chosen for m in _NUM_TOKEN.finditer(u.text)}
         nums = {n for n in nums if n and n not in qtext and not re.fullmatch(r"(19|20)\d\d", n)}
         if not nums:

@@ -18,7 +18,8 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
 # Answer kinds, decided by the question's shape (how it asks), never by its topic.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("location", re.compile(r"\b(which|what) (agenda )?item\b|\bwhich pages?\b|\bwhat pages?\b|"
-                            r"\bwhere in the (agenda|pack|papers)\b|\bprinted page\b|\bon which page\b", re.I)),
+                            r"\bwhere in the (agenda|pack|papers)\b|\bprinted page\b|\bon which page\b|\bwhich minute\b|"
+                            r"\bwhat page\b|\bwhere in the\b.*\b(agenda|pack|papers)\b", re.I)),
     ("resolution", re.compile(r"\b(resolve|resolved|decide|decided|decision|agree|agreed|endorse|"
                               r"approve|approved|wound up|recommend)\w*", re.I)),
     ("judgement", re.compile(r"\bofsted\b.*\b(judge|judged|rate|rated|grade|conclude|find|found|say)\w*|"
