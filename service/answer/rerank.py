@@ -45,7 +45,7 @@ def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[
 
     def mismatches(h: Any) -> int:
         if h.doc_id not in cache:
-            blob = " ".join([str(h.meeting_date or ""), h.header or "", str(h.council or ""),
+            blob = " ".join([str(h.meeting_date or ""), h.header or "", str(getattr(h, "council", None) or ""),
                              paper_text(h.doc_id)]).lower()
             miss = 0
             if q.years and not any(y in blob for y in q.years):
