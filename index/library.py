@@ -27,10 +27,10 @@ from typing import Any, Iterable, Literal
 from cllr.settings import Settings
 from ingest.errors import IngestError
 from ingest.models import Chunk, ParsedDocument
-from index.filters import SearchFilters, may_see_restricted
-from index.hybrid import rrf
+from index.filters import SearchFilters, date_key, may_see_restricted
+from index.hybrid import boost_meeting_date, diversify_pages, rrf
 from index.keyword import KeywordIndex
-from index.lookup import (ItemRecord, JudgementRecord, Lookup, MeetingRecord, MinuteRecord,
+from index.lookup import (ItemRecord, query_date_keys, JudgementRecord, Lookup, MeetingRecord, MinuteRecord,
                           ResolutionRecord)
 from index.store import DocumentInfo, Store
 from index.vectors import VectorIndex, where_clause
@@ -355,8 +355,16 @@ class Library:
             self.refresh_keyword()
             keyword = [(h.chunk_id, h.score) for h in
                        self.keyword.search(query, depth, allow_restricted=allow, doc_ids=doc_ids)]
-        fused = rrf(dense, keyword, k=s.rrf_k, dense_weight=s.dense_weight, keyword_weight=s.keyword_weight)[:k]
+        fused = rrf(dense, keyword, k=s.rrf_k, dense_weight=s.dense_weight, keyword_weight=s.keyword_weight)
+        if mode != "hybrid":
+            fused = fused[:k]
         chunks = self.store.chunks([f.chunk_id for f in fused])
+        if mode == "hybrid":   # the measured refinements (numbers in index/hybrid.py)
+            qdate, qmonth = query_date_keys(query)
+            fused = boost_meeting_date(fused, {c: date_key(ch.meeting_date) for c, ch in chunks.items()},
+                                       qdate, qmonth, k=s.rrf_k)
+            fused = diversify_pages(fused, lambda f: (chunks[f.chunk_id].doc_id, chunks[f.chunk_id].pdf_page)
+                                    if f.chunk_id in chunks else f.chunk_id)[:k]
         hits = []
         for f in fused:
             c = chunks.get(f.chunk_id)

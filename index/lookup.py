@@ -47,6 +47,19 @@ def parse_date_text(text: str) -> date | None:
     return None
 
 
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4})\b", re.I)
+
+
+def query_date_keys(text: str) -> tuple[int | None, int | None]:
+    """(yyyymmdd, None) for a full date in the text, (None, yyyymm) for "March 2025", else (None, None)."""
+    d = parse_date_text(text)
+    if d is not None:
+        return d.year * 10000 + d.month * 100 + d.day, None
+    if m := _MONTH_YEAR.search(text):
+        return None, int(m.group(2)) * 100 + _MONTHS[m.group(1).lower().rstrip(".")]
+    return None, None
+
+
 def parse_reference(text: str) -> Reference:
     minute = item = None
     for m in _REF.finditer(text):
