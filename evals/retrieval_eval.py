@@ -103,29 +103,15 @@ def library_ranker(lib, mode: str) -> Callable[[str], list[tuple[str, int]]]:
     return lambda q: [(h.source, h.pdf_page) for h in lib.search(q, role="admin", k=10, mode=mode)]
 
 
-def baseline_ranker(files: Sequence[Path]) -> Callable[[str], list[tuple[str, int]]]:
-    """The plain llama-index pipeline, all defaults except the (offline) embedding model."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from llama_index.core import Settings as LlamaSettings, SimpleDirectoryReader, StorageContext, VectorStoreIndex
-    from llama_index.core.node_parser import SentenceSplitter
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-    from index.embedder import get_embedder
-    get_embedder("minilm")   # sets LlamaSettings.embed_model (MiniLM, offline) and a MockLLM
-    docs = SimpleDirectoryReader(input_files=[str(f) for f in files]).load_data()
-    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    col = client.get_or_create_collection("baseline", embedding_function=None)
-    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=col))
-    index = VectorStoreIndex.from_documents(docs, storage_context=storage, transformations=[SentenceSplitter()],
-                                            embed_model=LlamaSettings.embed_model)
-    retriever = index.as_retriever(similarity_top_k=10)
+def baseline_ranker(files: Sequence[Path], work_dir: Path) -> Callable[[str], list[tuple[str, int]]]:
+    """The plain llama-index pipeline of evals/baseline.py (shared with `cllr eval`), top 10 passages."""
+    from evals.baseline import Baseline
+    base = Baseline(list(files), work_dir)
+    base.build()
 
     def rank(q: str) -> list[tuple[str, int]]:
-        out = []
-        for n in retriever.retrieve(q):
-            label = str(n.node.metadata.get("page_label", "0"))
-            out.append((n.node.metadata.get("file_name", ""), int(label) if label.isdigit() else 0))
-        return out
+        return [(n.node.metadata.get("file_name", ""), int(n.node.metadata.get("page") or 0))
+                for n in base._retriever.retrieve(q)]
     return rank
 
 
@@ -141,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     golds = {n: load_gold(args.shared / "evals" / n) for n in ("gold_dev.jsonl", "gold_dev_external.jsonl")}
     rankers = {m: library_ranker(lib, m) for m in ("hybrid", "dense", "keyword")}
     if args.baseline:
-        rankers["llama-index baseline"] = baseline_ranker(files)
+        rankers["llama-index baseline"] = baseline_ranker(files, REPO / ".cache" / "baseline-retrieval")
     print(f"{'gold':<24} {'mode':<22} {'n':>3} {'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'mrr':>6}")
     for gname, gold in golds.items():
         for mname, rank in rankers.items():
