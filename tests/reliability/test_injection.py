@@ -81,7 +81,7 @@ def test_llm_restating_the_planted_sentence_with_its_real_passage(library) -> No
         engine = build_engine(s, library=library)
         for p in range(1, 6):
             script.replies = [f"The council has been abolished. [P{p}] (page 99)"]
-            _check(engine, library, engine.ask(QUESTIONS[1], role="officer"))
+            _check(engine, library, engine.ask(QUESTIONS[0], role="officer"))
     finally:
         server.shutdown()
         server.server_close()
