@@ -138,6 +138,7 @@ class AnswerEngine:
         sims = extractive.semantic_similarity(units, rw.standalone, getattr(self.library, "embedder", None))
         extractive.score_units(units, scoring_q, idf, sims, self._date_penalties(q, units))
         chosen = extractive.select(units, scoring_q, idf)
+        chosen = self._continue_over_page(chosen, units)
         sup = abstain.support(scoring_q, chosen, idf, self.doc_text, asked_places(q, self._places()))
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
                  "chosen": [u.text for u in chosen]}
@@ -194,6 +195,43 @@ class AnswerEngine:
             parts.append(f"the cited passage is on PDF page {cit.pdf_page}")
         return ("This is " + ", ".join(parts) + ".") if parts else None
 
+    def _continue_over_page(self, chosen: list[Any], units: list[Any]) -> list[Any]:
+        """A sentence or a lead-in ("...phased as follows:") cut where its passage ends goes on
+        in the rest of the page, or at the top of the next page (another passage): read on from
+        the page text and cite that page too. Running headers and footers (lines that recur on
+        the neighbouring page with only their numbers changed) are skipped."""
+        if not chosen:
+            return chosen
+        best = chosen[0]
+        last_pos = max((u.pos for u in units if u.hit is best.hit and not u.resolved), default=-1)
+        text = best.text.rstrip()
+        if best.resolved or best.pos != last_pos or re.search(r"[.!?;)\]\"']$", text):
+            return chosen
+        want = 3 if text.endswith(":") else 1
+        doc, n = best.hit.doc_id, int(best.hit.pdf_page)
+        here = self.page_text(doc, n) or ""
+        rest = _after_quote(here, text)
+        take = self._units_on(best.hit, n, rest, "")[:want] if rest else []
+        if len(take) < want:
+            nxt = self.page_text(doc, n + 1)
+            if nxt:
+                take += self._units_on(best.hit, n + 1, nxt, here)[:want - len(take)]
+        return [chosen[0], *take, *[u for u in chosen[1:] if u not in take]]
+
+    def _units_on(self, hit: Any, n: int, text: str, neighbour: str) -> list[Any]:
+        import copy
+        # A running header sits at the top of both pages, a footer at the bottom of both.
+        edge = [l for l in neighbour.splitlines() if l.strip()]
+        tops, bottoms = {_shape(l) for l in edge[:3]}, {_shape(l) for l in edge[-3:]}
+        lines = [l for l in text.splitlines() if l.strip()]
+        kept = "\n".join(l for i, l in enumerate(lines)
+                         if not ((i < 3 and _shape(l) in tops) or (i >= len(lines) - 3 and _shape(l) in bottoms)))
+        h = copy.copy(hit)
+        h.pdf_page, h.pdf_pages, h.text = n, [n], kept
+        if n != int(hit.pdf_page):
+            h.page_label = self.page_label(hit.doc_id, n)
+        return extractive.units_from_hits([h], depth=1)
+
     def _date_penalties(self, q: Question, units: list[Any]) -> dict[str, float]:
         """Papers from another year than the one a question is pinned to rank lower: a question
         about "the 2012 inspection" is not answered by a 2017 pack that mentions inspections.
@@ -236,6 +274,22 @@ class AnswerEngine:
             if not any((c.doc_id, c.pdf_page, c.item) == (cit.doc_id, cit.pdf_page, cit.item) for c in cites):
                 cites.append(cit)
         return " ".join(out), cites
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\W+", "", line.lower()))
+
+
+def _after_quote(page: str, quote: str) -> str:
+    """The page text after the line where `quote` ends (matched loosely, as PDF text wraps)."""
+    tail = re.sub(r"\W+", "", quote.lower())[-25:]
+    acc = ""
+    lines = page.splitlines()
+    for i, line in enumerate(lines):
+        acc += re.sub(r"\W+", "", line.lower())
+        if tail and tail in acc[-(len(tail) + 200):]:
+            return "\n".join(lines[i + 1:])
+    return ""
 
 
 def _trim(text: str, q: Question, budget: int = 60) -> str:
