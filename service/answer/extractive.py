@@ -285,7 +285,7 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
             continue
         gain = sum(idf[s] for s in u.covered - covered) / total
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
-        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.7 if same_page else 0.8):
+        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.7 if same_page else 0.9):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)
