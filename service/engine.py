@@ -137,6 +137,7 @@ class AnswerEngine:
             idf[s] *= CONTEXT_WEIGHT
         sims = extractive.semantic_similarity(units, rw.standalone, getattr(self.library, "embedder", None))
         extractive.score_units(units, scoring_q, idf, sims, self._date_penalties(q, units))
+        self._rerank_by_units(hits, units)
         chosen = extractive.select(units, scoring_q, idf)
         chosen = self._continue_over_page(chosen, units)
         sup = abstain.support(scoring_q, chosen, idf, self.doc_text, asked_places(q, self._places()))
@@ -231,6 +232,18 @@ class AnswerEngine:
         if n != int(hit.pdf_page):
             h.page_label = self.page_label(hit.doc_id, n)
         return extractive.units_from_hits([h], depth=1)
+
+    @staticmethod
+    def _rerank_by_units(hits: list[Any], units: list[Any]) -> None:
+        """Order the passages by their best unit's score (in place): a passage holding the one
+        sentence that answers beats a passage that is about the topic throughout. Passages with
+        no scored unit keep their search order after the others."""
+        best: dict[int, float] = {}
+        for u in units:
+            if not u.resolved:
+                best[id(u.hit)] = max(best.get(id(u.hit), float("-inf")), u.score)
+        order = {id(h): i for i, h in enumerate(hits)}
+        hits.sort(key=lambda h: (0, -best[id(h)]) if id(h) in best else (1, order[id(h)]))
 
     def _date_penalties(self, q: Question, units: list[Any]) -> dict[str, float]:
         """Papers from another year than the one a question is pinned to rank lower: a question
