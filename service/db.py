@@ -104,11 +104,13 @@ class ServiceDB:
         self.engine: Engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
             # The index writes to the same file from the ingest thread; wait for its lock
-            # instead of failing with "database is locked".
+            # instead of failing with "database is locked". 60 s, not 10: at 200 concurrent answers
+            # each audit insert queues behind the others and an upload's commit (a 10 s wait
+            # turned an answered question into a 500 in evals/load.py).
             @event.listens_for(self.engine, "connect")
             def _pragmas(conn, _):  # pragma: no cover - trivial
                 cur = conn.cursor()
-                cur.execute("PRAGMA busy_timeout=10000")
+                cur.execute("PRAGMA busy_timeout=60000")
                 cur.close()
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
