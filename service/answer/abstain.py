@@ -42,7 +42,13 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
         covered |= u.covered
     coverage = sum(idf[s] for s in covered if s in idf) / total
     # The answer is in the best unit (with what it leads into, from the same passage).
-    missing = _missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit])
+    # The question's rarest words that the evidence does use (a word found nowhere is a paraphrase
+    # gap, not what the question is about).
+    present = set().union(*(u.stems for u in chosen)) if chosen else set()
+    focus = sorted((st for st in idf if st in present), key=lambda st: -idf[st])[:3]
+    missing = _missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit], focus)
+    if not missing:
+        missing = _pending(q, chosen[0])
     if missing:
         return Support(False, missing, best, coverage)
     if best < MIN_SCORE:
@@ -76,6 +82,27 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     return Support(True, "supported", best, coverage)
 
 
+_YES_NO_OUTCOME = re.compile(r"^\s*(did|was|were|has|have|had)\b.*\b(succeed\w*|successful|approved|granted|"
+                             r"awarded|won|win|pass(ed)?|accepted|agreed)\b", re.I)
+_PENDING_TEXT = re.compile(r"\b(if successful|if approved|will be|would be|awaiting|await|not yet|is expected|"
+                           r"are expected|to be decided|pending|has not provided|no decision)\b", re.I)
+_ELECTS = re.compile(r"\b(elected|appointed|voted|chosen)\b", re.I)
+
+
+def _pending(q: Question, best: Unit) -> str | None:
+    """Outcomes the papers could not know. "Did the bid succeed?" answered only by "if successful,
+    the DfE will award…"; "who was elected at the 31 May meeting?" answered from that meeting's
+    own agenda pack (written before the vote; minutes would carry a minute number)."""
+    if _YES_NO_OUTCOME.search(q.text) and _PENDING_TEXT.search(best.text):
+        return "evidence treats the outcome as pending"
+    if _ELECTS.search(q.text) and q.days and not best.hit.minute \
+            and getattr(best.hit, "doc_type", "") == "agenda_pack":
+        md = str(getattr(best.hit, "meeting_date", "") or "")
+        if md and any(md.endswith(f"-{_mnum(m)}-{int(d):02d}") for d, m in q.days):
+            return "evidence is the meeting's own agenda, written before the outcome"
+    return None
+
+
 _ASKS_OUTCOME = re.compile(r"\b(find|found|decide|decided|set|agreed?|rated?|judged?|conclude|concluded|resolved?|"
                            r"outcome|result)\b", re.I)
 
@@ -107,13 +134,16 @@ _NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\
                    r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z]{2,}\b")
 
 
-def _missing_kind(q: Question, chosen: list[Unit]) -> str | None:
+def _missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None) -> str | None:
     """A question that asks for a figure or a person is answered only by evidence holding a
     figure or a name the question does not already contain: "how big was the overspend" is not
     answered by "the overspend was coming down", nor "who was elected" by "to elect a Chairman"."""
     qtext = q.text.lower()
     if "count" in q.kinds and "location" not in q.kinds:
-        nums = {m.group(0).lower().strip("£%").replace(",", "") for u in chosen for m in _NUM_TOKEN.finditer(u.text)}
+        # The figure must stand beside what the question is about (its rarest words): "£700m
+        # for local authorities" does not say how big the overspend was.
+        about = [u for u in chosen if not focus or u.stems & set(focus)]
+        nums = {m.group(0).lower().strip("£%").replace(",", "") for u in about for m in _NUM_TOKEN.finditer(u.text)}
         nums = {n for n in nums if n and n not in qtext and not re.fullmatch(r"(19|20)\d\d", n)}
         if not nums:
             return "no figure in evidence"
