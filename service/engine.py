@@ -135,10 +135,16 @@ class AnswerEngine:
         idf = extractive.idf_table(units, scoring_q)
         for s in ctx:
             idf[s] *= CONTEXT_WEIGHT
-        sims = extractive.semantic_similarity(units, rw.standalone, getattr(self.library, "embedder", None))
-        extractive.score_units(units, scoring_q, idf, sims, self._date_penalties(q, units))
+        parts = extractive.question_parts(q.text)
+        all_sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
+                                                    getattr(self.library, "embedder", None))
+        penalties = self._date_penalties(q, units)
+        chosen = self._select_parts(parts, all_sims[1:], units, scoring_q, penalties) if len(parts) > 1 else []
+        # Scores for the whole question: they order the passages and decide abstention.
+        extractive.score_units(units, scoring_q, idf, all_sims[0], penalties)
         self._rerank_by_units(hits, units)
-        chosen = extractive.select(units, scoring_q, idf)
+        if not chosen:
+            chosen = extractive.select(units, scoring_q, idf)
         chosen = self._continue_over_page(chosen, units)
         sup = abstain.support(scoring_q, chosen, idf, self.doc_text, asked_places(q, self._places()))
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
@@ -232,6 +238,27 @@ class AnswerEngine:
         if n != int(hit.pdf_page):
             h.page_label = self.page_label(hit.doc_id, n)
         return extractive.units_from_hits([h], depth=1)
+
+    @staticmethod
+    def _select_parts(parts: list[str], sims: list[list[float]], units: list[Any], whole: Question,
+                      penalties: dict[str, float]) -> list[Any]:
+        """A two-part question gets the best sentence for each part ("what was his job in July,
+        and what was it by December?"). Each part is scored with its own words and kind, plus the
+        whole question's words at a lower weight (the part "what was it by December" leans on
+        "Terence Herbert's job" from the other)."""
+        chosen: list[Any] = []
+        for part, part_sims in zip(parts, sims):
+            pq = analyse(part)
+            carried = [s for s in whole.stems if s not in pq.stems]
+            pq = Question(pq.text, pq.stems + carried, pq.kinds, pq.years, pq.months, pq.days, pq.month_years)
+            idf = extractive.idf_table(units, pq)
+            for s in carried:
+                idf[s] *= CONTEXT_WEIGHT
+            extractive.score_units(units, pq, idf, part_sims, penalties)
+            for u in extractive.select(units, pq, idf, max_units=2, max_words=55):
+                if u not in chosen:
+                    chosen.append(u)
+        return chosen
 
     @staticmethod
     def _rerank_by_units(hits: list[Any], units: list[Any]) -> None:

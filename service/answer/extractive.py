@@ -199,6 +199,28 @@ def novelty_penalty(q: Question, u: "Unit") -> float:
     return pen
 
 
+def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any) -> list[list[float]]:
+    """semantic_similarity for several questions (the parts of a two-part question) in one batch."""
+    if embedder is None or not units:
+        return [[0.0] * len(units) for _ in questions]
+    import numpy as np
+    vecs = np.asarray(embedder.embed_documents(list(questions) + [u.text for u in units]))
+    qv, uv = vecs[:len(questions)], vecs[len(questions):]
+    return [[float(x) for x in uv @ qv[i]] for i in range(len(questions))]
+
+
+_PART_SPLIT = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:what|which|when|who|how|where|did|was|were|is|are|had|has|"
+                         r"have|why|whether|if)\b)|,\s*and\s+(?=(?:[\w'-]+\s+){1,4}(?:what|which|when|who|how|where)\b)|"
+                         r"\?\s+(?=\S)", re.I)
+
+
+def question_parts(text: str) -> list[str]:
+    """"When was that, and by October 2017 which services had stopped?" -> two questions, each
+    answered by its own sentence. A question with one part comes back whole."""
+    parts = [p.strip(" ,?") for p in _PART_SPLIT.split(text) if p and p.strip(" ,?")]
+    return parts if len(parts) > 1 else [text]
+
+
 def semantic_similarity(units: list[Unit], question: str, embedder: Any) -> list[float]:
     """Cosine of each unit with the question under the index's own embedding model.
 
@@ -294,7 +316,30 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
             covered |= u.covered
             words += len(u.text.split())
             seen.add(_norm(u.text))
-    return chosen
+    # Any lead-in among them ("The following services no longer existed as separate entities:")
+    # is answered by the lines after it.
+    out: list[Unit] = []
+    for u in chosen:
+        out.append(u)
+        v = u
+        while v.text.rstrip().endswith(":") and len(out) < max_units + 4 and u is not best_u:
+            v = _next_unit(units, v)
+            if v is None or v in chosen or v in out:
+                break
+            out.append(v)
+            if v.text.rstrip().endswith(":"):
+                continue
+            for _ in range(2):
+                w = _next_unit(units, v)
+                if w is None or w in chosen or w in out or not _BULLETISH.match(w.text):
+                    break
+                out.append(w)
+                v = w
+            break
+    return out
+
+
+_BULLETISH = re.compile(r"^\s*(?:[•●▪◦\-\*\x7f\uf0b7]|\(?[a-z0-9]{1,3}[.)])\s*|^[A-Z][^.]{0,80}$")
 
 
 def _next_unit(units: list[Unit], u: Unit) -> Unit | None:
