@@ -269,7 +269,7 @@ def score_units(units: list[Unit], q: Question, idf: dict[str, float],
                    + W_RANK / (1 + u.rank) + length + novelty_penalty(q, u))
 
 
-def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int = 3,
+def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int = 4,
            max_words: int = 95) -> list[Unit]:
     """The best unit; the unit after it when the best one only leads into it (ends with ':' or
     is a bare heading/lead-in); then units that add question terms the answer lacks, or that
@@ -309,7 +309,7 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
             continue
         gain = sum(idf[s] for s in u.covered - covered) / total
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
-        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.7 if same_page else 0.9):
+        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.5 if same_page else 0.9):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)
