@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.answer.guard import looks_like_instruction
 from service.answer.question import MONTHS, Question
 from service.answer.text import content_stems, split_units
 
@@ -71,7 +72,8 @@ def units_from_hits(hits: list[Any], depth: int = 10) -> list[Unit]:
     pages_by_shape: dict[str, set[tuple[str, int]]] = {}
     for rank, hit in enumerate(hits[:depth]):
         for pos, u in enumerate(split_units(hit.text)):
-            if _BOILER.search(u):
+            if _BOILER.search(u) or looks_like_instruction(u):
+                # Instructions planted in a paper are data: findable, never an answer.
                 continue
             out.append(Unit(u, hit, rank, pos, set(content_stems(u))))
             pages_by_shape.setdefault(_shape(u), set()).add((hit.doc_id, int(hit.pdf_page)))

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from service.answer.guard import instruction_sentences, looks_like_instruction
 from service.answer.citations import citation_for, verify
 from service.answer.question import Question
 from service.answer.text import content_stems, split_units
@@ -97,7 +98,11 @@ class LLMAnswerer:
                 if not supported(claim, hit.text):
                     debug["dropped"].append(f"P{i} does not support: {claim[:60]}")
                     continue
-                cit = verify(citation_for(hit, best_quote(claim, hit.text)), engine.page_text,
+                quote = best_quote(claim, hit.text)
+                if looks_like_instruction(quote) or _restates_instruction(claim, hit.text):
+                    debug["dropped"].append(f"P{i} support is an instruction planted in the paper: {claim[:60]}")
+                    continue
+                cit = verify(citation_for(hit, quote), engine.page_text,
                              span=list(getattr(hit, "pdf_pages", []) or []), label_of=engine.page_label)
                 if cit is not None:
                     good.append(cit)
@@ -110,3 +115,13 @@ class LLMAnswerer:
         if not out:
             return ABSTAIN_TEXT, [], True, debug
         return " ".join(out), cites, False, debug
+
+
+def _restates_instruction(claim: str, passage: str) -> bool:
+    """The claim's words come from a sentence in the passage that addresses an AI: the model is
+    repeating what it was told to say, not reporting the paper."""
+    from service.answer.text import content_stems
+    cw = set(content_stems(claim))
+    if not cw:
+        return False
+    return any(len(cw & set(content_stems(s))) / len(cw) >= 0.6 for s in instruction_sentences(passage))

@@ -69,8 +69,6 @@ def test_llm_obeying_the_injection_never_gets_a_fabricated_citation_through(libr
         server.server_close()
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (docs/reliability.md): a model that repeats the planted sentence "
-                   "and cites the real passage holding it passes verification, since the passage does say it")
 def test_llm_restating_the_planted_sentence_with_its_real_passage(library) -> None:
     script = Scripted()
     server = _server(script)
