@@ -175,7 +175,7 @@ def cue_bonus(q: Question, text: str) -> float:
         # "Lead inspector: Jenny Turnross", "Report Author: Terence Herbert".
         roles = [r for r, rx in _ROLE_CUES if rx.search(qtext)]
         if names and any(_ROLE_NEAR[r].search(text) for r in roles):
-            bonus += 0.25
+            bonus += 0.4
     if "date" in q.kinds:
         bonus += 0.15 if _new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext) else -0.05
     if "place" in q.kinds:
