@@ -199,5 +199,13 @@ def eval_(ctx: typer.Context) -> None:
     raise typer.Exit(main(ctx.args))
 
 
+@app.command(name="bench", add_help_option=False,
+             context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench(ctx: typer.Context) -> None:
+    """Ingest and query speed, cllr beside the plain llama-index pipeline (see `cllr bench --help`)."""
+    from evals.bench import main
+    raise typer.Exit(main(ctx.args))
+
+
 if __name__ == "__main__":
     app()
