@@ -29,6 +29,7 @@ class LineTag:
     minute: str | None = None
     paragraph: str | None = None
     restricted: bool = False
+    furniture: bool = False   # a running header/footer or page number: kept on the page, not in chunks
 
 
 @dataclass
@@ -86,7 +87,7 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
         pieces: list[tuple[int, str, int]] = []   # (line index, text, tokens)
         for i in g:
             s = lines[i].text.strip()
-            if not s:
+            if not s or tags[i].furniture:
                 continue
             toks = enc.encode(s, disallowed_special=())
             if len(toks) <= budget:

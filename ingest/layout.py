@@ -67,3 +67,35 @@ def title_like(s: str, max_words: int = 14, max_lower: int | None = None) -> boo
     if max_lower is not None and len(content) - caps > max_lower:
         return False
     return caps / len(content) >= 0.6
+
+
+def _shape(s: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"[^0-9a-z]+", "", s.lower()))
+
+
+def page_furniture(lines: list[Line], n_pages: int, edge: int = 3) -> set[int]:
+    """Indices of running headers, footers and page numbers: lines among the first or last few of
+    a page whose shape (digits ignored) recurs at the same edge of at least three pages and a
+    quarter of them ("Inspection report: X School, 9-10 February 2016  2 of 10", "Page 7").
+    They stay in the page text (labels and citation checks read it) but are left out of chunks,
+    where they would be embedded, keyword-indexed and quoted as if they were content."""
+    by_page: dict[int, list[Line]] = {}
+    for l in lines:
+        if not l.is_blank:
+            by_page.setdefault(l.pdf_page, []).append(l)
+    counts: dict[tuple[str, str], set[int]] = {}
+    for p, ls in by_page.items():
+        for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:])):
+            for l in part:
+                counts.setdefault((where, _shape(l.text)), set()).add(p)
+    if n_pages < 4:   # too few pages to tell furniture from a short paper's repeated lines
+        return set()
+    need = max(3, (n_pages + 3) // 4)
+    common = {k for k, pages in counts.items() if len(pages) >= need and k[1]}
+    out: set[int] = set()
+    for p, ls in by_page.items():
+        page_out = {l.idx for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:]))
+                    for l in part if (where, _shape(l.text)) in common}
+        if len(page_out) < len(ls):   # never empty a page
+            out |= page_out
+    return out

@@ -10,7 +10,7 @@ from ingest.agenda import (agenda_item_marks, map_items_to_pdf, page_items, pars
 from ingest.chunker import DocContext, LineTag, build_chunks
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
 from ingest.labels import label_to_pdf, page_labels
-from ingest.layout import Line, to_lines
+from ingest.layout import Line, page_furniture, to_lines
 from ingest.metadata import read_metadata
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, DocType, Judgement, Minute, Page, Paragraph, ParsedDocument
@@ -147,6 +147,8 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
                      meeting_date=meta.meeting_date.isoformat() if meta.meeting_date else None,
                      item_titles={it.number: it.title for it in items},
                      minute_titles={m.number: m.title for m in minutes}, labels=labels)
+    for i in page_furniture(lines, n_pages):
+        tags[i].furniture = True
     chunks = build_chunks(ctx, lines, tags, budget=settings.chunk_tokens, overlap=settings.chunk_overlap_tokens)
     return ParsedDocument(
         doc_id=doc_id, source=source, sha256=sha, doc_type=meta.doc_type, title=meta.title,
