@@ -32,7 +32,7 @@ samples: setup
 	$(PY) -m ingest.samples.generate
 
 demo: setup
-	$(CLLR) ingest ingest/samples
+	$(CLLR) ingest ingest/samples/*.pdf ingest/samples/*.txt
 	$(CLLR) ask "What did the committee resolve about the School Transport Policy?"
 	$(CLLR) serve --host 127.0.0.1 --port 8000
 
@@ -50,8 +50,9 @@ eval: setup
 bench-ingest: setup
 	$(PY) -m evals.bench_ingest ../shared/corpus
 
+# figures in docs/performance.md; add --with-300k for the 300k-chunk archive (long)
 bench: setup
-	$(CLLR) bench
+	$(CLLR) bench --json out/bench.json
 
 clean:
 	rm -rf data out

@@ -152,10 +152,12 @@ class AnswerEngine:
         if not sup.ok:
             return ABSTAIN_TEXT, [], True, debug
         pieces: list[tuple[str, Citation]] = []
+        prefixed: set[tuple[str, str]] = set()
         for u in chosen:
             text, item = self._render(u.text, q)
-            if u.resolved:
+            if u.resolved and (u.hit.doc_id, u.hit.minute) not in prefixed:
                 text = f"Minute {u.hit.minute} resolved: {text}"
+                prefixed.add((u.hit.doc_id, u.hit.minute))
             cit = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
             cit = verify(cit, self.page_text, span=list(getattr(u.hit, "pdf_pages", []) or []),
                          label_of=self.page_label)
