@@ -38,7 +38,7 @@ def main() -> None:
             sq = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days)
             units = extractive.units_from_hits(hits)
             idf = extractive.idf_table(units, sq)
-            sims = extractive.semantic_similarity(units, rw.standalone, lib.embedder)
+            sims = extractive.semantic_similarities(units, [rw.standalone], lib.embedder)[0]
             extractive.score_units(units, sq, idf, sims)
             ranked = sorted(units, key=lambda u: -u.score)
             groups = g["must_include"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,13 +202,30 @@ def novelty_penalty(q: Question, u: "Unit") -> float:
     return pen
 
 
+_VEC_CACHE: "OrderedDict[str, Any]" = OrderedDict()
+_VEC_CACHE_MAX = 50_000   # ~75 MB of 384-d float32: passages recur across a conversation's questions
+EMBED_WORDS = 48          # a unit's opening words carry its meaning; longer inputs cost attention time
+
+
 def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any) -> list[list[float]]:
-    """semantic_similarity for several questions (the parts of a two-part question) in one batch."""
+    """Cosine of each unit with each question under the index's own embedding model.
+
+    all-MiniLM-L6-v2 was trained on question/answer pairs, so it recognises an answering sentence
+    that shares few words with the question ("foster families on its books" vs "217 foster carer
+    households"). Units are embedded once per process (cached by text) and cut to their first
+    EMBED_WORDS words, which keeps a cold question near 0.3 s on two cores."""
     if embedder is None or not units:
         return [[0.0] * len(units) for _ in questions]
     import numpy as np
-    vecs = np.asarray(embedder.embed_documents(list(questions) + [u.text for u in units]))
-    qv, uv = vecs[:len(questions)], vecs[len(questions):]
+    keys = [" ".join(u.text.split()[:EMBED_WORDS]) for u in units]
+    todo = list(dict.fromkeys(k for k in keys if k not in _VEC_CACHE))
+    fresh = np.asarray(embedder.embed_documents(list(questions) + todo))
+    qv = fresh[:len(questions)]
+    for k, v in zip(todo, fresh[len(questions):]):
+        _VEC_CACHE[k] = v
+    while len(_VEC_CACHE) > _VEC_CACHE_MAX:
+        _VEC_CACHE.popitem(last=False)
+    uv = np.stack([_VEC_CACHE[k] for k in keys])
     return [[float(x) for x in uv @ qv[i]] for i in range(len(questions))]
 
 
@@ -221,21 +239,6 @@ def question_parts(text: str) -> list[str]:
     answered by its own sentence. A question with one part comes back whole."""
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(text) if p and p.strip(" ,?")]
     return parts if len(parts) > 1 else [text]
-
-
-def semantic_similarity(units: list[Unit], question: str, embedder: Any) -> list[float]:
-    """Cosine of each unit with the question under the index's own embedding model.
-
-    all-MiniLM-L6-v2 was trained on question/answer pairs, so it recognises an answering
-    sentence that shares few words with the question ("foster families on its books" vs
-    "217 approved foster carers"). One batch per question: ~100 short units cost ~0.1 s here."""
-    if embedder is None or not units:
-        return [0.0] * len(units)
-    import numpy as np
-    texts = [question] + [u.text for u in units]
-    vecs = embedder.embed_documents(texts)
-    sims = np.asarray(vecs[1:]) @ np.asarray(vecs[0])
-    return [float(x) for x in sims]
 
 
 def score_units(units: list[Unit], q: Question, idf: dict[str, float],
