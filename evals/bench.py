@@ -53,6 +53,7 @@ def run_child(phase: str, timeout_s: float, **kwargs: Any) -> dict[str, Any]:
         p.kill()   # our own child, by its handle
         p.join()
     wall = time.perf_counter() - t
+    print(f"cllr bench: {phase} {kwargs.get('n_chunks', '')} done in {wall:.0f}s", file=sys.stderr, flush=True)
     if msg is None:
         raise RuntimeError(f"{phase}: child gave no result (exit {p.exitcode}, {wall:.0f}s)")
     if not msg["ok"]:
