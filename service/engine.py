@@ -170,7 +170,12 @@ class AnswerEngine:
         if "location" in q.kinds:
             where = self._where(pieces[0][1], chosen[0].hit, role)
             if where and not pieces[0][0].startswith("Item "):
-                pieces.insert(0, (where, pieces[0][1]))
+                # The location sentence names the agenda item; its citation says so too (the
+                # quote's own citation may name the minute instead).
+                cit = pieces[0][1]
+                if chosen[0].hit.item and cit.item != chosen[0].hit.item:
+                    cit = Citation(**{**cit.__dict__, "item": chosen[0].hit.item, "kind": "item"})
+                pieces.insert(0, (where, cit))
         return self._compose(pieces) + (False, debug)
 
     def _where(self, cit: Citation, hit: Any, role: str) -> str | None:
