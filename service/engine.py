@@ -163,6 +163,12 @@ class AnswerEngine:
                          label_of=self.page_label)
             if cit is None:
                 continue
+            if cit.page_label is None:
+                # Units built from structure records (Resolved lines) or the next page carry the
+                # page number only: the printed label comes from the page record.
+                label = self.page_label(cit.doc_id, cit.pdf_page)
+                if label:
+                    cit = Citation(**{**cit.__dict__, "page_label": label})
             pieces.append((text, cit))
         if not pieces:
             debug["support"] = "no verifiable citation"

@@ -36,6 +36,8 @@ def test_resolution_is_cited_to_minute_and_page(engine):
     assert "endorsed" in r.answer
     assert any(c.item == "45" and c.pdf_page == 4 for c in r.citations), [c.describe() for c in r.citations]
     assert _verified(engine, r)
+    # the pack prints "Page N" after its front sheet: every citation names the printed page
+    assert all(c.page_label == "2" for c in r.citations if c.pdf_page == 4), [c.describe() for c in r.citations]
 
 
 def test_planted_instruction_is_not_obeyed(engine):
