@@ -94,6 +94,13 @@ def make_extra_pack(files: list[Path], pages: dict[str, int], into: Path) -> Pat
     return extra
 
 
+def load_questions(paths: list[Path] | None) -> list[str] | None:
+    paths = paths or sorted((REPO.parent / "shared" / "evals").glob("gold_dev*.jsonl"))
+    qs = [json.loads(line)["question"] for p in paths if p.is_file()
+          for line in p.read_text().splitlines() if line.strip()]
+    return qs or None
+
+
 def ingest_row(r: dict[str, Any], pages: int) -> dict[str, Any]:
     return {**r, "pages": pages, "pages_per_s": round(pages / r["wall_s"], 2),
             "chunks_per_s": round(r["chunks"] / r["wall_s"], 2),
@@ -131,7 +138,8 @@ def print_table(res: dict[str, Any], out=sys.stdout) -> None:
     svc = res.get("service")
     if svc:
         s, c, st = svc["sequential"], svc["concurrent"], svc["stream"]
-        w(f"\n/v1/ask on loopback (ready in {svc['ready_s']}s, server RSS {svc['server'].get('rss_mb')} MB):")
+        w(f"\n/v1/ask on loopback (ready in {svc['ready_s']}s, first answer {svc['first_answer_ms']} ms, "
+          f"{svc['distinct_questions']} distinct questions, server RSS {svc['server'].get('rss_mb')} MB):")
         w(f"  sequential   {s['requests']:>4} req  {s['req_per_s']:>6} req/s  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms"
           f"  errors {s['errors']}")
         w(f"  concurrent×{c['concurrency']:<2}{c['requests']:>4} req  {c['req_per_s']:>6} req/s  p50 {c['p50_ms']} ms"
@@ -165,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--answers", type=int, default=40, help="extractive answers per configuration and size")
     ap.add_argument("--requests", type=int, default=30, help="/v1/ask requests, sequential and concurrent")
     ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--questions", type=Path, action="append", help="JSONL with a 'question' field for the "
+                    "service phase (default: ../shared/evals/gold_dev*.jsonl when present)")
     ap.add_argument("--skip", default="", help="phases to skip: ingest,incremental,service,retrieval,serving-rss")
     ap.add_argument("--profile", type=Path, help="also cProfile cllr's ingest (in-process parse) to this file")
     ap.add_argument("--work-dir", type=Path, help="keep data dirs here (default: a temp dir, removed)")
@@ -207,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                                   "pages_per_s": round(pages[str(extra)] / r["total_s"], 2) if r["total_s"] else None}
         if "service" not in skip and cllr_dir.exists():
             from evals.bench_serve import bench_service
-            res["service"] = {**bench_service(cllr_dir, a.requests, a.concurrency),
+            res["service"] = {**bench_service(cllr_dir, a.requests, a.concurrency, load_questions(a.questions)),
                               "load_avg_end": round(os.getloadavg()[0], 2)}
         res["retrieval"] = {}
         if "retrieval" not in skip:
