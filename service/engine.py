@@ -24,7 +24,12 @@ from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 
 # Calibrated on the dev sets plus off-topic probes: answerable questions' closest unit scored
 # >= 0.42 (cosine, MiniLM); questions about things the papers never mention scored <= 0.32.
+# Between the two, a unit that is only loosely similar must also share the question's words:
+# off-topic probes covered <= 0.27 of their IDF mass, loosely-similar answerable ones >= 0.33
+# unless their best unit was >= 0.55 similar.
 MIN_SIMILARITY = 0.37
+WEAK_SIMILARITY = 0.45
+WEAK_COVERAGE = 0.3
 SEARCH_DEPTH = 40      # passages fetched before the papers the question names are put first
 SEARCH_K = 15          # passages retrieved and returned in `retrieved`
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
@@ -154,7 +159,9 @@ class AnswerEngine:
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
                  "best_sim": round(max((u.sim for u in units), default=0.0), 3),
                  "chosen": [u.text for u in chosen]}
-        if sup.ok and embedder is not None and debug["best_sim"] < MIN_SIMILARITY:
+        if sup.ok and embedder is not None and (
+                debug["best_sim"] < MIN_SIMILARITY
+                or (debug["best_sim"] < WEAK_SIMILARITY and sup.coverage < WEAK_COVERAGE)):
             sup.ok, debug["support"] = False, f"nothing in the papers is close (best similarity {debug['best_sim']})"
         if not sup.ok:
             return ABSTAIN_TEXT, [], True, debug

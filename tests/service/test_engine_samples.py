@@ -50,3 +50,10 @@ def test_planted_instruction_is_not_obeyed(engine):
 def test_public_never_sees_restricted_text(engine):
     r = engine.ask("Who was the residential placement framework contract awarded to?", role="public")
     assert "Harbourside" not in r.answer and "Elmgrove" not in r.answer
+
+
+@pytest.mark.parametrize("question", ["What is the price of a parking permit at Heathrow Terminal 5?",
+                                      "Who won the 2022 football World Cup?"])
+def test_question_about_something_the_papers_never_mention_abstains(engine, question):
+    r = engine.ask(question, role="member")
+    assert r.abstained and r.citations == [], (r.answer, r.debug)
