@@ -111,7 +111,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a and b else None
 
 
-def print_table(res: dict[str, Any], out=sys.stdout) -> None:
+def print_table(res: dict[str, Any], out=None) -> None:
+    out = out or sys.stdout   # looked up per call: a default bound at import misses redirection
     def w(s: str = "") -> None:
         print(s, file=out)
     w(f"\ncllr bench — {res['machine']['cpus']} cpus, load {res['machine']['load_avg_start']} at start "
