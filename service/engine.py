@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -30,6 +31,7 @@ from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 MIN_SIMILARITY = 0.37
 WEAK_SIMILARITY = 0.45
 WEAK_COVERAGE = 0.3
+PAGE_CACHE_MAX = 2000   # page texts kept for citation checks (~3 KB each)
 SEARCH_DEPTH = 40      # passages fetched before the papers the question names are put first
 SEARCH_K = 15          # passages retrieved and returned in `retrieved`
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
@@ -45,7 +47,8 @@ class AnswerEngine:
         self.library = library
         self.store = store
         self.llm = llm
-        self._page_cache: dict[tuple[str, int], str | None] = {}
+        # Bounded: a serving process lives for weeks over an archive of many thousand pages.
+        self._page_cache: OrderedDict[tuple[str, int], str | None] = OrderedDict()
         self._doc_cache: dict[str, str] = {}
         self._place_names: set[str] | None = None
 
@@ -53,12 +56,17 @@ class AnswerEngine:
 
     def page_text(self, doc_id: str, pdf_page: int) -> str | None:
         key = (doc_id, pdf_page)
-        if key not in self._page_cache:
-            try:
-                self._page_cache[key] = self.library.page_text(doc_id, pdf_page)
-            except Exception:  # a page outside the document is simply "not there"
-                self._page_cache[key] = None
-        return self._page_cache[key]
+        if key in self._page_cache:
+            self._page_cache.move_to_end(key)
+            return self._page_cache[key]
+        try:
+            text = self.library.page_text(doc_id, pdf_page)
+        except Exception:  # a page outside the document is simply "not there"
+            text = None
+        self._page_cache[key] = text
+        while len(self._page_cache) > PAGE_CACHE_MAX:
+            self._page_cache.popitem(last=False)
+        return text
 
     def page_label(self, doc_id: str, pdf_page: int) -> str | None:
         """Printed label of a page a citation was repaired to (the library's page record)."""

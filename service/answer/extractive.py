@@ -203,7 +203,7 @@ def novelty_penalty(q: Question, u: "Unit") -> float:
 
 
 _VEC_CACHE: "OrderedDict[str, Any]" = OrderedDict()
-_VEC_CACHE_MAX = 50_000   # ~75 MB of 384-d float32: passages recur across a conversation's questions
+_VEC_CACHE_MAX = 20_000   # ~30 MB of 384-d float32: passages recur across a conversation's questions
 EMBED_WORDS = 48          # a unit's opening words carry its meaning; longer inputs cost attention time
 
 
