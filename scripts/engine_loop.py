@@ -51,6 +51,14 @@ def _memoise(lib: Library, path: Path) -> None:
     atexit.register(lambda: path.write_bytes(pickle.dumps(cache)))
 
 
+def cached_library(data: Path | None = None) -> Library:
+    """The dev data dir's Library with retrieval and unit vectors memoised (the other dev scripts'
+    common start)."""
+    lib = Library(Settings(data_dir=data or ROOT / ".cache/evaldata"))
+    _memoise(lib, ROOT / "out/loop-cache.pkl")
+    return lib
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     data = Path(args[0]) if args else ROOT / ".cache/evaldata"

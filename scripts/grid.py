@@ -9,19 +9,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import scripts.engine_loop as loop  # noqa: E402
-from cllr.settings import Settings  # noqa: E402
 from evals import scoring  # noqa: E402
 from evals.answerers import EngineAnswerer  # noqa: E402
 from evals.rows import read_questions, write_answers  # noqa: E402
-from index.library import Library  # noqa: E402
 from service.answer import extractive  # noqa: E402
 
 
 def main() -> None:
-    settings = Settings(data_dir=ROOT / ".cache/evaldata")
-    lib = Library(settings)
-    loop._memoise(lib, ROOT / "out/loop-cache.pkl")
-    ans = EngineAnswerer(settings, lib)
+    lib = loop.cached_library()
+    ans = EngineAnswerer(lib.settings, lib)
     ans.engine.store = None
     qs = [q for _, q in read_questions(loop.GOLD)]
     out = ROOT / "out/grid.jsonl"

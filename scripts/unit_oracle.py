@@ -11,9 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.argv.append("--cache")
 import scripts.engine_loop as loop  # noqa: E402
-from cllr.settings import Settings  # noqa: E402
 from evals.matching import has_alternative  # noqa: E402
-from index.library import Library  # noqa: E402
 from service.engine import build_engine  # noqa: E402
 from service.answer import extractive  # noqa: E402
 from service.answer.question import Question, analyse  # noqa: E402
@@ -22,10 +20,8 @@ from service.answer.text import content_stems  # noqa: E402
 
 
 def main() -> None:
-    settings = Settings(data_dir=ROOT / ".cache/evaldata")
-    lib = Library(settings)
-    loop._memoise(lib, ROOT / "out/loop-cache.pkl")
-    eng = build_engine(settings, lib)
+    lib = loop.cached_library()
+    eng = build_engine(lib.settings, lib)
     only = set(a for a in sys.argv[1:] if not a.startswith("--"))
     for gp in loop.GOLD:
         for g in map(json.loads, open(gp)):

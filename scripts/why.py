@@ -9,16 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import scripts.engine_loop as loop  # noqa: E402
-from cllr.settings import Settings  # noqa: E402
-from index.library import Library  # noqa: E402
 from service.engine import build_engine  # noqa: E402
 
 
 def main() -> None:
-    settings = Settings(data_dir=ROOT / ".cache/evaldata")
-    lib = Library(settings)
-    loop._memoise(lib, ROOT / "out/loop-cache.pkl")
-    eng = build_engine(settings, lib)
+    lib = loop.cached_library()
+    eng = build_engine(lib.settings, lib)
     eng.store = None
     ids = set(sys.argv[1:])
     for gp in loop.GOLD:
