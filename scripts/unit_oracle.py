@@ -12,7 +12,6 @@ sys.path.insert(0, str(ROOT))
 sys.argv.append("--cache")
 import scripts.engine_loop as loop  # noqa: E402
 from evals.matching import has_alternative  # noqa: E402
-from service.engine import build_engine  # noqa: E402
 from service.answer import extractive  # noqa: E402
 from service.answer.question import Question, analyse  # noqa: E402
 from service.answer.rewrite import rewrite  # noqa: E402
@@ -21,7 +20,6 @@ from service.answer.text import content_stems  # noqa: E402
 
 def main() -> None:
     lib = loop.cached_library()
-    eng = build_engine(lib.settings, lib)
     only = set(a for a in sys.argv[1:] if not a.startswith("--"))
     for gp in loop.GOLD:
         for g in map(json.loads, open(gp)):
