@@ -37,11 +37,31 @@ def asked_places(q: Question, places: set[str]) -> set[str]:
     return found
 
 
+_NUMBERED = re.compile(r"\b(minute|item)s?\s+(?:no\.?\s*)?(\d{1,4}[a-z]?)\b", re.I)
+
+
+def asked_numbers(q: Question) -> tuple[set[str], set[str]]:
+    """Minute and agenda item numbers the question names ("minute 394", "item 7")."""
+    minutes, items = set(), set()
+    for kind, num in _NUMBERED.findall(q.text):
+        (minutes if kind.lower() == "minute" else items).add(num.lower())
+    return minutes, items
+
+
 def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[[str], str]) -> list[Any]:
     want_places = asked_places(q, places)
-    if not (q.years or want_places):
+    want_minutes, want_items = asked_numbers(q)
+    if not (q.years or want_places or want_minutes or want_items):
         return hits
     cache: dict[str, int] = {}
+
+    def numbered(h: Any) -> int:
+        """0 when the passage is the minute or item the question names (or none is named)."""
+        if not (want_minutes or want_items):
+            return 0
+        m = str(getattr(h, "minute", None) or "").lower()
+        i = str(getattr(h, "item", None) or "").lower()
+        return 0 if (m and m in want_minutes) or (i and i in want_items) else 1
 
     def mismatches(h: Any) -> int:
         if h.doc_id not in cache:
@@ -55,4 +75,4 @@ def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[
             cache[h.doc_id] = miss
         return cache[h.doc_id]
 
-    return [h for _, h in sorted(enumerate(hits), key=lambda ih: (mismatches(ih[1]), ih[0]))]
+    return [h for _, h in sorted(enumerate(hits), key=lambda ih: (mismatches(ih[1]), numbered(ih[1]), ih[0]))]

@@ -106,3 +106,16 @@ def test_units_keep_wrapped_sentences_whole():
                         "cases across the county.\nNext Steps\nThe plan will be reviewed.")
     assert units[0].endswith("cases across the county.")
     assert "Next Steps" in units
+
+
+def test_passages_of_the_minute_or_item_the_question_names_come_first():
+    from types import SimpleNamespace
+    from service.answer.question import analyse
+    from service.answer.rerank import rerank
+    hits = [SimpleNamespace(doc_id="d", meeting_date="2019-09-11", header="", council=None, minute=m, item=i)
+            for m, i in (("393", None), ("395", None), ("394", None), (None, "7"))]
+    ranked = rerank(hits, analyse("What did minute 394 say about the 2019 inspection?"), set(), lambda d: "2019")
+    assert ranked[0].minute == "394" and [h.minute for h in ranked[1:3]] == ["393", "395"]
+    ranked = rerank(hits, analyse("What is item 7 about?"), set(), lambda d: "")
+    assert ranked[0].item == "7"
+    assert rerank(hits, analyse("What did the panel say?"), set(), lambda d: "") == hits
