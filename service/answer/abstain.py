@@ -15,7 +15,6 @@ from service.answer.extractive import Unit
 from service.answer.question import Question
 
 MIN_SCORE = 0.42       # best unit's score (coverage + cues) below which nothing is answered
-MIN_COVERAGE = 0.0    # see abstain calibration notes
 
 
 @dataclass
@@ -53,8 +52,6 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
         return Support(False, missing, best, coverage)
     if best < MIN_SCORE:
         return Support(False, f"best score {best:.2f}", best, coverage)
-    if coverage < MIN_COVERAGE:
-        return Support(False, f"coverage {coverage:.2f}", best, coverage)
     # Years and month-years: in the evidence itself or on its document's opening pages (where
     # papers state their meeting or inspection dates) - not anywhere in a long pack, where a
     # passing mention of another year would let the wrong meeting answer.
@@ -65,8 +62,6 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
         return Support(False, later, best, coverage)
     if len(q.years) <= 1:
         chosen = chosen[:1]
-    if later:
-        return Support(False, later, best, coverage)
     docs = {u.hit.doc_id for u in chosen}
     texts = [_date_text(u) for u in chosen]
     if doc_text is not None:
