@@ -35,6 +35,8 @@ COPY service ./service
 COPY prompts ./prompts
 COPY evals ./evals
 RUN pip install --no-deps .
+# The ONNX copies of the embedding model (CLLR_EMBED_BACKEND=onnx|onnx-int8), exported from the weights above.
+RUN python -m index.onnx_embedder build
 
 # A fixed uid so volume ownership is predictable across rebuilds and hosts.
 RUN useradd --system --uid 10001 --home-dir /home/cllr --create-home cllr \

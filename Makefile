@@ -14,11 +14,13 @@ export ANONYMIZED_TELEMETRY := False
 setup: $(STAMP)
 
 # torch is pinned in requirements.txt in the same pip install, so pip takes the CPU wheel on disk.
+# The last step exports the ONNX copies of the embedding model from its local weights (CLLR_EMBED_BACKEND).
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements.txt
 	$(PIP) install -q --no-deps -e .
+	$(PY) -m index.onnx_embedder build
 	touch $(STAMP)
 
 # Chromium for the widget's browser test, PostgreSQL for the deployment topology test.

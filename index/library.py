@@ -187,7 +187,9 @@ class Library:
         with self._lock:
             if self._embedder is None:
                 from index.embedder import get_embedder
-                self._embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size)
+                self._embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
+                                              backend=self.settings.embed_backend,
+                                              cache_dir=self.settings.embed_cache_dir)
             return self._embedder
 
     @property

