@@ -33,7 +33,9 @@ WEAK_SIMILARITY = 0.45
 WEAK_COVERAGE = 0.3
 PAGE_CACHE_MAX = 2000   # page texts kept for citation checks (~3 KB each)
 SEARCH_DEPTH = 40      # passages fetched before the papers the question names are put first
-SEARCH_K = 15          # passages retrieved and returned in `retrieved`
+EMBED_LIMIT = 60       # units per question compared with it by the embedding model
+SEARCH_K = 25          # passages retrieved and returned in `retrieved`
+TYPED_MARGIN = 0.3     # how far below the best a unit holding the kind of answer asked for may score
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -153,12 +155,15 @@ class AnswerEngine:
             idf[s] *= CONTEXT_WEIGHT
         embedder = getattr(self.library, "embedder", None)
         parts = extractive.question_parts(q.text)
-        all_sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
-                                                    embedder)
         penalties = self._date_penalties(q, units)
+        extractive.score_units(units, scoring_q, idf, None, penalties)   # words, rank and cues only
+        all_sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
+                                                    embedder, prior=[u.score for u in units], limit=EMBED_LIMIT)
         chosen = self._select_parts(parts, all_sims[1:], units, scoring_q, penalties) if len(parts) > 1 else []
         # Scores for the whole question: they order the passages and decide abstention.
         extractive.score_units(units, scoring_q, idf, all_sims[0], penalties)
+        if not chosen:
+            _prefer_typed(scoring_q, units)
         self._rerank_by_units(hits, units)
         if not chosen:
             chosen = extractive.select(units, scoring_q, idf)
@@ -395,3 +400,18 @@ def build_engine(settings: Settings, library: Any = None) -> AnswerEngine:
         from service.answer.llm import LLMAnswerer
         llm = LLMAnswerer.from_settings(settings)
     return AnswerEngine(settings, library, store=store, llm=llm)
+
+
+def _prefer_typed(q: Question, units: list[Any]) -> None:
+    """A question asking for a figure, a person or a grade is answered by a unit that holds one:
+    when the best-scoring unit does not, a close runner-up that does is put first (in place)."""
+    ranked = sorted(units, key=lambda u: -u.score)[:20]
+    if not ranked or abstain.missing_kind(q, ranked[:1]) is None:
+        return
+    for u in ranked[1:]:
+        if u.score < ranked[0].score - TYPED_MARGIN:
+            return
+        if abstain.missing_kind(q, [u]) is None:
+            u.score = ranked[0].score + 0.01
+            return
+

@@ -45,7 +45,7 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     # gap, not what the question is about).
     present = set().union(*(u.stems for u in chosen)) if chosen else set()
     focus = sorted((st for st in idf if st in present), key=lambda st: -idf[st])[:3]
-    missing = _missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit], focus)
+    missing = missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit], focus)
     if not missing:
         missing = _pending(q, chosen[0])
     if missing:
@@ -129,7 +129,7 @@ _NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\
                    r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z]{2,}\b")
 
 
-def _missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None) -> str | None:
+def missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None) -> str | None:
     """A question that asks for a figure or a person is answered only by evidence holding a
     figure or a name the question does not already contain: "how big was the overspend" is not
     answered by "the overspend was coming down", nor "who was elected" by "to elect a Chairman"."""

@@ -65,7 +65,7 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"[^0-9a-z]+", "", text.lower()))
 
 
-def units_from_hits(hits: list[Any], depth: int = 10) -> list[Unit]:
+def units_from_hits(hits: list[Any], depth: int = 20) -> list[Unit]:
     """Units of the top `depth` passages, minus page furniture: running headers and footers
     ("Inspection report: X, 9-10 February 2016  2 of 10") recur on page after page with only
     their numbers changed, so a unit whose shape appears on two or more pages is dropped."""
@@ -207,7 +207,8 @@ _VEC_CACHE_MAX = 20_000   # ~30 MB of 384-d float32: passages recur across a con
 EMBED_WORDS = 48          # a unit's opening words carry its meaning; longer inputs cost attention time
 
 
-def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any) -> list[list[float]]:
+def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any,
+                          prior: list[float] | None = None, limit: int | None = None) -> list[list[float]]:
     """Cosine of each unit with each question under the index's own embedding model.
 
     all-MiniLM-L6-v2 was trained on question/answer pairs, so it recognises an answering sentence
@@ -217,6 +218,16 @@ def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any
     if embedder is None or not units:
         return [[0.0] * len(units) for _ in questions]
     import numpy as np
+    if prior is not None and limit is not None and len(units) > limit:
+        # A cold question embeds only the units its words and search rank already favour; the
+        # rest keep similarity 0 (embedding every unit of 20 passages costs ~1.5 s on two cores).
+        keep = sorted(range(len(units)), key=lambda i: -prior[i])[:limit]
+        sub = semantic_similarities([units[i] for i in keep], questions, embedder)
+        out = [[0.0] * len(units) for _ in questions]
+        for qi, row in enumerate(sub):
+            for j, i in enumerate(keep):
+                out[qi][i] = row[j]
+        return out
     keys = [" ".join(u.text.split()[:EMBED_WORDS]) for u in units]
     todo = list(dict.fromkeys(k for k in keys if k not in _VEC_CACHE))
     fresh = np.asarray(embedder.embed_documents(list(questions) + todo))
