@@ -291,7 +291,10 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
                 continue
             if not s:
                 nxt = _next_nonblank(lines, j, 1)
-                if cur is not None and ends_sentence(cur[0]) and not (nxt and _LIST.match(nxt[0].text)):
+                # A page break is not a paragraph break: a Resolved block goes on over the page.
+                over_page = bool(nxt) and nxt[0].pdf_page != l.pdf_page
+                if cur is not None and ends_sentence(cur[0]) and not over_page \
+                        and not (nxt and _LIST.match(nxt[0].text)):
                     break
                 j += 1
                 continue

@@ -45,6 +45,8 @@ def test_wiltshire_pack_000(doc):
     assert mins["65"].title.startswith("Post 16 Area Wide Review")
     assert all(m.agenda_item == "2" for m in d.minutes)
     assert len(mins["68"].resolved) == 3
+    # a Resolved block that runs over the page break keeps its second line, on the next page
+    assert mins["67"].resolved[1].startswith("To receive the data set") and mins["67"].resolved_pages == [12, 13]
     # every page after the front sheet belongs to an item; minutes chunks carry both numbers
     assert all(c.item for c in d.chunks if c.pdf_page > 6)
     c64 = [c for c in d.chunks if c.minute == "64"]
