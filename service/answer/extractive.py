@@ -51,6 +51,7 @@ class Unit:
     pos: int                  # position of the unit in its passage
     stems: set[str]
     resolved: bool = False    # a line of a minute's Resolved block (from the structure records)
+    asked: bool = False       # part of a member's question printed in the paper, before its answer
     score: float = 0.0
     lexical: float = 0.0
     sim: float = 0.0
@@ -59,6 +60,12 @@ class Unit:
 
 _BOILER = re.compile(r"intentionally (left )?blank|^\W*page \d+\W*$|^\W*\d+\s+of\s+\d+\W*$|"
                      r"^\W*agenda item \d+\W*$|^\W*\d+\W*$", re.I)
+
+
+# A member's question as printed in a questions pack ("Question by Mike Sole to Neil Baker, ...")
+# restates what is asked; the answer is the text after its "Answer" heading.
+_ASKED = re.compile(r"^\s*(?:\d+[.)]?\s*)?Question (?:by|from)\b", re.I)
+_ANSWERED = re.compile(r"^\s*(?:Answer|Reply|Response)\b", re.I)
 
 
 def _shape(text: str) -> str:
@@ -72,11 +79,16 @@ def units_from_hits(hits: list[Any], depth: int = 20) -> list[Unit]:
     out: list[Unit] = []
     pages_by_shape: dict[str, set[tuple[str, int]]] = {}
     for rank, hit in enumerate(hits[:depth]):
+        asking = False
         for pos, u in enumerate(split_units(hit.text)):
+            if _ASKED.match(u):
+                asking = True
+            elif _ANSWERED.match(u):
+                asking = False
             if _BOILER.search(u) or looks_like_instruction(u):
                 # Instructions planted in a paper are data: findable, never an answer.
                 continue
-            out.append(Unit(u, hit, rank, pos, set(content_stems(u))))
+            out.append(Unit(u, hit, rank, pos, set(content_stems(u)), asked=asking))
             pages_by_shape.setdefault(_shape(u), set()).add((hit.doc_id, int(hit.pdf_page)))
     return [u for u in out if len(pages_by_shape[_shape(u.text)]) < 2 or len(u.text.split()) > 25]
 
@@ -197,7 +209,7 @@ def novelty_penalty(q: Question, u: "Unit") -> float:
         return -0.3
     new = len(u.stems - set(q.stems)) / len(u.stems)
     pen = -0.3 if new < 0.25 else (-0.12 if new < 0.4 else 0.0)
-    if u.text.rstrip().endswith("?"):
+    if u.text.rstrip().endswith("?") or u.asked:
         pen -= 0.2
     return pen
 
@@ -321,7 +333,9 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
     for u in ranked[1:40]:
         if len(chosen) >= max_units:
             break
-        if _norm(u.text) in seen:
+        nu = _norm(u.text)
+        if nu in seen or any(nu in t or t in nu for t in seen if min(len(nu), len(t)) > 40):
+            # Passages overlap by a few sentences: the same sentence, whole or cut, once only.
             continue
         gain = sum(idf[s] for s in u.covered - covered) / total
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)

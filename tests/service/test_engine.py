@@ -119,3 +119,43 @@ def test_passages_of_the_minute_or_item_the_question_names_come_first():
     ranked = rerank(hits, analyse("What is item 7 about?"), set(), lambda d: "")
     assert ranked[0].item == "7"
     assert rerank(hits, analyse("What did the panel say?"), set(), lambda d: "") == hits
+
+
+def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
+    from types import SimpleNamespace
+    from service.answer import extractive
+    from service.answer.question import analyse
+    text = ("Question by Sean Holden to Neil Baker, Cabinet Member for Highways\n"
+            "How much are the repairs to country lanes costing the county?\n"
+            "Verges are chewed up and the lanes are being eroded by diverted traffic.\n"
+            "Answer\n"
+            "It is not possible to put a figure on the damage, but costs will be recovered where possible.")
+    hit = SimpleNamespace(text=text, doc_id="d", pdf_page=1, chunk_id="c", header="")
+    units = extractive.units_from_hits([hit])
+    asked = {u.text.split()[0]: u.asked for u in units}
+    assert asked["Question"] and asked["Verges"] and not asked["It"]
+    q = analyse("How much are the repairs to country lanes costing?")
+    idf = extractive.idf_table(units, q)
+    extractive.score_units(units, q, idf)
+    as_asked = {u.text.split()[0]: u.score for u in units}
+    for u in units:
+        u.asked = False
+    extractive.score_units(units, q, idf)
+    plain = {u.text.split()[0]: u.score for u in units}
+    assert as_asked["Verges"] < plain["Verges"] and as_asked["It"] == plain["It"]
+
+
+def test_overlapping_passages_do_not_repeat_a_sentence_in_the_answer():
+    from types import SimpleNamespace
+    from service.answer import extractive
+    from service.answer.question import analyse
+    s = "A team inspected the various roads on 10th and 11th March 2025 and all work has been ordered."
+    a = SimpleNamespace(text="Potholes were reported in February. " + s, doc_id="d", pdf_page=1, chunk_id="a", header="")
+    b = SimpleNamespace(text=s + " The work will be complete by the end of March.", doc_id="d", pdf_page=1,
+                        chunk_id="b", header="")
+    units = extractive.units_from_hits([a, b])
+    q = analyse("When will the roads inspected in March be repaired?")
+    idf = extractive.idf_table(units, q)
+    extractive.score_units(units, q, idf)
+    chosen = [u.text for u in extractive.select(units, q, idf)]
+    assert sum(1 for t in chosen if "team inspected" in t) == 1
