@@ -168,6 +168,7 @@ class AnswerEngine:
         if not chosen:
             chosen = extractive.select(units, scoring_q, idf)
         chosen = self._continue_over_page(chosen, units)
+        chosen = self._rest_of_points(chosen)
         sup = abstain.support(scoring_q, chosen, idf, self.doc_text, asked_places(q, self._places()))
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
                  "best_sim": round(max((u.sim for u in units), default=0.0), 3),
@@ -265,6 +266,29 @@ class AnswerEngine:
                 take += self._units_on(best.hit, n + 1, nxt, here)[:want - len(take)]
         return [chosen[0], *take, *[u for u in chosen[1:] if u not in take]]
 
+    def _rest_of_points(self, chosen: list[Any], max_points: int = 4, max_words: int = 95) -> list[Any]:
+        """Points under a heading that asks the question, read on from the page itself when the
+        passage ends before the last of them (top-level points only, as in the passage)."""
+        if not chosen or not chosen[0].under_heading or len(chosen) >= max_points:
+            return chosen
+        last = chosen[-1]
+        n = int(last.hit.pdf_page)
+        rest = _after_quote(self.page_text(last.hit.doc_id, n) or "", last.text)
+        words = sum(len(u.text.split()) for u in chosen)
+        out = list(chosen)
+        seen = {re.sub(r"\W+", "", u.text.lower()) for u in chosen}
+        for v in self._units_on(last.hit, n, rest, "") if rest else []:
+            if len(out) >= max_points:
+                break
+            if extractive.is_sub_point(v.text) or re.sub(r"\W+", "", v.text.lower()) in seen:
+                continue
+            if words + len(v.text.split()) > max_words:
+                break
+            v.under_heading = True
+            out.append(v)
+            words += len(v.text.split())
+        return out
+
     def _units_on(self, hit: Any, n: int, text: str, neighbour: str) -> list[Any]:
         import copy
         # A running header sits at the top of both pages, a footer at the bottom of both.
@@ -336,7 +360,10 @@ class AnswerEngine:
                 num, title, a, b = m.groups()
                 title = title.rstrip(" .:-(")
                 return f"Item {num}, {title}, is on pages {a} to {b} of the pack.", num
-        return _trim(text, q), None
+        # Bullet glyphs (some fonts' come out as control codes) are the paper's layout, not words.
+        text = re.sub(r"^[\s\x7f-\x9f\uf000-\uf0ff•●▪◦■□➢✓]+", "", text)
+        # A point whose sub-points are left out ("Increase the progress ..., by:") ends there.
+        return _trim(re.sub(r",?\s+by:$", ".", text), q), None
 
     def _compose(self, pieces: list[tuple[str, Citation]]) -> tuple[str, list[Citation]]:
         out: list[str] = []

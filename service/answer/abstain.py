@@ -50,7 +50,9 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
         missing = _pending(q, chosen[0])
     if missing:
         return Support(False, missing, best, coverage)
-    if best < MIN_SCORE:
+    if best < MIN_SCORE and not chosen[0].under_heading:
+        # (Points under a heading that asks the question score low themselves; the heading's
+        # match with the question is the evidence.)
         return Support(False, f"best score {best:.2f}", best, coverage)
     # Years and month-years: in the evidence itself or on its document's opening pages (where
     # papers state their meeting or inspection dates) - not anywhere in a long pack, where a

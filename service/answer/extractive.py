@@ -52,6 +52,7 @@ class Unit:
     stems: set[str]
     resolved: bool = False    # a line of a minute's Resolved block (from the structure records)
     asked: bool = False       # part of a member's question printed in the paper, before its answer
+    under_heading: bool = False  # chosen as a point under a heading that asks the question
     score: float = 0.0
     lexical: float = 0.0
     sim: float = 0.0
@@ -305,6 +306,9 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
     ranked = sorted(units, key=lambda u: -u.score)
     if not ranked:
         return []
+    answered = _answered_heading([u for u in units if u.rank <= 2], units, q)
+    if answered:
+        return answered
     best_u = ranked[0]
     chosen = [best_u]
     nxt = _next_unit(units, best_u)
@@ -367,6 +371,45 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
                 v = w
             break
     return out
+
+
+_SUB_BULLET = re.compile(r"^\s*[-–—]\s")
+
+
+def is_sub_point(text: str) -> bool:
+    return bool(_SUB_BULLET.match(text))
+HEADING_COVERAGE = 0.5   # share of the heading's words that the question uses
+
+
+def _answered_heading(top: list[Unit], units: list[Unit], q: Question, max_words: int = 95) -> list[Unit]:
+    """A heading in one of the top passages that asks the question ("What does the school need to
+    do to improve further?") is answered by the points under it: their top-level lines, not the
+    sub-points."""
+    for h in top:
+        t = h.text.strip()
+        if not t.endswith("?") or h.asked:
+            continue
+        asked = re.split(r"[\n.:]\s*|\s(?=What |How |Why |Who |When |Where )", t)[-1]
+        stems = set(content_stems(asked))
+        if not (len(asked.split()) <= 16 and len(stems & set(q.stems)) >= 2
+                and len(stems & set(q.stems)) / len(stems) >= HEADING_COVERAGE):
+            continue
+        out: list[Unit] = []
+        words = 0
+        v = _next_unit(units, h)
+        while v is not None and len(out) < 4:
+            if not is_sub_point(v.text):
+                n = len(v.text.split())
+                if words + n > max_words:
+                    break
+                out.append(v)
+                words += n
+            v = _next_unit(units, v)
+        if out:
+            for v in out:
+                v.under_heading = True
+            return out
+    return []
 
 
 _BULLETISH = re.compile(r"^\s*(?:[•●▪◦\-\*\x7f\uf0b7]|\(?[a-z0-9]{1,3}[.)])\s*|^[A-Z][^.]{0,80}$")

@@ -71,7 +71,8 @@ def squash(text: str) -> str:
 
 # --------------------------------------------------------------------------- units
 
-_BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢✓\x7f\uf0b7\uf0a7\uf06e\-\*]|\(?[a-z]\)|\(?[ivx]+\)|\d+(?:\.\d+)*[.)]?\s)\s*")
+# \x80-\x9f: bullet glyphs that some PDFs' fonts map to C1 control codes, never real text.
+_BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢✓\x7f\x80-\x9f\uf0b7\uf0a7\uf06e\-\*]|\(?[a-z]\)|\(?[ivx]+\)|\d+(?:\.\d+)*[.)]?\s)\s*")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(£]?[A-Z0-9])")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Cllr|No|St|Prof|para|paras|e\.g|i\.e|etc|cf|approx|Rev)\.$", re.I)
 MAX_UNIT_WORDS = 70

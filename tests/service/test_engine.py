@@ -159,3 +159,23 @@ def test_overlapping_passages_do_not_repeat_a_sentence_in_the_answer():
     extractive.score_units(units, q, idf)
     chosen = [u.text for u in extractive.select(units, q, idf)]
     assert sum(1 for t in chosen if "team inspected" in t) == 1
+
+
+def test_a_heading_that_asks_the_question_is_answered_by_its_top_level_points():
+    from types import SimpleNamespace
+    from service.answer import extractive
+    from service.answer.question import analyse
+    text = ("Full report\n"
+            "What does the school need to do to improve further?\n"
+            "\x84 Increase the progress that disadvantaged pupils make, by:\n"
+            "– ensuring that all staff monitor progress\n"
+            "\x84 Improve the quality of teaching across subjects, by:\n"
+            "– sharing the best practice\n")
+    hit = SimpleNamespace(text=text, doc_id="d", pdf_page=2, chunk_id="c", header="")
+    units = extractive.units_from_hits([hit])
+    q = analyse("What did Ofsted say the school had to do to improve?")
+    idf = extractive.idf_table(units, q)
+    extractive.score_units(units, q, idf)
+    chosen = extractive.select(units, q, idf)
+    assert [u.text.split()[1] for u in chosen] == ["Increase", "Improve"]
+    assert all(u.under_heading for u in chosen)
