@@ -27,6 +27,7 @@ from typing import Any, Iterable, Literal
 from cllr.settings import Settings
 from ingest.errors import IngestError
 from ingest.models import Chunk, ParsedDocument
+from index.catalog import ChunkCatalog
 from index.filters import SearchFilters, date_key, may_see_restricted
 from index.hybrid import boost_meeting_date, diversify_pages, rrf
 from index.keyword import KeywordIndex
@@ -151,6 +152,7 @@ class Library:
         self._store: Store | None = None
         self._vectors: VectorIndex | None = None
         self._keyword: KeywordIndex | None = None
+        self._catalog = ChunkCatalog()
         self._embedder = embedder
         self._reconciled = False
         self._lock = threading.RLock()
@@ -220,6 +222,17 @@ class Library:
         gen = self.store.generation()
         if self.keyword.generation != gen:
             self.keyword.rebuild(gen, self.store.keyword_order(), self.store.keyword_texts)
+
+    def catalog(self, generation: int | None = None) -> ChunkCatalog:
+        """Every chunk's filter fields at the store's current generation (rebuilt when it moved)."""
+        gen = self.store.generation() if generation is None else generation
+        cat = self._catalog
+        if cat.generation != gen:
+            with self._lock:
+                if self._catalog.generation != gen:
+                    self._catalog = ChunkCatalog.build(gen, self.store.catalog_rows())
+                cat = self._catalog
+        return cat
 
     # ------------------------------------------------------------------ ingest
     def expand_paths(self, paths: Iterable[Path]) -> list[Path]:
@@ -350,8 +363,14 @@ class Library:
         if mode in ("hybrid", "dense"):
             depth = max(k, s.dense_depth) if mode == "hybrid" else k
             qv = self.embedder.embed_query(query)
-            where = where_clause(filters, allow_restricted=allow, doc_ids=doc_ids)
-            dense = [(h.chunk_id, h.score) for h in self.vectors.query(qv, depth, where)]
+            if where_clause(filters, allow_restricted=allow, doc_ids=doc_ids) is None:
+                found = self.vectors.query(qv, depth, None)
+            else:   # filtered without Chroma's `where` (slow at scale): index/catalog.py
+                cat = self.catalog()
+                allowed = cat.mask(filters, allow_restricted=allow, doc_ids=doc_ids)
+                found = (self.vectors.query(qv, depth, None) if allowed is None
+                         else self.vectors.query_allowed(qv, depth, cat, allowed))
+            dense = [(h.chunk_id, h.score) for h in found]
         if mode in ("hybrid", "keyword"):
             depth = max(k, s.keyword_depth) if mode == "hybrid" else k
             self.refresh_keyword()

@@ -388,6 +388,12 @@ class Store:
             q = select(ChunkRow.chunk_id, ChunkRow.doc_id, ChunkRow.restricted).order_by(ChunkRow.doc_id, ChunkRow.seq)
             return [(r[0], r[1], bool(r[2])) for r in s.execute(q)]
 
+    def catalog_rows(self) -> list[tuple[str, str, bool, int, str]]:
+        """(chunk_id, doc_id, restricted, date_key, doc_type) for every chunk (index/catalog.py)."""
+        with self.session() as s:
+            q = select(ChunkRow.chunk_id, ChunkRow.doc_id, ChunkRow.restricted, ChunkRow.date_key, ChunkRow.doc_type)
+            return [(r[0], r[1], bool(r[2]), int(r[3] or 0), r[4]) for r in s.execute(q)]
+
     def keyword_texts(self, chunk_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         ids = list(chunk_ids)
