@@ -36,6 +36,7 @@ SEARCH_DEPTH = 40      # passages fetched before the papers the question names a
 EMBED_LIMIT = 60       # units per question compared with it by the embedding model
 SEARCH_K = 25          # passages retrieved and returned in `retrieved`
 TYPED_MARGIN = 0.3     # how far below the best a unit holding the kind of answer asked for may score
+PART_MONTH_BONUS = 0.25  # a part of a question naming a month prefers that month's papers
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -318,7 +319,7 @@ class AnswerEngine:
             idf = extractive.idf_table(units, pq)
             for s in carried:
                 idf[s] *= CONTEXT_WEIGHT
-            extractive.score_units(units, pq, idf, part_sims, penalties)
+            extractive.score_units(units, pq, idf, part_sims, _month_bonus(pq, units, penalties))
             for u in extractive.select(units, pq, idf, max_units=2, max_words=55):
                 if u not in chosen:
                     chosen.append(u)
@@ -441,4 +442,18 @@ def _prefer_typed(q: Question, units: list[Any]) -> None:
         if abstain.missing_kind(q, [u]) is None:
             u.score = ranked[0].score + 0.01
             return
+
+
+def _month_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> dict[str, float]:
+    """One part of a comparison names its paper by month ("in the July 2017 Cabinet report ...,
+    and what was it by the December 2017 papers?"): that part prefers papers of that month."""
+    if not q.month_years:
+        return penalties
+    out = dict(penalties)
+    for u in units:
+        d = u.hit.doc_id
+        md = str(getattr(u.hit, "meeting_date", "") or "")
+        if md and any(md.startswith(f"{y}-{abstain.month_number(m)}") for m, y in q.month_years):
+            out[d] = penalties.get(d, 0.0) + PART_MONTH_BONUS
+    return out
 

@@ -95,7 +95,7 @@ def _pending(q: Question, best: Unit) -> str | None:
     if _ELECTS.search(q.text) and q.days and not best.hit.minute \
             and getattr(best.hit, "doc_type", "") == "agenda_pack":
         md = str(getattr(best.hit, "meeting_date", "") or "")
-        if md and any(md.endswith(f"-{_mnum(m)}-{int(d):02d}") for d, m in q.days):
+        if md and any(md.endswith(f"-{month_number(m)}-{int(d):02d}") for d, m in q.days):
             return "evidence is the meeting's own agenda, written before the outcome"
     return None
 
@@ -110,14 +110,14 @@ def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
     report that announces the visit)."""
     if not q.month_years or not _ASKS_OUTCOME.search(q.text):
         return None
-    asked = max(f"{y}-{_mnum(m)}" for m, y in q.month_years)
+    asked = max(f"{y}-{month_number(m)}" for m, y in q.month_years)
     dates = [str(getattr(u.hit, "meeting_date", "") or "")[:7] for u in chosen]
     if dates and all(d and d < asked for d in dates):
         return f"question is about {asked}, after the papers ({max(dates)})"
     return None
 
 
-def _mnum(m: str) -> str:
+def month_number(m: str) -> str:
     order = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     return f"{order.index(m[:3]) + 1:02d}"
 

@@ -179,3 +179,14 @@ def test_a_heading_that_asks_the_question_is_answered_by_its_top_level_points():
     chosen = extractive.select(units, q, idf)
     assert [u.text.split()[1] for u in chosen] == ["Increase", "Improve"]
     assert all(u.under_heading for u in chosen)
+
+
+def test_a_part_naming_a_month_prefers_that_months_papers():
+    from types import SimpleNamespace
+    from service.engine import _month_bonus
+    from service.answer.question import analyse
+    july = SimpleNamespace(hit=SimpleNamespace(doc_id="cabinet", meeting_date="2017-07-03"))
+    dec = SimpleNamespace(hit=SimpleNamespace(doc_id="select", meeting_date="2017-12-19"))
+    bonus = _month_bonus(analyse("what was it by the December 2017 committee papers"), [july, dec], {"cabinet": -0.1})
+    assert bonus["select"] > 0 and bonus["cabinet"] == -0.1
+    assert _month_bonus(analyse("what was his job"), [july, dec], {}) == {}
