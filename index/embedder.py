@@ -79,8 +79,13 @@ class MiniLMEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = self._model.get_text_embedding_batch(list(texts))
-        return _normalise(np.asarray(vecs, dtype=np.float32))
+        # Longest first, so each batch of 64 pads to texts of its own length: a document's chunks in
+        # reading order (short headings beside full chunks) padded to 1.43x their word pieces, sorted 1.03x.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        vecs = np.asarray(self._model.get_text_embedding_batch([texts[i] for i in order]), dtype=np.float32)
+        out = np.empty_like(vecs)
+        out[order] = vecs
+        return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(np.asarray(self._model.get_query_embedding(text), dtype=np.float32))
