@@ -124,6 +124,7 @@ class AnswerEngine:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
             answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
+        hits = _cited_first(hits, cites)
         result = AnswerResult(answer=answer, citations=cites, retrieved=hits, abstained=abstained,
                               conversation_id=cid, standalone_question=rw.standalone,
                               latency_ms=(time.perf_counter() - t0) * 1000,
@@ -456,4 +457,16 @@ def _month_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> 
         if md and any(md.startswith(f"{y}-{abstain.month_number(m)}") for m, y in q.month_years):
             out[d] = penalties.get(d, 0.0) + PART_MONTH_BONUS
     return out
+
+
+def _cited_first(hits: list[Any], cites: list[Citation]) -> list[Any]:
+    """The passages the answer cites lead the retrieved list, in the answer's order: what a
+    reader sees first is what the answer rests on."""
+    front: list[Any] = []
+    for c in cites:
+        for h in hits:
+            if h.doc_id == c.doc_id and c.pdf_page in (h.pdf_pages or [h.pdf_page]) and h not in front:
+                front.append(h)
+                break
+    return front + [h for h in hits if h not in front]
 
