@@ -397,6 +397,17 @@ class Library:
             hits.append(Hit.from_chunk(c, score, f.dense_rank, f.keyword_rank))
         return hits
 
+    def front_sheets(self, on: date | str, role: str = "public", n: int = 3) -> list[Hit]:
+        """The opening passages (front sheet: date, time, place, membership) of each paper of the
+        meetings held on a day."""
+        allow = may_see_restricted(role)
+        out: list[Hit] = []
+        for m in self.meetings(date_from=on, date_to=on, role=role):
+            for doc_id in m.doc_ids:
+                out += [Hit.from_chunk(c, 0.0) for c in self.store.first_chunks(doc_id, n)
+                        if allow or not c.restricted]
+        return out
+
     # ------------------------------------------------------------------ documents and pages
     def documents(self, filters: SearchFilters | None = None, *, role: str = "public") -> list[DocumentInfo]:
         return self.store.documents(filters, allow_restricted=may_see_restricted(role))

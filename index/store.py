@@ -382,6 +382,11 @@ class Store:
             return [chunk_from_row(r) for r in
                     s.scalars(select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq))]
 
+    def first_chunks(self, doc_id: str, n: int) -> list[Chunk]:
+        with self.session() as s:
+            q = select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq).limit(n)
+            return [chunk_from_row(r) for r in s.scalars(q)]
+
     def keyword_order(self) -> list[tuple[str, str, bool]]:
         """(chunk_id, doc_id, restricted) for every chunk, in a stable order (the BM25 row order)."""
         with self.session() as s:

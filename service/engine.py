@@ -37,6 +37,7 @@ EMBED_LIMIT = 60       # units per question compared with it by the embedding mo
 SEARCH_K = 25          # passages retrieved and returned in `retrieved`
 TYPED_MARGIN = 0.3     # how far below the best a unit holding the kind of answer asked for may score
 PART_MONTH_BONUS = 0.25  # a part of a question naming a month prefers that month's papers
+FRONT_SHEET_AT = 2      # where a named day's meeting front sheet joins the passages
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -120,6 +121,7 @@ class AnswerEngine:
         q = analyse(question)
         hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_DEPTH)
         hits = rerank(hits, analyse(rw.standalone), self._places(), self.doc_text)[:SEARCH_K]
+        hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
         if self.llm is not None:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
@@ -132,6 +134,28 @@ class AnswerEngine:
         if self.store is not None and cid is not None:
             self.store.append(cid, question, rw.standalone, answer, [c.to_json() for c in cites])
         return result
+
+    def _with_front_sheets(self, hits: list[Any], q: Question, role: str) -> list[Any]:
+        """A question about the meeting of a given day ("the meeting on 19 December 2017") reads
+        that meeting's front sheet too: its date, time, place and membership answer such
+        questions, and search ranks a front sheet low (it is mostly names and boilerplate)."""
+        fn = getattr(self.library, "front_sheets", None)
+        if fn is None or not q.days or len(q.years) != 1:
+            return hits
+        year = next(iter(q.years))
+        top = {h.chunk_id for h in hits[:FRONT_SHEET_AT]}
+        extra: list[Any] = []
+        for d, m in q.days:
+            try:
+                extra += [h for h in fn(f"{year}-{abstain.month_number(m)}-{int(d):02d}", role=role)
+                          if h.chunk_id not in top]
+            except Exception:   # an impossible date ("31 February") names no meeting
+                continue
+        if not extra:
+            return hits
+        moved = {h.chunk_id for h in extra}
+        rest = [h for h in hits[FRONT_SHEET_AT:] if h.chunk_id not in moved]
+        return hits[:FRONT_SHEET_AT] + extra + rest
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[str | AnswerResult]:
         """Text pieces (sentence by sentence) and finally the AnswerResult. The extractive answer

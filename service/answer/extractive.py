@@ -29,6 +29,8 @@ _PERSON = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\
                      r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _PLACE = re.compile(r"\b(Room|Hall|Chamber|Centre|Center|House|Road|Street|Offices?|Venue|Place:)\b|"
                     r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b")
+_PLACE_FIELD = re.compile(r"^\s*(Place|Venue|Location)\s*:", re.I)
+PLACE_FIELD_BONUS = 0.3
 _RESOLVED = re.compile(r"\b(resolved|agreed|endorsed?|approved?|noted|recommend\w*|decided|"
                        r"carried|lost|moved|seconded|postpone\w*|defer\w*|refer\w*)\b", re.I)
 _GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d)\b", re.I)
@@ -165,6 +167,11 @@ _ROLE_NEAR = {
 }
 
 
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
+                        r"sept|sep|oct|nov|dec)\b", re.I)
+OTHER_DAY_PENALTY = 0.2
+
+
 def _new(tokens: list[str], qtext: str) -> list[str]:
     """Tokens the question does not already contain: an answer adds something."""
     return [t for t in tokens if t.lower().strip("£%. ") not in qtext]
@@ -192,8 +199,15 @@ def cue_bonus(q: Question, text: str) -> float:
             bonus += 0.4
     if "date" in q.kinds:
         bonus += 0.15 if _new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext) else -0.05
+    if q.days:
+        # A sentence dated to another day is about another meeting than the one asked about.
+        said = {(d.lstrip("0"), m.lower()[:3]) for d, m in _DAY_MONTH.findall(text)}
+        if said and not said & {(d.lstrip("0"), m) for d, m in q.days}:
+            bonus -= OTHER_DAY_PENALTY
     if "place" in q.kinds:
         bonus += 0.12 if _PLACE.search(text) else 0.0
+        # A front sheet states it as a field: "Place: The Kennet Room - County Hall, Trowbridge".
+        bonus += PLACE_FIELD_BONUS if _PLACE_FIELD.match(text) else 0.0
     if "resolution" in q.kinds:
         bonus += 0.12 if _RESOLVED.search(text) else 0.0
     if "judgement" in q.kinds:

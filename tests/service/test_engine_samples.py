@@ -57,3 +57,14 @@ def test_public_never_sees_restricted_text(engine):
 def test_question_about_something_the_papers_never_mention_abstains(engine, question):
     r = engine.ask(question, role="member")
     assert r.abstained and r.citations == [], (r.answer, r.debug)
+
+
+def test_where_a_named_days_meeting_is_held_comes_from_its_front_sheet(engine):
+    r = engine.ask("Where is the Children's Services Scrutiny Committee meeting on 14 January 2025 being held?",
+                   role="public")
+    assert not r.abstained, r.debug
+    assert "Council Chamber" in r.answer
+    first = r.citations[0]   # the agenda's front sheet or the minutes' opening page, both of that day
+    assert first.source.startswith("northshire_cssc_2025-01-14_") and first.pdf_page == 1
+    assert (r.retrieved[0].source, r.retrieved[0].pdf_page) == (first.source, 1)
+    assert _verified(engine, r)
