@@ -131,6 +131,7 @@ def test_every_path_gives_the_exact_filtered_top_k(synth, monkeypatch, path, fil
 def test_overfetch_that_comes_up_short_falls_back_to_the_allow_list(synth, monkeypatch) -> None:
     lib, vecs = synth
     monkeypatch.setattr(vectors_mod, "EXACT_MAX", 0)
+    monkeypatch.setattr(vectors_mod, "HNSW_EF", 10)   # over-fetch 2×k/share = 80 of the 600 chunks
     calls: list[str] = []
     orig = lib.vectors._query_ids
     monkeypatch.setattr(lib.vectors, "_query_ids", lambda *a: calls.append("ids") or orig(*a))
