@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Sequence
 
 from cllr.settings import Settings
 from ingest.errors import IngestError
@@ -406,6 +407,28 @@ class Library:
             for doc_id in m.doc_ids:
                 out += [Hit.from_chunk(c, 0.0) for c in self.store.first_chunks(doc_id, n)
                         if allow or not c.restricted]
+        return out
+
+    def lines_matching(self, doc_ids: Sequence[str], words: Sequence[str], pattern: re.Pattern[str],
+                       role: str = "public", limit: int = 8) -> list[Hit]:
+        """Single lines of the documents' pages that match `pattern` (pages pre-selected by any of
+        `words`), each as a passage of its own carrying the metadata of the page's passage."""
+        allow = may_see_restricted(role)
+        out: list[Hit] = []
+        for doc_id, n, text in self.store.pages_containing(doc_ids, words):
+            for line in text.splitlines():
+                if len(out) >= limit:
+                    return out
+                if not pattern.search(line):
+                    continue
+                here = self.store.page_chunks(doc_id, n)
+                if not here or (not allow and all(c.restricted for c in here)):
+                    continue
+                h = Hit.from_chunk(here[0], 0.0)
+                h.text, h.pdf_page, h.pdf_pages = line.strip(), n, [n]
+                h.page_label = dict(zip(here[0].pdf_pages, here[0].page_labels)).get(n)
+                h.chunk_id = f"{here[0].chunk_id}#line{n}:{len(out)}"
+                out.append(h)
         return out
 
     # ------------------------------------------------------------------ documents and pages

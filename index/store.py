@@ -387,6 +387,27 @@ class Store:
             q = select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq).limit(n)
             return [chunk_from_row(r) for r in s.scalars(q)]
 
+    def pages_containing(self, doc_ids: Sequence[str], words: Sequence[str]) -> list[tuple[str, int, str]]:
+        """(doc_id, pdf_page, text) of the documents' pages whose text contains any of the words
+        (case-insensitive)."""
+        if not doc_ids or not words:
+            return []
+        with self.session() as s:
+            q = select(PageRow.doc_id, PageRow.pdf_page, PageRow.text).where(
+                PageRow.doc_id.in_(list(doc_ids)),
+                or_(*[func.lower(PageRow.text).like(_like(w), escape="\\") for w in words]))
+            return [(d, n, t) for d, n, t in s.execute(q.order_by(PageRow.doc_id, PageRow.pdf_page))]
+
+    def page_chunks(self, doc_id: str, pdf_page: int) -> list[Chunk]:
+        """The chunks lying on a page (pdf_pages is a JSON list: "[7]", "[7, 8]")."""
+        n = str(int(pdf_page))
+        col = ChunkRow.pdf_pages
+        with self.session() as s:
+            q = select(ChunkRow).where(ChunkRow.doc_id == doc_id,
+                                       or_(col == f"[{n}]", col.like(f"[{n},%"), col.like(f"%, {n}]"),
+                                           col.like(f"%, {n},%")))
+            return [chunk_from_row(r) for r in s.scalars(q.order_by(ChunkRow.seq))]
+
     def keyword_order(self) -> list[tuple[str, str, bool]]:
         """(chunk_id, doc_id, restricted) for every chunk, in a stable order (the BM25 row order)."""
         with self.session() as s:

@@ -20,6 +20,7 @@ from service.answer.conversations import ConversationStore
 from service.answer.question import Question, analyse
 from service.answer.rerank import asked_places, place_names, rerank
 from service.answer.rewrite import rewrite
+from service.answer.roles import ROLE_LINES, roles_asked
 from service.answer.text import content_stems, word_count
 from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 
@@ -38,6 +39,9 @@ SEARCH_K = 25          # passages retrieved and returned in `retrieved`
 TYPED_MARGIN = 0.3     # how far below the best a unit holding the kind of answer asked for may score
 PART_MONTH_BONUS = 0.25  # a part of a question naming a month prefers that month's papers
 FRONT_SHEET_AT = 2      # where a named day's meeting front sheet joins the passages
+ROLE_DOCS = 6           # top passages whose papers are read for a role printed beside a name
+ROLE_LINES_AT = 2
+ROLE_LINES_PER_DOC = 3
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -122,6 +126,7 @@ class AnswerEngine:
         hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_DEPTH)
         hits = rerank(hits, analyse(rw.standalone), self._places(), self.doc_text)[:SEARCH_K]
         hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
+        hits = self._with_role_lines(hits, analyse(rw.standalone), role)
         if self.llm is not None:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
@@ -156,6 +161,21 @@ class AnswerEngine:
         moved = {h.chunk_id for h in extra}
         rest = [h for h in hits[FRONT_SHEET_AT:] if h.chunk_id not in moved]
         return hits[:FRONT_SHEET_AT] + extra + rest
+
+    def _with_role_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
+        """"Who chairs / led / wrote / is the director": the lines of the retrieved papers that
+        print that role beside a name join the passages (see service/answer/roles.py)."""
+        fn = getattr(self.library, "lines_matching", None)
+        asked = roles_asked(q.text) if "person" in q.kinds else []
+        if fn is None or not asked or not hits:
+            return hits
+        docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
+        extra: list[Any] = []
+        for r in asked:
+            words, pattern = ROLE_LINES[r]
+            for d in docs:   # in the order search ranked the papers, a few lines from each
+                extra += fn([d], words, pattern, role=role, limit=ROLE_LINES_PER_DOC)
+        return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[str | AnswerResult]:
         """Text pieces (sentence by sentence) and finally the AnswerResult. The extractive answer

@@ -170,6 +170,8 @@ _ROLE_NEAR = {
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
                         r"sept|sep|oct|nov|dec)\b", re.I)
 OTHER_DAY_PENALTY = 0.2
+ROLE_BONUS = 0.4
+ROLE_LEXICAL = 0.25
 
 
 def _new(tokens: list[str], qtext: str) -> list[str]:
@@ -177,7 +179,7 @@ def _new(tokens: list[str], qtext: str) -> list[str]:
     return [t for t in tokens if t.lower().strip("£%. ") not in qtext]
 
 
-def cue_bonus(q: Question, text: str) -> float:
+def cue_bonus(q: Question, text: str, lexical: float = 1.0) -> float:
     """The kind of thing the question asks for, present in the unit *and new to the question*
     (a unit that only repeats the question's own figure, name or date answers nothing)."""
     qtext = q.text.lower()
@@ -196,7 +198,9 @@ def cue_bonus(q: Question, text: str) -> float:
         # "Lead inspector: Jenny Turnross", "Report Author: Terence Herbert".
         roles = [r for r, rx in _ROLE_CUES if rx.search(qtext)]
         if names and any(_ROLE_NEAR[r].search(text) for r in roles):
-            bonus += 0.4
+            # ... scaled by how much of the question the line is about: "PRESENT: Mr B J
+            # Sweetland (Chairman)" chairs a meeting, not the working group asked about.
+            bonus += ROLE_BONUS * min(1.0, lexical / ROLE_LEXICAL)
     if "date" in q.kinds:
         bonus += 0.15 if _new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext) else -0.05
     if q.days:
@@ -308,7 +312,7 @@ def score_units(units: list[Unit], q: Question, idf: dict[str, float],
             length += W_RESOLVED
         if doc_penalty:
             length += doc_penalty.get(u.hit.doc_id, 0.0)
-        u.score = (W_LEXICAL * u.lexical + W_SEMANTIC * u.sim + cue_bonus(q, u.text)
+        u.score = (W_LEXICAL * u.lexical + W_SEMANTIC * u.sim + cue_bonus(q, u.text, u.lexical)
                    + W_RANK / (1 + u.rank) + length + novelty_penalty(q, u))
 
 

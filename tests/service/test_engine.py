@@ -190,3 +190,16 @@ def test_a_part_naming_a_month_prefers_that_months_papers():
     bonus = _month_bonus(analyse("what was it by the December 2017 committee papers"), [july, dec], {"cabinet": -0.1})
     assert bonus["select"] > 0 and bonus["cabinet"] == -0.1
     assert _month_bonus(analyse("what was his job"), [july, dec], {}) == {}
+
+
+def test_role_lines_find_the_name_printed_beside_the_role_asked_about():
+    from service.answer.roles import ROLE_LINES, roles_asked
+    assert roles_asked("Who led the 2012 Ofsted inspection?") == ["lead"]
+    assert roles_asked("Who chairs the working group?") == ["chair"]
+    _, lead = ROLE_LINES["lead"]
+    assert lead.search("Inspection dates: 5 - 16 March 2012 Reporting inspector Lynne Staines HMI")
+    assert not lead.search("The inspection team consisted of three of Her Majesty's Inspectors")
+    _, chair = ROLE_LINES["chair"]
+    assert chair.search("Kent Leaders Devolution Working Group, chaired by Matt Boughton, Leader of")
+    assert chair.search("Mrs F M Oborski (Chairman)")
+    assert not chair.search("The Chairman acknowledged that a great deal of progress had been made")

@@ -68,3 +68,10 @@ def test_where_a_named_days_meeting_is_held_comes_from_its_front_sheet(engine):
     assert first.source.startswith("northshire_cssc_2025-01-14_") and first.pdf_page == 1
     assert (r.retrieved[0].source, r.retrieved[0].pdf_page) == (first.source, 1)
     assert _verified(engine, r)
+
+
+def test_who_chairs_is_answered_from_the_line_that_prints_the_role_beside_a_name(engine):
+    r = engine.ask("Who chairs the Children's Services Scrutiny Committee?", role="public")
+    assert not r.abstained, r.debug
+    assert "Ashworth" in r.answer.split("[")[0]
+    assert _verified(engine, r)
