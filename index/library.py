@@ -409,13 +409,30 @@ class Library:
                         if allow or not c.restricted]
         return out
 
+    def judgement_lines(self, doc_ids: Sequence[str], role: str = "public", grade: str | None = None,
+                        limit: int = 30) -> list[Hit]:
+        """The Ofsted judgement records of the documents, each as the line of its page that states
+        it ("Making a positive contribution, including user engagement Grade 1 (outstanding)")."""
+        out: list[Hit] = []
+        for doc_id in doc_ids:
+            for j in self.judgements(doc_id=doc_id, grade=grade, role=role)[:limit]:
+                words = re.findall(r"[a-z]+", j.area.lower())[:6]
+                pattern = re.compile(r"\W+".join(map(re.escape, words)), re.I)
+                for h in self.lines_matching([doc_id], [" ".join(words[:2])], pattern, role=role, limit=1,
+                                             pages=[j.pdf_page]):
+                    h.chunk_id = h.chunk_id.replace("#line", "#judgement")
+                    out.append(h)
+        return out
+
     def lines_matching(self, doc_ids: Sequence[str], words: Sequence[str], pattern: re.Pattern[str],
-                       role: str = "public", limit: int = 8) -> list[Hit]:
+                       role: str = "public", limit: int = 8, pages: Sequence[int] | None = None) -> list[Hit]:
         """Single lines of the documents' pages that match `pattern` (pages pre-selected by any of
         `words`), each as a passage of its own carrying the metadata of the page's passage."""
         allow = may_see_restricted(role)
         out: list[Hit] = []
         for doc_id, n, text in self.store.pages_containing(doc_ids, words):
+            if pages is not None and n not in pages:
+                continue
             for line in text.splitlines():
                 if len(out) >= limit:
                     return out

@@ -42,6 +42,8 @@ FRONT_SHEET_AT = 2      # where a named day's meeting front sheet joins the pass
 ROLE_DOCS = 6           # top passages whose papers are read for a role printed beside a name
 ROLE_LINES_AT = 2
 ROLE_LINES_PER_DOC = 3
+JUDGEMENTS_PER_DOC = 8    # judgement records per retrieved report read for an Ofsted question
+_GRADES = ("outstanding", "good", "requires improvement", "inadequate", "adequate")
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -127,6 +129,7 @@ class AnswerEngine:
         hits = rerank(hits, analyse(rw.standalone), self._places(), self.doc_text)[:SEARCH_K]
         hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
         hits = self._with_role_lines(hits, analyse(rw.standalone), role)
+        hits = self._with_judgements(hits, analyse(rw.standalone), role)
         if self.llm is not None:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
@@ -175,6 +178,19 @@ class AnswerEngine:
             words, pattern = ROLE_LINES[r]
             for d in docs:   # in the order search ranked the papers, a few lines from each
                 extra += fn([d], words, pattern, role=role, limit=ROLE_LINES_PER_DOC)
+        return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
+
+    def _with_judgements(self, hits: list[Any], q: Question, role: str) -> list[Any]:
+        """"What did Ofsted judge / was anything rated outstanding": the retrieved reports'
+        judgement records (area and grade, from ingestion) join the passages as the lines that
+        state them, only those of the grade the question names if it names one."""
+        fn = getattr(self.library, "judgement_lines", None)
+        grades = {g for g in _GRADES if re.search(rf"\b{g}\b", q.text, re.I)}
+        if fn is None or not hits or not ("judgement" in q.kinds or grades):
+            return hits
+        docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
+        grade = next(iter(grades)) if len(grades) == 1 else None
+        extra = fn(docs, role=role, grade=grade, limit=JUDGEMENTS_PER_DOC)
         return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[str | AnswerResult]:

@@ -43,6 +43,7 @@ W_LEXICAL = 0.6
 W_SEMANTIC = 0.5
 W_RANK = 0.3
 W_RESOLVED = 0.25
+W_JUDGEMENT = 0.45
 
 
 @dataclass
@@ -310,6 +311,8 @@ def score_units(units: list[Unit], q: Question, idf: dict[str, float],
         u.sim = sims[i] if sims else 0.0
         if u.resolved and "resolution" in q.kinds:
             length += W_RESOLVED
+        elif "judgement" in q.kinds and "#judgement" in str(getattr(u.hit, "chunk_id", "")):
+            length += W_JUDGEMENT   # a judgement record answers "what did Ofsted judge" directly
         if doc_penalty:
             length += doc_penalty.get(u.hit.doc_id, 0.0)
         u.score = (W_LEXICAL * u.lexical + W_SEMANTIC * u.sim + cue_bonus(q, u.text, u.lexical)

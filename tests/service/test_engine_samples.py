@@ -75,3 +75,13 @@ def test_who_chairs_is_answered_from_the_line_that_prints_the_role_beside_a_name
     assert not r.abstained, r.debug
     assert "Ashworth" in r.answer.split("[")[0]
     assert _verified(engine, r)
+
+
+def test_judgement_records_are_lines_the_page_states(engine):
+    lib = engine.library
+    docs = [d.doc_id for d in lib.documents(role="officer")]
+    lines = lib.judgement_lines(docs, role="officer")
+    assert lines   # the sample pack's ILACS summary has a judgement table
+    for h in lines:
+        assert "#judgement" in h.chunk_id
+        assert h.text in lib.page_text(h.doc_id, h.pdf_page)
