@@ -44,6 +44,7 @@ W_SEMANTIC = 0.5
 W_RANK = 0.3
 W_RESOLVED = 0.25
 W_JUDGEMENT = 0.45
+OTHER_PAGE_GAIN = 0.25   # share of the question's IDF mass a sentence from another page must add
 
 
 @dataclass
@@ -364,7 +365,10 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
             continue
         gain = sum(idf[s] for s in u.covered - covered) / total
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
-        if (gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * (0.5 if same_page else 0.9):
+        # Another page's sentence is cited only when it adds much of what the question asks that
+        # the answer lacks: every extra page cited is one more place a councillor has to check.
+        if (same_page and ((gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * 0.5)) or \
+                (not same_page and gain >= OTHER_PAGE_GAIN and u.score >= best * 0.7):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)
