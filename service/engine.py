@@ -44,6 +44,7 @@ ROLE_LINES_AT = 2
 ROLE_LINES_PER_DOC = 3
 JUDGEMENTS_PER_DOC = 8    # judgement records per retrieved report read for an Ofsted question
 _GRADES = ("outstanding", "good", "requires improvement", "inadequate", "adequate")
+OFSTED_SOURCE_BONUS = 0.1  # an Ofsted report's own words, for a question attributed to Ofsted
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -217,7 +218,7 @@ class AnswerEngine:
             idf[s] *= CONTEXT_WEIGHT
         embedder = getattr(self.library, "embedder", None)
         parts = extractive.question_parts(q.text)
-        penalties = self._date_penalties(q, units)
+        penalties = _source_bonus(q, units, self._date_penalties(q, units))
         extractive.score_units(units, scoring_q, idf, None, penalties)   # words, rank and cues only
         all_sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
                                                     embedder, prior=[u.score for u in units], limit=EMBED_LIMIT)
@@ -529,4 +530,21 @@ def _cited_first(hits: list[Any], cites: list[Citation]) -> list[Any]:
                 front.append(h)
                 break
     return front + [h for h in hits if h not in front]
+
+
+_CITES_OFSTED = re.compile(r"\b(according to|in|did|does|do)\s+ofsted'?s?\b|\bofsted'?s\s+(\w+\s+){0,3}"
+                           r"(inspection|report|visit|findings?)\b|\bofsted\s+(say|said|find|found|judge|rate)", re.I)
+
+
+def _source_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> dict[str, float]:
+    """A question that attributes what it asks to Ofsted ("according to Ofsted's June 2019
+    inspection", "what did Ofsted say") is answered from Ofsted's own report when one was
+    retrieved, before a committee's minutes that discuss it."""
+    if not _CITES_OFSTED.search(q.text):
+        return penalties
+    out = dict(penalties)
+    for u in units:
+        if str(getattr(u.hit, "doc_type", "")) == "ofsted_report":
+            out[u.hit.doc_id] = penalties.get(u.hit.doc_id, 0.0) + OFSTED_SOURCE_BONUS
+    return out
 

@@ -203,3 +203,15 @@ def test_role_lines_find_the_name_printed_beside_the_role_asked_about():
     assert chair.search("Kent Leaders Devolution Working Group, chaired by Matt Boughton, Leader of")
     assert chair.search("Mrs F M Oborski (Chairman)")
     assert not chair.search("The Chairman acknowledged that a great deal of progress had been made")
+
+
+def test_a_question_attributed_to_ofsted_prefers_ofsteds_own_report():
+    from types import SimpleNamespace
+    from service.engine import _source_bonus
+    from service.answer.question import analyse
+    report = SimpleNamespace(hit=SimpleNamespace(doc_id="ilacs", doc_type="ofsted_report"))
+    minutes = SimpleNamespace(hit=SimpleNamespace(doc_id="panel", doc_type="minutes"))
+    bonus = _source_bonus(analyse("Who delivers adoption services, according to Ofsted's June 2019 inspection?"),
+                          [report, minutes], {})
+    assert bonus.get("ilacs", 0) > 0 and "panel" not in bonus
+    assert _source_bonus(analyse("Who delivers adoption services in Worcestershire?"), [report, minutes], {}) == {}
