@@ -7,15 +7,23 @@ lower-cased and stemmed (PyStemmer, English) with stopwords dropped.
 
 bm25s has no incremental update, so the index is *derived* from the store: it records the store
 generation it was built at and rebuilds when that moves (lazily, on the next search, so a bulk
-ingest costs one rebuild). Tokens are cached per chunk id, so a rebuild only tokenises new chunks
-and the bm25s matrix build is the main cost (see evals/bench_retrieval.py for 100k-chunk timings).
+ingest costs one rebuild). Tokens are cached per chunk id, so a rebuild only tokenises new chunks.
+
+Memory (a serving process at 100k chunks must stay under 1.5 GB): the token cache lives in its own
+file (`bm25-tokens.pkl`: one flat int32 array + offsets) that only a rebuild reads, so a process
+that just searches holds the score matrix, the row ids and the filter codes, not every chunk's
+tokens (~70 MB at 100k as per-chunk arrays). The matrix is built in numpy from the flat arrays,
+bit-for-bit what `bm25s.BM25.index` builds (tests/index/test_keyword.py) without its list of lists
+of Python ints (~0.5 GB at 100k chunks).
 """
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -75,13 +83,16 @@ class KeywordHit:
     score: float
 
 
+FORMAT = 2   # 1: tokens inside the state (per-chunk arrays); 2: tokens in their own file
+
+
 @dataclass
 class _State:
     generation: int = -1
+    version: int = FORMAT
+    stamp: str = ""   # names the token cache file written with this state (same vocabulary)
     vocab: dict[str, int] = field(default_factory=dict)
-    tokens: dict[str, np.ndarray] = field(default_factory=dict)   # chunk_id → token ids (cache)
     chunk_ids: list[str] = field(default_factory=list)           # row order of the BM25 matrix
-    doc_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     # doc ids as small ints: np.isin over 100k object strings took ~300 ms per filtered query
     doc_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     doc_index: dict[str, int] = field(default_factory=dict)
@@ -93,10 +104,12 @@ class KeywordIndex:
     """Rows come from a callable so the index never reads the store's tables itself."""
 
     FILE = "bm25.pkl"
+    TOKENS = "bm25-tokens.pkl"
 
     def __init__(self, directory: Path):
         self.dir = directory
         self._state = _State()
+        self._pending: dict[str, np.ndarray] = {}   # primed since the last rebuild: chunk_id → token ids
         self._loaded = False
         self._lock = threading.RLock()
         self._model = None
@@ -110,19 +123,44 @@ class KeywordIndex:
         if path.is_file():
             try:
                 with path.open("rb") as f:
-                    self._state = pickle.load(f)
-                if not hasattr(self._state, "doc_codes"):   # written by an older version: rebuild
-                    raise ValueError("old keyword index format")
+                    st = pickle.load(f)
+                if vars(st).get("version", 1) != FORMAT:   # (the class default would hide its absence)
+                    # older format: keep its vocabulary and cached tokens, rebuild the rest
+                    old_tokens = getattr(st, "tokens", None) or {}
+                    if not hasattr(st, "doc_codes") or not isinstance(old_tokens, dict):
+                        raise ValueError("old keyword index format")
+                    self._state = _State(vocab=st.vocab)
+                    self._pending.update(old_tokens)
+                    return
+                self._state = st
                 self._model = self._make_model(self._state)
             except Exception:   # a torn or old-format file is just a cache miss: rebuild from the store
                 self._state = _State()
+                self._pending.clear()
+
+    def _write(self, name: str, obj: object) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / f".{name}.{os.getpid()}.tmp"
+        with tmp.open("wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.dir / name)   # atomic: readers see the old or the new file
 
     def _save(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir / f".{self.FILE}.{os.getpid()}.tmp"
-        with tmp.open("wb") as f:
-            pickle.dump(self._state, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.dir / self.FILE)   # atomic: readers see the old or the new index
+        self._write(self.FILE, self._state)
+
+    def _read_tokens(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The token cache file: (chunk ids, flat token ids, offsets); empty when absent or torn."""
+        try:
+            with (self.dir / self.TOKENS).open("rb") as f:
+                got = pickle.load(f)
+            ids, flat, offsets = got["ids"], got["flat"], got["offsets"]
+            # token ids mean something only with the vocabulary they were written with: a file from
+            # another state (another process's rebuild, or a crash between the two writes) is a miss
+            if got.get("stamp") != self._state.stamp or not self._state.stamp or len(offsets) != len(ids) + 1:
+                raise ValueError("token cache of another state")
+            return ids, flat, offsets
+        except Exception:
+            return [], np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64)
 
     @property
     def generation(self) -> int:
@@ -151,7 +189,7 @@ class KeywordIndex:
         with self._lock:
             self._load()
             for cid, text in rows:
-                self._state.tokens[cid] = self._ids(tokenize(text))
+                self._pending[cid] = self._ids(tokenize(text))
 
     def rebuild(self, generation: int, order: Sequence[tuple[str, str, bool]],
                 fetch_text: "callable[[list[str]], dict[str, str]]") -> None:  # type: ignore[valid-type]
@@ -160,32 +198,50 @@ class KeywordIndex:
         with self._lock:
             self._load()
             st = self._state
-            live = {cid for cid, _, _ in order}
-            for cid in [c for c in st.tokens if c not in live]:
-                del st.tokens[cid]
-            missing = [cid for cid, _, _ in order if cid not in st.tokens]
-            if missing:
-                texts = fetch_text(missing)
-                for cid in missing:
-                    st.tokens[cid] = self._ids(tokenize(texts.get(cid, "")))
-            st.chunk_ids = [cid for cid, _, _ in order]
-            st.doc_ids = np.asarray([d for _, d, _ in order], dtype=object)
+            ids = [cid for cid, _, _ in order]
+            flat, offsets = self._tokens_for(ids, fetch_text)
+            st.chunk_ids = ids
             st.doc_index = {}
             for _, d, _ in order:
                 st.doc_index.setdefault(d, len(st.doc_index))
             st.doc_codes = np.asarray([st.doc_index[d] for _, d, _ in order], dtype=np.int32)
             st.restricted = np.asarray([r for _, _, r in order], dtype=bool)
             st.generation = generation
-            st.scores = None
-            if st.chunk_ids:
-                import bm25s
-                model = bm25s.BM25()
-                # our own vocabulary (append-only, so ids stay valid across rebuilds)
-                model.index(([st.tokens[c].tolist() for c in st.chunk_ids], dict(st.vocab)),
-                            create_empty_token=False, show_progress=False)
-                st.scores = model.scores
+            st.version = FORMAT
+            st.stamp = uuid.uuid4().hex
+            st.scores = bm25_matrix(flat, offsets, len(st.vocab)) if ids else None
             self._model = self._make_model(st)
+            # tokens first, then the state naming them
+            self._write(self.TOKENS, {"stamp": st.stamp, "ids": ids, "flat": flat, "offsets": offsets})
             self._save()
+            self._pending.clear()
+
+    def _tokens_for(self, ids: list[str], fetch_text) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+        """Token ids of `ids` in that order, as (flat int32, offsets): from the primed tokens, the
+        cache file, or by tokenising the store's text of the rest."""
+        old_ids, old_flat, old_off = self._read_tokens()
+        if old_ids == ids and not self._pending:   # nothing moved (e.g. a second process)
+            return old_flat, old_off
+        where = {cid: i for i, cid in enumerate(old_ids)}
+        missing = [cid for cid in ids if cid not in self._pending and cid not in where]
+        if missing:
+            texts = fetch_text(missing)
+            for cid in missing:
+                self._pending[cid] = self._ids(tokenize(texts.get(cid, "")))
+        lengths = np.empty(len(ids), dtype=np.int64)
+        for n, cid in enumerate(ids):
+            p = self._pending.get(cid)
+            lengths[n] = len(p) if p is not None else old_off[where[cid] + 1] - old_off[where[cid]]
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.empty(int(offsets[-1]), dtype=np.int32)
+        for n, cid in enumerate(ids):
+            p = self._pending.get(cid)
+            if p is None:
+                i = where[cid]
+                p = old_flat[old_off[i]:old_off[i + 1]]
+            flat[offsets[n]:offsets[n + 1]] = p
+        return flat, offsets
 
     @staticmethod
     def _make_model(st: _State):  # type: ignore[no-untyped-def]
@@ -224,3 +280,37 @@ class KeywordIndex:
         # ties broken by row order so results are deterministic
         top = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
         return [KeywordHit(st.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def bm25_matrix(flat: np.ndarray, offsets: np.ndarray, n_vocab: int) -> dict:
+    """The score matrix `bm25s.BM25().index((token id lists, vocab), create_empty_token=False)` builds
+    (Lucene BM25, its k1 and b, float32, CSC by token), computed with the same operations in the same
+    precision but over flat arrays: bm25s takes a list of lists of Python ints and counts per document."""
+    import bm25s
+    cfg = bm25s.BM25()
+    k1, b = cfg.k1, cfg.b
+    n_docs = len(offsets) - 1
+    lengths = np.diff(offsets)
+    avg_doc_len = lengths.mean()
+    # (document, token) pairs and their counts, a block of documents at a time (bounded memory)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for a in range(0, n_docs, 8192):
+        z = min(a + 8192, n_docs)
+        rows = np.repeat(np.arange(a, z, dtype=np.int64), lengths[a:z])
+        pairs, counts = np.unique(rows * n_vocab + flat[offsets[a]:offsets[z]], return_counts=True)
+        parts.append(((pairs // n_vocab).astype(np.int32), (pairs % n_vocab).astype(np.int32),
+                      counts.astype(np.int32)))
+    doc_idx = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
+    voc_idx = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
+    tf = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int32)
+    del parts
+    df = np.bincount(voc_idx, minlength=n_vocab)
+    idf = np.zeros(n_vocab, dtype=np.float32)
+    for t in np.flatnonzero(df).tolist():   # math.log, as bm25s (np.log may differ in the last bit)
+        idf[t] = math.log(1 + (n_docs - int(df[t]) + 0.5) / (int(df[t]) + 0.5))
+    # per document, as bm25s: k1 * ((1 - b) + b * l_d / l_avg) in float64, tf as float32
+    norm = k1 * ((1 - b) + (b * lengths.astype(np.float64)) / avg_doc_len)
+    tf32 = tf.astype(np.float32)
+    scores = (idf[voc_idx] * (tf32 / (norm[doc_idx] + tf32))).astype(np.float32)
+    data, indices, indptr = bm25s.BM25._np_csc(data=scores, rows=doc_idx, cols=voc_idx, shape=(n_docs, n_vocab))
+    return {"data": data.astype(np.float32), "indices": indices, "indptr": indptr, "num_docs": n_docs}
