@@ -44,6 +44,7 @@ W_SEMANTIC = 0.5
 W_RANK = 0.3
 W_RESOLVED = 0.25
 W_JUDGEMENT = 0.45
+SHORT_BEST_WORDS = 20   # a best sentence shorter than this is read with the one after it
 OTHER_PAGE_GAIN = 0.25   # share of the question's IDF mass a sentence from another page must add
 
 
@@ -348,7 +349,7 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
                 break
             follow.append(n2)
         chosen += follow
-    elif nxt is not None and (len(best_u.text.split()) < 12
+    elif nxt is not None and (len(best_u.text.split()) < SHORT_BEST_WORDS
                               or "resolution" in q.kinds and re.search(r"\bresolved\b", best_u.text, re.I)):
         chosen.append(nxt)
     covered = set().union(*(u.covered for u in chosen))
