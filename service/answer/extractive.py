@@ -45,6 +45,7 @@ W_RANK = 0.3
 W_RESOLVED = 0.25
 W_JUDGEMENT = 0.45
 SHORT_BEST_WORDS = 20   # a best sentence shorter than this is read with the one after it
+COUNT_NOUN_BONUS = 0.15  # a figure followed by what the question counts
 OTHER_PAGE_GAIN = 0.25   # share of the question's IDF mass a sentence from another page must add
 
 
@@ -194,6 +195,14 @@ def cue_bonus(q: Question, text: str, lexical: float = 1.0) -> float:
         nums = [m.group(0) for m in _NUMBER.finditer(plain)]
         real = _new([x for x in nums if not _BARE_YEAR.match(x.strip())], qtext)
         bonus += 0.2 if (real or _NUMBER_WORDS.search(plain)) else -0.15
+        # "217 foster carer households", "405 children and young people": the figure counts
+        # the very thing asked about when one of the question's words follows it.
+        asked = set(q.stems)
+        for m in re.finditer(r"(?<![\d,.£])(\d[\d,]*)\s+((?:[A-Za-z'-]+\s+){0,2}[A-Za-z'-]+)", plain):
+            if not _BARE_YEAR.match(m.group(1)) and m.group(1).lower() not in qtext \
+                    and set(content_stems(m.group(2))) & asked:
+                bonus += COUNT_NOUN_BONUS
+                break
     if "person" in q.kinds:
         names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
         bonus += 0.2 if names else -0.1

@@ -215,3 +215,12 @@ def test_a_question_attributed_to_ofsted_prefers_ofsteds_own_report():
                           [report, minutes], {})
     assert bonus.get("ilacs", 0) > 0 and "panel" not in bonus
     assert _source_bonus(analyse("Who delivers adoption services in Worcestershire?"), [report, minutes], {}) == {}
+
+
+def test_a_figure_followed_by_what_the_question_counts_scores_higher():
+    from service.answer import extractive
+    from service.answer.question import analyse
+    q = analyse("How many foster families did the council have at the inspection?")
+    counted = extractive.cue_bonus(q, "Social care services have 217 foster carer households.")
+    other = extractive.cue_bonus(q, "The average number of days between entering care and adoption is 803.")
+    assert counted > other > 0
