@@ -31,6 +31,7 @@ from ingest.models import Chunk, ParsedDocument
 from index.catalog import ChunkCatalog
 from index.filters import SearchFilters, date_key, may_see_restricted
 from index.hybrid import boost_meeting_date, diversify_pages, rrf
+from index.synonyms import widen
 from index.keyword import KeywordIndex
 from index.lookup import (ItemRecord, query_date_keys, JudgementRecord, Lookup, MeetingRecord, MinuteRecord,
                           ResolutionRecord)
@@ -376,7 +377,7 @@ class Library:
             depth = max(k, s.keyword_depth) if mode == "hybrid" else k
             self.refresh_keyword()
             keyword = [(h.chunk_id, h.score) for h in
-                       self.keyword.search(query, depth, allow_restricted=allow, doc_ids=doc_ids)]
+                       self.keyword.search(widen(query), depth, allow_restricted=allow, doc_ids=doc_ids)]
         fused = rrf(dense, keyword, k=s.rrf_k, dense_weight=s.dense_weight, keyword_weight=s.keyword_weight)
         if mode != "hybrid":
             fused = fused[:k]

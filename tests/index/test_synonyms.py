@@ -1,0 +1,16 @@
+"""Keyword search is widened with the papers' own names for what a question mentions."""
+from index.synonyms import widen
+
+
+def test_children_in_care_also_searches_the_papers_term_looked_after():
+    q = "How many children did Wiltshire have in care in 2012?"
+    assert widen(q).startswith(q) and "looked after" in widen(q)
+
+
+def test_a_question_without_such_terms_is_left_as_asked():
+    q = "What did the committee resolve about the School Places Strategy?"
+    assert widen(q) == q
+
+
+def test_a_term_already_asked_is_not_added_twice():
+    assert widen("looked after children in care").count("looked after") == 1
