@@ -71,9 +71,11 @@ def corpus_files(dirs: Sequence[Path]) -> list[Path]:
     return sorted(f for d in dirs for f in d.glob("*.pdf"))
 
 
-def cache_key(files: Sequence[Path]) -> str:
-    """Changes when a corpus file or the code that decides chunks and their vectors/tokens changes."""
+def cache_key(files: Sequence[Path], backend: str | None = None) -> str:
+    """Changes when a corpus file, the code that decides chunks and their vectors/tokens, or the
+    embedding backend (CLLR_EMBED_BACKEND unless given) changes."""
     h = hashlib.sha256()
+    h.update(f"embed_backend={backend or Settings().embed_backend}".encode())
     for f in files:
         h.update(f.name.encode() + hashlib.sha256(f.read_bytes()).digest())
     for code in sorted((REPO / "ingest").glob("*.py")) + [REPO / "index" / n for n in

@@ -24,4 +24,5 @@ def corpus_library(shared_dir: Path, embedder):
     hashes and the ingest/index code, so re-runs skip the minute or two of embedding."""
     from evals.retrieval_eval import REPO, build_library, cache_key, corpus_files
     files = corpus_files([shared_dir / "corpus" / "seeds", shared_dir / "corpus" / "external"])
-    return build_library(files, REPO / ".cache" / "index-corpus" / cache_key(files), embedder=embedder)
+    key = cache_key(files, getattr(embedder, "backend", None))
+    return build_library(files, REPO / ".cache" / "index-corpus" / key, embedder=embedder)

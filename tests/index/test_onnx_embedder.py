@@ -25,6 +25,12 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="module")
+def torch_embedder():
+    from index.embedder import get_embedder
+    return get_embedder("minilm", backend="torch")
+
+
+@pytest.fixture(scope="module")
 def onnx_dir() -> Path:
     """The artifacts `make setup` builds (built here if missing: the same code path)."""
     from index.onnx_embedder import ensure_artifacts
@@ -32,27 +38,27 @@ def onnx_dir() -> Path:
 
 
 @pytest.mark.parametrize("backend, least", [("onnx", 0.9999), ("onnx-int8", 0.99)])
-def test_vectors_match_torch(embedder, onnx_dir: Path, backend: str, least: float) -> None:
+def test_vectors_match_torch(torch_embedder, onnx_dir: Path, backend: str, least: float) -> None:
     from index.embedder import get_embedder
     onnx = get_embedder("minilm", backend=backend)
     assert type(onnx).__name__ == "OnnxMiniLMEmbedder" and onnx.backend == backend and onnx.dim == 384
-    want, got = embedder.embed_documents(SENTENCES), onnx.embed_documents(SENTENCES)
+    want, got = torch_embedder.embed_documents(SENTENCES), onnx.embed_documents(SENTENCES)
     assert got.shape == (len(SENTENCES), 384) and got.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     assert float((got * want).sum(axis=1).min()) >= least
     q = SENTENCES[0]
-    assert float(onnx.embed_query(q) @ embedder.embed_query(q)) >= least
+    assert float(onnx.embed_query(q) @ torch_embedder.embed_query(q)) >= least
     # sorted by length inside, returned in the caller's order; batch size does not change a vector
     one_by_one = np.vstack([onnx.embed_documents([s]) for s in SENTENCES])
     assert float((one_by_one * got).sum(axis=1).min()) >= 0.9999
     assert onnx.embed_documents([]).shape == (0, 384)
 
 
-def test_text_past_the_window_is_cut_like_sentence_transformers(embedder, onnx_dir: Path) -> None:
+def test_text_past_the_window_is_cut_like_sentence_transformers(torch_embedder, onnx_dir: Path) -> None:
     from index.embedder import get_embedder
     long = " ".join(f"paragraph {i} of the budget monitoring report" for i in range(200))   # > 256 pieces
     got = get_embedder("minilm", backend="onnx").embed_documents([long])[0]
-    assert float(got @ embedder.embed_documents([long])[0]) >= 0.9999
+    assert float(got @ torch_embedder.embed_documents([long])[0]) >= 0.9999
 
 
 def test_missing_model_fails_clearly(monkeypatch, tmp_path: Path) -> None:
