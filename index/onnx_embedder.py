@@ -125,8 +125,13 @@ def ensure_artifacts(cache_dir: Path | None = None, *, build: bool = True) -> Pa
                 return target
             log.warning("ONNX model not found under %s: exporting it from %s (once; ~20 s)", cache_dir, model_path)
             export(model_path, target)
+    except OnnxUnavailableError:
+        raise
     except OSError as e:
         raise OnnxUnavailableError(f"cannot build the ONNX model under {cache_dir}: {e}") from None
+    except Exception as e:   # an exporter or optimizer that breaks on a new torch/onnxruntime: say so, don't crash
+        log.exception("ONNX export failed")
+        raise OnnxUnavailableError(f"exporting the ONNX model failed: {type(e).__name__}: {e}") from None
     return target
 
 

@@ -167,3 +167,24 @@ def test_export_and_onnx_ingest_work_with_the_network_disabled(tmp_path: Path) -
     assert second["out"]["torch_imported"] is False and second["out"]["backend"] == "onnx-int8"
     assert second["out"]["results"] == ["added", "added"] and second["out"]["top"] == "390"
     assert "exporting" not in second["log"]
+
+
+def test_an_exporter_crash_becomes_a_fallback_not_a_crash(monkeypatch, tmp_path: Path, caplog) -> None:
+    from index import embedder as emb
+    from index import onnx_embedder
+
+    def broken_export(model_path, target):
+        raise RuntimeError("Unsupported: ONNX export of operator foo")
+
+    class StubTorch:
+        name, dim, backend = "minilm", 384, "torch"
+
+        def __init__(self, batch_size: int = 64):
+            pass
+
+    monkeypatch.setattr(onnx_embedder, "export", broken_export)
+    monkeypatch.setattr(emb, "MiniLMEmbedder", StubTorch)
+    with caplog.at_level(logging.WARNING, logger="cllr.embedder"):
+        got = emb.get_embedder("minilm", 4, backend="onnx", cache_dir=tmp_path / "models")
+    assert isinstance(got, StubTorch)
+    assert "exporting the ONNX model failed: RuntimeError: Unsupported" in caplog.text
