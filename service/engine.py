@@ -316,7 +316,9 @@ class AnswerEngine:
         best = chosen[0]
         last_pos = max((u.pos for u in units if u.hit is best.hit and not u.resolved), default=-1)
         text = best.text.rstrip()
-        if best.resolved or best.pos != last_pos or re.search(r"[.!?;)\]\"']$", text):
+        if best.resolved or best.pos != last_pos or re.search(r"[.!?;)\]\"']$", text) \
+                or "#" in str(best.hit.chunk_id):
+            # (A line read from a page or a structure record is whole: nothing of it runs on.)
             return chosen
         want = 3 if text.endswith(":") else 1
         doc, n = best.hit.doc_id, int(best.hit.pdf_page)

@@ -46,7 +46,7 @@ W_RESOLVED = 0.25
 W_JUDGEMENT = 0.45
 SHORT_BEST_WORDS = 20   # a best sentence shorter than this is read with the one after it
 COUNT_NOUN_BONUS = 0.15  # a figure followed by what the question counts
-OTHER_PAGE_GAIN = 0.25   # share of the question's IDF mass a sentence from another page must add
+OTHER_PAGE_GAIN = 0.35   # share of the question's IDF mass a sentence from another page must add
 
 
 @dataclass
