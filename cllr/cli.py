@@ -63,8 +63,7 @@ def ingest(paths: list[Path], data_dir: DataDir = None) -> None:
     failed = 0
     with Progress(transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for path in files:
-            result = library.ingest_file(path)
+        for result in library.ingest_files(files):
             progress.console.print(result.summary())
             failed += result.status == "failed"
             progress.advance(task)

@@ -91,7 +91,7 @@ def ingest_cllr(files: list[str], data_dir: str, profile_out: str | None = None)
         import cProfile
         prof = cProfile.Profile()
         prof.enable()
-    results = [lib.ingest_file(Path(f)) for f in files]
+    results = list(lib.ingest_files([Path(f) for f in files]))   # as `cllr ingest`
     lib.refresh_keyword()
     if prof is not None:
         prof.disable()

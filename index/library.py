@@ -20,10 +20,11 @@ import re
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
 from cllr.settings import Settings
 from ingest.errors import IngestError
@@ -274,6 +275,50 @@ class Library:
                 return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
             prev = self.store.by_source(source)
             result = self._write(doc, data, prev, source_url=(overrides or {}).get("source_url"))
+            result.seconds = time.perf_counter() - t0
+            return result
+
+    def ingest_files(self, paths: Sequence[Path]) -> Iterator[IngestResult]:
+        """`ingest_file` over many files, in order, with the next file parsed (in the parse
+        worker process) while this one is embedded and written: pypdf and the embedding model then
+        use both cores. Same results as calling `ingest_file` file by file."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-parse") as pool:
+            nxt = self._start(paths[0], pool)
+            for i in range(len(paths)):
+                cur, nxt = nxt, (self._start(paths[i + 1], pool) if i + 1 < len(paths) else None)
+                yield self._complete(cur)
+
+    def _start(self, path: Path, pool: ThreadPoolExecutor) -> tuple:
+        """Read a file; an unchanged one is answered now, a new one starts parsing in `pool`."""
+        t0, source = time.perf_counter(), path.name
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            return (self._failed(source, None, f"{source}: cannot read file ({e.strerror or e})"),)
+        sha = hashlib.sha256(data).hexdigest()
+        same = self.store.by_sha(sha)
+        if same is not None:
+            return (IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
+                                 seconds=time.perf_counter() - t0),)
+        return (source, data, sha, t0, pool.submit(self._parse, data, source))
+
+    def _complete(self, started: tuple) -> IngestResult:
+        if len(started) == 1:
+            return started[0]
+        source, data, sha, t0, parsing = started
+        try:
+            doc = parsing.result()
+        except IngestError as e:
+            return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
+        with self._lock:
+            same = self.store.by_sha(sha)   # the same bytes under another name, written meanwhile
+            if same is not None:
+                return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
+                                    seconds=time.perf_counter() - t0)
+            result = self._write(doc, data, self.store.by_source(source))
             result.seconds = time.perf_counter() - t0
             return result
 

@@ -147,3 +147,26 @@ def test_failed_file_is_one_line(settings, embedder, tmp_path) -> None:
     res = lib.ingest_file(bad)
     assert res.status == "failed" and res.error and "empty.pdf" in res.error and "\n" not in res.error
     assert "failed" in res.summary()
+
+
+def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedder, tmp_path) -> None:
+    from pathlib import Path
+    samples = Path(__file__).resolve().parents[2] / "ingest" / "samples"
+    files = sorted(samples.glob("*.pdf")) + sorted(samples.glob("*.txt"))
+    twin = tmp_path / "copy-of-minutes.pdf"            # the same bytes under another name
+    twin.write_bytes(files[1].read_bytes())
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    missing = tmp_path / "gone.pdf"
+    lib = Library(settings, embedder=embedder)
+    got = list(lib.ingest_files([*files, twin, empty, missing]))
+    assert [r.status for r in got] == ["added"] * len(files) + ["unchanged", "failed", "failed"]
+    assert "empty.pdf" in got[-2].error and "gone.pdf" in got[-1].error
+    assert [r.status for r in lib.ingest_files(files)] == ["unchanged"] * len(files)
+    # the same index as ingesting one file at a time
+    one = Library(settings.model_copy(update={"data_dir": tmp_path / "one"}), embedder=embedder)
+    for f in files:
+        one.ingest_file(f)
+    assert counts(one) == counts(lib)
+    assert {c.chunk_id for c in one.store.doc_chunks(got[0].doc_id)} == \
+        {c.chunk_id for c in lib.store.doc_chunks(got[0].doc_id)}
