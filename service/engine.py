@@ -170,7 +170,7 @@ class AnswerEngine:
         """"Who chairs / led / wrote / is the director": the lines of the retrieved papers that
         print that role beside a name join the passages (see service/answer/roles.py)."""
         fn = getattr(self.library, "lines_matching", None)
-        asked = roles_asked(q.text) if "person" in q.kinds else []
+        asked = [r for r in roles_asked(q.text) if r in ROLE_LINES] if "person" in q.kinds else []
         if fn is None or not asked or not hits:
             return hits
         docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))

@@ -16,6 +16,7 @@ from typing import Any
 
 from service.answer.guard import looks_like_instruction
 from service.answer.question import MONTHS, Question
+from service.answer.roles import roles_asked
 from service.answer.text import content_stems, split_units
 
 _MONTH_WORD = re.compile(r"\b(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b", re.I)
@@ -154,13 +155,6 @@ _DATE_TOKEN = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS) +
 
 _DATE_RANGE = re.compile(r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s+(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
                          r"sept|sep|oct|nov|dec)[a-z]*\b", re.I)
-_ROLE_CUES = [
-    ("chair", re.compile(r"\bchair(s|ed|man|woman|person)?\b|\bin the chair\b")),
-    ("lead", re.compile(r"\b(led|lead|leads|leading)\b")),
-    ("author", re.compile(r"\b(wrote|written|author|authored)\b")),
-    ("director", re.compile(r"\bdirector\b")),
-    ("present", re.compile(r"\b(presented|introduced)\b")),
-]
 _ROLE_NEAR = {
     "chair": re.compile(r"\((?:Vice[- ])?Chair(?:man|woman|person)?\)|\bChair(?:man|woman|person)?\s*[:,]|"
                         r"\bChair(?:man|woman)?\s+(?:Cllr|Councillor|Mr|Mrs|Ms)"),
@@ -208,7 +202,7 @@ def cue_bonus(q: Question, text: str, lexical: float = 1.0) -> float:
         bonus += 0.2 if names else -0.1
         # The role the question asks about, printed beside a name: "Mrs F M Oborski (Chairman)",
         # "Lead inspector: Jenny Turnross", "Report Author: Terence Herbert".
-        roles = [r for r, rx in _ROLE_CUES if rx.search(qtext)]
+        roles = roles_asked(qtext)
         if names and any(_ROLE_NEAR[r].search(text) for r in roles):
             # ... scaled by how much of the question the line is about: "PRESENT: Mr B J
             # Sweetland (Chairman)" chairs a meeting, not the working group asked about.

@@ -25,8 +25,10 @@ _ASKS = [
     ("lead", re.compile(r"\b(led|lead|leads|leading)\b", re.I)),
     ("author", re.compile(r"\b(wrote|written|author|authored)\b", re.I)),
     ("director", re.compile(r"\bdirector\b", re.I)),
+    ("present", re.compile(r"\b(presented|introduced)\b", re.I)),   # scored as a cue; no role line
 ]
 
 
 def roles_asked(question: str) -> list[str]:
+    """The roles a question asks about ("who chaired …" -> ["chair"])."""
     return [r for r, rx in _ASKS if rx.search(question)]

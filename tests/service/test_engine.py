@@ -121,22 +121,32 @@ def test_passages_of_the_minute_or_item_the_question_names_come_first():
     assert rerank(hits, analyse("What did the panel say?"), set(), lambda d: "") == hits
 
 
-def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
+def _passage(text: str, chunk_id: str = "c", page: int = 1):
     from types import SimpleNamespace
+    return SimpleNamespace(text=text, doc_id="d", pdf_page=page, chunk_id=chunk_id, header="")
+
+
+def _scored(hits, question: str):
+    """Units of the passages scored for the question (words, rank and cues; no model)."""
     from service.answer import extractive
     from service.answer.question import analyse
+    units = extractive.units_from_hits(hits)
+    q = analyse(question)
+    idf = extractive.idf_table(units, q)
+    extractive.score_units(units, q, idf)
+    return units, q, idf
+
+
+def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
+    from service.answer import extractive
     text = ("Question by Sean Holden to Neil Baker, Cabinet Member for Highways\n"
             "How much are the repairs to country lanes costing the county?\n"
             "Verges are chewed up and the lanes are being eroded by diverted traffic.\n"
             "Answer\n"
             "It is not possible to put a figure on the damage, but costs will be recovered where possible.")
-    hit = SimpleNamespace(text=text, doc_id="d", pdf_page=1, chunk_id="c", header="")
-    units = extractive.units_from_hits([hit])
+    units, q, idf = _scored([_passage(text)], "How much are the repairs to country lanes costing?")
     asked = {u.text.split()[0]: u.asked for u in units}
     assert asked["Question"] and asked["Verges"] and not asked["It"]
-    q = analyse("How much are the repairs to country lanes costing?")
-    idf = extractive.idf_table(units, q)
-    extractive.score_units(units, q, idf)
     as_asked = {u.text.split()[0]: u.score for u in units}
     for u in units:
         u.asked = False
@@ -146,36 +156,24 @@ def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
 
 
 def test_overlapping_passages_do_not_repeat_a_sentence_in_the_answer():
-    from types import SimpleNamespace
     from service.answer import extractive
-    from service.answer.question import analyse
     s = "A team inspected the various roads on 10th and 11th March 2025 and all work has been ordered."
-    a = SimpleNamespace(text="Potholes were reported in February. " + s, doc_id="d", pdf_page=1, chunk_id="a", header="")
-    b = SimpleNamespace(text=s + " The work will be complete by the end of March.", doc_id="d", pdf_page=1,
-                        chunk_id="b", header="")
-    units = extractive.units_from_hits([a, b])
-    q = analyse("When will the roads inspected in March be repaired?")
-    idf = extractive.idf_table(units, q)
-    extractive.score_units(units, q, idf)
+    a = _passage("Potholes were reported in February. " + s, chunk_id="a")
+    b = _passage(s + " The work will be complete by the end of March.", chunk_id="b")
+    units, q, idf = _scored([a, b], "When will the roads inspected in March be repaired?")
     chosen = [u.text for u in extractive.select(units, q, idf)]
     assert sum(1 for t in chosen if "team inspected" in t) == 1
 
 
 def test_a_heading_that_asks_the_question_is_answered_by_its_top_level_points():
-    from types import SimpleNamespace
     from service.answer import extractive
-    from service.answer.question import analyse
     text = ("Full report\n"
             "What does the school need to do to improve further?\n"
             "\x84 Increase the progress that disadvantaged pupils make, by:\n"
             "– ensuring that all staff monitor progress\n"
             "\x84 Improve the quality of teaching across subjects, by:\n"
             "– sharing the best practice\n")
-    hit = SimpleNamespace(text=text, doc_id="d", pdf_page=2, chunk_id="c", header="")
-    units = extractive.units_from_hits([hit])
-    q = analyse("What did Ofsted say the school had to do to improve?")
-    idf = extractive.idf_table(units, q)
-    extractive.score_units(units, q, idf)
+    units, q, idf = _scored([_passage(text, page=2)], "What did Ofsted say the school had to do to improve?")
     chosen = extractive.select(units, q, idf)
     assert [u.text.split()[1] for u in chosen] == ["Increase", "Improve"]
     assert all(u.under_heading for u in chosen)
