@@ -479,12 +479,14 @@ class Library:
         for doc_id, n, text in self.store.pages_containing(doc_ids, words):
             if pages is not None and n not in pages:
                 continue
+            here: list[Chunk] | None = None
             for line in text.splitlines():
                 if len(out) >= limit:
                     return out
                 if not pattern.search(line):
                     continue
-                here = self.store.page_chunks(doc_id, n)
+                if here is None:   # one look-up per page, however many of its lines match
+                    here = self.store.page_chunks(doc_id, n)
                 if not here or (not allow and all(c.restricted for c in here)):
                     continue
                 h = Hit.from_chunk(here[0], 0.0)

@@ -27,7 +27,7 @@ SITECUSTOMIZE = textwrap.dedent('''
     socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = connect, connect_ex, getaddrinfo
 ''')
 
-SCRIPT = textwrap.dedent('''
+INGEST_AND_SEARCH = textwrap.dedent('''
     import json, socket, sys
     from pathlib import Path
     try:
@@ -41,6 +41,9 @@ SCRIPT = textwrap.dedent('''
     lib = Library(Settings(data_dir=Path(sys.argv[1])))
     results = [lib.ingest_parsed(d).status for d in (CARE, TRANSPORT)]
     hits = lib.search("children in care numbers", role="public", k=3)
+''')
+# (shared with tests/index/test_onnx_embedder.py, which reports other fields of the same run)
+SCRIPT = INGEST_AND_SEARCH + textwrap.dedent('''
     print(json.dumps({"results": results, "top": hits[0].minute, "embedder": type(lib.embedder).__name__,
                       "dim": int(lib.embedder.embed_query("x").shape[0])}))
 ''')

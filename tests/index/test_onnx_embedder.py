@@ -12,7 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.index.test_offline import REPO, SITECUSTOMIZE
+from tests.index.test_offline import INGEST_AND_SEARCH, REPO, SITECUSTOMIZE
+
+class StubTorch:
+    """Stands in for the torch embedder where only the fallback's choice is under test."""
+    name, dim, backend = "minilm", 384, "torch"
+
+    def __init__(self, batch_size: int = 64):
+        self.batch_size = batch_size
+
 
 SENTENCES = [
     "What did the committee resolve about the School Transport Policy?",
@@ -82,12 +90,6 @@ def test_unbuildable_onnx_falls_back_to_torch_with_a_log_line(monkeypatch, tmp_p
     def no_export(model_path, target):
         raise onnx_embedder.OnnxUnavailableError("cannot export the ONNX model: No module named 'onnx'")
 
-    class StubTorch:
-        name, dim, backend = "minilm", 384, "torch"
-
-        def __init__(self, batch_size: int = 64):
-            self.batch_size = batch_size
-
     monkeypatch.setattr(onnx_embedder, "export", no_export)
     monkeypatch.setattr(emb, "MiniLMEmbedder", StubTorch)
     with caplog.at_level(logging.WARNING, logger="cllr.embedder"):
@@ -119,20 +121,7 @@ def test_an_export_that_disagrees_with_torch_is_not_kept(monkeypatch, tmp_path: 
     assert not target.exists() and not any((tmp_path / "models").iterdir())   # no half-built dir left
 
 
-EXPORT_AND_USE = textwrap.dedent('''
-    import json, socket, sys
-    from pathlib import Path
-    try:
-        socket.create_connection(("pypi.org", 443), timeout=2)
-        raise SystemExit("the network was not disabled")
-    except OSError:
-        pass
-    from cllr.settings import Settings
-    from index.library import Library
-    from tests.index.factories import CARE, TRANSPORT
-    lib = Library(Settings(data_dir=Path(sys.argv[1])))
-    results = [lib.ingest_parsed(d).status for d in (CARE, TRANSPORT)]
-    hits = lib.search("children in care numbers", role="public", k=3)
+EXPORT_AND_USE = INGEST_AND_SEARCH + textwrap.dedent('''
     print(json.dumps({"results": results, "top": hits[0].minute, "embedder": type(lib.embedder).__name__,
                       "backend": lib.embedder.backend, "torch_imported": "torch" in sys.modules}))
 ''')
@@ -175,12 +164,6 @@ def test_an_exporter_crash_becomes_a_fallback_not_a_crash(monkeypatch, tmp_path:
 
     def broken_export(model_path, target):
         raise RuntimeError("Unsupported: ONNX export of operator foo")
-
-    class StubTorch:
-        name, dim, backend = "minilm", 384, "torch"
-
-        def __init__(self, batch_size: int = 64):
-            pass
 
     monkeypatch.setattr(onnx_embedder, "export", broken_export)
     monkeypatch.setattr(emb, "MiniLMEmbedder", StubTorch)
