@@ -63,10 +63,8 @@ def ingest(paths: list[Path], data_dir: DataDir = None) -> None:
     failed = 0
     with Progress(transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        # File by file: Library.ingest_files (parse-ahead) is faster, but one of ~80 kill -9 trials
-        # (tests/reliability/test_crash.py) left Chroma and the store apart with it; not yet understood.
-        for path in files:
-            result = library.ingest_file(path)
+        # later files parse in the parse worker while this one embeds (and the model loads meanwhile)
+        for result in library.ingest_files(files):
             progress.console.print(result.summary())
             failed += result.status == "failed"
             progress.advance(task)

@@ -65,8 +65,7 @@ def log(msg: str) -> None:
 
 def ingest(library: Any, files: list[Path]) -> int:
     failed = 0
-    for i, path in enumerate(files, 1):
-        result = library.ingest_file(path)
+    for i, result in enumerate(library.ingest_files(files), 1):
         if result.status == "failed":
             failed += 1
         log(f"[{i}/{len(files)}] {result.summary()}")

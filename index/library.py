@@ -1,16 +1,18 @@
 """Library: the one facade the service, CLI and evals use to ingest, delete, search and look things up.
 
 Write order for one document (why: the store is the truth, the other two are derived):
-  1. keep the original under files_dir (a local cache; the bytes also go into the store);
-  2. commit every store row and the original in one transaction (and drop the version it replaces);
-  3. embed its chunks and upsert them into Chroma;
-  4. delete the replaced version's vectors and file.
+  1. keep the original under files_dir (a local cache; the bytes also go into the store) and embed;
+  2. if it replaces a version: delete that version's vectors;
+  3. commit every store row and the original in one transaction (and drop the version it replaces);
+  4. upsert its vectors into Chroma; delete the replaced version's file.
 Store first because several processes may share one store and one Chroma: a process opening the
 library reconciles Chroma against the store, and must never mistake another process's in-flight
 vectors for orphans. So vectors never exist ahead of their store rows: a vector absent from the store
-is a real orphan (a crash after a delete), and a store chunk without a vector (a crash before 3, or
-another process still embedding) is re-embedded by `reconcile()`, which is idempotent. BM25 is
-rebuilt from the store whenever the store's generation moves, in any process, so it cannot drift.
+is a real orphan (a crash after a delete), and a store chunk without a vector (a crash before 4, or
+another process still embedding) is re-embedded by `reconcile()`, which is idempotent. A crash leaves
+only one of the two kinds (a replace deletes the old vectors before its commit for this reason), so
+comparing counts is enough to find it: orphans and missing vectors never cancel out. BM25 is rebuilt
+from the store whenever the store's generation moves, in any process, so it cannot drift.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import re
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -68,6 +71,16 @@ class IngestResult:
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class _Started:
+    """A file read, hashed and handed to the parser; `Library.ingest_files` completes it in order."""
+    source: str
+    data: bytes
+    sha: str
+    t0: float
+    parsing: Future
 
 
 @dataclass
@@ -150,15 +163,18 @@ def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> P
 
 
 class Library:
-    def __init__(self, settings: Settings, *, embedder: Any = None):
+    def __init__(self, settings: Settings, *, embedder: Any = None, document_embedder: Any = None):
         self.settings = settings
         self._store: Store | None = None
         self._vectors: VectorIndex | None = None
         self._keyword: KeywordIndex | None = None
         self._catalog = ChunkCatalog()
         self._embedder = embedder
+        # a caller's own embedder embeds documents too, unless it gives one for that
+        self._document_embedder = document_embedder or embedder
         self._reconciled = False
         self._lock = threading.RLock()
+        self._model_lock = threading.RLock()   # loading a model must not hold up the store
 
     # ------------------------------------------------------------------ lazily opened parts
     @property
@@ -189,13 +205,26 @@ class Library:
 
     @property
     def embedder(self) -> Any:
-        with self._lock:
+        with self._model_lock:
             if self._embedder is None:
                 from index.embedder import get_embedder
                 self._embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
                                               backend=self.settings.embed_backend,
                                               cache_dir=self.settings.embed_cache_dir)
             return self._embedder
+
+    @property
+    def document_embedder(self) -> Any:
+        """What embeds documents at ingest: the bulk of all embedding, so it may be a faster backend
+        than the query embedder's (settings.embed_ingest_backend; the same model either way)."""
+        with self._model_lock:
+            if self._document_embedder is None:
+                from index.embedder import get_embedder, ingest_backend
+                backend = ingest_backend(self.settings.embed_ingest_backend, self.settings.embed_backend)
+                self._document_embedder = (self.embedder if backend == self.settings.embed_backend else
+                                           get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
+                                                        backend=backend, cache_dir=self.settings.embed_cache_dir))
+            return self._document_embedder
 
     @property
     def lookup(self) -> Lookup:
@@ -217,7 +246,7 @@ class Library:
         vectors.delete_ids(orphans)
         if missing:
             chunks = list(self.store.chunks(missing).values())
-            vectors.upsert(chunks, self.embedder.embed_documents([c.embed_text() for c in chunks]))
+            vectors.upsert(chunks, self.document_embedder.embed_documents([c.embed_text() for c in chunks]))
         return {"orphans": len(orphans), "missing": len(missing)}
 
     def refresh_keyword(self) -> None:
@@ -278,41 +307,59 @@ class Library:
             result.seconds = time.perf_counter() - t0
             return result
 
-    def ingest_files(self, paths: Sequence[Path]) -> Iterator[IngestResult]:
-        """`ingest_file` over many files, in order, with the next file parsed (in the parse
-        worker process) while this one is embedded and written: pypdf and the embedding model then
-        use both cores. Same results as calling `ingest_file` file by file."""
-        paths = [Path(p) for p in paths]
-        if not paths:
-            return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-parse") as pool:
-            nxt = self._start(paths[0], pool)
-            for i in range(len(paths)):
-                cur, nxt = nxt, (self._start(paths[i + 1], pool) if i + 1 < len(paths) else None)
-                yield self._complete(cur)
+    def ingest_files(self, paths: Sequence[Path], *, ahead: int = 16,
+                     ahead_bytes: int = 256 << 20) -> Iterator[IngestResult]:
+        """`ingest_file` over many files, in order, with later files parsed (in the parse worker
+        process) while this one is embedded and written, up to `ahead` files or `ahead_bytes` of
+        originals in flight; the document embedder loads meanwhile. pypdf and the embedding model
+        then use both cores, and the model's load (seconds: torch) is hidden behind the first parses.
+        Same results as calling `ingest_file` file by file."""
+        todo = iter(Path(p) for p in paths)
+        pending: deque[_Started | IngestResult] = deque()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-parse") as pool, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-model") as loader:
+            warming: Future | None = None
 
-    def _start(self, path: Path, pool: ThreadPoolExecutor) -> tuple:
+            def fill() -> None:
+                nonlocal warming
+                while len(pending) < ahead and sum(len(p.data) for p in pending
+                                                   if isinstance(p, _Started)) < ahead_bytes:
+                    path = next(todo, None)
+                    if path is None:
+                        return
+                    started = self._start(path, pool)
+                    if isinstance(started, _Started) and warming is None:
+                        # a load error surfaces where the embedder is used, as it would unwarmed
+                        warming = loader.submit(lambda: self.document_embedder)
+                    pending.append(started)
+
+            fill()
+            while pending:
+                cur = pending.popleft()
+                fill()
+                yield cur if isinstance(cur, IngestResult) else self._complete(cur)
+
+    def _start(self, path: Path, pool: ThreadPoolExecutor) -> "_Started | IngestResult":
         """Read a file; an unchanged one is answered now, a new one starts parsing in `pool`."""
         t0, source = time.perf_counter(), path.name
         try:
             data = path.read_bytes()
         except OSError as e:
-            return (self._failed(source, None, f"{source}: cannot read file ({e.strerror or e})"),)
+            return self._failed(source, None, f"{source}: cannot read file ({e.strerror or e})")
         sha = hashlib.sha256(data).hexdigest()
         same = self.store.by_sha(sha)
         if same is not None:
-            return (IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
-                                 seconds=time.perf_counter() - t0),)
-        return (source, data, sha, t0, pool.submit(self._parse, data, source))
+            return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
+                                seconds=time.perf_counter() - t0)
+        return _Started(source, data, sha, t0, pool.submit(self._parse, data, source))
 
-    def _complete(self, started: tuple) -> IngestResult:
-        if len(started) == 1:
-            return started[0]
-        source, data, sha, t0, parsing = started
+    def _complete(self, started: "_Started") -> IngestResult:
+        source, data, sha, t0 = started.source, started.data, started.sha, started.t0
         try:
-            doc = parsing.result()
+            doc = started.parsing.result()
         except IngestError as e:
             return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
+        self.document_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
         with self._lock:
             same = self.store.by_sha(sha)   # the same bytes under another name, written meanwhile
             if same is not None:
@@ -369,15 +416,20 @@ class Library:
         vectors = self.vectors
         chunks = doc.chunks
         texts = [c.embed_text() for c in chunks]
-        vecs = self.embedder.embed_documents(texts)   # before the commit: a bad model fails with no trace
+        vecs = self.document_embedder.embed_documents(texts)   # before the commit: a bad model fails with no trace
+        replaces = prev is not None and prev.doc_id != doc.doc_id
+        if replaces:
+            # Before the commit, not after: killed after it, the old version's vectors (orphans) and the
+            # new one's missing vectors could be equal in number, and reconcile compares counts.
+            # Killed here, the old version just lacks vectors, and reconcile re-embeds them.
+            vectors.delete_doc(prev.doc_id)
         self.store.put_document(doc, file_path=file_path, original=data, source_url=source_url,
-                                replace_doc_id=prev.doc_id if prev and prev.doc_id != doc.doc_id else None)
+                                replace_doc_id=prev.doc_id if replaces else None)
         # A failure from here on leaves store chunks without vectors; reconcile() re-embeds them.
         vectors.upsert(chunks, vecs)
         # tokens now, so the lazy BM25 rebuild only has to build the matrix
         self.keyword.prime((c.chunk_id, t) for c, t in zip(chunks, texts))
-        if prev and prev.doc_id != doc.doc_id:
-            vectors.delete_doc(prev.doc_id)
+        if replaces:
             if prev.file_path and prev.file_path != file_path:
                 Path(prev.file_path).unlink(missing_ok=True)
             return IngestResult("replaced", doc.source, doc.doc_id, len(chunks), replaced_doc_id=prev.doc_id)

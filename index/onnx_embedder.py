@@ -41,9 +41,9 @@ from cllr.offline import ensure_offline
 
 log = logging.getLogger("cllr.embedder")
 
+from index.minilm import DIM, batches_longest_first, mean_pool, padded, token_ids, tokenizer
+
 RECIPE = 2                 # bump when the export / optimisation / quantisation steps change
-MAX_SEQ_LENGTH = 256       # sentence_bert_config.json max_seq_length ([CLS] and [SEP] included)
-DIM = 384
 FP32, INT8 = "model.onnx", "model-int8.onnx"
 FILES = {"onnx": FP32, "onnx-int8": INT8}
 # The least cosine with the torch model's vectors an artifact must reach on PROBES to be kept.
@@ -265,16 +265,12 @@ class OnnxMiniLMEmbedder:
             model_file = ensure_artifacts(cache_dir) / FILES[backend]
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
+            self._tok = tokenizer(model_path)
         except ImportError as e:
             raise OnnxUnavailableError(f"{e}; pip install -r requirements.txt") from None
         self.backend = backend
         self.batch_size = batch_size
         self.model_file = Path(model_file)
-        tok = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-        tok.enable_truncation(MAX_SEQ_LENGTH)   # the file says 128 and fixed padding; the model takes 256
-        tok.no_padding()
-        self._tok = tok
         opts = ort.SessionOptions()
         # 2 cores shared with other work (as the torch backend): no more threads than that, and no
         # spin-waiting between batches, which would burn a core another process could use
@@ -290,28 +286,17 @@ class OnnxMiniLMEmbedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
-        width = max(len(x) for x in ids)
-        input_ids = np.zeros((len(ids), width), dtype=np.int64)
-        mask = np.zeros((len(ids), width), dtype=np.int64)
-        for r, x in enumerate(ids):
-            input_ids[r, :len(x)] = x
-            mask[r, :len(x)] = 1
+        input_ids, mask = padded(ids)
         feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
         hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
-        m = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return (pooled / norms).astype(np.float32)
+        return mean_pool(hidden, mask)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        ids = [e.ids for e in self._tok.encode_batch([str(t) for t in texts])]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
+        ids = token_ids(self._tok, texts)
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
-        for s in range(0, len(order), self.batch_size):   # Session.run is thread-safe: no lock
-            batch = order[s:s + self.batch_size]
+        for batch in batches_longest_first(ids, self.batch_size):   # Session.run is thread-safe: no lock
             out[batch] = self._forward([ids[i] for i in batch])
         return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from pypdf import PdfReader
@@ -74,6 +75,9 @@ class FakeLibrary:
             self.pages.append(FakeHit(path.name, n, str(n), item, text))
         self.store.write_text(json.dumps([h.__dict__ for h in self.pages]))
         return FakeResult("added", path.name)
+
+    def ingest_files(self, paths: list[Path]) -> Iterator[FakeResult]:
+        return (self.ingest_file(p) for p in paths)
 
     def search(self, query: str, *, filters: object = None, role: str = "public", k: int = 10) -> list[FakeHit]:
         FakeLibrary.queries.append(query)

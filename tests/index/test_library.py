@@ -139,6 +139,29 @@ def test_crash_between_store_and_vectors_is_repaired_by_the_next_process(setting
     assert hits and hits[0].doc_id == CARE.doc_id
 
 
+def test_replace_killed_before_its_vectors_is_repaired_even_with_as_many_chunks(settings, embedder,
+                                                                               monkeypatch) -> None:
+    """A new version with as many chunks as the old: were the old vectors still there after the
+    commit, orphans and missing vectors would balance and reconcile's count check would miss both."""
+    lib = Library(settings, embedder=embedder)
+    lib.ingest_parsed(CARE)
+    new = replace(CARE, doc_id="c0ffee0000000000", sha256="c0ffee" + CARE.sha256[6:],
+                  chunks=[replace(c, doc_id="c0ffee0000000000", chunk_id=f"c0ffee0000000000-{c.seq:04d}")
+                          for c in CARE.chunks])
+    assert len(new.chunks) == len(CARE.chunks)
+
+    def boom(*a, **k):
+        raise RuntimeError("kill -9")
+    monkeypatch.setattr(lib.vectors, "upsert", boom)
+    with pytest.raises(RuntimeError):
+        lib.ingest_parsed(new)
+    monkeypatch.undo()
+    assert lib.store.get_document(new.doc_id) is not None and lib.store.get_document(CARE.doc_id) is None
+    assert lib.vectors.all_ids() == set()      # the old version's vectors went before the commit
+    fresh = Library(settings, embedder=embedder)
+    assert fresh.vectors.all_ids() == fresh.store.chunk_ids() == {c.chunk_id for c in new.chunks}
+
+
 def test_failed_file_is_one_line(settings, embedder, tmp_path) -> None:
     pytest.importorskip("ingest.pipeline", reason="parser not landed yet")
     lib = Library(settings, embedder=embedder)
@@ -149,7 +172,8 @@ def test_failed_file_is_one_line(settings, embedder, tmp_path) -> None:
     assert "failed" in res.summary()
 
 
-def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedder, tmp_path) -> None:
+@pytest.mark.parametrize("ahead", [1, 16])
+def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedder, tmp_path, ahead) -> None:
     from pathlib import Path
     samples = Path(__file__).resolve().parents[2] / "ingest" / "samples"
     files = sorted(samples.glob("*.pdf")) + sorted(samples.glob("*.txt"))
@@ -159,7 +183,7 @@ def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedde
     empty.write_bytes(b"")
     missing = tmp_path / "gone.pdf"
     lib = Library(settings, embedder=embedder)
-    got = list(lib.ingest_files([*files, twin, empty, missing]))
+    got = list(lib.ingest_files([*files, twin, empty, missing], ahead=ahead))
     assert [r.status for r in got] == ["added"] * len(files) + ["unchanged", "failed", "failed"]
     assert "empty.pdf" in got[-2].error and "gone.pdf" in got[-1].error
     assert [r.status for r in lib.ingest_files(files)] == ["unchanged"] * len(files)

@@ -1,0 +1,55 @@
+"""What every MiniLM backend that runs the bare encoder shares: the tokenizer and the pooling.
+
+sentence-transformers' recipe for all-MiniLM-L6-v2, done once here so the ONNX (index/onnx_embedder.py)
+and bfloat16 (index/bf16_embedder.py) backends cannot drift apart: the model's own `tokenizer.json`
+cut at 256 word pieces ([CLS] and [SEP] included, like `max_seq_length`), mean pooling over the
+attention mask and L2 normalisation, both in float32 whatever precision the encoder ran in.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+MAX_SEQ_LENGTH = 256       # sentence_bert_config.json max_seq_length ([CLS] and [SEP] included)
+DIM = 384
+
+
+def tokenizer(model_path: Path) -> Any:
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    tok.enable_truncation(MAX_SEQ_LENGTH)   # the file says 128 and fixed padding; the model takes 256
+    tok.no_padding()
+    return tok
+
+
+def token_ids(tok: Any, texts: Sequence[str]) -> list[list[int]]:
+    return [e.ids for e in tok.encode_batch([str(t) for t in texts])]
+
+
+def batches_longest_first(ids: list[list[int]], batch_size: int) -> Iterator[list[int]]:
+    """Row indices in batches of similar length, so a batch pads to its own longest text."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
+    for s in range(0, len(order), batch_size):
+        yield order[s:s + batch_size]
+
+
+def padded(ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask) as int64 arrays padded with zeros to the longest row."""
+    width = max(len(x) for x in ids)
+    input_ids = np.zeros((len(ids), width), dtype=np.int64)
+    mask = np.zeros((len(ids), width), dtype=np.int64)
+    for r, x in enumerate(ids):
+        input_ids[r, :len(x)] = x
+        mask[r, :len(x)] = 1
+    return input_ids, mask
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the unmasked positions, then L2 normalisation, in float32."""
+    m = mask[:, :, None].astype(np.float32)
+    pooled = (np.asarray(hidden, dtype=np.float32) * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (pooled / norms).astype(np.float32)
