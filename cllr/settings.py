@@ -43,10 +43,11 @@ class Settings(BaseSettings):
         "or torch (sentence-transformers); the ONNX files are exported from the same local weights by "
         "`make setup` (index/onnx_embedder.py); if they are missing and cannot be built, torch is used and "
         "the log says so; torch-bf16: torch in bfloat16, fast only on CPUs with AMX")
-    embed_ingest_backend: Literal["auto", "torch", "onnx", "onnx-int8", "torch-bf16"] = Field(
-        default="auto", description="how documents are embedded at ingest (queries and answers use "
-        "embed_backend): auto = torch-bf16 where the CPU has AMX bfloat16 (2.7x ONNX fp32's speed there, "
-        "vectors within 1e-4 cosine of fp32's), otherwise embed_backend (index/bf16_embedder.py)")
+    embed_bulk_backend: Literal["auto", "torch", "onnx", "onnx-int8", "torch-bf16"] = Field(
+        default="auto", description="how many texts at once are embedded: documents at ingest and a "
+        "question's candidate sentences at answer time (a search query uses embed_backend): auto = "
+        "torch-bf16 where the CPU has AMX bfloat16 (2-3x ONNX fp32's speed there, vectors within 1e-4 "
+        "cosine of fp32's), otherwise embed_backend (index/bf16_embedder.py)")
     embed_cache_dir: Path | None = Field(
         default=None, description="where the ONNX files live; default <venv>/share/cllr/models")
     embed_batch_size: int = 64

@@ -75,8 +75,8 @@ def pipeline_fingerprint(settings: Settings) -> str:
                 h.update(f.read_bytes())
     for name in _SETTINGS_THAT_SHAPE_THE_INDEX:
         h.update(f"{name}={getattr(settings, name, None)!r}".encode())
-    from index.embedder import ingest_backend   # as resolved on this machine ('auto' depends on the CPU)
-    h.update(f"ingest_backend={ingest_backend(settings.embed_ingest_backend, settings.embed_backend)}".encode())
+    from index.embedder import bulk_backend   # as resolved on this machine ('auto' depends on the CPU)
+    h.update(f"bulk_backend={bulk_backend(settings.embed_bulk_backend, settings.embed_backend)}".encode())
     return h.hexdigest()[:16]
 
 

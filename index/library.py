@@ -163,7 +163,7 @@ def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> P
 
 
 class Library:
-    def __init__(self, settings: Settings, *, embedder: Any = None, document_embedder: Any = None):
+    def __init__(self, settings: Settings, *, embedder: Any = None, bulk_embedder: Any = None):
         self.settings = settings
         self._store: Store | None = None
         self._vectors: VectorIndex | None = None
@@ -171,7 +171,7 @@ class Library:
         self._catalog = ChunkCatalog()
         self._embedder = embedder
         # a caller's own embedder embeds documents too, unless it gives one for that
-        self._document_embedder = document_embedder or embedder
+        self._bulk_embedder = bulk_embedder or embedder
         self._reconciled = False
         self._lock = threading.RLock()
         self._model_lock = threading.RLock()   # loading a model must not hold up the store
@@ -214,17 +214,18 @@ class Library:
             return self._embedder
 
     @property
-    def document_embedder(self) -> Any:
-        """What embeds documents at ingest: the bulk of all embedding, so it may be a faster backend
-        than the query embedder's (settings.embed_ingest_backend; the same model either way)."""
+    def bulk_embedder(self) -> Any:
+        """What embeds many texts at once (documents at ingest, a question's candidate sentences at
+        answer time): nearly all the embedding work, so it may be a faster backend than the query
+        embedder's (settings.embed_bulk_backend; the same model either way)."""
         with self._model_lock:
-            if self._document_embedder is None:
-                from index.embedder import get_embedder, ingest_backend
-                backend = ingest_backend(self.settings.embed_ingest_backend, self.settings.embed_backend)
-                self._document_embedder = (self.embedder if backend == self.settings.embed_backend else
+            if self._bulk_embedder is None:
+                from index.embedder import bulk_backend, get_embedder
+                backend = bulk_backend(self.settings.embed_bulk_backend, self.settings.embed_backend)
+                self._bulk_embedder = (self.embedder if backend == self.settings.embed_backend else
                                            get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
                                                         backend=backend, cache_dir=self.settings.embed_cache_dir))
-            return self._document_embedder
+            return self._bulk_embedder
 
     @property
     def lookup(self) -> Lookup:
@@ -246,7 +247,7 @@ class Library:
         vectors.delete_ids(orphans)
         if missing:
             chunks = list(self.store.chunks(missing).values())
-            vectors.upsert(chunks, self.document_embedder.embed_documents([c.embed_text() for c in chunks]))
+            vectors.upsert(chunks, self.bulk_embedder.embed_documents([c.embed_text() for c in chunks]))
         return {"orphans": len(orphans), "missing": len(missing)}
 
     def refresh_keyword(self) -> None:
@@ -330,7 +331,7 @@ class Library:
                     started = self._start(path, pool)
                     if isinstance(started, _Started) and warming is None:
                         # a load error surfaces where the embedder is used, as it would unwarmed
-                        warming = loader.submit(lambda: self.document_embedder)
+                        warming = loader.submit(lambda: self.bulk_embedder)
                     pending.append(started)
 
             fill()
@@ -359,7 +360,7 @@ class Library:
             doc = started.parsing.result()
         except IngestError as e:
             return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
-        self.document_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
+        self.bulk_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
         with self._lock:
             same = self.store.by_sha(sha)   # the same bytes under another name, written meanwhile
             if same is not None:
@@ -416,7 +417,7 @@ class Library:
         vectors = self.vectors
         chunks = doc.chunks
         texts = [c.embed_text() for c in chunks]
-        vecs = self.document_embedder.embed_documents(texts)   # before the commit: a bad model fails with no trace
+        vecs = self.bulk_embedder.embed_documents(texts)   # before the commit: a bad model fails with no trace
         replaces = prev is not None and prev.doc_id != doc.doc_id
         if replaces:
             # Before the commit, not after: killed after it, the old version's vectors (orphans) and the

@@ -103,6 +103,7 @@ class Warmup:
         try:
             self.library.documents(role="public")      # the store answers
             self.library.search("committee", k=1)      # model, vectors and keyword index loaded
+            self.library.bulk_embedder.embed_documents(["committee"])   # the answers' (and uploads') model
             self.status = "ok"
         except Exception as e:
             log.exception("index warm-up failed")

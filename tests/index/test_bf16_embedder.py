@@ -60,19 +60,19 @@ def test_amx_is_read_from_the_cpu_flags(tmp_path: Path, flags: str, amx: bool) -
 
 def test_auto_embeds_documents_in_bf16_only_on_amx(monkeypatch) -> None:
     from index import bf16_embedder
-    from index.embedder import ingest_backend
+    from index.embedder import bulk_backend
     monkeypatch.setattr(bf16_embedder, "amx_bf16_available", lambda: True)
-    assert ingest_backend("auto", "onnx") == "torch-bf16"
+    assert bulk_backend("auto", "onnx") == "torch-bf16"
     monkeypatch.setattr(bf16_embedder, "amx_bf16_available", lambda: False)
-    assert ingest_backend("auto", "onnx") == "onnx" and ingest_backend("auto", "torch") == "torch"
-    assert ingest_backend("onnx-int8", "onnx") == "onnx-int8"   # named: as named, whatever the CPU
+    assert bulk_backend("auto", "onnx") == "onnx" and bulk_backend("auto", "torch") == "torch"
+    assert bulk_backend("onnx-int8", "onnx") == "onnx-int8"   # named: as named, whatever the CPU
 
 
 def test_library_embeds_documents_and_queries_each_with_its_own_backend(tmp_path: Path) -> None:
-    same = Library(Settings(data_dir=tmp_path / "a", embed_ingest_backend="onnx"))
-    assert same.document_embedder is same.embedder
-    split = Library(Settings(data_dir=tmp_path / "b", embed_ingest_backend="torch-bf16"))
-    assert type(split.document_embedder).__name__ == "Bf16MiniLMEmbedder"
+    same = Library(Settings(data_dir=tmp_path / "a", embed_bulk_backend="onnx"))
+    assert same.bulk_embedder is same.embedder
+    split = Library(Settings(data_dir=tmp_path / "b", embed_bulk_backend="torch-bf16"))
+    assert type(split.bulk_embedder).__name__ == "Bf16MiniLMEmbedder"
     assert type(split.embedder).__name__ == "OnnxMiniLMEmbedder"
     from tests.index.factories import CARE
     assert split.ingest_parsed(CARE).status == "added"
@@ -82,7 +82,7 @@ def test_library_embeds_documents_and_queries_each_with_its_own_backend(tmp_path
 def test_a_caller_given_embedder_embeds_documents_too(tmp_path: Path) -> None:
     from tests.reliability.consistency import HashEmbedder
     e = HashEmbedder()
-    assert Library(Settings(data_dir=tmp_path / "d"), embedder=e).document_embedder is e
+    assert Library(Settings(data_dir=tmp_path / "d"), embedder=e).bulk_embedder is e
 
 
 def test_missing_torch_falls_back_to_onnx_with_a_log_line(monkeypatch, caplog) -> None:
@@ -107,10 +107,10 @@ def test_bf16_ingest_works_with_the_network_disabled(tmp_path: Path) -> None:
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
     env = {k: v for k, v in os.environ.items()
            if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY"}}
-    env.update(PYTHONPATH=os.pathsep.join([str(site), str(REPO)]), CLLR_EMBED_INGEST_BACKEND="torch-bf16")
+    env.update(PYTHONPATH=os.pathsep.join([str(site), str(REPO)]), CLLR_EMBED_BULK_BACKEND="torch-bf16")
     script = INGEST_AND_SEARCH + textwrap.dedent('''
         print(json.dumps({"results": results, "top": hits[0].minute,
-                          "documents": type(lib.document_embedder).__name__, "queries": type(lib.embedder).__name__}))
+                          "documents": type(lib.bulk_embedder).__name__, "queries": type(lib.embedder).__name__}))
     ''')
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data")], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)

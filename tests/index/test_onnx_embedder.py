@@ -135,7 +135,7 @@ def _offline_run(tmp_path: Path, data: str, cache: Path) -> dict:
            if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY"}}
     # documents too (the default would embed them with torch in bfloat16 on a CPU with AMX)
     env.update(PYTHONPATH=os.pathsep.join([str(site), str(REPO)]), CLLR_EMBED_BACKEND="onnx-int8",
-               CLLR_EMBED_INGEST_BACKEND="onnx-int8", CLLR_EMBED_CACHE_DIR=str(cache))
+               CLLR_EMBED_BULK_BACKEND="onnx-int8", CLLR_EMBED_CACHE_DIR=str(cache))
     proc = subprocess.run([sys.executable, "-c", EXPORT_AND_USE, str(tmp_path / data)], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
