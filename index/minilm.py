@@ -1,7 +1,7 @@
 """What every MiniLM backend that runs the bare encoder shares: the tokenizer and the pooling.
 
 sentence-transformers' recipe for all-MiniLM-L6-v2, done once here so the ONNX (index/onnx_embedder.py)
-and bfloat16 (index/bf16_embedder.py) backends cannot drift apart: the model's own `tokenizer.json`
+and OpenVINO bfloat16 (index/openvino_embedder.py) backends cannot drift apart: the model's own `tokenizer.json`
 cut at 256 word pieces ([CLS] and [SEP] included, like `max_seq_length`), mean pooling over the
 attention mask and L2 normalisation, both in float32 whatever precision the encoder ran in.
 """
