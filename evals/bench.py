@@ -4,7 +4,7 @@
 
 One run, this machine, in this order (each measured phase in its own child process, so peak RSS is
 per pipeline and imports + model load count in the wall time):
-  1. ingest the corpus with evals/baseline.py's pipeline and with cllr (Library.ingest_file into a
+  1. ingest the corpus with evals/baseline.py's pipeline and with cllr (Library.ingest_files into a
      fresh data dir): pages/s, chunks/s, wall, peak RSS, cllr/plain ratios, and the share of chunk
      word pieces that MiniLM actually embeds (it stops at 256, [CLS]/[SEP] included);
   2. incremental: one more pack added to the archive cllr just built (the largest corpus PDF under a

@@ -79,7 +79,7 @@ def _library(data_dir: str):
 
 
 def ingest_cllr(files: list[str], data_dir: str, profile_out: str | None = None) -> dict[str, Any]:
-    """Library.ingest_file over the same files into a fresh data dir, then BM25 once (as `cllr ingest`)."""
+    """Library.ingest_files over the same files into a fresh data dir, then BM25 once (as `cllr ingest`)."""
     t0 = time.perf_counter()
     ensure_offline()
     shutil.rmtree(data_dir, ignore_errors=True)
