@@ -8,7 +8,7 @@ attention mask and L2 normalisation, both in float32 whatever precision the enco
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -53,3 +53,15 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (pooled / norms).astype(np.float32)
+
+
+def embed_batched(tok: Any, texts: Sequence[str], batch_size: int,
+                  forward: Callable[[list[list[int]]], np.ndarray]) -> np.ndarray:
+    """Tokenise, run `forward` on batches of similar length, return the vectors in the caller's order."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    ids = token_ids(tok, texts)
+    out = np.zeros((len(ids), DIM), dtype=np.float32)
+    for batch in batches_longest_first(ids, batch_size):
+        out[batch] = forward([ids[i] for i in batch])
+    return out

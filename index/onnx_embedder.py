@@ -41,7 +41,7 @@ from cllr.offline import ensure_offline
 
 log = logging.getLogger("cllr.embedder")
 
-from index.minilm import DIM, batches_longest_first, mean_pool, padded, token_ids, tokenizer
+from index.minilm import DIM, embed_batched, mean_pool, padded, tokenizer
 
 RECIPE = 2                 # bump when the export / optimisation / quantisation steps change
 FP32, INT8 = "model.onnx", "model-int8.onnx"
@@ -292,13 +292,7 @@ class OnnxMiniLMEmbedder:
         return mean_pool(hidden, mask)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        ids = token_ids(self._tok, texts)
-        out = np.zeros((len(ids), self.dim), dtype=np.float32)
-        for batch in batches_longest_first(ids, self.batch_size):   # Session.run is thread-safe: no lock
-            out[batch] = self._forward([ids[i] for i in batch])
-        return out
+        return embed_batched(self._tok, texts, self.batch_size, self._forward)   # Session.run is thread-safe
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]

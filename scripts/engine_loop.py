@@ -26,7 +26,8 @@ def _memoise(lib: Library, path: Path) -> None:
     import pickle
     import numpy as np
     cache = pickle.loads(path.read_bytes()) if path.exists() else {"search": {}, "emb": {}}
-    search, emb = lib.search, lib.embedder
+    # the engine embeds its units with the bulk embedder; search embeds queries with the other
+    search, emb, query_emb = lib.search, lib.bulk_embedder, lib.embedder
 
     def cached_search(query, **kw):
         key = (query, repr(kw.get("filters")), kw.get("role"), kw.get("k"))
@@ -36,7 +37,7 @@ def _memoise(lib: Library, path: Path) -> None:
 
     class CachedEmbedder:
         def embed_query(self, text):
-            return emb.embed_query(text)
+            return query_emb.embed_query(text)
 
         def embed_documents(self, texts):
             todo = [t for t in texts if t not in cache["emb"]]
@@ -46,8 +47,7 @@ def _memoise(lib: Library, path: Path) -> None:
             return np.stack([cache["emb"][t] for t in texts])
 
     lib.search = cached_search
-    lib._embedder = CachedEmbedder()
-    type(lib).embedder = property(lambda self: self._embedder)
+    lib._embedder = lib._bulk_embedder = CachedEmbedder()
     atexit.register(lambda: path.write_bytes(pickle.dumps(cache)))
 
 

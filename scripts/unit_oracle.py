@@ -16,6 +16,7 @@ from service.answer import extractive  # noqa: E402
 from service.answer.question import Question, analyse  # noqa: E402
 from service.answer.rewrite import rewrite  # noqa: E402
 from service.answer.text import content_stems  # noqa: E402
+from service.engine import unit_embedder  # noqa: E402
 
 
 def main() -> None:
@@ -32,7 +33,7 @@ def main() -> None:
             sq = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days)
             units = extractive.units_from_hits(hits)
             idf = extractive.idf_table(units, sq)
-            sims = extractive.semantic_similarities(units, [rw.standalone], lib.embedder)[0]
+            sims = extractive.semantic_similarities(units, [rw.standalone], unit_embedder(lib))[0]
             extractive.score_units(units, sq, idf, sims)
             ranked = sorted(units, key=lambda u: -u.score)
             groups = g["must_include"]

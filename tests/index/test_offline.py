@@ -49,13 +49,19 @@ SCRIPT = INGEST_AND_SEARCH + textwrap.dedent('''
 ''')
 
 
-def test_ingest_and_search_with_network_disabled(tmp_path: Path) -> None:
+def offline_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """This environment with every socket to another host refused (SITECUSTOMIZE) and none of the
+    offline switches set: what runs in it must stay offline by itself."""
     site = tmp_path / "site"
-    site.mkdir()
+    site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
     env = {k: v for k, v in os.environ.items()
            if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY"}}
-    env["PYTHONPATH"] = os.pathsep.join([str(site), str(REPO)])
+    return {**env, "PYTHONPATH": os.pathsep.join([str(site), str(REPO)]), **extra}
+
+
+def test_ingest_and_search_with_network_disabled(tmp_path: Path) -> None:
+    env = offline_env(tmp_path)
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "data")], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import textwrap
@@ -12,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.index.test_offline import INGEST_AND_SEARCH, REPO, SITECUSTOMIZE
+from tests.index.test_offline import INGEST_AND_SEARCH, REPO, offline_env
 
 class StubTorch:
     """Stands in for the torch embedder where only the fallback's choice is under test."""
@@ -128,14 +127,9 @@ EXPORT_AND_USE = INGEST_AND_SEARCH + textwrap.dedent('''
 
 
 def _offline_run(tmp_path: Path, data: str, cache: Path) -> dict:
-    site = tmp_path / "site"
-    site.mkdir(exist_ok=True)
-    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY"}}
-    # documents too (the default would embed them with torch in bfloat16 on a CPU with AMX)
-    env.update(PYTHONPATH=os.pathsep.join([str(site), str(REPO)]), CLLR_EMBED_BACKEND="onnx-int8",
-               CLLR_EMBED_BULK_BACKEND="onnx-int8", CLLR_EMBED_CACHE_DIR=str(cache))
+    # documents too (the default would embed them with OpenVINO in bfloat16 on a CPU with AMX)
+    env = offline_env(tmp_path, CLLR_EMBED_BACKEND="onnx-int8", CLLR_EMBED_BULK_BACKEND="onnx-int8",
+                      CLLR_EMBED_CACHE_DIR=str(cache))
     proc = subprocess.run([sys.executable, "-c", EXPORT_AND_USE, str(tmp_path / data)], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import textwrap
@@ -15,7 +14,7 @@ import pytest
 
 from cllr.settings import Settings
 from index.library import Library
-from tests.index.test_offline import INGEST_AND_SEARCH, REPO, SITECUSTOMIZE
+from tests.index.test_offline import INGEST_AND_SEARCH, REPO, offline_env
 from tests.index.test_onnx_embedder import SENTENCES
 
 
@@ -131,12 +130,7 @@ def test_a_damaged_model_file_is_named(tmp_path: Path) -> None:
 
 
 def test_bulk_ingest_works_with_the_network_disabled(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ANONYMIZED_TELEMETRY"}}
-    env.update(PYTHONPATH=os.pathsep.join([str(site), str(REPO)]), CLLR_EMBED_BULK_BACKEND="openvino-bf16")
+    env = offline_env(tmp_path, CLLR_EMBED_BULK_BACKEND="openvino-bf16")
     script = INGEST_AND_SEARCH + textwrap.dedent('''
         print(json.dumps({"results": results, "top": hits[0].minute, "bulk": type(lib.bulk_embedder).__name__,
                           "queries": type(lib.embedder).__name__, "torch_imported": "torch" in sys.modules}))
