@@ -58,6 +58,9 @@ class RawState:
 def raw_state(settings: Settings) -> RawState:
     from index.store import ChunkRow, DocumentRow, PageRow, Store
     from index.vectors import VectorIndex
+    # a process killed before it made its data dir left nothing: read that as an empty store, as
+    # the Library does when it opens one
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.sqlalchemy_url)
     try:
         with store.session() as s:
