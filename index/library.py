@@ -312,8 +312,8 @@ class Library:
                      ahead_bytes: int = 256 << 20) -> Iterator[IngestResult]:
         """`ingest_file` over many files, in order, with later files parsed (in the parse worker
         process) while this one is embedded and written, up to `ahead` files or `ahead_bytes` of
-        originals in flight; the document embedder loads meanwhile. pypdf and the embedding model
-        then use both cores, and the model's load (seconds: torch) is hidden behind the first parses.
+        originals in flight; the bulk embedder and Chroma load meanwhile. pypdf and the embedding
+        model then use both cores, and the loads are hidden behind the first parses.
         Same results as calling `ingest_file` file by file."""
         todo = iter(Path(p) for p in paths)
         pending: deque[_Started | IngestResult] = deque()
@@ -330,8 +330,9 @@ class Library:
                         return
                     started = self._start(path, pool)
                     if isinstance(started, _Started) and warming is None:
-                        # a load error surfaces where the embedder is used, as it would unwarmed
-                        warming = loader.submit(lambda: self.bulk_embedder)
+                        # the model, then Chroma (0.9 s to import and open); an error surfaces where
+                        # either is used, as it would unwarmed
+                        warming = loader.submit(lambda: (self.bulk_embedder, self.vectors))
                     pending.append(started)
 
             fill()
