@@ -222,9 +222,11 @@ class Library:
             if self._bulk_embedder is None:
                 from index.embedder import bulk_backend, get_embedder
                 backend = bulk_backend(self.settings.embed_bulk_backend, self.settings.embed_backend)
-                self._bulk_embedder = (self.embedder if backend == self.settings.embed_backend else
-                                           get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
-                                                        backend=backend, cache_dir=self.settings.embed_cache_dir))
+                if backend == self.settings.embed_backend:
+                    self._bulk_embedder = self.embedder
+                else:
+                    self._bulk_embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
+                                                       backend=backend, cache_dir=self.settings.embed_cache_dir)
             return self._bulk_embedder
 
     @property
