@@ -79,19 +79,24 @@ class OpenVinoMiniLMEmbedder:
         self._inputs = [i.get_any_name() for i in self._compiled.inputs]
         self._tok = tokenizer(model_path)
         self.batch_size = batch_size
-        self._local = threading.local()   # an infer request serves one thread at a time
-
-    def _request(self) -> Any:
-        req = getattr(self._local, "request", None)
-        if req is None:
-            req = self._local.request = self._compiled.create_infer_request()
-        return req
+        # An infer request serves one caller at a time and owns its output buffers; idle ones are
+        # reused, so there are only ever as many as the most callers at once (not one per server thread).
+        self._idle: list[Any] = []
+        self._idle_lock = threading.Lock()
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
         input_ids, mask = padded(ids)
         feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
-        hidden = self._request().infer({k: feed[k] for k in self._inputs})[0]
-        return mean_pool(hidden, mask)
+        with self._idle_lock:
+            req = self._idle.pop() if self._idle else None
+        if req is None:
+            req = self._compiled.create_infer_request()
+        try:
+            # pooled before the request is handed on: its output is overwritten by the next run
+            return mean_pool(req.infer({k: feed[k] for k in self._inputs})[0], mask)
+        finally:
+            with self._idle_lock:
+                self._idle.append(req)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return embed_batched(self._tok, texts, self.batch_size, self._forward)

@@ -52,6 +52,7 @@ def test_threads_share_one_compiled_model(bf16) -> None:
         got = list(pool.map(lambda _: bf16.embed_documents(SENTENCES), range(8)))
     for g in got:
         np.testing.assert_allclose(g, want, atol=1e-6)
+    assert 1 <= len(bf16._idle) <= 4   # one infer request per caller at once, not one per thread
 
 
 @pytest.mark.parametrize("flags, amx", [
