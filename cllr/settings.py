@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         "speed, vectors within ~0.997 cosine, search results differ slightly: docs/performance.md section 1) "
         "or torch (sentence-transformers); the ONNX files are exported from the same local weights by "
         "`make setup` (index/onnx_embedder.py); if they are missing and cannot be built, torch is used and "
-        "the log says so; openvino-bf16: OpenVINO in bfloat16, fast only on CPUs with AMX")
+        "the log says so; openvino-bf16: OpenVINO in bfloat16, measured on a CPU with AMX only")
     embed_bulk_backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino-bf16"] = Field(
         default="auto", description="how many texts at once are embedded: documents at ingest and a "
         "question's candidate sentences at answer time (a search query uses embed_backend): auto = "

@@ -1,12 +1,13 @@
-"""Embedding throughput per backend on the corpus's real chunks (docs/performance.md section 1).
+"""Embedding throughput per backend on the corpus's real chunks (docs/performance.md sections 0 and 1).
 
-    .venv/bin/python -m evals.bench_embed [--corpus DIR ...] [--backends onnx-int8,onnx,torch] [--rounds 2]
+    .venv/bin/python -m evals.bench_embed [--corpus DIR ...] [--backends openvino-bf16,onnx-int8,onnx,torch] [--rounds 2]
 
 Parses the corpus once (untimed), then embeds every chunk's header + text exactly as ingestion does
 (one document's chunks per call), with each backend in turn, `--rounds` times interleaved so load
 changes on a shared machine hit every backend alike. Prints chunks/s, word pieces/s and CPU seconds
 (process time: less sensitive to other people's load than wall time) per round, the model load time,
-and the load average. All backends share this process, so this is not an RSS measurement.
+and the load average, and each backend's least and mean cosine with the `onnx` (fp32) vectors when
+`onnx` is among them. All backends share this process, so this is not an RSS measurement.
 """
 from __future__ import annotations
 
@@ -33,24 +34,24 @@ def corpus_chunks(dirs: list[Path]) -> list[list[str]]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.bench_embed", description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", type=Path, action="append", help="folder or PDF (repeatable)")
-    p.add_argument("--backends", default="onnx-int8,onnx,torch",
+    p.add_argument("--backends", default="openvino-bf16,onnx-int8,onnx,torch",
                    help="comma-separated; loaded in this order (torch last, so the ONNX load times exclude torch)")
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--json", type=Path, help="write the results here")
     a = p.parse_args(argv)
     ensure_offline()
+    import numpy as np
+
     from index.embedder import get_embedder, minilm_model_path
+    from index.minilm import token_ids, tokenizer
     docs = corpus_chunks(a.corpus or DEFAULT_CORPUS)
     n = sum(len(d) for d in docs)
-    from tokenizers import Tokenizer
-    tok = Tokenizer.from_file(str(minilm_model_path() / "tokenizer.json"))
-    tok.enable_truncation(256)
-    tok.no_padding()
-    pieces = sum(len(e.ids) for d in docs for e in tok.encode_batch(d))
+    tok = tokenizer(minilm_model_path())
+    pieces = sum(len(ids) for d in docs for ids in token_ids(tok, d))
     backends = [b.strip() for b in a.backends.split(",") if b.strip()]
     res: dict = {"chunks": n, "documents": len(docs), "word_pieces": pieces, "cpus": os.cpu_count(),
                  "backends": {}}
-    models = {}
+    models, vectors = {}, {}
     for b in backends:
         t = time.perf_counter()
         models[b] = get_embedder("minilm", 64, backend=b)
@@ -61,8 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         for b in backends:
             load0 = os.getloadavg()[0]
             t, c = time.perf_counter(), time.process_time()
-            for d in docs:
-                models[b].embed_documents(d)
+            vectors[b] = np.vstack([models[b].embed_documents(d) for d in docs])
             wall, cpu = time.perf_counter() - t, time.process_time() - c
             row = {"chunks_per_s": round(n / wall, 1), "word_pieces_per_s": round(pieces / wall),
                    "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "load": [round(load0, 2),
@@ -70,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
             res["backends"][b]["rounds"].append(row)
             print(f"round {r + 1} {b:10s} {row['chunks_per_s']:7.1f} chunks/s {row['word_pieces_per_s']:7d} "
                   f"pieces/s  wall {row['wall_s']:6.1f}s  cpu {row['cpu_s']:6.1f}s  load {row['load']}", flush=True)
+    if "onnx" in vectors:
+        for b, v in vectors.items():
+            cos = (v * vectors["onnx"]).sum(axis=1)
+            res["backends"][b]["cosine_vs_onnx"] = {"least": round(float(cos.min()), 5), "mean": round(float(cos.mean()), 6)}
+            print(f"{b:14s} cosine with onnx (fp32): least {cos.min():.5f}  mean {cos.mean():.6f}")
     print(f"{n} chunks in {len(docs)} documents, {pieces} word pieces (<= 256 each, specials included); "
           f"model load s: " + ", ".join(f"{b} {v['load_s']}" for b, v in res["backends"].items()))
     if a.json:

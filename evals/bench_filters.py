@@ -39,14 +39,11 @@ CONFIGS = {
 
 
 def build(data_dir: Path, n_chunks: int) -> None:
-    from evals.bench_retrieval import synthetic_docs
+    from evals.bench_retrieval import load_synthetic
     shutil.rmtree(data_dir, ignore_errors=True)
     lib = Library(Settings(data_dir=data_dir))
     t = time.perf_counter()
-    for doc, vecs in synthetic_docs(n_chunks, per_doc=min(100, n_chunks)):
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        lib.store.put_document(doc, file_path=None)   # store first, as Library._write does
-        lib.vectors.upsert(doc.chunks, vecs)
+    load_synthetic(lib, n_chunks)
     print(f"loaded {n_chunks} chunks in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
     lib.refresh_keyword()
@@ -55,11 +52,8 @@ def build(data_dir: Path, n_chunks: int) -> None:
 
 
 def queries(n: int) -> list[str]:
-    from evals.bench_retrieval import _words
-    rng = np.random.default_rng(7)
-    vocab = _words(np.random.default_rng(0))
-    return [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" minute {100 + i}"
-            for i in range(n)]
+    from evals.bench_retrieval import bench_queries
+    return bench_queries(n)
 
 
 class _CachedQueries:

@@ -66,6 +66,23 @@ def synthetic_docs(n_chunks: int, per_doc: int = 100, seed: int = 0):
                              chunks=chunks), rng.standard_normal((per_doc, 384)).astype(np.float32)
 
 
+def load_synthetic(lib: Library, n_chunks: int) -> None:
+    """Write `synthetic_docs(n_chunks)` through the library's store and Chroma (store first, as
+    Library._write does), with their random unit vectors: an archive at scale without embedding it."""
+    for doc, vecs in synthetic_docs(n_chunks, per_doc=min(100, n_chunks)):
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        lib.store.put_document(doc, file_path=None)
+        lib.vectors.upsert(doc.chunks, vecs)
+
+
+def bench_queries(n: int) -> list[str]:
+    """The scale benches' questions: a few of the archive's common words and a minute number."""
+    rng = np.random.default_rng(7)
+    vocab = _words(np.random.default_rng(0))
+    return [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" minute {100 + i}"
+            for i in range(n)]
+
+
 def pct(xs: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(xs), q))
 
@@ -87,10 +104,7 @@ def bench_size(n_chunks: int, n_queries: int, embedder) -> None:
     with tempfile.TemporaryDirectory(prefix="cllr-bench-") as tmp:
         lib = Library(Settings(data_dir=Path(tmp)), embedder=embedder)
         t0 = time.perf_counter()
-        for doc, vecs in synthetic_docs(n_chunks):
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            lib.vectors.upsert(doc.chunks, vecs)
-            lib.store.put_document(doc, file_path=None)
+        load_synthetic(lib, n_chunks)
         t_load = time.perf_counter() - t0
         t0 = time.perf_counter()
         lib.refresh_keyword()

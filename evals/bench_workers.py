@@ -163,27 +163,19 @@ def retrieval(n_chunks: int, data_dir: str, n_queries: int, n_answers: int) -> d
     """Synthetic archive of n_chunks (evals/bench_retrieval.py's generator), then hybrid search and
     extractive answers with and without filters, as the service runs them (officer and public)."""
     ensure_offline()
-    import numpy as np
-
-    from evals.bench_retrieval import _words, synthetic_docs
+    from evals.bench_retrieval import bench_queries, load_synthetic
     from index.filters import SearchFilters
     from service.engine import build_engine
     shutil.rmtree(data_dir, ignore_errors=True)
     lib = _library(data_dir)
     lib.embedder.embed_query("warm-up")
     t = time.perf_counter()
-    for doc, vecs in synthetic_docs(n_chunks, per_doc=min(100, n_chunks)):
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        lib.store.put_document(doc, file_path=None)   # store first, as Library._write does
-        lib.vectors.upsert(doc.chunks, vecs)
+    load_synthetic(lib, n_chunks)
     t_load = time.perf_counter() - t
     t = time.perf_counter()
     lib.refresh_keyword()
     t_bm25 = time.perf_counter() - t
-    rng = np.random.default_rng(7)
-    vocab = _words(np.random.default_rng(0))
-    queries = [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" minute {100 + i}"
-               for i in range(max(n_queries, n_answers))]
+    queries = bench_queries(max(n_queries, n_answers))
     configs = {
         "no filter, officer": (None, "officer"),
         "committee filter, public": (SearchFilters.parse(committee="cabinet"), "public"),

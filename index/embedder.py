@@ -135,7 +135,7 @@ def _default_backend() -> str:
 
 def bulk_backend(setting: str, query_backend: str) -> str:
     """The backend that embeds many texts at once. `auto`: OpenVINO in bfloat16 where the CPU has AMX
-    (3.3x ONNX fp32's speed there, vectors within 1e-4 cosine: docs/performance.md section 0), else
+    (3.2x ONNX fp32's speed there, vectors within 1e-4 cosine: docs/performance.md section 0), else
     whatever embeds the queries."""
     if setting != "auto":
         return setting

@@ -38,10 +38,9 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from cllr.offline import ensure_offline
+from index.minilm import DIM, embed_batched, mean_pool, padded, tokenizer
 
 log = logging.getLogger("cllr.embedder")
-
-from index.minilm import DIM, embed_batched, mean_pool, padded, tokenizer
 
 RECIPE = 2                 # bump when the export / optimisation / quantisation steps change
 FP32, INT8 = "model.onnx", "model-int8.onnx"

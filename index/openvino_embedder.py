@@ -7,8 +7,8 @@ same ONNX file the `onnx` backend runs (index/onnx_embedder.py, built by `make s
 bfloat16 inference precision, so the encoder's matrix products run on the AMX tiles: the shared
 corpus (1,582 chunks) embeds in ~8.5 s against ~28 s for ONNX Runtime fp32 and ~10.7 s for torch in
 bfloat16, the model compiles in ~0.4 s (no torch import), and the vectors agree with fp32's to a
-least cosine of 0.99996 (int8's least is 0.989). Where AMX is missing, bfloat16 is emulated or
-unsupported and slower than fp32, which is why `auto` does not pick it there.
+least cosine of 0.99996 (int8's least is 0.984 on the same chunks). It was measured only on a CPU with AMX, which is
+why `auto` picks it nowhere else.
 
 Tokenizer and pooling are the ONNX backend's (index/minilm.py): pooling runs in float32 on the
 encoder's output, whatever precision the encoder ran in.

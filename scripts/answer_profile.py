@@ -29,23 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     ensure_offline()
     from cllr.settings import Settings
-    from evals.bench_retrieval import _words, synthetic_docs
+    from evals.bench_retrieval import bench_queries, load_synthetic
     from index.filters import SearchFilters
     from index.library import Library
     from service import engine as engine_mod
     lib = Library(Settings(data_dir=a.data_dir))
     if lib.store.chunk_count() < a.chunks:
         t = time.perf_counter()
-        for doc, vecs in synthetic_docs(a.chunks):
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            lib.store.put_document(doc, file_path=None)
-            lib.vectors.upsert(doc.chunks, vecs)
+        load_synthetic(lib, a.chunks)
         print(f"built {a.chunks} chunks in {time.perf_counter() - t:.0f}s", file=sys.stderr)
     lib.refresh_keyword()
-    rng = np.random.default_rng(7)
-    vocab = _words(np.random.default_rng(0))
-    queries = [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" minute {100 + i}"
-               for i in range(a.answers)]
+    queries = bench_queries(a.answers)
     engine = engine_mod.build_engine(lib.settings, library=lib)
     engine.ask(queries[0], role="officer")
     prof = cProfile.Profile() if a.profile else None

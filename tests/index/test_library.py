@@ -104,16 +104,20 @@ def test_lookups(lib: Library) -> None:
     assert lib.page(CARE.doc_id, 4, role="officer")[0] == "14"
 
 
+def ingest_killed_at(lib: Library, monkeypatch, part: object, method: str, doc) -> None:
+    """Ingest `doc` with `part.method` raising, as a process killed on that call would stop."""
+    def boom(*a, **k):
+        raise RuntimeError("power cut")
+    monkeypatch.setattr(part, method, boom)
+    with pytest.raises(RuntimeError):
+        lib.ingest_parsed(doc)
+    monkeypatch.undo()
+
+
 def test_crash_before_store_commit_leaves_nothing(settings, embedder, monkeypatch) -> None:
     lib = Library(settings, embedder=embedder)
     lib.ingest_parsed(TRANSPORT)
-
-    def boom(*a, **k):
-        raise RuntimeError("power cut")
-    monkeypatch.setattr(lib.store, "put_document", boom)
-    with pytest.raises(RuntimeError):
-        lib.ingest_parsed(CARE)
-    monkeypatch.undo()
+    ingest_killed_at(lib, monkeypatch, lib.store, "put_document", CARE)
     # store first: vectors are never written ahead of their rows, so no orphans to mistake for
     # another process's in-flight document
     assert lib.store.get_document(CARE.doc_id) is None
@@ -124,13 +128,7 @@ def test_crash_before_store_commit_leaves_nothing(settings, embedder, monkeypatc
 def test_crash_between_store_and_vectors_is_repaired_by_the_next_process(settings, embedder, monkeypatch) -> None:
     lib = Library(settings, embedder=embedder)
     lib.ingest_parsed(TRANSPORT)
-
-    def boom(*a, **k):
-        raise RuntimeError("power cut")
-    monkeypatch.setattr(lib.vectors, "upsert", boom)
-    with pytest.raises(RuntimeError):
-        lib.ingest_parsed(CARE)
-    monkeypatch.undo()
+    ingest_killed_at(lib, monkeypatch, lib.vectors, "upsert", CARE)
     assert lib.store.get_document(CARE.doc_id) is not None
     assert lib.vectors.count() == 2                          # the committed document has no vectors ...
     fresh = Library(settings, embedder=embedder)             # ... until the next process opens the library
@@ -149,13 +147,7 @@ def test_replace_killed_before_its_vectors_is_repaired_even_with_as_many_chunks(
                   chunks=[replace(c, doc_id="c0ffee0000000000", chunk_id=f"c0ffee0000000000-{c.seq:04d}")
                           for c in CARE.chunks])
     assert len(new.chunks) == len(CARE.chunks)
-
-    def boom(*a, **k):
-        raise RuntimeError("kill -9")
-    monkeypatch.setattr(lib.vectors, "upsert", boom)
-    with pytest.raises(RuntimeError):
-        lib.ingest_parsed(new)
-    monkeypatch.undo()
+    ingest_killed_at(lib, monkeypatch, lib.vectors, "upsert", new)
     assert lib.store.get_document(new.doc_id) is not None and lib.store.get_document(CARE.doc_id) is None
     assert lib.vectors.all_ids() == set()      # the old version's vectors went before the commit
     fresh = Library(settings, embedder=embedder)
