@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = 30
     parse_timeout_s: float = 60.0
     max_pages: int = 2000
+    # --- OCR of scanned pages (ingest/ocr.py: Tesseract through pytesseract)
+    ocr_enabled: bool = Field(default=True, description="OCR pages that have no text layer (needs tesseract)")
+    ocr_dpi: int = Field(default=300, description="resolution pages are rendered at for OCR")
+    ocr_lang: str = Field(default="eng", description="Tesseract language(s), e.g. eng+cym")
+    ocr_low_confidence: float = Field(default=70.0, description="mean word confidence (0-100) under which "
+                                      "an OCR'd page is flagged low-confidence")
+    ocr_page_timeout_s: float = Field(default=60.0, description="Tesseract's limit for one page")
     parse_isolated: bool = Field(default=True, description="parse in a child process killed at parse_timeout_s "
                                  "(a page that hangs inside pypdf cannot stall ingestion); see ingest/isolated.py")
     parse_memory_mb: int = Field(default=2048, description="address-space cap for the parse child (0 = none)")

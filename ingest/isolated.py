@@ -6,7 +6,8 @@ C-level hang in a decoder runs past it. Here the parse runs in a long-lived work
 once per process, reused for every file, so the cost is one import of the parser at first use and a
 pickle of the ParsedDocument per file); if it misses the deadline the worker is killed, the file
 gets a ParseTimeoutError and the next file gets a fresh worker. A worker that dies (OOM, segfault)
-becomes an IngestError for that file only.
+becomes an IngestError for that file only. OCR (a scan of many pages) reports each page it has
+read, and each report gives the parse time for one more page.
 """
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ def _serve(conn: Any, memory_mb: int) -> None:   # runs in the child
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ImportError, ValueError, OSError):   # not on this platform: the deadline still holds
             pass
+    from ingest import ocr
     from ingest.pipeline import parse_bytes
+    # each OCR'd page tells the parent the parse is alive, so a long scan is not killed as a hang
+    ocr.progress = lambda: conn.send(("alive",))
     while True:
         try:
             data, source, settings = conn.recv()
@@ -117,6 +121,9 @@ def parse_bytes_isolated(data: bytes, source: str, settings: Settings) -> Parsed
             w.out.send((data, source, settings))
             ready = w.inp.poll(deadline)
             reply = w.inp.recv() if ready else None
+            while reply is not None and reply[0] == "alive":   # a page was OCR'd: time for the next
+                ready = w.inp.poll(settings.ocr_page_timeout_s + deadline)
+                reply = w.inp.recv() if ready else None
         except (EOFError, OSError, BrokenPipeError):
             w.kill()
             _worker = None

@@ -18,6 +18,9 @@ class DocType(str, Enum):
     MINUTES = "minutes"
     OFFICER_REPORT = "officer_report"
     OFSTED_REPORT = "ofsted_report"
+    DECISION_NOTICE = "decision_notice"   # a decision record: one decision per page, lettered fields
+    QUESTIONS_PACK = "questions_pack"     # members' or the public's questions to a meeting
+    FORWARD_PLAN = "forward_plan"         # the executive's list of decisions to come
     OTHER = "other"
 
 
@@ -26,6 +29,10 @@ class Page:
     pdf_page: int                 # 1-based index in the file
     label: str | None             # page number as printed ("12"), None when unnumbered
     text: str
+    ocr: bool = False                     # the text was read from an image by OCR, not a text layer
+    ocr_confidence: float | None = None   # Tesseract's mean word confidence (0-100) for an OCR'd page
+    low_confidence: bool = False          # OCR'd with a confidence under settings.ocr_low_confidence
+    section: str | None = None            # a paper without PDF pages (Word): the section this page is
 
 
 @dataclass
@@ -59,6 +66,50 @@ class Paragraph:
 class Judgement:
     area: str                     # "Overall effectiveness"
     grade: str                    # "Inadequate", "Requires improvement to be good", ...
+    pdf_page: int
+
+
+@dataclass
+class Vote:
+    """A recorded vote as the minutes print it: counts and, where named, who voted which way."""
+    minute: str | None
+    pdf_page: int
+    outcome: str | None = None            # "carried", "lost", as printed
+    for_count: int | None = None
+    against_count: int | None = None
+    abstain_count: int | None = None
+    for_names: list[str] = field(default_factory=list)
+    against_names: list[str] = field(default_factory=list)
+    abstain_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Attendance:
+    """One person's attendance: role is present | apologies | substitute | in_attendance | absent."""
+    role: str
+    name: str
+    pdf_page: int
+    minute: str | None = None
+
+
+@dataclass
+class Declaration:
+    """A declaration of interest: who declared it and what it concerns, as printed."""
+    member: str
+    interest: str
+    pdf_page: int
+    minute: str | None = None
+
+
+@dataclass
+class Inspection:
+    """What an Ofsted report says about the inspection itself."""
+    kind: str | None                      # "ILACS", "SIF", "focused visit", "area SEND", ...
+    authority: str | None                 # the body inspected, as printed
+    dates: str | None                     # the dates line as printed ("9 to 20 May 2022")
+    start_date: date | None
+    end_date: date | None
+    lead_inspector: str | None
     pdf_page: int
 
 
@@ -119,6 +170,14 @@ class ParsedDocument:
     judgements: list[Judgement] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     restricted: bool = False      # the whole document is exempt
+    meeting_time: str | None = None   # as printed: "7.30pm", "10.00 am"
+    venue: str | None = None
+    authority: str | None = None      # an Ofsted report: the body inspected
+    votes: list[Vote] = field(default_factory=list)
+    attendance: list[Attendance] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+    inspection: Inspection | None = None
+    unsure: list[str] = field(default_factory=list)   # fields left empty because the paper was unclear
 
     def to_inspect_json(self) -> dict:
         """The shape `cllr inspect --json` prints (fields may be added, not removed)."""
@@ -131,7 +190,13 @@ class ParsedDocument:
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
             "title": self.title,
             "restricted": self.restricted,
-            "pages": [{"pdf_page": p.pdf_page, "label": p.label} for p in self.pages],
+            "meeting_time": self.meeting_time,
+            "venue": self.venue,
+            "authority": self.authority,
+            "unsure": self.unsure,
+            "pages": [{"pdf_page": p.pdf_page, "label": p.label, "ocr": p.ocr,
+                       "ocr_confidence": p.ocr_confidence, "low_confidence": p.low_confidence,
+                       "section": p.section} for p in self.pages],
             "items": [
                 {"number": i.number, "title": i.title,
                  "page_labels": list(i.page_labels) if i.page_labels else None,
@@ -146,5 +211,15 @@ class ParsedDocument:
             ],
             "paragraphs": len(self.paragraphs),
             "judgements": [asdict(j) for j in self.judgements],
+            "inspection": ({**asdict(self.inspection),
+                            "start_date": _iso(self.inspection.start_date),
+                            "end_date": _iso(self.inspection.end_date)} if self.inspection else None),
+            "votes": [asdict(v) for v in self.votes],
+            "attendance": [asdict(a) for a in self.attendance],
+            "declarations": [asdict(d) for d in self.declarations],
             "chunks": len(self.chunks),
         }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

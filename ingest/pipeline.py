@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cllr.settings import Settings
@@ -14,12 +15,13 @@ from ingest.layout import Line, page_furniture, to_lines
 from ingest.metadata import read_metadata
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, DocType, Judgement, Minute, Page, Paragraph, ParsedDocument
-from ingest.ofsted import parse_judgements
+from ingest.ofsted import council_of, parse_inspection, parse_judgements, report_judgements
 from ingest.paragraphs import paragraph_numbers
-from ingest.pdf import looks_like_pdf, read_pdf_pages
+from ingest.pdf import OcrOptions, looks_like_pdf, read_pdf_pages
 from ingest.text import read_text_pages
+from ingest.word import looks_like_docx, read_docx_pages
 
-SUPPORTED = (".pdf", ".txt", ".md")
+SUPPORTED = (".pdf", ".docx", ".txt", ".md")
 _FILE_ITEM = re.compile(r"(?:^|[^a-z])item[\s_-]*0*(\d{1,2}[a-z]?)(?=[^0-9a-z]|$)", re.I)
 _RESTRICTED_DOC = re.compile(r"NOT FOR PUBLICATION|exempt information .{0,120}Schedule 12A", re.I | re.S)
 _MINUTES_HEAD = re.compile(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*(Draft\s+)?Minutes(\s*$|\s+of\s+(the|a)\s+meeting)", re.M)
@@ -36,21 +38,41 @@ def parse_file(path: Path, settings: Settings) -> ParsedDocument:
     return parse_bytes(data, path.name, settings)
 
 
-def read_pages(data: bytes, source: str, settings: Settings) -> list[str]:
+@dataclass
+class PageExtras:
+    """What a reader knows about its pages beyond their text: which were OCR'd (0-based page ->
+    Tesseract's mean confidence) and, for papers without pages (Word), each page's section heading."""
+    ocr: dict[int, float | None] = field(default_factory=dict)
+    sections: list[str | None] = field(default_factory=list)
+
+
+def read_pages(data: bytes, source: str, settings: Settings, extras: PageExtras | None = None) -> list[str]:
     ext = Path(source).suffix.lower()
     if ext in (".txt", ".md"):
         return read_text_pages(data, source)
+    if ext == ".docx" or (ext != ".pdf" and looks_like_docx(data)):
+        pages, sections = read_docx_pages(data, source)
+        if extras is not None:
+            extras.sections = sections
+        return pages
     if ext == ".pdf" or looks_like_pdf(data):
-        return read_pdf_pages(data, source, timeout_s=settings.parse_timeout_s, max_pages=settings.max_pages)
+        ocr = OcrOptions(dpi=settings.ocr_dpi, lang=settings.ocr_lang,
+                         page_timeout_s=settings.ocr_page_timeout_s) if settings.ocr_enabled else None
+        pages = read_pdf_pages(data, source, timeout_s=settings.parse_timeout_s, max_pages=settings.max_pages,
+                               ocr=ocr)
+        if extras is not None and ocr is not None:
+            extras.ocr = dict(ocr.done)
+        return pages
     if not data:
         raise EmptyFileError(source, "the file is empty (0 bytes)")
-    raise UnsupportedFileError(source, f"unsupported file type '{ext or 'none'}'; supported: .pdf, .txt, .md")
+    raise UnsupportedFileError(source, f"unsupported file type '{ext or 'none'}'; supported: .pdf, .docx, .txt, .md")
 
 
 def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     source = Path(source).name
     sha = hashlib.sha256(data).hexdigest()
-    pages_text = read_pages(data, source, settings)
+    extras = PageExtras()
+    pages_text = read_pages(data, source, settings, extras)
     labels = page_labels(pages_text)
     lines = to_lines(pages_text)
     n_pages = len(pages_text)
@@ -133,6 +155,14 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     judgements: list[Judgement] = parse_judgements(lines) if re.search(r"ofsted", full_text, re.I) else []
 
     meta = read_metadata(pages_text, has_front_items=bool(front.items), has_minutes=bool(minutes) and not front.items)
+    inspection = None
+    if meta.doc_type == DocType.OFSTED_REPORT.value:
+        inspection = parse_inspection(pages_text)
+        judgements = report_judgements(pages_text, lines)
+        if inspection and inspection.authority:
+            # the report's own title names the authority: it outranks any letterhead-shaped line
+            meta.council = council_of(inspection.authority, inspection.kind)
+            meta.unsure = [u for u in meta.unsure if not u.startswith("council")]
     if meta.doc_type != DocType.OFSTED_REPORT.value and not any(
             re.search(r"ofsted|inspection", it.title + " " + it.description, re.I) for it in items):
         judgements = []   # grade words in committee papers are not judgements unless an inspection is in them
@@ -153,6 +183,16 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     return ParsedDocument(
         doc_id=doc_id, source=source, sha256=sha, doc_type=meta.doc_type, title=meta.title,
         council=meta.council, committee=meta.committee, meeting_date=meta.meeting_date,
-        pages=[Page(pdf_page=i + 1, label=labels[i], text=t) for i, t in enumerate(pages_text)],
+        meeting_time=meta.meeting_time, venue=meta.venue, unsure=meta.unsure, inspection=inspection,
+        authority=inspection.authority if inspection else None,
+        pages=[_page(i, labels[i], t, extras, settings) for i, t in enumerate(pages_text)],
         items=items, minutes=minutes, paragraphs=paragraphs, judgements=judgements, chunks=chunks,
         restricted=doc_restricted)
+
+
+def _page(i: int, label: str | None, text: str, extras: PageExtras, settings: Settings) -> Page:
+    conf = extras.ocr.get(i)
+    ocr = i in extras.ocr
+    return Page(pdf_page=i + 1, label=label, text=text, ocr=ocr, ocr_confidence=conf,
+                low_confidence=ocr and (conf is None or conf < settings.ocr_low_confidence),
+                section=extras.sections[i] if i < len(extras.sections) else None)
