@@ -23,11 +23,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m index.onnx_embedder build
 	touch $(STAMP)
 
-# Chromium for the widget's browser test, PostgreSQL for the deployment topology test.
+# Chromium for the widget's browser test, PostgreSQL for the deployment topology test, Tesseract
+# (with its English data) for OCR of scanned papers.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
-	  else echo "system-deps: not root; install chromium and postgresql with your package manager"; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
+	    || ! command -v tesseract >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql tesseract-ocr tesseract-ocr-eng >/dev/null; \
+	  else echo "system-deps: not root; install chromium, postgresql and tesseract-ocr with your package manager"; fi; \
 	fi
 
 samples: setup
