@@ -49,10 +49,10 @@ def upgrade() -> None:
                     b.add_column(sa.Column(n, t, nullable=False, server_default=sa.false()))
                 else:
                     b.add_column(sa.Column(n, t, nullable=True))
-    doc_fk = sa.ForeignKey("documents.doc_id")
+    doc_fk = "documents.doc_id"   # a ForeignKey object belongs to one column: each table makes its own
     _create("votes",
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("doc_id", sa.String(32), doc_fk, nullable=False),
+            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
             sa.Column("seq", sa.Integer, nullable=False),
             sa.Column("minute_number", sa.String(32)),
             sa.Column("outcome", sa.String(32)),
@@ -65,7 +65,7 @@ def upgrade() -> None:
             sa.Column("pdf_page", sa.Integer, nullable=False))
     _create("attendance",
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("doc_id", sa.String(32), doc_fk, nullable=False),
+            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
             sa.Column("seq", sa.Integer, nullable=False),
             sa.Column("minute_number", sa.String(32)),
             sa.Column("role", sa.String(32), nullable=False),
@@ -73,14 +73,14 @@ def upgrade() -> None:
             sa.Column("pdf_page", sa.Integer, nullable=False))
     _create("declarations",
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("doc_id", sa.String(32), doc_fk, nullable=False),
+            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
             sa.Column("seq", sa.Integer, nullable=False),
             sa.Column("minute_number", sa.String(32)),
             sa.Column("member", sa.Text, nullable=False),
             sa.Column("interest", sa.Text, nullable=False),
             sa.Column("pdf_page", sa.Integer, nullable=False))
     _create("inspections",
-            sa.Column("doc_id", sa.String(32), doc_fk, primary_key=True),
+            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), primary_key=True),
             sa.Column("kind", sa.String(64)),
             sa.Column("authority", sa.String(256)),
             sa.Column("dates", sa.String(128)),
