@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         create_engine, delete, event, func, or_, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -45,6 +45,10 @@ class DocumentRow(Base):
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # where the council publishes it (e.g. the ModernGov meeting page), so citations can link back
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # what the paper prints about its meeting, and for an Ofsted report the body inspected
+    meeting_time: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    venue: Mapped[str | None] = mapped_column(Text, nullable=True)
+    authority: Mapped[str | None] = mapped_column(String(256), nullable=True)
 
 
 class OriginalRow(Base):
@@ -61,6 +65,10 @@ class PageRow(Base):
     pdf_page: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str | None] = mapped_column(String(32), nullable=True)
     text: Mapped[str] = mapped_column(Text, default="")
+    # read by OCR (and Tesseract's mean confidence), or the section a page stands for (Word)
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    ocr_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    section: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ItemRow(Base):
@@ -109,6 +117,58 @@ class JudgementRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     area: Mapped[str] = mapped_column(Text)
     grade: Mapped[str] = mapped_column(String(128))
+    pdf_page: Mapped[int] = mapped_column(Integer)
+
+
+class VoteRow(Base):
+    """A recorded vote beside its minute: counts and names as printed (names are JSON lists)."""
+    __tablename__ = "votes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    minute_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    for_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    against_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    abstain_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    for_names: Mapped[str] = mapped_column(Text)
+    against_names: Mapped[str] = mapped_column(Text)
+    abstain_names: Mapped[str] = mapped_column(Text)
+    pdf_page: Mapped[int] = mapped_column(Integer)
+
+
+class AttendanceRow(Base):
+    __tablename__ = "attendance"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    minute_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    role: Mapped[str] = mapped_column(String(32))      # present | apologies | substitute | in_attendance | absent
+    name: Mapped[str] = mapped_column(Text)
+    pdf_page: Mapped[int] = mapped_column(Integer)
+
+
+class DeclarationRow(Base):
+    __tablename__ = "declarations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    minute_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    member: Mapped[str] = mapped_column(Text)
+    interest: Mapped[str] = mapped_column(Text)
+    pdf_page: Mapped[int] = mapped_column(Integer)
+
+
+class InspectionRow(Base):
+    """An Ofsted report's own facts: its kind, the body inspected, the dates, the lead inspector."""
+    __tablename__ = "inspections"
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    authority: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    dates: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    lead_inspector: Mapped[str | None] = mapped_column(String(256), nullable=True)
     pdf_page: Mapped[int] = mapped_column(Integer)
 
 
@@ -173,6 +233,9 @@ class DocumentInfo:
     chunk_count: int
     status: str
     source_url: str | None = None
+    meeting_time: str | None = None
+    venue: str | None = None
+    authority: str | None = None
 
     def to_json(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()
@@ -182,7 +245,7 @@ class DocumentInfo:
 def _doc_info(r: DocumentRow) -> DocumentInfo:
     return DocumentInfo(r.doc_id, r.source, r.sha256, r.doc_type, r.title, r.council, r.committee,
                         r.meeting_date, r.restricted, r.file_path, r.page_count, r.chunk_count, r.status,
-                        r.source_url)
+                        r.source_url, r.meeting_time, r.venue, r.authority)
 
 
 def chunk_from_row(r: ChunkRow) -> Chunk:
@@ -255,11 +318,12 @@ class Store:
                 meeting_date=doc.meeting_date, date_key=date_key(doc.meeting_date),
                 restricted=doc.restricted, file_path=file_path, page_count=len(doc.pages),
                 chunk_count=len(doc.chunks), status="ready", ingested_at=datetime.now(timezone.utc),
-                source_url=source_url))
+                source_url=source_url, meeting_time=doc.meeting_time, venue=doc.venue, authority=doc.authority))
             s.flush()
             if original is not None:
                 s.add(OriginalRow(doc_id=doc.doc_id, data=original))
-            s.add_all(PageRow(doc_id=doc.doc_id, pdf_page=p.pdf_page, label=p.label, text=p.text)
+            s.add_all(PageRow(doc_id=doc.doc_id, pdf_page=p.pdf_page, label=p.label, text=p.text,
+                              ocr=p.ocr, ocr_confidence=p.ocr_confidence, section=p.section)
                       for p in doc.pages)
             restricted_items = {i.number for i in doc.items if i.restricted}
             for n, i in enumerate(doc.items):
@@ -283,6 +347,7 @@ class Store:
                                         seq=k, text=line, pdf_page=page))
             for n, j in enumerate(doc.judgements):
                 s.add(JudgementRow(doc_id=doc.doc_id, seq=n, area=j.area, grade=j.grade, pdf_page=j.pdf_page))
+            self._put_records(s, doc)
             s.add_all(ChunkRow(
                 chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, seq=c.seq, text=c.text, header=c.header,
                 pdf_pages=json.dumps(list(c.pdf_pages)), page_labels=json.dumps(list(c.page_labels)),
@@ -303,8 +368,62 @@ class Store:
     @staticmethod
     def _delete_rows(s: Session, doc_id: str) -> None:
         # children first: foreign keys without relying on ON DELETE CASCADE (off by default in SQLite)
-        for table in (ResolutionRow, MinuteRow, ItemRow, JudgementRow, ChunkRow, PageRow, OriginalRow, DocumentRow):
+        for table in (ResolutionRow, MinuteRow, ItemRow, JudgementRow, VoteRow, AttendanceRow, DeclarationRow,
+                      InspectionRow, ChunkRow, PageRow, OriginalRow, DocumentRow):
             s.execute(delete(table).where(table.doc_id == doc_id))
+
+    @staticmethod
+    def _put_records(s: Session, doc: ParsedDocument) -> None:
+        """The records beside the text: votes, attendance, declarations, the inspection."""
+        for n, v in enumerate(doc.votes):
+            s.add(VoteRow(doc_id=doc.doc_id, seq=n, minute_number=v.minute, outcome=v.outcome,
+                          for_count=v.for_count, against_count=v.against_count, abstain_count=v.abstain_count,
+                          for_names=json.dumps(v.for_names), against_names=json.dumps(v.against_names),
+                          abstain_names=json.dumps(v.abstain_names), pdf_page=v.pdf_page))
+        for n, a in enumerate(doc.attendance):
+            s.add(AttendanceRow(doc_id=doc.doc_id, seq=n, minute_number=a.minute, role=a.role, name=a.name,
+                                pdf_page=a.pdf_page))
+        for n, d in enumerate(doc.declarations):
+            s.add(DeclarationRow(doc_id=doc.doc_id, seq=n, minute_number=d.minute, member=d.member,
+                                 interest=d.interest, pdf_page=d.pdf_page))
+        i = doc.inspection
+        if i is not None:
+            s.add(InspectionRow(doc_id=doc.doc_id, kind=i.kind, authority=i.authority, dates=i.dates,
+                                start_date=i.start_date, end_date=i.end_date, lead_inspector=i.lead_inspector,
+                                pdf_page=i.pdf_page))
+
+    def records(self, doc_id: str) -> dict:
+        """A document's votes, attendance, declarations and inspection, as JSON-ready dicts."""
+        with self.session() as s:
+            def rows(t):  # type: ignore[no-untyped-def]
+                return list(s.scalars(select(t).where(t.doc_id == doc_id).order_by(t.seq)))
+            insp = s.get(InspectionRow, doc_id)
+            return {
+                "votes": [{"minute": r.minute_number, "outcome": r.outcome, "for": r.for_count,
+                           "against": r.against_count, "abstain": r.abstain_count,
+                           "for_names": json.loads(r.for_names), "against_names": json.loads(r.against_names),
+                           "abstain_names": json.loads(r.abstain_names), "pdf_page": r.pdf_page}
+                          for r in rows(VoteRow)],
+                "attendance": [{"minute": r.minute_number, "role": r.role, "name": r.name, "pdf_page": r.pdf_page}
+                               for r in rows(AttendanceRow)],
+                "declarations": [{"minute": r.minute_number, "member": r.member, "interest": r.interest,
+                                  "pdf_page": r.pdf_page} for r in rows(DeclarationRow)],
+                "inspection": None if insp is None else {
+                    "kind": insp.kind, "authority": insp.authority, "dates": insp.dates,
+                    "start_date": insp.start_date.isoformat() if insp.start_date else None,
+                    "end_date": insp.end_date.isoformat() if insp.end_date else None,
+                    "lead_inspector": insp.lead_inspector, "pdf_page": insp.pdf_page},
+            }
+
+    def page_source(self, doc_id: str, pdf_page: int, low_below: float) -> dict | None:
+        """How a page's text was got, for a citation to say so: OCR'd (and how sure: low when under
+        `low_below`, settings.ocr_low_confidence), or the section of a paper without pages."""
+        with self.session() as s:
+            r = s.get(PageRow, (doc_id, pdf_page))
+            if r is None:
+                return None
+            return {"ocr": bool(r.ocr), "ocr_confidence": r.ocr_confidence, "section": r.section,
+                    "low_confidence": bool(r.ocr) and r.ocr_confidence is not None and r.ocr_confidence < low_below}
 
     def record_failure(self, source: str, sha256: str | None, error: str) -> None:
         with self.session() as s, s.begin():

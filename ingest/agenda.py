@@ -1,9 +1,10 @@
 """Agenda items: the front sheet's numbered list with "(Pages X - Y)", the "Agenda Item N" stamps
 printed on report pages, and "(Item N)" references under minute headings.
 
-Front sheets differ: Wiltshire prints "6 Title (Pages 15 - 26)" then a description; Kent prints
+Front sheets differ: some print "6 Title (Pages 15 - 26)" then a description; others print
 "6. Title" with "(Pages 31 - 190)" on its own line, titles wrapping over two or three lines, and
-supplement packs list "Agenda Item No / 7 Title (Pages 1 - 20)" in a covering letter.
+supplement packs list "Agenda Item No / 7 Title (Pages 1 - 20)" in a covering letter. A parish
+summons ("Members of the Council are hereby summoned ...") lists its items with no page ranges.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ _PAGES_OPEN = re.compile(r"\(\s*Pages?\b.*$", re.I)
 _PART2 = re.compile(r"^\s*(PART\s*(II|2)\b|EXEMPT ITEMS|Exempt Information)", re.I)
 _NONE = re.compile(r"^\s*(None\.?|\(?At the time of preparing the agenda there were no exempt items)", re.I)
 _AGENDA_MARK = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2}[a-z]?)\s*$", re.I)
-_FRONT_CUE = re.compile(r"\bAGENDA\b|A G E N D A|Agenda Item No|Summons", re.I)
+_FRONT_CUE = re.compile(r"\bAGENDA\b|A G E N D A|Agenda Item No|Summons|hereby summoned", re.I)
 _CONNECTIVE = re.compile(r"\b(and|or|of|the|to|for|in|on|with|from|by|a|an)$|[-–,&]$", re.I)
 
 
@@ -46,7 +47,8 @@ def front_sheet_pages(lines: list[Line], labels: list[str | None]) -> int:
         # Fully numbered paper: a front sheet still exists if page 1 says AGENDA with page ranges.
         last = 1
     text = "\n".join(l.text for l in lines if l.pdf_page <= last)
-    if not _FRONT_CUE.search(text) or not (_PAGES.search(re.sub(r"\s+", " ", text)) or re.search(r"\bAGENDA\b", text)):
+    if not _FRONT_CUE.search(text) or not (_PAGES.search(re.sub(r"\s+", " ", text))
+                                           or re.search(r"\bAGENDA\b|hereby summoned", text)):
         return 0
     return last
 
@@ -108,7 +110,7 @@ def _part2_empty(fl: list[Line], part2_pos: list[int], item_pos: int) -> bool:
 def _title(first: str, following: list[Line]) -> str:
     parts = [first.strip()]
     text_so_far = first
-    # If "(Pages" follows within the same paragraph, the title runs up to it (Kent wraps titles).
+    # If "(Pages" follows within the same paragraph, the title runs up to it (a wrapped title).
     para: list[str] = []
     for l in following[:4]:
         if l.is_blank:
@@ -147,7 +149,7 @@ def _tidy(s: str) -> str:
 
 
 def agenda_item_marks(lines: list[Line], after_page: int) -> dict[int, str]:
-    """PDF page -> item number for pages stamped "Agenda Item N" (Kent, Wiltshire report covers)."""
+    """PDF page -> item number for pages stamped "Agenda Item N" (report covers in an agenda pack)."""
     out: dict[int, str] = {}
     for l in lines:
         if l.pdf_page <= after_page:

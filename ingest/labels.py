@@ -7,7 +7,7 @@ Three kinds of evidence, from strong to weak:
   least two pages, because tables and lists also end in numbers;
 - nothing: unnumbered front sheets stay None. Interior gaps (a "left blank" page between Page 9
   and Page 11) are filled when both neighbours agree on the offset.
-Labels restart in supplement packs (Kent: the pack is Pages 277-326 of the agenda but prints
+Labels restart in supplement packs (a pack that is Pages 277-326 of the agenda but prints
 Page 1..), so labels are never assumed to equal the PDF index.
 """
 from __future__ import annotations

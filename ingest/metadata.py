@@ -300,6 +300,15 @@ _DECISION_RECORD = re.compile(r"^\s*(?:RECORD\s+OF\s+(?:\w+\s+)?DECISION|DECISIO
                               r"Decision\s+(?:notice|record)|RESOLUTION)\b", re.M)
 
 
+def minutes_evidence(pages: list[str]) -> bool:
+    """The paper records a meeting: "Minutes" heads it, or who was present and what was decided."""
+    head = "\n".join(_head_lines(pages[0], 25)) if pages else ""
+    if _MINUTES_CUE.search(head):
+        return True
+    return bool(_PRESENT.search(head)) and len(_DECIDED.findall("\n".join(pages))) >= 2 \
+        and not _AGENDA_CUE.search(head)
+
+
 def classify(pages: list[str], has_front_items: bool, has_minutes: bool) -> str:
     first = "\n".join(pages[:2])
     head = "\n".join(_head_lines(pages[0], 25))

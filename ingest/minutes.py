@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from ingest.layout import Line, ends_sentence, is_bullet, title_like
 from ingest.models import AgendaItem, Minute
 
-_HEAD = re.compile(r"^\s*(\d{1,4})\.?\s+(\S.*?)\s*$")
+_HEAD = re.compile(r"^\s*(\d{1,4})\.{0,2}\s+(\S.*?)\s*$")
+# Numbers that carry the meeting in them: "19.03.4" (year.month.minute), "2024/57", and a
+# resolution's own number "R2023-217" (the mover and seconder follow it).
+_HEAD_DOTTED = re.compile(r"^\s*((?:\d{1,2}\.){2}(\d{1,3})|\d{2,4}/(\d{1,4}))\.?\s+(\S.*?)\s*$")
+_HEAD_RESOLUTION = re.compile(r"^\s*([A-Z]{0,3}\d{4}-(\d{1,4}))\s+(\S.*?)\s*$")
+# How a minute records what was decided, besides a "RESOLVED" block.
+_DECISION = re.compile(r"\b(?:RESOLVED|AGREED|APPROVED|CARRIED|LOST)\b|"
+                       r"(?i:\b(?:it\s+was|were|was|unanimously|all|duly|and)\s+(?:resolved|agreed|approved|carried)\b)|"
+                       r"(?i:\b(?:council(?:lors)?|members|committee|panel|cabinet|board)\s+(?:resolved|agreed|approved)\b)|"
+                       r"(?i:\bcarried\b\.?\s*$)|(?i:^\s*(?:resolved|agreed|decided)\b)|(?i:\bcytunwyd\b)")
 _ITEM_REF = re.compile(r"^\s*\(\s*Item\s+(\d{1,2}[a-z]?)\s*\)\s*$", re.I)
 _RESOLVED = re.compile(r"^\s*(?:\(?\d{1,2}[.)]\s*)?(RESOLVED|Resolved|Resolved:)\b[:\s,-]*(.*)$")
 _PAGE_ONLY = re.compile(r"^\s*(Page\s+)?\d{1,4}\s*$", re.I)
@@ -54,9 +63,21 @@ def _prev_nonblank(lines: list[Line], i: int) -> Line | None:
     return None
 
 
-def _candidates(lines: list[Line]) -> list[tuple[int, int, str]]:
+def _candidates(lines: list[Line]) -> list[tuple[int, int, str, str]]:
+    """(line, sequence number, title, number as printed) of heading-shaped numbered lines. A number
+    that carries its meeting ("19.03.4", "R2023-217") steps by its last part."""
     out = []
     for i, l in enumerate(lines):
+        r = _HEAD_RESOLUTION.match(l.text)
+        if r and re.search(r"[A-Z]\.?\s*[A-Z][a-z]", r.group(3)):   # "R2023-217 D. Yemm, S. Foote:"
+            body = _next_nonblank(lines, i, 1)
+            title = body[0].stripped if body else r.group(3)
+            out.append((i, int(r.group(2)), " ".join(title.split()[:14]), r.group(1)))
+            continue
+        d = _HEAD_DOTTED.match(l.text)
+        if d and d.group(4)[:1].isupper() and title_like(d.group(4), 16):
+            out.append((i, int(d.group(2) or d.group(3)), d.group(4), d.group(1)))
+            continue
         m = _HEAD.match(l.text)
         if not m:
             continue
@@ -65,7 +86,7 @@ def _candidates(lines: list[Line]) -> list[tuple[int, int, str]]:
             continue
         has_ref = _ref_after(lines, i) is not None
         if has_ref or title_like(rest, 16):
-            out.append((i, num, rest))
+            out.append((i, num, rest, str(num)))
     return out
 
 
@@ -82,7 +103,7 @@ def _ref_after(lines: list[Line], i: int) -> str | None:
     return None
 
 
-def _chain(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _chain(cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """Longest in-order chain with number steps of 1..3."""
     n = len(cands)
     if not n:
@@ -173,7 +194,7 @@ def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None:
 def parse_minutes(lines: list[Line]) -> MinutesResult:
     res = MinutesResult()
     chain = _chain(_candidates(lines))
-    if len(chain) < 3 and not any(_ref_after(lines, i) for i, _, _ in chain):
+    if len(chain) < 3 and not any(_ref_after(lines, c[0]) for c in chain):
         chain = []
     # Where the paper pairs headings with "(Item N)", a numbered line without one is a paragraph.
     if any(_ITEM_REF.match(l.text) for l in lines):
@@ -182,12 +203,13 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
             chain = with_ref
     heads: list[tuple[int, str, str]] = []   # effective start idx, number, title
     head_item: dict[str, str | None] = {}
-    for k, (i, num, title) in enumerate(chain):
-        head_item[str(num)] = _ref_after(lines, i)
+    plain = all(c[3] == str(c[1]) for c in chain)   # lost numbers can be named only in a plain series
+    for k, (i, num, title, printed) in enumerate(chain):
+        head_item[printed] = _ref_after(lines, i)
         stop = chain[k + 1][0] if k + 1 < len(chain) else len(lines)
         title = _full_title(lines, i, title)
         start = _relocate(lines, i, title, stop) if _misplaced(lines, i) else i
-        if heads:
+        if heads and plain:
             pnum = int(heads[-1][1])
             if num - pnum >= 2:
                 lo = heads[-1][0]
@@ -197,7 +219,7 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
                         break
                     heads.append((found[0], str(missing), found[1]))
                     lo = found[0]
-        heads.append((start, str(num), title))
+        heads.append((start, printed, title))
     heads.sort()
 
     # "(Item N)" sections: the heading lines just above the reference start the section.
@@ -235,6 +257,8 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
             continue
         item = head_item.get(num)
         resolved, pages = _resolved(lines, start, end)
+        if not resolved:   # "AGREED", "It was APPROVED that", "... Carried.", "resolved to ...": the sentences
+            resolved, pages = decision_sentences(lines, start, end)
         res.minutes.append(Minute(number=num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
                                   resolved=resolved, resolved_pages=pages, agenda_item=item))
         res.starts[start] = num
@@ -246,7 +270,7 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
 
 
 def _full_title(lines: list[Line], i: int, rest: str) -> str:
-    """Kent headings wrap onto a second line before "(Item N)"."""
+    """A heading that wraps onto a second line before its "(Item N)" reference."""
     title = rest
     for n in _next_nonblank(lines, i, 2):
         if _ITEM_REF.match(n.text):
@@ -312,3 +336,40 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
     texts = [re.sub(r"\s+", " ", e[0]).strip() for e in entries if e[0].strip()]
     pages = [e[1] for e in entries if e[0].strip()]
     return texts, pages
+
+
+# a sentence ends at . ! ? before a capital, but not after an initial or a title ("Cllr. O. Williams")
+_SENTENCE_END = re.compile(r"(?<![A-Z]\.)(?<!Cllr\.)(?<!Cllrs\.)(?<!Mr\.)(?<!Mrs\.)(?<!Dr\.)(?<!No\.)(?<=[.!?])\s+(?=[A-Z(“\"‘'])")
+
+
+def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int]]:
+    """The sentences of a minute that record a decision, with the page each starts on: minutes in
+    the conventions that never print a "RESOLVED" block ("AGREED", "It was APPROVED that", "the
+    Councillors resolved to ...", a motion ending "Carried." or "Lost.")."""
+    text, starts = "", []   # joined text and (offset, page) of each line in it
+    for l in lines[start + 1:end]:   # the heading line names the minute; the decision follows it
+        s = l.stripped
+        if not s or _PAGE_ONLY.match(s):
+            continue
+        starts.append((len(text), l.pdf_page))
+        text += s + " "
+    out: list[str] = []
+    pages: list[int] = []
+    pos = 0
+    for sent in _SENTENCE_END.split(text):
+        where = text.find(sent, pos)
+        pos = where + len(sent) if where >= 0 else pos
+        if not _DECISION.search(sent):
+            continue
+        if re.fullmatch(r"(?i)\s*(?:motion\s+)?(?:carried|lost)\.?\s*", sent) and out:
+            out[-1] += " " + sent.strip()   # "Carried." alone closes the motion before it
+            continue
+        if re.fullmatch(r"(?i)\s*(?:motion\s+)?(?:carried|lost)\.?\s*", sent):
+            # the motion is the text before it: from its "That" to here
+            motion = text[:where].rsplit(" That ", 1)
+            sent = ("That " + motion[1] if len(motion) == 2 else text[:where]).strip() + " " + sent.strip()
+            where = text.rfind(sent.split()[0], 0, max(where, 0) + 1)
+        out.append(re.sub(r"\s+", " ", sent).strip()[:600])
+        page = next((p for off, p in reversed(starts) if off <= max(where, 0)), starts[0][1] if starts else 1)
+        pages.append(page)
+    return out, pages

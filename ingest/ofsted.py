@@ -223,7 +223,7 @@ def parse_inspection(pages: list[str]) -> Inspection | None:
     text = pages[0] if pages else ""
     head_lines = [re.sub(r"\s+", " ", l).strip() for l in text.split("\n")]
     head_lines = [l for l in head_lines if l and not re.fullmatch(r"[\d\s]+", l)]
-    for k in range(len(head_lines) - 1, 0, -1):   # "Doncaster Metropolitan Borough" / "Council"
+    for k in range(len(head_lines) - 1, 0, -1):   # "Northshire Metropolitan Borough" / "Council"
         if head_lines[k] == "Council":
             head_lines[k - 1:k + 1] = [head_lines[k - 1] + " Council"]
     kind = _kind(" ".join(head_lines[:12]))

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cllr.settings import Settings
-from ingest.agenda import (agenda_item_marks, map_items_to_pdf, page_items, parse_front_sheet)
+from ingest import records
+from ingest.agenda import (FrontSheet, agenda_item_marks, map_items_to_pdf, page_items, parse_front_sheet)
 from ingest.chunker import DocContext, LineTag, build_chunks
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
 from ingest.labels import label_to_pdf, page_labels
 from ingest.layout import Line, page_furniture, to_lines
-from ingest.metadata import read_metadata
+from ingest.metadata import minutes_evidence, read_metadata
 from ingest.minutes import parse_minutes
 from ingest.models import AgendaItem, DocType, Judgement, Minute, Page, Paragraph, ParsedDocument
 from ingest.ofsted import council_of, parse_inspection, parse_judgements, report_judgements
@@ -83,7 +84,11 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     map_items_to_pdf(items, label_to_pdf(labels), n_pages)
     marks = agenda_item_marks(lines, front.last_page)
     head = "\n".join(pages_text[0].split("\n")[:30])
-    looks_minutes = bool(_MINUTES_HEAD.search(head)) and not items
+    if front.items and minutes_evidence(pages_text):
+        # numbered headings of minutes that mention an "Agenda Item" are not a front sheet
+        front = FrontSheet(0, [], {})
+        items = []
+    looks_minutes = (bool(_MINUTES_HEAD.search(head)) or minutes_evidence(pages_text)) and not items
 
     # --- minutes: the whole paper when it is minutes, else inside the pack's "Minutes" items
     minutes: list[Minute] = []
@@ -171,6 +176,15 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         for t in tags:
             t.restricted = True
 
+    votes, attendance, declarations = [], [], []
+    if minutes or meta.doc_type == DocType.MINUTES.value:
+        minute_of = {l.idx: tags[l.idx].minute for l in lines}
+        titles = {m.number: m.title for m in minutes}
+        first = min((l.idx for l in lines if tags[l.idx].minute or tags[l.idx].item), default=None) \
+            if meta.doc_type == DocType.MINUTES.value else 0
+        attendance = records.attendance(lines, minute_of, first, titles)
+        declarations = records.declarations(lines, minute_of, titles)
+        votes = records.votes(lines, minute_of)
     doc_id = sha[:16]
     ctx = DocContext(doc_id=doc_id, source=source, doc_type=meta.doc_type, council=meta.council,
                      committee=meta.committee,
@@ -184,6 +198,7 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         doc_id=doc_id, source=source, sha256=sha, doc_type=meta.doc_type, title=meta.title,
         council=meta.council, committee=meta.committee, meeting_date=meta.meeting_date,
         meeting_time=meta.meeting_time, venue=meta.venue, unsure=meta.unsure, inspection=inspection,
+        votes=votes, attendance=attendance, declarations=declarations,
         authority=inspection.authority if inspection else None,
         pages=[_page(i, labels[i], t, extras, settings) for i, t in enumerate(pages_text)],
         items=items, minutes=minutes, paragraphs=paragraphs, judgements=judgements, chunks=chunks,
