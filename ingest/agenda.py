@@ -21,6 +21,7 @@ _PART2 = re.compile(r"^\s*(PART\s*(II|2)\b|EXEMPT ITEMS|Exempt Information)", re
 _NONE = re.compile(r"^\s*(None\.?|\(?At the time of preparing the agenda there were no exempt items)", re.I)
 _AGENDA_MARK = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2}[a-z]?)\s*$", re.I)
 _FRONT_CUE = re.compile(r"\bAGENDA\b|A G E N D A|Agenda Item No|Summons|hereby summoned", re.I)
+_SHORT_AGENDA_PAGES = 3   # a numbered paper this short that says AGENDA / summons is its own front sheet
 _CONNECTIVE = re.compile(r"\b(and|or|of|the|to|for|in|on|with|from|by|a|an)$|[-–,&]$", re.I)
 
 
@@ -44,8 +45,9 @@ def front_sheet_pages(lines: list[Line], labels: list[str | None]) -> int:
     first_labelled = next((i + 1 for i, l in enumerate(labels) if l is not None), n_pages + 1)
     last = min(first_labelled - 1, n_pages)
     if last <= 0:
-        # Fully numbered paper: a front sheet still exists if page 1 says AGENDA with page ranges.
-        last = 1
+        # Fully numbered paper: a front sheet still exists if page 1 says AGENDA with page ranges;
+        # a short one (a parish summons of two pages) is all front sheet.
+        last = n_pages if n_pages <= _SHORT_AGENDA_PAGES else 1
     text = "\n".join(l.text for l in lines if l.pdf_page <= last)
     if not _FRONT_CUE.search(text) or not (_PAGES.search(re.sub(r"\s+", " ", text))
                                            or re.search(r"\bAGENDA\b|hereby summoned", text)):
