@@ -68,12 +68,13 @@ def read_docx_pages(data: bytes, source: str) -> tuple[list[str], list[str | Non
     for text, is_heading in _blocks(doc):
         text = text.replace("\u00a0", " ").replace("\r", "")
         if is_heading and text.strip():
+            heading = " ".join(text.split())
             title, body = sections[-1]
             if len("\n".join(body).strip()) >= _MIN_SECTION_CHARS:
-                sections.append((text.strip(), [text]))
+                sections.append((heading, [text]))
                 continue
             if title is None and not "\n".join(body).strip():
-                sections[-1] = (text.strip(), body + [text])
+                sections[-1] = (heading, body + [text])
                 continue
         sections[-1][1].append(text)
     pages = ["\n".join(l.rstrip() for l in body) for _, body in sections]
