@@ -41,8 +41,21 @@ def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False
         return
     typer.echo(f"{out['source']}  {out['doc_type']}  {out['council'] or '-'} · {out['committee'] or '-'} · "
                f"{out['meeting_date'] or '-'}\n  {out['title']}")
+    if out["meeting_time"] or out["venue"]:
+        typer.echo(f"  at {out['meeting_time'] or '-'}, {out['venue'] or '-'}")
+    for note in out["unsure"]:   # a field left empty because the paper did not say it clearly
+        typer.echo(f"  unsure: {note}")
     typer.echo(f"  {len(out['pages'])} pages, {len(out['items'])} items, {len(out['minutes'])} minutes, "
-               f"{len(out['judgements'])} judgements, {out['chunks']} chunks")
+               f"{len(out['judgements'])} judgements, {out['chunks']} chunks; {len(out['votes'])} votes, "
+               f"{len(out['attendance'])} attendance, {len(out['declarations'])} declarations")
+    ocrd = [p for p in out["pages"] if p["ocr"]]
+    if ocrd:
+        low = [p["pdf_page"] for p in ocrd if p["low_confidence"]]
+        typer.echo(f"  {len(ocrd)} pages read by OCR" + (f"; low confidence on pages {low}" if low else ""))
+    if out["inspection"]:
+        i = out["inspection"]
+        typer.echo(f"  inspection: {i['kind'] or '-'} of {i['authority'] or '-'}, {i['start_date'] or '-'} to "
+                   f"{i['end_date'] or '-'}, lead inspector {i['lead_inspector'] or '-'}")
     for i in out["items"]:
         typer.echo(f"  item {i['number']}: {i['title']}  pages {i['page_labels']} -> pdf {i['pdf_pages']}"
                    + ("  [restricted]" if i["restricted"] else ""))
@@ -50,6 +63,11 @@ def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False
         typer.echo(f"  minute {m['number']}: {m['title']}  pdf {m['pdf_pages']}  resolved: {len(m['resolved'])}")
     for j in out["judgements"]:
         typer.echo(f"  judgement: {j['area']} -> {j['grade']}")
+    for v in out["votes"]:
+        typer.echo(f"  vote (minute {v['minute'] or '-'}, pdf {v['pdf_page']}): for {v['for_count']}, "
+                   f"against {v['against_count']}, abstain {v['abstain_count']}" + (f", {v['outcome']}" if v['outcome'] else ""))
+    for d in out["declarations"]:
+        typer.echo(f"  declaration (minute {d['minute'] or '-'}, pdf {d['pdf_page']}): {d['member']}: {d['interest']}")
 
 
 @app.command()

@@ -264,7 +264,8 @@ def find_time(first: str) -> str | None:
 
 
 _VENUE_FIELD = re.compile(r"^\s*(?:Place|Venue|Location):\s*(.+)$", re.I | re.M)
-_HELD = re.compile(r"\bheld\s+(?:in\s+person\s+)?(?:on\s+.{0,60}?\s+)?(?:in|at)\s+(?:the\s+)?(?=[A-Z])", re.I | re.S)
+_HELD = re.compile(r"\bheld\b", re.I)
+_IN_AT = re.compile(r"\b(?i:in|at)\s+(?:(?i:the)\s+)?(?=[A-Z])")
 _VENUE_END = re.compile(r"\s+on\s+(?:\w+day|\d)|\s+at\s+\d|\s+starting\b|[.;]\s|[.;]?$|,\s+and\s|\s+PRESENT\b|"
                         r"\s+Present\b|\s+to\s+(?:deal|consider)\b|,\s*(?:on\s|\d{1,2}[.:])", re.I)
 
@@ -274,7 +275,11 @@ def find_venue(first: str) -> str | None:
     if m:
         return m.group(1).strip()
     head = "\n".join(_head_lines(first, 12))
-    for m in _HELD.finditer(head):
+    for h in _HELD.finditer(head):
+        # "held on Wednesday 14 July 2010 at 8.00pm in X", "held their meeting at 7.00pm ... at the X"
+        m = _IN_AT.search(head, h.end(), h.end() + 100)
+        if not m:
+            continue
         rest = head[m.end():m.end() + 200]
         if re.match(r"(?i)(\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday)", rest):
             continue
