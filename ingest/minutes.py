@@ -85,7 +85,10 @@ def _candidates(lines: list[Line]) -> list[tuple[int, int, str, str]]:
         if not (rest[0].isupper() or rest[0].isdigit()) or _RESOLVED.match(rest):
             continue
         has_ref = _ref_after(lines, i) is not None
-        if has_ref or title_like(rest, 16):
+        # a short heading may end in a full stop ("1. Welcome and Introductions.")
+        short = rest.endswith(".") and not rest.endswith("..") and len(rest.split()) <= 6 \
+            and title_like(rest[:-1], 6, max_lower=0)
+        if has_ref or title_like(rest, 16) or short:
             out.append((i, num, rest, str(num)))
     return out
 
@@ -191,9 +194,38 @@ def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None:
     return None
 
 
+_LABEL_HEAD = re.compile(r"^\s*(?P<label>[A-Z][^:]{2,60}?)\s*:\s*-*\s*$")
+
+
+def _lists_under_labels(lines: list[Line], cands: list[tuple[int, int, str, str]]) -> set[int]:
+    """Numbered lines that are a list under an unnumbered "Heading :" line (minutes that head each
+    matter with a label and number only the points under it): 1, 2, 3 ... after each label."""
+    labels = [i for i, l in enumerate(lines) if (m := _LABEL_HEAD.match(l.text)) and title_like(m.group("label"), 8)]
+    if len(labels) < 3:
+        return set()
+    out: set[int] = set()
+    by_line = {c[0]: c for c in cands}
+    expect: int | None = None
+    for i, l in enumerate(lines):
+        if i in labels:
+            expect = 1
+            continue
+        m = re.match(r"^\s*(\d{1,2})\.?\s", l.text)
+        if m and expect is not None:
+            if int(m.group(1)) == expect:
+                expect += 1
+                if i in by_line:
+                    out.add(i)
+            else:
+                expect = None
+    return out
+
+
 def parse_minutes(lines: list[Line]) -> MinutesResult:
     res = MinutesResult()
-    chain = _chain(_candidates(lines))
+    cands = _candidates(lines)
+    listed = _lists_under_labels(lines, cands)
+    chain = _chain([c for c in cands if c[0] not in listed])
     if len(chain) < 3 and not any(_ref_after(lines, c[0]) for c in chain):
         chain = []
     # Where the paper pairs headings with "(Item N)", a numbered line without one is a paragraph.
