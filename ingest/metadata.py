@@ -368,6 +368,13 @@ def read_metadata(pages: list[str], *, has_front_items: bool, has_minutes: bool)
     if council is None:
         unsure.append("council: the paper prints no council name in its heading or letterhead")
     committee = find_committee(pages[0], council)
+    if committee is None:   # a cover page first: the summons on the next pages names the meeting
+        for page in pages[1:3]:
+            m = _MEETING_OF.search(" ".join(_head_lines(page, 14)))
+            body = re.sub(r"\s+", " ", m.group("body")).strip() if m else ""
+            if body and re.fullmatch(r"(?:[A-Z][\w'’&-]*)(?:\s+(?:[A-Z][\w'’&-]*|and|of|for|the|&)){0,8}", body):
+                committee = "Council" if _council_in(body) else _tc(body)
+                break
     if committee and council and committee.lower() == council.lower():
         committee = "Council"
     # No committee named, the council's own letterhead or heading: a meeting of the full council.
