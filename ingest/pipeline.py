@@ -10,6 +10,7 @@ from cllr.settings import Settings
 from ingest import records
 from ingest.agenda import (FrontSheet, agenda_item_marks, map_items_to_pdf, page_items, parse_front_sheet)
 from ingest.chunker import DocContext, LineTag, build_chunks
+from ingest.decisions import parse_decision_pages
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
 from ingest.labels import label_to_pdf, page_labels
 from ingest.layout import Line, page_furniture, to_lines
@@ -176,6 +177,12 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         for t in tags:
             t.restricted = True
 
+    if meta.doc_type == DocType.DECISION_NOTICE.value and not minutes:
+        minutes = parse_decision_pages(pages_text)   # one decision per page, cited like a minute
+        on_page = {m.pdf_pages[0]: m.number for m in minutes}
+        for l in lines:
+            if l.pdf_page in on_page:
+                tags[l.idx].minute = on_page[l.pdf_page]
     votes, attendance, declarations = [], [], []
     if minutes or meta.doc_type == DocType.MINUTES.value:
         minute_of = {l.idx: tags[l.idx].minute for l in lines}
