@@ -40,7 +40,7 @@ def _serve(conn: Any, memory_mb: int) -> None:   # runs in the child
             pass
     from ingest import ocr
     from ingest.pipeline import parse_bytes
-    # each OCR'd page tells the parent the parse is alive, so a long scan is not killed as a hang
+    # each page OCR starts on tells the parent the parse is alive, so a long scan is not killed as a hang
     ocr.progress = lambda: conn.send(("alive",))
     while True:
         try:
@@ -121,7 +121,7 @@ def parse_bytes_isolated(data: bytes, source: str, settings: Settings) -> Parsed
             w.out.send((data, source, settings))
             ready = w.inp.poll(deadline)
             reply = w.inp.recv() if ready else None
-            while reply is not None and reply[0] == "alive":   # a page was OCR'd: time for the next
+            while reply is not None and reply[0] == "alive":   # OCR of a page began: its own limit, again
                 ready = w.inp.poll(settings.ocr_page_timeout_s + deadline)
                 reply = w.inp.recv() if ready else None
         except (EOFError, OSError, BrokenPipeError):

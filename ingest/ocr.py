@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from typing import Callable
 
-# Called after each page is OCR'd: the isolated parser tells its parent it is alive and working,
+# Called as each page's OCR starts: the isolated parser tells its parent it is alive and working,
 # so a long scan gets time page by page instead of one fixed deadline (ingest/isolated.py).
 progress: Callable[[], None] | None = None
 
@@ -66,8 +66,8 @@ def ocr_image(image, lang: str = "eng", timeout_s: float = 60.0) -> OcrPage:  # 
 
 def ocr_pdf_page(data: bytes, index: int, *, dpi: int = 300, lang: str = "eng",
                  timeout_s: float = 60.0) -> OcrPage:
-    """OCR page `index` (0-based) of a PDF given as bytes."""
-    page = ocr_image(_render(data, index, dpi), lang=lang, timeout_s=timeout_s)
+    """OCR page `index` (0-based) of a PDF given as bytes. Reports progress before it starts: the
+    page then has Tesseract's own limit (timeout_s), not what is left of the parse deadline."""
     if progress is not None:
         progress()
-    return page
+    return ocr_image(_render(data, index, dpi), lang=lang, timeout_s=timeout_s)

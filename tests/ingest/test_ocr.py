@@ -89,3 +89,18 @@ def test_a_question_about_the_scan_is_answered_with_its_page(scan, tmp_path):
     assert not r.abstained, r.debug
     assert "6.4 million" in r.answer
     assert any(c.doc_id == res.doc_id and c.pdf_page == 2 for c in r.citations), [c.describe() for c in r.citations]
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_a_long_scan_is_not_killed_as_a_hang(scan):
+    """The isolated parser's hard deadline is for a parse that hangs; a scan reports each page it
+    starts to OCR, and each report gives that page Tesseract's own limit (here the parse deadline
+    alone is far shorter than the OCR of three pages at 400 dpi)."""
+    import time
+    from ingest.isolated import _GRACE_S, parse_bytes_isolated
+    settings = Settings(parse_timeout_s=0.5, ocr_dpi=400)
+    t0 = time.monotonic()
+    d = parse_bytes_isolated(scan, "slow-scan.pdf", settings)
+    assert [p.ocr for p in d.pages] == [True, True, True]
+    assert time.monotonic() - t0 > settings.parse_timeout_s + _GRACE_S   # longer than the deadline alone
