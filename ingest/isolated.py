@@ -6,8 +6,8 @@ C-level hang in a decoder runs past it. Here the parse runs in a long-lived work
 once per process, reused for every file, so the cost is one import of the parser at first use and a
 pickle of the ParsedDocument per file); if it misses the deadline the worker is killed, the file
 gets a ParseTimeoutError and the next file gets a fresh worker. A worker that dies (OOM, segfault)
-becomes an IngestError for that file only. OCR (a scan of many pages) reports each page it has
-read, and each report gives the parse time for one more page.
+becomes an IngestError for that file only. OCR (a scan of many pages) reports each page as it
+starts, and each report gives that page Tesseract's own limit (settings.ocr_page_timeout_s).
 """
 from __future__ import annotations
 
