@@ -97,6 +97,26 @@ class Settings(BaseSettings):
     def files_dir(self) -> Path:
         """Where ingested originals are kept so the service can serve `/file#page=N`."""
         return self.data_dir / "files"
+    # --- limits against abuse (docs/reliability.md "Limits and what a deployment behind a proxy must set")
+    max_body_kb: int = Field(default=256, description="largest request body on every route but the upload "
+                             "(which has max_upload_mb); refused by Content-Length before reading, and "
+                             "counted while reading (chunked bodies)")
+    max_question_chars: int = Field(default=2000, description="longest question, history turn or chat message "
+                                    "on /v1/ask and /v1/chat/completions (longer: 422)")
+    body_timeout_s: float = Field(default=60.0, description="a request body must arrive whole within this many "
+                                  "seconds of its headers (slow-body clients get 408 and the connection closes)")
+    trusted_proxies: str = Field(default="", description="comma-separated IPs/CIDRs of the reverse proxies whose "
+                                 "X-Forwarded-For / X-Forwarded-Proto are believed; default none (the peer "
+                                 "address is the client)")
+    frame_ancestors: str | None = Field(default=None, description="comma-separated origins that may frame the "
+                                        "widget page (/); default: cors_origins. Every other response: none")
+    keep_alive_s: int = Field(default=5, description="uvicorn timeout_keep_alive: idle keep-alive connections "
+                              "are closed after this")
+    max_connections: int = Field(default=1000, description="uvicorn limit_concurrency: connections (or tasks) "
+                                 "past this get 503 at once")
+    max_header_kb: int = Field(default=16, description="uvicorn h11_max_incomplete_event_size: request line and "
+                               "headers larger than this are refused (400)")
+
 
 
 @lru_cache
