@@ -21,6 +21,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jwt
 
@@ -230,9 +231,15 @@ class FileLinks:
     """Signs `/v1/documents/{id}/file` links.
 
     A citation link is opened by the browser in a new tab, which sends no API key header; so when
-    credentials are configured the link carries a short-lived HMAC token bound to the document and
-    the role it was issued for. The secret is per process: links die with a restart, which is fine
-    for links handed out alongside an answer.
+    credentials are configured the link carries a short-lived HMAC token bound to the document, the
+    role and the subject (who) it was issued for. The subject makes the link count against its
+    caller's own rate-limit budget: keyed by document, one caller could spend everyone's links to a
+    popular paper. The secret is per process: links die with a restart, which is fine for links
+    handed out alongside an answer.
+
+    On a signed link `page` rides along unsigned, for the access log only (the viewer opens
+    `#page=N`, which a browser never sends); service/access_log.py strips the signature, expiry and
+    subject from the logged target. Open mode's links stay plain: nothing in them to hide.
     """
 
     TTL_S = 3600
@@ -242,19 +249,25 @@ class FileLinks:
         self._secret = secrets.token_bytes(32)
         self._clock = clock
 
-    def _sig(self, doc_id: str, role: str, exp: int) -> str:
-        mac = hmac.new(self._secret, f"{doc_id}|{role}|{exp}".encode(), hashlib.sha256).digest()
+    def _sig(self, doc_id: str, role: str, subject: str, exp: int) -> str:
+        msg = "|".join((doc_id, role, subject, str(exp))).encode()
+        mac = hmac.new(self._secret, msg, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac[:18]).decode()
 
     def file_url(self, doc_id: str, caller: Caller, page: int | None = None) -> str:
         url = f"/v1/documents/{doc_id}/file"
         if not self.open_mode:
             exp = int(self._clock()) + self.TTL_S
-            url += f"?role={caller.role}&exp={exp}&sig={self._sig(doc_id, caller.role, exp)}"
+            query: dict[str, str | int] = {"role": caller.role, "sub": caller.subject, "exp": exp,
+                                           "sig": self._sig(doc_id, caller.role, caller.subject, exp)}
+            if page:
+                query["page"] = page
+            url += f"?{urlencode(query)}"
         return url + (f"#page={page}" if page else "")
 
-    def verify(self, doc_id: str, role: str | None, exp: str | None, sig: str | None) -> Caller | None:
-        if not (role and exp and sig) or role not in ROLES:
+    def verify(self, doc_id: str, role: str | None, exp: str | None, sig: str | None,
+               sub: str | None = None) -> Caller | None:
+        if not (role and exp and sig and sub) or role not in ROLES:
             return None
         try:
             exp_i = int(exp)
@@ -262,6 +275,6 @@ class FileLinks:
             return None
         if exp_i < self._clock():
             return None
-        if not hmac.compare_digest(sig, self._sig(doc_id, role, exp_i)):
+        if not hmac.compare_digest(sig.encode(), self._sig(doc_id, role, sub, exp_i).encode()):
             return None
-        return Caller(subject=f"link:{doc_id}", role=role, via="signed_link")
+        return Caller(subject=sub, role=role, via="signed_link")

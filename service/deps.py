@@ -65,9 +65,11 @@ def _authenticate(request: Request, authorization: str | None, x_api_key: str | 
 
 
 def _rate_limited(request: Request, caller: Caller) -> Caller:
-    # Keyed by credential, so one busy integration cannot starve the councillors' widget;
-    # in open mode everyone is anonymous, so key by client address instead.
-    retry = _state(request).rate_limiter.check(caller.subject)
+    # Keyed by credential and role, so one busy integration cannot starve the councillors' widget;
+    # a signed file link counts against the caller it was issued to (its subject is signed into it);
+    # in open mode everyone is anonymous, so key by client address (the peer, or the address a
+    # trusted proxy forwarded: CLLR_TRUSTED_PROXIES) instead.
+    retry = _state(request).rate_limiter.check(f"{caller.subject}|{caller.role}")
     if retry is not None:
         raise HTTPException(429, f"rate limit of {_state(request).rate_limiter.per_minute} requests "
                                  f"per minute exceeded; retry in {int(retry) + 1}s",
@@ -86,14 +88,18 @@ def get_caller(request: Request,
 def get_file_caller(request: Request, doc_id: str,
                     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
                     x_api_key: Annotated[str | None, Header()] = None,
-                    role: Annotated[str | None, Query(description="signed link: role")] = None,
-                    exp: Annotated[str | None, Query(description="signed link: expiry")] = None,
-                    sig: Annotated[str | None, Query(description="signed link: signature")] = None,
+                    role: Annotated[str | None, Query(max_length=16, description="signed link: role")] = None,
+                    sub: Annotated[str | None, Query(max_length=300, description="signed link: who it was issued to")
+                                   ] = None,
+                    exp: Annotated[str | None, Query(max_length=20, description="signed link: expiry")] = None,
+                    sig: Annotated[str | None, Query(max_length=64, description="signed link: signature")] = None,
+                    page: Annotated[int | None, Query(ge=1, description="the cited page, for the access log "
+                                                      "(the viewer opens #page=N)")] = None,
                     ) -> Caller:
     """A citation link opened in a browser tab carries no header, so the file route also accepts
-    the signed link the service put on the citation (bound to this document and role)."""
+    the signed link the service put on the citation (bound to this document, role and subject)."""
     if sig and not (authorization or x_api_key):
-        caller = _state(request).links.verify(doc_id, role, exp, sig)
+        caller = _state(request).links.verify(doc_id, role, exp, sig, sub)
         if caller is None:
             raise HTTPException(401, "this document link has expired or is not valid; "
                                      "open the citation again from a fresh answer")

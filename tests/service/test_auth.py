@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -97,11 +98,14 @@ def test_signed_file_links():
     member = Caller("key:x", "member", "api_key")
     url = links.file_url("abcd1234abcd1234", member, 4)
     assert url.endswith("#page=4") and "sig=" in url
-    q = dict(p.split("=") for p in url.split("?")[1].split("#")[0].split("&"))
-    assert links.verify("abcd1234abcd1234", q["role"], q["exp"], q["sig"]).role == "member"
-    assert links.verify("ffff1234abcd1234", q["role"], q["exp"], q["sig"]) is None     # other document
-    assert links.verify("abcd1234abcd1234", "admin", q["exp"], q["sig"]) is None       # role raised
-    assert links.verify("abcd1234abcd1234", q["role"], "1", q["sig"]) is None          # expired
+    q = dict(parse_qsl(url.split("?")[1].split("#")[0]))
+    assert links.verify("abcd1234abcd1234", q["role"], q["exp"], q["sig"], q["sub"]).role == "member"
+    assert links.verify("abcd1234abcd1234", q["role"], q["exp"], q["sig"], q["sub"]).subject == "key:x"
+    assert links.verify("ffff1234abcd1234", q["role"], q["exp"], q["sig"], q["sub"]) is None     # other document
+    assert links.verify("abcd1234abcd1234", "admin", q["exp"], q["sig"], q["sub"]) is None       # role raised
+    assert links.verify("abcd1234abcd1234", q["role"], "1", q["sig"], q["sub"]) is None          # expired
+    assert links.verify("abcd1234abcd1234", q["role"], q["exp"], q["sig"], "key:y") is None      # someone else
+    assert links.verify("abcd1234abcd1234", q["role"], q["exp"], q["sig"]) is None               # no subject
     assert FileLinks(open_mode=True).file_url("abcd", member, 2) == "/v1/documents/abcd/file#page=2"
 
 
