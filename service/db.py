@@ -26,6 +26,9 @@ class Base(DeclarativeBase):
     pass
 
 
+UNAUDITED = frozenset({"url"})    # citation fields the audit does not keep (signed links)
+
+
 class JobRow(Base):
     __tablename__ = "svc_jobs"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -198,9 +201,12 @@ class ServiceDB:
               conversation_id: str | None, citations: list[dict[str, Any]], abstained: bool,
               latency_ms: float | None) -> int:
         doc_ids = sorted({c["doc_id"] for c in citations if c.get("doc_id")})
+        # Without the link: a citation's `url` carries a signature that opens the paper for an hour,
+        # and the audit is kept for years; doc_id and pdf_page say what was cited.
+        kept = [{k: v for k, v in c.items() if k not in UNAUDITED} for c in citations]
         row = AuditRow(subject=subject, role=role, route=route, question=question,
                        conversation_id=conversation_id, cited_doc_ids=doc_ids,
-                       citations=json.loads(json.dumps(citations, default=str)),
+                       citations=json.loads(json.dumps(kept, default=str)),
                        abstained=abstained, latency_ms=latency_ms)
         with self._session.begin() as s:
             s.add(row)
