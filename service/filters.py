@@ -1,8 +1,19 @@
-"""HTTP filter input → the index's SearchFilters (which owns validation and the error messages)."""
+"""HTTP filter input → the index's SearchFilters (which owns validation and the error messages).
+
+Text filters are capped in length here at the edge (query strings) and in service.schemas.Filters
+(bodies): the index turns them into SQL LIKE patterns, and SQLite refuses a pattern over 50,000
+bytes with an error that would otherwise surface as a 500.
+"""
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Query
+
 from index.filters import SearchFilters
-from service.schemas import Filters
+from service.schemas import MAX_FILTER_CHARS, Filters
+
+FilterText = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS)]
 
 
 def to_search_filters(f: Filters | None) -> SearchFilters | None:

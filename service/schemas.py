@@ -7,11 +7,16 @@ reaches clients without a change here, while the fields clients rely on stay typ
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["public", "member", "officer", "admin"]
+
+# Longest text filter (committee, council, type, minute, a document id): names, not documents. Past it,
+# 422 at the edge; the index would build a SQL LIKE pattern from it (service/filters.py).
+MAX_FILTER_CHARS = 200
+MAX_DOC_IDS = 100
 
 
 class ErrorBody(BaseModel):
@@ -29,12 +34,13 @@ class ErrorResponse(BaseModel):
 
 class Filters(BaseModel):
     """Narrow an answer or search. Accepts `from`/`to`/`type` (as in query strings) or the field names."""
-    council: str | None = None
-    committee: str | None = None
+    council: str | None = Field(default=None, max_length=MAX_FILTER_CHARS)
+    committee: str | None = Field(default=None, max_length=MAX_FILTER_CHARS)
     date_from: date | None = Field(default=None, alias="from")
     date_to: date | None = Field(default=None, alias="to")
-    doc_type: str | None = Field(default=None, alias="type")
-    doc_ids: list[str] | None = None
+    doc_type: str | None = Field(default=None, alias="type", max_length=MAX_FILTER_CHARS)
+    doc_ids: list[Annotated[str, Field(max_length=MAX_FILTER_CHARS)]] | None = Field(default=None,
+                                                                                   max_length=MAX_DOC_IDS)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -56,12 +62,13 @@ class CitationOut(BaseModel):
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str
+    content: str = Field(description="at most CLLR_MAX_QUESTION_CHARS characters (default 2000), as a question")
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, max_length=2000)
+    # The length cap is a setting (max_question_chars), so the route checks it (service/questions.py).
+    question: str = Field(min_length=1, description="at most CLLR_MAX_QUESTION_CHARS characters (default 2000)")
     conversation_id: str | None = Field(default=None, max_length=100)
     history: list[Turn] | None = None
     filters: Filters | None = None

@@ -3,21 +3,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.deps import AnswersDep, CallerDep
+from service.deps import AnswersDep, CallerDep, SettingsDep
 from service.filters import to_search_filters
+from service.questions import check_lengths
 from service.schemas import AskRequest, AskResponse, ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["answers"],
-                   responses={401: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
+                   responses={401: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+                              422: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
                               503: {"model": ErrorResponse}})
 
 
 @router.post("/ask", response_model=AskResponse)
-def ask(body: AskRequest, caller: CallerDep, answers: AnswersDep) -> AskResponse:
+def ask(body: AskRequest, caller: CallerDep, answers: AnswersDep, settings: SettingsDep) -> AskResponse:
     """Answer from the papers, or say they don't cover it (`abstained: true`).
 
     Sync on purpose: FastAPI runs it in the thread pool, so a slow answer never blocks the loop."""
     history = [t.model_dump() for t in body.history] if body.history else None
+    check_lengths(body.question, history, settings.max_question_chars)
     answered = answers.ask(body.question, caller=caller, route="ask", history=history,
                            conversation_id=body.conversation_id, filters=to_search_filters(body.filters))
     return AskResponse(answer=answered.answer, citations=answered.citations, abstained=answered.abstained,

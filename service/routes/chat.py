@@ -6,12 +6,14 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from service import openai_wire
-from service.deps import AnswersDep, CallerDep
+from service.deps import AnswersDep, CallerDep, SettingsDep
 from service.filters import to_search_filters
+from service.questions import check_lengths
 from service.schemas import ChatCompletionRequest, ChatCompletionResponse, ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["answers"],
-                   responses={401: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
+                   responses={401: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+                              422: {"model": ErrorResponse}, 429: {"model": ErrorResponse},
                               503: {"model": ErrorResponse}})
 
 
@@ -19,7 +21,8 @@ router = APIRouter(prefix="/v1", tags=["answers"],
              responses={200: {"content": {"text/event-stream": {
                  "description": "when stream=true: `data: {chunk}` events, a final event with "
                                 "`citations`, then `data: [DONE]`"}}}})
-def chat_completions(body: ChatCompletionRequest, caller: CallerDep, answers: AnswersDep):
+def chat_completions(body: ChatCompletionRequest, caller: CallerDep, answers: AnswersDep,
+                     settings: SettingsDep):
     """OpenAI chat completions. The last user message is the question, earlier turns the history.
     Non-streaming: `choices[0].message.citations`. Streaming (SSE): content deltas, then a final
     chunk whose `citations` lists the sources, then `[DONE]`."""
@@ -27,6 +30,7 @@ def chat_completions(body: ChatCompletionRequest, caller: CallerDep, answers: An
         question, history = openai_wire.split_messages(body.messages)
     except openai_wire.ChatInputError as e:
         raise HTTPException(400, str(e)) from None
+    check_lengths(question, history, settings.max_question_chars)
     filters = to_search_filters(body.filters)
     conversation_id = body.conversation_id
     if not body.stream:

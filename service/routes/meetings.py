@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.deps import CallerDep, LibraryDep, PageDep
+from service.filters import FilterText
 from service.schemas import ErrorResponse, MeetingList
 from service.views import plain
 
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["papers"], responses={401: {"model": Erro
 
 @router.get("/meetings", response_model=MeetingList)
 def meetings(caller: CallerDep, library: LibraryDep, page: PageDep,
-             committee: str | None = None, council: str | None = None,
+             committee: FilterText = None, council: FilterText = None,
              date_from: Annotated[date | None, Query(alias="from")] = None,
              date_to: Annotated[date | None, Query(alias="to")] = None) -> MeetingList:
     if date_from and date_to and date_from > date_to:

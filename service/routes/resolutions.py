@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.deps import CallerDep, LibraryDep, LinksDep, PageDep
+from service.filters import FilterText
 from service.schemas import ErrorResponse, ResolutionList
 from service.views import plain, with_page_link
 
@@ -16,10 +17,10 @@ router = APIRouter(prefix="/v1", tags=["papers"], responses={401: {"model": Erro
 @router.get("/resolutions", response_model=ResolutionList)
 def resolutions(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep,
                 q: Annotated[str | None, Query(max_length=500, description="every word must match")] = None,
-                committee: str | None = None,
+                committee: FilterText = None,
                 date_from: Annotated[date | None, Query(alias="from")] = None,
                 date_to: Annotated[date | None, Query(alias="to")] = None,
-                minute: str | None = None) -> ResolutionList:
+                minute: FilterText = None) -> ResolutionList:
     if date_from and date_to and date_from > date_to:
         from index.filters import FilterError
         raise FilterError(f"date range is empty: from {date_from} is after to {date_to}")
