@@ -22,7 +22,9 @@ from cllr.offline import ensure_offline
 from cllr.settings import Settings
 from service.answering import AnswerService, Busy
 from service.auth import AnswerSlots, Authenticator, FileLinks, RateLimiter
+from service.body_guard import BodyGuard, BodyLimits
 from service.db import ServiceDB
+from service.errors import error_response as _error
 from service.jobs import JobRunner
 
 log = logging.getLogger("cllr.service")
@@ -110,16 +112,6 @@ class Warmup:
             self.status = f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
 
-def _error(status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": message, "error": {"message": message, "type": kind}},
-                        status_code=status, headers=headers)
-
-
-_KINDS = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-          422: "invalid_request", 429: "rate_limited", 503: "unavailable"}
-
-
 def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
@@ -137,8 +129,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail), _KINDS.get(exc.status_code, "error"),
-                      getattr(exc, "headers", None))
+        return _error(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -170,6 +161,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal error; the service log has the details", "server_error")
 
 
+def _install_middleware(app: FastAPI, settings: Settings, authenticator: Authenticator) -> None:
+    """Outermost first: CORS (so a browser can read a refusal), then the body guard, which refuses
+    before the routes read a byte."""
+    limits = BodyLimits(json_bytes=settings.max_body_kb * 1024, upload_bytes=settings.max_upload_mb << 20,
+                        timeout_s=settings.body_timeout_s)
+    app.add_middleware(BodyGuard, authenticator=authenticator, limits=limits)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+                           allow_credentials=False, max_age=600)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     from cllr.settings import get_settings
     from service.routes import ROUTERS
@@ -184,11 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.authenticator = authenticator
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.links = FileLinks(open_mode=authenticator.open)
-    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
-    if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
-                           allow_headers=["Authorization", "X-API-Key", "Content-Type"],
-                           allow_credentials=False, max_age=600)
+    _install_middleware(app, settings, authenticator)
     _install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,37 +1,74 @@
-"""Reading an upload safely: the size limit enforced while reading, the type checked by content.
+"""Reading an upload safely: after the admin check, with the size limit enforced while reading,
+the file spooled to disk, and the type checked by content.
 
-The limit is checked against Content-Length first (a refusal before reading anything) and again
-while reading, because Content-Length can be absent or wrong. The type is decided by the bytes
-(`%PDF-`): browsers and scripts often send application/octet-stream for a PDF.
+The upload route declares no body parameter, so FastAPI resolves its dependencies (the admin role)
+before anything is read; this then parses the multipart body with Starlette's parser, which writes
+the file to a temporary file on disk past 1 MB (never one growing buffer). The body guard
+(service/body_guard.py) refuses a Content-Length over the cap before reading and cuts a chunked
+body off at the cap. The type is decided by the bytes (`%PDF-`): browsers and scripts often send
+application/octet-stream for a PDF.
 """
 from __future__ import annotations
 
-from fastapi import HTTPException, Request, UploadFile
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from fastapi import HTTPException, Request
+from starlette.datastructures import UploadFile
 
 ACCEPTED_TYPES = {"application/pdf", "application/x-pdf", "application/octet-stream", ""}
-_CHUNK = 1 << 20
+FIELD = "file"
+
+# What the route's OpenAPI entry says it takes (the route reads the body itself, after the role check).
+UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": [FIELD],
+    "properties": {FIELD: {"type": "string", "format": "binary", "description": "the paper (PDF)"}}}}}}}
 
 
-async def read_upload(request: Request, file: UploadFile, max_mb: int) -> bytes:
-    limit = max_mb * 1024 * 1024
-    too_big = HTTPException(413, f"upload is larger than the {max_mb} MB limit")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:   # + multipart overhead
-        raise too_big
-    name = file.filename or ""
-    ctype = (file.content_type or "").split(";")[0].strip().lower()
+@dataclass
+class Upload:
+    filename: str
+    file: BinaryIO           # at the start of the PDF's bytes; spooled to disk past 1 MB
+
+    def read(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
+
+async def receive_upload(request: Request, max_mb: int) -> tuple[Upload, Any]:
+    """The uploaded PDF and the parsed form (close it when done: it owns the temporary file)."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "multipart/form-data":
+        raise HTTPException(422, f"send the paper as multipart/form-data with the field {FIELD!r}")
+    form = await request.form(max_files=1, max_fields=10)
+    try:
+        return _checked(form.get(FIELD), max_mb), form
+    except BaseException:
+        await form.close()
+        raise
+
+
+def _checked(part: Any, max_mb: int) -> Upload:
+    if not isinstance(part, UploadFile):
+        raise HTTPException(422, f"{FIELD}: Field required (a multipart file field named {FIELD!r})")
+    name = part.filename or ""
+    ctype = (part.content_type or "").split(";")[0].strip().lower()
     if ctype not in ACCEPTED_TYPES:
         raise HTTPException(415, f"{name or 'upload'}: content type {ctype!r} is not accepted; upload a PDF")
-    buf = bytearray()
-    while chunk := await file.read(_CHUNK):
-        buf.extend(chunk)
-        if len(buf) > limit:
-            raise too_big
-    if not buf:
+    size = part.size if part.size is not None else _size(part.file)
+    if size > max_mb * 1024 * 1024:
+        raise HTTPException(413, f"upload is larger than the {max_mb} MB limit")
+    if size == 0:
         raise HTTPException(400, f"{name or 'upload'}: the file is empty")
-    if not bytes(buf[:1024]).lstrip().startswith(b"%PDF-"):
+    part.file.seek(0)
+    head = part.file.read(1024)
+    if not head.lstrip().startswith(b"%PDF-"):
         raise HTTPException(415, f"{name or 'upload'}: not a PDF (cllr indexes PDF committee papers)")
     if not name.lower().endswith(".pdf"):
         name = (name or "upload") + ".pdf"
-        file.filename = name
-    return bytes(buf)
+    return Upload(filename=name, file=part.file)
+
+
+def _size(f: BinaryIO) -> int:
+    f.seek(0, 2)
+    return f.tell()

@@ -10,14 +10,16 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path as PathParam, Query, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Path as PathParam, Query, Request
 from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from index.filters import SearchFilters
 from service.deps import AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDep, LinksDep, PageDep, SettingsDep
 from service.schemas import (DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut)
+from service.filters import MAX_FILTER_CHARS, FilterText
 from service.redaction import redacted_copy
-from service.uploads import read_upload
+from service.uploads import UPLOAD_BODY, receive_upload
 from service.views import document_view, plain, with_page_link
 from service.routes.jobs import job_out
 
@@ -33,10 +35,11 @@ def _not_found(doc_id: str) -> HTTPException:
 
 @router.get("", response_model=DocumentList)
 def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep,
-                   committee: str | None = None, council: str | None = None,
+                   committee: FilterText = None, council: FilterText = None,
                    date_from: Annotated[date | None, Query(alias="from")] = None,
                    date_to: Annotated[date | None, Query(alias="to")] = None,
-                   doc_type: Annotated[str | None, Query(alias="type")] = None) -> DocumentList:
+                   doc_type: Annotated[str | None, Query(alias="type", max_length=MAX_FILTER_CHARS)] = None,
+                   ) -> DocumentList:
     filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to,
                                   doc_type=doc_type)
     docs = library.documents(None if filters.is_empty else filters, role=caller.role)
@@ -86,15 +89,21 @@ def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep, settings
     return FileResponse(path, media_type=media, filename=name, content_disposition_type="inline")
 
 
-@router.post("", response_model=JobOut, status_code=202, tags=["ingestion"],
-             responses={403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
-                        415: {"model": ErrorResponse}})
-async def upload_document(request: Request, file: UploadFile, caller: AdminDep, jobs: JobsDep,
-                          settings: SettingsDep) -> JobOut:
+@router.post("", response_model=JobOut, status_code=202, tags=["ingestion"], openapi_extra=UPLOAD_BODY,
+             responses={403: {"model": ErrorResponse}, 408: {"model": ErrorResponse},
+                        413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}})
+async def upload_document(request: Request, caller: AdminDep, jobs: JobsDep, settings: SettingsDep) -> JobOut:
     """Upload a paper (PDF, multipart field `file`); indexing runs as a background job —
-    poll `GET /v1/jobs/{id}`. The same bytes twice end as `result: unchanged`."""
-    data = await read_upload(request, file, settings.max_upload_mb)
-    job = jobs.submit(data, file.filename or "upload.pdf", caller)
+    poll `GET /v1/jobs/{id}`. The same bytes twice end as `result: unchanged`.
+
+    The body is read here, not declared as a parameter: FastAPI reads declared bodies before the
+    admin check, and this route must refuse a non-admin before reading a byte (service/uploads.py)."""
+    upload, form = await receive_upload(request, settings.max_upload_mb)
+    try:
+        # in a thread: reading the spooled file and writing the job row are blocking
+        job = await run_in_threadpool(lambda: jobs.submit(upload.read(), upload.filename, caller))
+    finally:
+        await form.close()
     return job_out(job)
 
 
