@@ -26,6 +26,7 @@ from service.body_guard import BodyGuard, BodyLimits
 from service.db import ServiceDB
 from service.errors import error_response as _error
 from service.jobs import JobRunner
+from service.security_headers import API_HEADERS, SecurityHeaders, frame_ancestors
 
 log = logging.getLogger("cllr.service")
 
@@ -158,12 +159,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def crash(request: Request, exc: Exception) -> JSONResponse:
         # Logged with the trace here; the client gets one line and never the trace.
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error(500, "internal error; the service log has the details", "server_error")
+        # sent by Starlette's outermost middleware, past SecurityHeaders: so the headers go on here
+        return _error(500, "internal error; the service log has the details", "server_error", API_HEADERS)
 
 
 def _install_middleware(app: FastAPI, settings: Settings, authenticator: Authenticator) -> None:
-    """Outermost first: CORS (so a browser can read a refusal), then the body guard, which refuses
-    before the routes read a byte."""
+    """Outermost first: security headers (so every answer carries them, refusals included), CORS
+    (so a browser can read a refusal), then the body guard, which refuses before the routes read a
+    byte."""
     limits = BodyLimits(json_bytes=settings.max_body_kb * 1024, upload_bytes=settings.max_upload_mb << 20,
                         timeout_s=settings.body_timeout_s)
     app.add_middleware(BodyGuard, authenticator=authenticator, limits=limits)
@@ -172,6 +175,10 @@ def _install_middleware(app: FastAPI, settings: Settings, authenticator: Authent
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
                            allow_credentials=False, max_age=600)
+    ancestors = frame_ancestors(settings.cors_origins if settings.frame_ancestors is None
+                                else settings.frame_ancestors)
+    docs = frozenset(p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p)
+    app.add_middleware(SecurityHeaders, ancestors=ancestors, docs_paths=docs)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -27,6 +27,21 @@ def widget_js() -> Response:
                     headers={"Cache-Control": "public, max-age=300"})
 
 
+@router.get("/widget.css", response_class=Response,
+            responses={200: {"content": {"text/css": {}}, "description": "the widget's styles"}})
+def widget_css() -> Response:
+    """Loaded by widget.js into its shadow root (a file, so no page needs style-src 'unsafe-inline')."""
+    return Response(_read("widget.css"), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/demo.css", response_class=Response,
+            responses={200: {"content": {"text/css": {}}, "description": "the demo page's styles"}})
+def demo_css() -> Response:
+    return Response(_read("demo.css"), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
 @router.get("/", response_class=HTMLResponse)
 def demo_page(caller: CallerDep) -> HTMLResponse:
     return HTMLResponse(_read("demo.html"))

@@ -5,8 +5,10 @@
  * or place <cllr-chat api-key="KEY"></cllr-chat> where the panel should go and load the script.
  *
  * Self-contained on purpose: intranet pages often forbid third-party CDNs, so there are no imports,
- * no fonts and no framework. Talks to the OpenAI-compatible /v1/chat/completions with stream=true
- * and reads the Server-Sent Events itself (EventSource cannot POST or send an API key).
+ * no fonts and no framework. Its styles come from widget.css beside it (no inline code, so a page's
+ * Content-Security-Policy needs only script-src, style-src and connect-src to name the cllr origin).
+ * Talks to the OpenAI-compatible /v1/chat/completions with stream=true and reads the Server-Sent
+ * Events itself (EventSource cannot POST or send an API key).
  */
 (() => {
   "use strict";
@@ -18,31 +20,6 @@
   const defaultBase = scriptSrc ? scriptSrc.replace(/\/widget\.js(?:[?#].*)?$/, "") : location.origin;
   const scriptKey = script ? script.getAttribute("data-api-key") : null;
 
-  const STYLE = `
-    :host { display: block; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif;
-            color: #1b1b1b; max-width: 44rem; }
-    .panel { border: 1px solid #b1b4b6; border-radius: 6px; background: #fff; padding: 1rem; }
-    h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
-    .log { max-height: 28rem; overflow-y: auto; margin-bottom: .75rem; }
-    .q { font-weight: 600; margin: .75rem 0 .25rem; }
-    .a { white-space: pre-wrap; margin: 0 0 .25rem; }
-    .abstained { border-left: 4px solid #d4351c; background: #fdf0ee; padding: .5rem .75rem; margin: .25rem 0;
-                 font-weight: 600; }
-    .error { border-left: 4px solid #d4351c; padding: .25rem .75rem; color: #942514; }
-    ol.sources { margin: .25rem 0 .75rem; padding-left: 1.4rem; font-size: .9rem; }
-    ol.sources a { color: #1d70b8; }
-    ol.sources a:visited { color: #4c2c92; }
-    form { display: flex; gap: .5rem; }
-    label.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-    input { flex: 1; font: inherit; padding: .45rem .6rem; border: 2px solid #0b0c0c; border-radius: 0; }
-    button { font: inherit; padding: .45rem 1rem; background: #00703c; color: #fff; border: 0;
-             border-bottom: 2px solid #002d18; cursor: pointer; }
-    button[disabled] { opacity: .6; cursor: progress; }
-    input:focus, button:focus-visible, a:focus-visible {
-      outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: inset 0 0 0 2px #0b0c0c; }
-    .status { font-size: .85rem; color: #505a5f; min-height: 1.2em; }
-  `;
-
   class CllrChat extends HTMLElement {
     constructor() {
       super();
@@ -51,8 +28,7 @@
       const root = this.attachShadow({ mode: "open" });
       const id = "cllr-q-" + Math.random().toString(36).slice(2, 8);
       root.innerHTML = `
-        <style>${STYLE}</style>
-        <section class="panel" aria-label="Ask the committee papers">
+        <section class="panel" aria-label="Ask the committee papers" hidden>
           <h2 part="heading"></h2>
           <div class="log" role="log" aria-live="polite" aria-relevant="additions text"></div>
           <p class="status" role="status"></p>
@@ -63,6 +39,17 @@
             <button type="submit">Ask</button>
           </form>
         </section>`;
+      // The stylesheet is a file beside this script, not an inline style element: a page whose CSP says
+      // style-src 'self' (cllr's own demo page) or names the cllr origin can then allow it. The panel
+      // stays hidden until it has loaded (or failed to), so it never flashes unstyled.
+      const panel = root.querySelector(".panel");
+      const sheet = document.createElement("link");
+      sheet.rel = "stylesheet";
+      sheet.href = defaultBase + "/widget.css";
+      const show = () => { panel.hidden = false; };
+      sheet.addEventListener("load", show);
+      sheet.addEventListener("error", show);
+      root.prepend(sheet);
       this.$log = root.querySelector(".log");
       this.$status = root.querySelector(".status");
       this.$form = root.querySelector("form");
