@@ -147,7 +147,9 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     """Run the HTTP service (API + chat widget) over the data directory."""
     import uvicorn
     from service.app import create_app
-    uvicorn.run(create_app(_settings(data_dir)), host=host, port=port, log_level="info")
+    from service.server import uvicorn_options
+    settings = _settings(data_dir)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options(settings))
 
 
 db_app = typer.Typer(no_args_is_help=True, help="The database schema (Alembic migrations).")

@@ -5,6 +5,7 @@ so two apps with different credentials can run side by side in one test session.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -17,11 +18,13 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cllr.offline import ensure_offline
 from cllr.settings import Settings
 from service.answering import AnswerService, Busy
-from service.auth import AnswerSlots, Authenticator, FileLinks, RateLimiter
+from service import access_log
+from service.auth import AnswerSlots, Authenticator, ConfigError, FileLinks, RateLimiter
 from service.body_guard import BodyGuard, BodyLimits
 from service.db import ServiceDB
 from service.errors import error_response as _error
@@ -163,10 +166,23 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal error; the service log has the details", "server_error", API_HEADERS)
 
 
+def _trusted_proxies(spec: str) -> list[str]:
+    """CLLR_TRUSTED_PROXIES → IPs/networks, checked now: uvicorn would take a typo for a host name
+    that never matches, and silently trust nobody (or, with "*", everybody)."""
+    out = [p.strip() for p in spec.split(",") if p.strip()]
+    for p in out:
+        try:
+            ipaddress.ip_network(p, strict=False)
+        except ValueError:
+            raise ConfigError(f"CLLR_TRUSTED_PROXIES: {p[:60]!r} is not an IP address or network "
+                              "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+    return out
+
+
 def _install_middleware(app: FastAPI, settings: Settings, authenticator: Authenticator) -> None:
-    """Outermost first: security headers (so every answer carries them, refusals included), CORS
-    (so a browser can read a refusal), then the body guard, which refuses before the routes read a
-    byte."""
+    """Outermost first: forwarded headers (so everything after sees the real client), security
+    headers (so every answer carries them, refusals included), CORS (so a browser can read a
+    refusal), then the body guard, which refuses before the routes read a byte."""
     limits = BodyLimits(json_bytes=settings.max_body_kb * 1024, upload_bytes=settings.max_upload_mb << 20,
                         timeout_s=settings.body_timeout_s)
     app.add_middleware(BodyGuard, authenticator=authenticator, limits=limits)
@@ -179,6 +195,11 @@ def _install_middleware(app: FastAPI, settings: Settings, authenticator: Authent
                                 else settings.frame_ancestors)
     docs = frozenset(p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p)
     app.add_middleware(SecurityHeaders, ancestors=ancestors, docs_paths=docs)
+    proxies = _trusted_proxies(settings.trusted_proxies)
+    if proxies:
+        # uvicorn's own middleware, here rather than in `cllr serve`, so any ASGI server gets the same rule
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+    access_log.install()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
