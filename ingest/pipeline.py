@@ -12,6 +12,7 @@ from ingest.agenda import (FrontSheet, agenda_item_marks, map_items_to_pdf, page
 from ingest.chunker import DocContext, LineTag, build_chunks
 from ingest.decisions import parse_decision_pages
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
+from ingest.html import HTML_SUFFIXES, read_html
 from ingest.labels import label_to_pdf, page_labels
 from ingest.layout import Line, page_furniture, to_lines
 from ingest.metadata import minutes_evidence, read_metadata
@@ -23,7 +24,7 @@ from ingest.pdf import OcrOptions, looks_like_pdf, read_pdf_pages
 from ingest.text import read_text_pages
 from ingest.word import looks_like_docx, read_docx_pages
 
-SUPPORTED = (".pdf", ".docx", ".txt", ".md")
+SUPPORTED = (".pdf", ".docx", ".txt", ".md") + HTML_SUFFIXES
 _FILE_ITEM = re.compile(r"(?:^|[^a-z])item[\s_-]*0*(\d{1,2}[a-z]?)(?=[^0-9a-z]|$)", re.I)
 _RESTRICTED_DOC = re.compile(r"NOT FOR PUBLICATION|exempt information .{0,120}Schedule 12A", re.I | re.S)
 _MINUTES_HEAD = re.compile(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*(Draft\s+)?Minutes(\s*$|\s+of\s+(the|a)\s+meeting)", re.M)
@@ -52,6 +53,11 @@ def read_pages(data: bytes, source: str, settings: Settings, extras: PageExtras 
     ext = Path(source).suffix.lower()
     if ext in (".txt", ".md"):
         return read_text_pages(data, source)
+    if ext in HTML_SUFFIXES:   # no PDF pages: each top-level section is a page (ingest/html.py)
+        doc = read_html(data, source)
+        if extras is not None:
+            extras.sections = [sec.heading for sec in doc.sections]
+        return [sec.text for sec in doc.sections]
     if ext == ".docx" or (ext != ".pdf" and looks_like_docx(data)):
         pages, sections = read_docx_pages(data, source)
         if extras is not None:
