@@ -185,9 +185,17 @@ def import_moderngov(
         committee: Annotated[Optional[str], typer.Option(help="committee id or title (default: all)")] = None,
         date_from: Annotated[Optional[str], typer.Option("--from", help="YYYY-MM-DD (default: a year ago)")] = None,
         date_to: Annotated[Optional[str], typer.Option("--to", help="YYYY-MM-DD (default: today)")] = None,
-        interval: Annotated[float, typer.Option(help="seconds between requests to the site")] = 1.0,
+        interval: Annotated[Optional[float], typer.Option(
+            help="seconds between requests to the site (default CLLR_MODERNGOV_INTERVAL_S, 1)")] = None,
+        timeout: Annotated[Optional[float], typer.Option(
+            help="seconds to wait for one answer (default CLLR_MODERNGOV_TIMEOUT_S, 120)")] = None,
+        retries: Annotated[Optional[int], typer.Option(
+            help="further tries after a timeout, 429 or 5xx (default CLLR_MODERNGOV_RETRIES, 4)")] = None,
+        refresh: Annotated[bool, typer.Option(
+            "--refresh", help="ask again for meetings already imported with their minutes")] = False,
         data_dir: DataDir = None) -> None:
-    """Download and index a ModernGov site's papers (incremental: already-imported papers are skipped)."""
+    """Download and index a ModernGov site's papers, minutes and decisions (incremental: a re-run
+    fetches only what is new, and carries on where a stopped run left off)."""
     from datetime import date
     from index.library import Library
     from index.moderngov.client import ModernGovError
@@ -200,8 +208,8 @@ def import_moderngov(
         raise typer.Exit(2)
     library = Library(_settings(data_dir))
     try:
-        report = run(library, base_url, committee=committee, date_from=d_from, date_to=d_to,
-                     min_interval_s=interval, log=typer.echo)
+        report = run(library, base_url, committee=committee, date_from=d_from, date_to=d_to, refresh=refresh,
+                     min_interval_s=interval, timeout_s=timeout, retries=retries, log=typer.echo)
     except ModernGovError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1)

@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 60.0
 
+    # --- ModernGov import (index/moderngov; `cllr import moderngov` flags override these)
+    moderngov_interval_s: float = Field(default=1.0, description="least gap between two requests to one site")
+    moderngov_timeout_s: float = Field(default=120.0, description="one request's limit: some self-hosted sites "
+                                       "take 30-90 s to answer GetMeeting")
+    moderngov_retries: int = Field(default=4, description="further tries after a timeout, 429 or 5xx")
+    moderngov_backoff_s: float = Field(default=2.0, description="first wait before a retry; doubles each time")
+    moderngov_backoff_max_s: float = Field(default=120.0, description="longest single wait (backoff or Retry-After)")
+    moderngov_user_agent: str = Field(
+        default="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 "
+                "cllr-moderngov-import/0.2",
+        description="browser-like (some councils' firewalls answer 403 to anything else) and naming this tool")
+
     # --- service
     api_keys: str | None = Field(default=None, description="comma-separated role:key pairs, "
                                  "e.g. 'admin:s3cret,member:abc' (stored hashed in memory)")

@@ -4,7 +4,9 @@ ModernGov (index/moderngov) lists each meeting's agenda items with their number,
 `isrestricted`; those are the council's own records, so they win over what ingestion inferred from
 the PDF's text. Two shapes:
   - `item`:  the document belongs to one agenda item (a report attached to item 7): every chunk is
-             cited to that item and takes its restriction;
+             cited to that item and takes its restriction. With a `minute` number the document is
+             that item's minute (a minute published on its own, e.g. ModernGov's per-item minutes
+             HTML): every chunk is cited to the minute and the document holds one minute record;
   - `items`: the meeting's whole agenda (an agenda pack or the minutes): parsed items and minutes are
              matched to the service's items by title (else by number) and take their number,
              minute number and restriction.
@@ -16,7 +18,7 @@ import re
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from ingest.models import ParsedDocument
+from ingest.models import Minute, ParsedDocument
 
 
 def _norm(title: str | None) -> str:
@@ -40,20 +42,37 @@ def _match(title: str, number: str | None, service: Sequence[Mapping[str, Any]])
     return None
 
 
+def _one_minute(doc: ParsedDocument, number: str, item: str | None, title: str | None) -> Minute:
+    """The document as the one minute it is: what the parser found (its Resolved lines) under the
+    service's number, or a record spanning the document when the parser found no heading."""
+    found = doc.minutes
+    pages = [p for m in found for p in m.pdf_pages] or [1, max(1, len(doc.pages))]
+    return Minute(number=number, title=title or (found[0].title if found else ""),
+                  pdf_pages=(min(pages), max(pages)),
+                  resolved=[r for m in found for r in m.resolved],
+                  resolved_pages=[p for m in found for p in m.resolved_pages],
+                  agenda_item=item or (found[0].agenda_item if found else None))
+
+
 def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, Any]] | None = None,
                          item: Mapping[str, Any] | None = None) -> ParsedDocument:
     if item:
         number, title = _str(item.get("number")), _str(item.get("title"))
+        minute = _str(item.get("minute"))
         restricted = item.get("restricted")
         chunks = []
         for c in doc.chunks:
             ch: dict[str, Any] = {}
             if number:
                 ch.update(item=number, item_title=title or c.item_title)
+            if minute:
+                ch.update(minute=minute, minute_title=title or c.minute_title)
             if restricted is not None:
                 ch["restricted"] = bool(restricted)
             chunks.append(replace(c, **ch))
         doc = replace(doc, chunks=chunks)
+        if minute:
+            doc = replace(doc, minutes=[_one_minute(doc, minute, number, title)])
         if restricted is not None:
             doc.restricted = bool(restricted)
     if not items:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from cllr.settings import Settings
+from ingest.html import HTML_SUFFIXES
 from service.answer import abstain, extractive
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
@@ -135,6 +136,8 @@ class AnswerEngine:
             answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
         else:
             answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
+        if self.llm is not None:
+            cites = [self._sourced(c) for c in cites]
         hits = _cited_first(hits, cites)
         result = AnswerResult(answer=answer, citations=cites, retrieved=hits, abstained=abstained,
                               conversation_id=cid, standalone_question=rw.standalone,
@@ -143,6 +146,17 @@ class AnswerEngine:
         if self.store is not None and cid is not None:
             self.store.append(cid, question, rw.standalone, answer, [c.to_json() for c in cites])
         return result
+
+    def _sourced(self, cit: Citation) -> Citation:
+        """The paper's own page on the council's site (documents.source_url), and whether the paper
+        has PDF pages at all: an HTML paper (a minute a publishing system handed out as HTML) is
+        cited by its minute or item, never by a page nobody printed."""
+        store = getattr(self.library, "store", None)
+        info = store.get_document(cit.doc_id) if store is not None else None
+        if info is None:
+            return cit
+        paged = not str(info.source).lower().endswith(HTML_SUFFIXES)
+        return Citation(**{**cit.__dict__, "source_url": info.source_url, "paged": paged})
 
     def _with_front_sheets(self, hits: list[Any], q: Question, role: str) -> list[Any]:
         """A question about the meeting of a given day ("the meeting on 19 December 2017") reads
@@ -260,7 +274,7 @@ class AnswerEngine:
                 label = self.page_label(cit.doc_id, cit.pdf_page)
                 if label:
                     cit = Citation(**{**cit.__dict__, "page_label": label})
-            pieces.append((text, cit))
+            pieces.append((text, self._sourced(cit)))
         if not pieces:
             debug["support"] = "no verifiable citation"
             return ABSTAIN_TEXT, [], True, debug

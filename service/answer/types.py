@@ -31,6 +31,8 @@ class Citation:
     meeting_date: str | None = None
     title: str | None = None
     kind: str = "item"          # "minute" or "item": how `item` is named in words
+    source_url: str | None = None   # the council's own page for the paper or decision, when known
+    paged: bool = True          # False for papers without PDF pages (HTML): cited by minute/item only
 
     def describe(self) -> str:
         """'Children's Select Committee, 19 Dec 2017 — item 8, p. 36' (what goes in the brackets)."""
@@ -39,7 +41,8 @@ class Citation:
         where = []
         if self.item:
             where.append(f"{self.kind} {self.item}")
-        where.append(f"p. {self.page_label}" if self.page_label else f"PDF p. {self.pdf_page}")
+        if self.paged or not self.item:
+            where.append(f"p. {self.page_label}" if self.page_label else f"PDF p. {self.pdf_page}")
         return f"{head} — {', '.join(where)}"
 
     def marker(self) -> str:
@@ -49,7 +52,7 @@ class Citation:
         return {"source": self.source, "doc_id": self.doc_id, "pdf_page": self.pdf_page,
                 "page_label": self.page_label, "item": self.item, "quote": self.quote,
                 "committee": self.committee, "meeting_date": self.meeting_date,
-                "title": self.title, "describe": self.describe()}
+                "title": self.title, "source_url": self.source_url, "describe": self.describe()}
 
 
 @dataclass

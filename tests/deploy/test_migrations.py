@@ -15,7 +15,8 @@ from service.answer.conversations import metadata as conversation_metadata
 from service.db import Base as ServiceBase
 
 ALL_TABLES = {"documents", "pages", "items", "minutes", "resolutions", "judgements", "chunks", "meta",
-              "ingest_failures", "originals", "moderngov_documents", "svc_jobs", "svc_audit", "svc_feedback",
+              "ingest_failures", "originals", "moderngov_documents", "moderngov_meetings", "moderngov_attendance",
+              "moderngov_minutes", "svc_jobs", "svc_audit", "svc_feedback",
               "answer_conversations", "answer_turns"}
 
 

@@ -1,14 +1,20 @@
-"""`cllr import moderngov` end to end against a local replay of a ModernGov site.
+"""`cllr import moderngov` end to end against replays of real ModernGov sites.
 
-The server below answers mgWebService.asmx the way ModernGov does (namespaced XML, dd/mm/yyyy dates,
-agenda items with agendaitemnumber / minutesitemnumber / isrestricted and linked documents) and
-serves PDFs the test renders with reportlab, with ETags, so the second run can be answered with 304s.
-Nothing leaves 127.0.0.1.
+Every mgWebService answer served here is one a council's site really gave, recorded by a public
+repository and kept unchanged in tests/fixtures/moderngov/ (see the READMEs there for repository,
+path and commit). The replay server, a real HTTP server on 127.0.0.1, changes only the site's origin
+in absolute URLs. The papers the answers link to (mgConvert2PDF.aspx?ID=…) are the project's own
+sample PDFs, each attachment's copy made distinct by a trailing PDF comment so the library sees one
+paper per attachment. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
+import re
 import threading
-from datetime import datetime
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -16,103 +22,72 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from cllr.settings import Settings
 from index.library import Library
+from index.moderngov import records
 from index.moderngov.client import ModernGovClient, ModernGovError
-from ingest.samples.layout import SamplePdf, heading, page, para, sub, title
-from ingest.samples.render import render_pdf
+from index.moderngov.importer import (ImportReport, ModernGovImporter, attendance, attendance_table, meetings_table,
+                                      minutes_table, seen_table)
 
-NS = "http://moderngov.co.uk/namespaces"
-MEETING_ID, COMMITTEE_ID, OTHER_COMMITTEE = "4321", "137", "211"
-
-MINUTES = SamplePdf("minutes.pdf", "Eastvale Borough Council - Cabinet - Minutes - 3 March 2025", "minutes", (
-    page(1, title("EASTVALE BOROUGH COUNCIL"), heading("CABINET"),
-         para("Minutes of the meeting held on Monday 3 March 2025 at 6.00 pm in the Civic Centre"),
-         para("Present: Councillor Jane Rowe (Leader) and Councillors Amir Khan and Beth Lloyd"),
-         heading("101 Apologies for Absence"), para("Apologies were received from Councillor Tim Ford."),
-         heading("102 Home to School Transport Policy 2025/26"),
-         para("The Cabinet considered the revised home to school transport policy. Discretionary bus passes "
-              "for post-16 students will cost £320 a year from September 2025."),
-         sub("RESOLVED:"), para("That the Home to School Transport Policy 2025/26 be approved."),
-         heading("103 Disposal of Land at Mill Lane"),
-         # nothing in the text says "exempt": only ModernGov's isrestricted knows this item is Part II
-         para("The Cabinet considered the report on the disposal of land at Mill Lane to Eastvale Homes."),
-         sub("RESOLVED:"), para("That the land at Mill Lane be sold to Eastvale Homes for £1.25 million.")),))
-
-REPORT = SamplePdf("report.pdf", "Home to School Transport Policy 2025/26", "report", (
-    page(1, title("EASTVALE BOROUGH COUNCIL"), heading("Report to Cabinet - 3 March 2025"),
-         heading("Home to School Transport Policy 2025/26"),
-         para("1. Purpose. This report proposes the home to school transport policy for 2025/26."),
-         para("2. Recommendation. The Cabinet is asked to approve the policy. The charge for a discretionary "
-              "post-16 bus pass would rise from £290 to £320 a year.")),))
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "moderngov"
+SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
+REPORT_PDF = (SAMPLES / "northshire_cssc_2025-01-14_agenda_pack.pdf").read_bytes()
+MINUTES_PDF = (SAMPLES / "northshire_cssc_2025-01-14_minutes.pdf").read_bytes()
+BROWSER = re.compile(r"^Mozilla/5\.0 \(")
 
 
-def _xml(body: str) -> bytes:
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}'.encode()
+@dataclass(frozen=True)
+class Source:
+    """One council's recorded answers and what an import of them covers."""
+    name: str
+    origin: str                           # as recorded (case-insensitive)
+    committees: str
+    meetings: str                         # GetMeetings for `committee_id`
+    meeting_files: dict[str, str]         # lMeetingId -> GetMeeting answer
+    committee_id: str
+    committee: str
+    span: tuple[str, str]                 # --from, --to: the recorded meetings inside it
+    cancelled: tuple[str, ...]            # cancelled meetings listed inside the span
+    question: str                         # answerable from the XML's minutes alone
+    answer_minute: str
+
+    def path(self, name: str) -> Path:
+        return FIXTURES / self.name / name
 
 
-def committees_xml() -> bytes:
-    return _xml(f"""<getcommittees xmlns="{NS}"><committees>
-  <committee><committeeid>{COMMITTEE_ID}</committeeid><committeetitle>Cabinet</committeetitle>
-    <committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired>
-    <committeecategory>Executive</committeecategory></committee>
-  <committee><committeeid>{OTHER_COMMITTEE}</committeeid><committeetitle>Planning Committee</committeetitle>
-    <committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired></committee>
-  <committee><committeeid>99</committeeid><committeetitle>Cabinet (old)</committeetitle>
-    <committeedeleted>True</committeedeleted></committee>
-</committees></getcommittees>""")
+MANCHESTER = Source("manchester", "https://democracy.manchester.gov.uk", "committees.xml", "meetings.xml",
+                    {"4967": "meeting_with_minutes.xml", "4966": "meeting_no_minutes.xml"}, "144",
+                    "Audit Committee", ("2026-01-01", "2026-02-28"), ("4966",),
+                    "What did the Audit Committee consider about its future work programme?", "9")
+GLOUCESTER = Source("gloucester", "https://democracy.gloucester.gov.uk", "GetCommittees.xml", "GetMeetings.xml",
+                    {"7837": "GetMeeting_7837.xml"}, "129", "Cabinet", ("2025-11-21", "2025-11-21"), (),
+                    "What did Cabinet resolve to submit to Government on local government reorganisation?",
+                    "55")
+SOURCES = [MANCHESTER, GLOUCESTER]
+LEEDS_ERROR = (FIXTURES / "not-moderngov" / "leeds_sharepoint_error.xml").read_bytes()
+DENBIGHSHIRE_REDIRECT = (FIXTURES / "not-moderngov" / "denbighshire_redirect.xml").read_bytes()
 
 
-def meetings_xml(committee_id: str) -> bytes:
-    rows = "" if committee_id != COMMITTEE_ID else f"""
-  <meeting><meetingid>{MEETING_ID}</meetingid><meetingdate>03/03/2025</meetingdate><meetingtime>18:00</meetingtime>
-    <committeeid>{COMMITTEE_ID}</committeeid><meetingstatus>Published</meetingstatus></meeting>
-  <meeting><meetingid>4100</meetingid><meetingdate>14/01/2024</meetingdate>
-    <committeeid>{COMMITTEE_ID}</committeeid></meeting>"""
-    return _xml(f'<getmeetings xmlns="{NS}"><meetings>{rows}\n</meetings></getmeetings>')
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    delay_s: float = 0.0
 
 
-def meeting_xml() -> bytes:
-    return _xml(f"""<getmeeting xmlns="{NS}">
- <meeting>
-  <meetingid>{MEETING_ID}</meetingid><meetingdate>03/03/2025</meetingdate><meetingtime>18:00</meetingtime>
-  <committeeid>{COMMITTEE_ID}</committeeid><committeetitle>Cabinet</committeetitle>
-  <meetingstatus>Published</meetingstatus>
-  <linkeddocuments>
-   <linkeddocument><attachmentid>9000</attachmentid><title>Printed minutes 03rd-Mar-2025 18.00 Cabinet</title>
-    <url>documents/g{MEETING_ID}/Printed%20minutes%2003rd-Mar-2025%2018.00%20Cabinet.pdf?T=1</url>
-    <isrestricted>False</isrestricted><publicationdate>05/03/2025</publicationdate></linkeddocument>
-  </linkeddocuments>
-  <agendaitems>
-   <agendaitem><agendaitemid>51001</agendaitemid><agendaitemnumber>1</agendaitemnumber>
-    <agendaitemtitle>Apologies for Absence</agendaitemtitle><minutesitemnumber>101</minutesitemnumber>
-    <isrestricted>False</isrestricted><linkeddocuments/></agendaitem>
-   <agendaitem><agendaitemid>51005</agendaitemid><agendaitemnumber>5</agendaitemnumber>
-    <agendaitemtitle>Home to School Transport Policy 2025/26</agendaitemtitle>
-    <minutesitemnumber>102</minutesitemnumber><isrestricted>False</isrestricted>
-    <linkeddocuments>
-     <linkeddocument><attachmentid>9001</attachmentid><title>Transport policy report</title>
-      <url>documents/s9001/Home%20to%20School%20Transport%20Policy.pdf</url>
-      <isrestricted>False</isrestricted></linkeddocument>
-    </linkeddocuments></agendaitem>
-   <agendaitem><agendaitemid>51009</agendaitemid><agendaitemnumber>9</agendaitemnumber>
-    <agendaitemtitle>Disposal of Land at Mill Lane</agendaitemtitle><minutesitemnumber>103</minutesitemnumber>
-    <isrestricted>True</isrestricted><linkeddocuments/></agendaitem>
-  </agendaitems>
- </meeting>
-</getmeeting>""")
-
-
+@dataclass
 class ReplaySite:
-    """A ModernGov site under /democracy, recording every request it gets."""
+    """A ModernGov site at the server's root, answering from the recorded files."""
+    source: Source
+    answers: dict[str, Answer] = field(default_factory=dict)   # "GetMeeting" or "doc:ID": a real stand-in
+    browsers_only: bool = True            # like several councils' firewalls: 403 unless a browser asks
+    log: list[tuple[str, dict[str, str], int]] = field(default_factory=list)
 
-    def __init__(self) -> None:
-        self.pdfs = {f"/democracy/documents/g{MEETING_ID}/Printed minutes 03rd-Mar-2025 18.00 Cabinet.pdf":
-                     render_pdf(MINUTES),
-                     "/democracy/documents/s9001/Home to School Transport Policy.pdf": render_pdf(REPORT)}
-        self.log: list[tuple[str, str, dict[str, str], int]] = []   # method, path+query, headers, status
+    def __post_init__(self) -> None:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -120,43 +95,69 @@ class ReplaySite:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                status, ctype, body, extra = site.answer(self.path, dict(self.headers))
-                site.log.append(("GET", self.path, dict(self.headers), status))
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                for k, v in extra.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(body)
+                a = site.answer(self.path, dict(self.headers))
+                site.log.append((self.path, dict(self.headers), a.status))
+                if a.delay_s:
+                    time.sleep(a.delay_s)
+                try:
+                    self.send_response(a.status)
+                    self.send_header("Content-Type", a.content_type)
+                    self.send_header("Content-Length", str(len(a.body)))
+                    if a.content_type == "application/pdf":
+                        self.send_header("ETag", f'"{hash(a.body) & 0xffffffff:08x}"')
+                        self.send_header("Last-Modified", "Mon, 02 Feb 2026 09:00:00 GMT")
+                    self.end_headers()
+                    self.wfile.write(a.body)
+                except (BrokenPipeError, ConnectionResetError):   # the client gave up waiting
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/democracy"
-        self.root_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def answer(self, raw: str, headers: dict[str, str]) -> tuple[int, str, bytes, dict[str, str]]:
-        from urllib.parse import unquote
+    def recorded(self, name: str) -> bytes:
+        """The recorded answer with the site's origin replaced by the replay's: the only change."""
+        data = self.source.path(name).read_bytes()
+        return re.sub(re.escape(self.source.origin).encode(), self.root.encode(), data, flags=re.I)
+
+    def pdf(self, attachment: str) -> bytes:
+        base = MINUTES_PDF if attachment in self.minutes_attachments() else REPORT_PDF
+        return base + f"\n%replay attachment {attachment}\n".encode()
+
+    def minutes_attachments(self) -> set[str]:
+        out = set()
+        for f in self.source.meeting_files.values():
+            for it in ET.parse(self.source.path(f)).getroot().iter("agendaitem"):
+                if re.match(r"\s*minutes\b", it.findtext("agendaitemtitle") or "", re.I):
+                    out |= {d.findtext("attachmentid", "").strip() for d in it.iter("linkeddoc")}
+        return out
+
+    def answer(self, raw: str, headers: dict[str, str]) -> Answer:
         u = urlsplit(raw)
         q = {k: v[0] for k, v in parse_qs(u.query).items()}
         xml = "text/xml; charset=utf-8"
-        html404 = (404, "text/html", b"<!DOCTYPE html><html><body><h1>404 - File or directory not found."
-                                     b"</h1></body></html>", {})
-        if u.path == "/democracy/mgWebService.asmx/GetCommittees":
-            return 200, xml, committees_xml(), {}
-        if u.path == "/democracy/mgWebService.asmx/GetMeetings":
-            for k in ("sFromDate", "sToDate"):   # ModernGov wants UK dates; anything else is an error
-                datetime.strptime(q[k], "%d/%m/%Y")
-            return 200, xml, meetings_xml(q["lCommitteeId"]), {}
-        if u.path == "/democracy/mgWebService.asmx/GetMeeting" and q.get("lMeetingId") == MEETING_ID:
-            return 200, xml, meeting_xml(), {}
-        pdf = self.pdfs.get(unquote(u.path))
-        if pdf is not None:
-            etag = f'"{hash(pdf) & 0xffffffff:08x}"'
-            modified = "Wed, 05 Mar 2025 09:00:00 GMT"
-            if headers.get("If-None-Match") == etag:
-                return 304, "application/pdf", b"", {"ETag": etag}
-            return 200, "application/pdf", pdf, {"ETag": etag, "Last-Modified": modified}
-        return html404
+        if self.browsers_only and not BROWSER.match(headers.get("User-Agent", "")):
+            return Answer(403, "text/html; charset=utf-8", LEEDS_ERROR)
+        method = u.path.rsplit("/", 1)[-1] if u.path.startswith("/mgWebService.asmx/") else None
+        key = method or (f"doc:{q.get('ID')}" if u.path == "/mgConvert2PDF.aspx" else None)
+        if key in self.answers:
+            return self.answers[key]
+        if method == "GetCommittees":
+            return Answer(200, xml, self.recorded(self.source.committees))
+        if method == "GetMeetings" and q.get("lCommitteeId") in (self.source.committee_id, "-1"):
+            for k in ("sFromDate", "sToDate"):   # ModernGov wants UK dates
+                date(*reversed([int(x) for x in q[k].split("/")]))
+            return Answer(200, xml, self.recorded(self.source.meetings))
+        if method == "GetMeeting" and q.get("lMeetingId") in self.source.meeting_files:
+            return Answer(200, xml, self.recorded(self.source.meeting_files[q["lMeetingId"]]))
+        if key and key.startswith("doc:"):
+            body = self.pdf(q["ID"])
+            if headers.get("If-None-Match") == f'"{hash(body) & 0xffffffff:08x}"':
+                return Answer(304, "application/pdf", b"")
+            return Answer(200, "application/pdf", body)
+        return Answer(404, "text/html", b"<!DOCTYPE html><html><body>404 - File or directory not found.</body></html>")
+
+    def calls(self, what: str) -> list[str]:
+        return [p for p, _, _ in self.log if what in p]
 
     def __enter__(self) -> "ReplaySite":
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -167,9 +168,9 @@ class ReplaySite:
         self.server.server_close()
 
 
-@pytest.fixture
-def site() -> Iterator[ReplaySite]:
-    with ReplaySite() as s:
+@pytest.fixture(params=SOURCES, ids=lambda s: s.name)
+def site(request: pytest.FixtureRequest) -> Iterator[ReplaySite]:
+    with ReplaySite(request.param) as s:
         yield s
 
 
@@ -178,107 +179,384 @@ def _cli(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, list(args))
 
 
-def test_import_twice_second_run_imports_nothing(site: ReplaySite, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    args = ("import", "moderngov", "--base-url", site.base_url, "--committee", "cabinet",
-            "--from", "2025-01-01", "--to", "2025-03-31", "--interval", "0.01", "--data-dir", str(data))
-    first = _cli(*args)
+def _import(site: ReplaySite, data: Path, *extra: str, committee: bool = False):  # type: ignore[no-untyped-def]
+    src = site.source
+    args = ["import", "moderngov", "--base-url", site.root, "--from", src.span[0], "--to", src.span[1],
+            "--interval", "0", "--data-dir", str(data), *extra]
+    if committee:
+        args += ["--committee", src.committee]
+    return _cli(*args)
+
+
+def _linkeddocs(site: ReplaySite) -> list[tuple[str, str, str, str]]:
+    """(meeting id, agenda item id, agenda number, url) of every paper the recorded meetings list,
+    read from the XML directly (not through the importer's own reader)."""
+    out = []
+    for mid, f in site.source.meeting_files.items():
+        root = ET.fromstring(site.recorded(f))
+        if re.search("cancel", root.findtext("meetingstatus") or "", re.I):
+            continue
+        for it in root.iter("agendaitem"):
+            for d in it.iter("linkeddoc"):
+                out.append((mid, it.findtext("agendaitemid", "").strip(), it.findtext("agendaitemnumber", "").strip(),
+                            d.findtext("url", "").strip()))
+    return out
+
+
+def _xml_minutes(site: ReplaySite) -> list[dict[str, str]]:
+    out = []
+    for mid, f in site.source.meeting_files.items():
+        root = ET.fromstring(site.recorded(f))
+        for it in root.iter("agendaitem"):
+            body = (it.findtext("minutesnonemptyhtmlbody") or "").strip()
+            if body:
+                out.append({"meeting": mid, "id": it.findtext("agendaitemid", "").strip(),
+                            "minute": it.findtext("minutesitemnumber", "").strip(),
+                            "item": it.findtext("agendaitemnumber", "").strip(),
+                            "decision": (it.findtext("decisionnonemptyhtmlbody") or "").strip(), "body": body})
+    return out
+
+
+def _rows(lib: Library, table) -> list[dict]:  # type: ignore[no-untyped-def]
+    with lib.store.engine.connect() as c:
+        return [dict(r) for r in c.execute(select(table)).mappings()]
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+def test_records_read_each_real_answer() -> None:
+    base = "https://council.test"
+    man = records.meetings(ET.parse(MANCHESTER.path("meetings.xml")).getroot())
+    assert [(r.id, r.committee_id, r.committee_title, r.date, r.cancelled) for r in man] == [
+        ("4966", "144", "Audit Committee", date(2026, 1, 13), True),
+        ("4967", "144", "Audit Committee", date(2026, 2, 10), False)]
+    glo = records.meetings(ET.parse(GLOUCESTER.path("GetMeetings.xml")).getroot())
+    assert len(glo) == 20 and {r.committee_title for r in glo} == {"Cabinet"}
+    assert [r.id for r in glo if r.cancelled] == ["7506"]
+    special = next(r for r in glo if r.id == "7837")
+    assert special.status == "Confirmed; Special Meeting" and not special.cancelled
+
+    # GetMeeting names no committee: it comes from the listing
+    m = records.meeting(ET.parse(GLOUCESTER.path("GetMeeting_7837.xml")).getroot(), base, special)
+    assert (m.committee_id, m.committee_title, m.date, records.clock(m.time)) == ("129", "Cabinet",
+                                                                                  date(2025, 11, 21), "12:30")
+    assert m.url == f"{base}/ieListDocuments.aspx?CId=129&MId=7837"
+    # numbering starts at 2; the minute series is the council's own; titles escaped twice come out clean
+    assert [(i.number, i.minute_number, i.display_number) for i in m.items] == [
+        ("2", "51", "51."), ("3", "52", "52."), ("4", "53", "53."), ("5", "54", "54."), ("6", "55", "55.")]
+    assert m.items[3].title == "Leader and Cabinet Members' Question Time (15 minutes)"
+    lgr = m.items[4]
+    assert lgr.is_decision and "RESOLVED" in (lgr.decision_html or "") and "&nbsp;" in (lgr.minutes_html or "")
+    assert len(lgr.documents) == 6 and all(d.url.startswith(f"https://democracy.Gloucester.gov.uk/mgConvert2PDF.aspx?ID=")
+                                           for d in lgr.documents)
+    first = lgr.documents[0]
+    assert (first.attachment_id, first.publication_date, first.owner_title, first.restricted, first.is_link) == (
+        "65412", date(2025, 11, 13), "Final Proposals for Local Government Reorganisation in Gloucestershire",
+        False, False)
+    assert [(a.role, a.role_description) for a in m.attendees[:2]] == [("present", "Chair"), ("present", "Vice-Chair")]
+    assert sum(a.role == "in_attendance" for a in m.attendees) == 6
+    assert m.attendees[-1].representing == "Democratic and Electoral Services Officer"
+
+    # "empty" elements hold whitespace, optional elements are absent
+    cancelled = records.meeting(ET.parse(MANCHESTER.path("meeting_no_minutes.xml")).getroot(), base, man[0])
+    assert cancelled.cancelled and cancelled.items == [] and cancelled.attendees[0].role == "expected"
+    held = records.meeting(ET.parse(MANCHESTER.path("meeting_with_minutes.xml")).getroot(), base, man[1])
+    assert [(i.number, i.minute_number, i.decision_html) for i in held.items] == [("4", "1", None), ("12", "9", None)]
+    assert held.items[0].documents[0].title == "6 - CHAIR APPROVED Minutes Audit Committee 25 Nov 2025"
+    assert [c.title for c in records.committees(ET.parse(MANCHESTER.path("committees.xml")).getroot())] == [
+        "Appointment Sub Committee for Director of Adult Social Services", "Art Galleries Committee", "Audit Committee"]
+    assert len(records.committees(ET.parse(GLOUCESTER.path("GetCommittees.xml")).getroot())) == 131
+
+
+# ---------------------------------------------------------------------------------------------- end to end
+
+def test_each_source_imports_end_to_end_and_a_second_run_imports_nothing(site: ReplaySite, tmp_path: Path) -> None:
+    src, data = site.source, tmp_path / "data"
+    first = _import(site, data)
     assert first.exit_code == 0, first.output
-    assert "1 meetings: 2 added" in first.output, first.output
-    calls = [p for _, p, _, _ in site.log]
-    # only the Cabinet (matched by name), only the meeting inside the date range, UK dates on the wire
-    meetings_call = next(p for p in calls if "GetMeetings" in p)
-    assert f"lCommitteeId={COMMITTEE_ID}" in meetings_call and "sFromDate=01%2F01%2F2025" in meetings_call
-    assert not any("lMeetingId=4100" in p for p in calls)
+    # every committee in one call (lCommitteeId=-1), UK dates on the wire, a browser-like User-Agent
+    meetings_call = site.calls("GetMeetings")[0]
+    assert "lCommitteeId=-1" in meetings_call and re.search(r"sFromDate=\d\d%2F\d\d%2F\d{4}", meetings_call)
+    assert all(BROWSER.match(h.get("User-Agent", "")) for _, h, _ in site.log)
+    assert all(status != 403 for _, _, status in site.log)
+    # cancelled meetings are skipped without being asked for
+    for mid in src.cancelled:
+        assert not site.calls(f"lMeetingId={mid}")
+    assert f"({len(src.cancelled)} cancelled" in first.output
 
     lib = Library(Settings(data_dir=data))
-    docs = {d.doc_type: d for d in lib.documents(role="admin")}
-    assert set(docs) == {"minutes", "officer_report"}
-    meeting_url = f"{site.base_url}/ieListDocuments.aspx?CId={COMMITTEE_ID}&MId={MEETING_ID}"
-    assert all(d.source_url == meeting_url for d in docs.values())
-    assert all(d.committee == "Cabinet" and d.meeting_date.isoformat() == "2025-03-03" for d in docs.values())
+    seen = {r["url"]: r for r in _rows(lib, seen_table)}
+    papers = _linkeddocs(site)
+    assert papers and len(seen) == len(papers)
+    docs = {d.doc_id: d for d in lib.documents(role="admin")}
+    for mid, item_id, number, url in papers:
+        # every linkeddoc imported, recorded against the agenda item it belongs to
+        row = seen[url]
+        assert (row["meeting_id"], row["agenda_item_id"], row["agenda_number"]) == (mid, item_id, number)
+        d = docs[row["doc_id"]]
+        assert d.source_url == f"{site.root}/ieListDocuments.aspx?CId={src.committee_id}&MId={mid}"
+        assert d.committee == src.committee
+        chunks = lib.store.doc_chunks(d.doc_id)
+        held = records.parse_uk_date(ET.fromstring(site.recorded(src.meeting_files[mid])).findtext("meetingdate"))
+        if d.doc_type != "minutes":   # a report: the meeting's, cited to its item
+            assert d.meeting_date == held and chunks and all(c.item == number for c in chunks)
+        else:                         # an earlier meeting's minutes, put to this one: dated by the paper
+            assert d.meeting_date is not None and d.meeting_date < held
 
-    # the service's numbers and flags won: minute 103 is Part II although its text never says so
-    minutes = {m.number: m for m in lib.minutes(doc_id=docs["minutes"].doc_id, role="admin")}
-    assert minutes["102"].agenda_item == "5" and not minutes["102"].restricted
-    assert minutes["103"].agenda_item == "9" and minutes["103"].restricted
-    assert lib.search("land at Mill Lane sold", role="public", k=5) == [] or all(
-        h.minute != "103" for h in lib.search("land at Mill Lane sold", role="public", k=5))
-    member = lib.search("land at Mill Lane sold Eastvale Homes", role="member", k=3)
-    assert member and member[0].minute == "103" and member[0].restricted
-    # the report attached to agenda item 5 is cited to item 5
-    hits = lib.search("discretionary post-16 bus pass charge", role="public", k=5)
-    report_hits = [h for h in hits if h.doc_id == docs["officer_report"].doc_id]
-    assert report_hits and all(h.item == "5" for h in report_hits)
+    # minutes and decisions from the XML: one minute record each, searchable and answerable
+    xml_minutes = _xml_minutes(site)
+    assert xml_minutes
+    for m in xml_minutes:
+        recs = [r for r in lib.minutes(number=m["minute"], committee=src.committee, role="public")
+                if r.doc.source.endswith(".html")]
+        assert len(recs) == 1 and recs[0].agenda_item == m["item"], m
+        words = " ".join(re.sub(r"<[^>]+>|&[a-z#0-9]+;", " ", m["body"]).split()[:14])
+        hits = lib.search(words, role="public", k=5)
+        assert hits and hits[0].minute == m["minute"] and hits[0].doc_id == recs[0].doc.doc_id, (words, hits[:1])
+        doc = lib.document(recs[0].doc.doc_id)
+        assert doc is not None and doc.source_url == (
+            f"{site.root}/ieDecisionDetails.aspx?AIId={m['id']}" if m["decision"]
+            else f"{site.root}/ieListDocuments.aspx?CId={src.committee_id}&MId={m['meeting']}")
 
-    pdf_gets = len([p for p in calls if "/documents/" in p])
+    from service.engine import build_engine
+    engine = build_engine(Settings(data_dir=data), library=lib)
+    res = engine.ask(src.question)
+    assert not res.abstained, res.answer
+    cite = next(c for c in res.citations if c.item == src.answer_minute)
+    assert cite.kind == "minute" and not cite.paged and "PDF p." not in cite.describe()
+    assert f"minute {src.answer_minute}" in res.answer
+    assert cite.source_url and cite.source_url.startswith(site.root)
+
+    # attendance as the site lists it
+    for mid, f in src.meeting_files.items():
+        if mid in src.cancelled:
+            continue
+        listed = ET.fromstring(site.recorded(f)).iter("attendee")
+        got = attendance(lib, site.root, mid)
+        assert [(a.name, a.attendance) for a in got] == [(a.get("name"), a.get("attendance")) for a in listed]
+        assert got and all(a.role != "unknown" for a in got)
+
+    # a second run imports nothing and asks the site only for the listing: the meetings are settled
     site.log.clear()
-    second = _cli(*args)
+    second = _import(site, data)
     assert second.exit_code == 0, second.output
-    assert "1 meetings: 0 added, 0 replaced, 2 already imported" in second.output, second.output
-    doc_requests = [(h, status) for _, p, h, status in site.log if "/documents/" in p]
-    assert len(doc_requests) == pdf_gets == 2
-    assert all(status == 304 and "If-None-Match" in h for h, status in doc_requests)
-    assert len(Library(Settings(data_dir=data)).documents(role="admin")) == 2
+    assert "0 added, 0 replaced" in second.output and "already complete" in second.output
+    assert not site.calls("GetMeeting?") and not site.calls("mgConvert2PDF")
+    # --refresh asks again: every paper answers 304, nothing is imported
+    site.log.clear()
+    third = _import(site, data, "--refresh")
+    assert third.exit_code == 0, third.output
+    assert "0 added, 0 replaced" in third.output
+    downloads = [(h, status) for p, h, status in site.log if "mgConvert2PDF" in p]
+    assert len(downloads) == len(papers) and all(s == 304 and "If-None-Match" in h for h, s in downloads)
+    assert len(Library(Settings(data_dir=data)).documents(role="admin")) == len(docs)
 
 
-def test_non_moderngov_site_gives_a_clear_error(site: ReplaySite, tmp_path: Path) -> None:
-    res = _cli("import", "moderngov", "--base-url", site.root_url + "/not-democracy", "--interval", "0",
-               "--data-dir", str(tmp_path / "data"))
-    assert res.exit_code == 1
-    assert "does not look like a ModernGov site" in res.output and "mgWebService.asmx" in res.output
+def test_a_named_committee_is_listed_by_its_own_id(tmp_path: Path) -> None:
+    with ReplaySite(GLOUCESTER) as site:
+        res = _import(site, tmp_path / "data", committee=True)
+        assert res.exit_code == 0, res.output
+        assert site.calls("GetCommittees") and site.calls("lCommitteeId=129")
+        assert not site.calls("lCommitteeId=-1")
+
+
+def test_cancelled_meetings_are_skipped(tmp_path: Path) -> None:
+    """Gloucester's only cancelled Cabinet (12 June 2024): listed, never asked for, nothing imported."""
+    with ReplaySite(GLOUCESTER) as site:
+        res = _cli("import", "moderngov", "--base-url", site.root, "--from", "2024-06-01", "--to", "2024-06-30",
+                   "--interval", "0", "--data-dir", str(tmp_path / "data"))
+        assert res.exit_code == 0, res.output
+        assert "0 meetings (1 cancelled" in res.output and not site.calls("GetMeeting?")
+
+
+def test_printed_minutes_hold_a_minute_once(tmp_path: Path) -> None:
+    """The XML's minutes 51-55 are indexed until printed minutes of the same committee and day carry
+    them; then those minutes are the printed paper's (page citations) and the XML ones are withdrawn."""
+    from ingest.samples.layout import SamplePdf, heading, page, para, sub, title
+    from ingest.samples.render import render_pdf
+    data = tmp_path / "data"
+    with ReplaySite(GLOUCESTER) as site:
+        assert _import(site, data).exit_code == 0
+        lib = Library(Settings(data_dir=data))
+        xml_docs = {r.doc.doc_id for r in lib.minutes(committee="Cabinet", role="admin") if r.doc.source.endswith(".html")}
+        assert len(xml_docs) == 5
+        printed = SamplePdf("printed.pdf", "Cabinet - Minutes", "minutes", (page(
+            1, title("CABINET"), para("Minutes of the meeting held on Friday 21 November 2025 at 12.30 pm"),
+            heading("51 Declarations of Interest"), para("There were no declarations of interest."),
+            heading("52 Public Question Time (15 minutes)"), para("Two questions were put to the Leader."),
+            heading("53 Petitions and Deputations (15 minutes)"), para("There were no petitions or deputations."),
+            heading("54 Leader and Cabinet Members' Question Time (15 minutes)"), para("There were no questions."),
+            heading("55 Final Proposals for Local Government Reorganisation in Gloucestershire"),
+            para("Cabinet considered the final proposals."), sub("RESOLVED:"),
+            para("(1) to submit to Government the Greater Gloucester proposal.")),))
+        up = lib.ingest_bytes(render_pdf(printed), "printed-minutes.pdf",
+                              {"committee": "Cabinet", "meeting_date": "2025-11-21"})
+        assert up.status == "added"
+        res = _import(site, data, "--refresh")
+        assert res.exit_code == 0, res.output
+        assert "5 left to printed minutes" in res.output, res.output
+        lib = Library(Settings(data_dir=data))
+        left = lib.minutes(committee="Cabinet", date_from="2025-11-21", date_to="2025-11-21", role="admin")
+        assert sorted(r.number for r in left if r.doc.doc_id == up.doc_id) == ["51", "52", "53", "54", "55"]
+        assert not [r for r in left if r.doc.source.endswith(".html")], (res.output, [(r.number, r.doc.source) for r in left])
+        assert all(lib.document(d, role="admin") is None for d in xml_docs)
+        assert {r["status"] for r in _rows(lib, minutes_table)} == {"superseded"}
+        # a later run does not bring them back
+        assert "0 added" in _import(site, data, "--refresh").output
+
+
+def test_a_restricted_item_s_minute_is_part_two(tmp_path: Path) -> None:
+    """Neither recorded site has an exempt item, so the flag is set on the parsed record of a real
+    answer: that item's minute is a restricted document and a restricted minute record."""
+    from dataclasses import replace
+    lib = Library(Settings(data_dir=tmp_path / "data"))
+    listed = next(r for r in records.meetings(ET.parse(GLOUCESTER.path("GetMeetings.xml")).getroot()) if r.id == "7837")
+    m = records.meeting(ET.parse(GLOUCESTER.path("GetMeeting_7837.xml")).getroot(), "https://council.test", listed)
+    items = [replace(i, documents=[], restricted=i.minute_number == "55") for i in m.items]
+    m = replace(m, items=items)
+    with ModernGovClient("https://council.test", transport=httpx.MockTransport(lambda r: httpx.Response(500))) as c:
+        ModernGovImporter(lib, c)._meeting(m, "sha", ImportReport())
+    words = "Greater Gloucester model urban focused dynamic authority"
+    assert all(h.minute != "55" for h in lib.search(words, role="public", k=10))
+    member = lib.search(words, role="member", k=3)
+    assert member and member[0].minute == "55" and member[0].restricted
+    assert not lib.minutes(number="55", role="public")
+    assert [r.restricted for r in lib.minutes(number="55", role="member")] == [True]
+    assert sorted(r.number for r in lib.minutes(role="public")) == ["51", "52", "53", "54"]
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+def _nothing_imported(data: Path) -> None:
+    lib = Library(Settings(data_dir=data))
+    assert lib.documents(role="admin") == []
+    for table in (seen_table, minutes_table, meetings_table, attendance_table):
+        assert _rows(lib, table) == []
+
+
+def _one_line_error(res, *needles: str) -> None:  # type: ignore[no-untyped-def]
+    assert res.exit_code == 1, res.output
+    errors = [l for l in res.stderr.splitlines() if l.strip()]
+    assert len(errors) == 1 and errors[0].startswith("error: "), res.stderr
     assert "Traceback" not in res.output
+    for n in needles:
+        assert n in errors[0], errors[0]
 
 
-def test_unknown_committee_name_is_a_clear_error(site: ReplaySite, tmp_path: Path) -> None:
-    res = _cli("import", "moderngov", "--base-url", site.base_url, "--committee", "Licensing",
-               "--interval", "0", "--data-dir", str(tmp_path / "data"))
-    assert res.exit_code == 1 and "no committee matching 'Licensing'" in res.output
+@pytest.mark.parametrize("answer, expected", [
+    (Answer(200, "text/html; charset=utf-8", LEEDS_ERROR), "HTML page, page titled 'Error'"),
+    (Answer(200, "text/xml; charset=utf-8", DENBIGHSHIRE_REDIRECT), "HTML page"),
+], ids=["sharepoint-error-page", "redirect-script"])
+def test_an_html_page_for_getmeeting_is_one_line_and_nothing_is_imported(
+        answer: Answer, expected: str, tmp_path: Path) -> None:
+    with ReplaySite(MANCHESTER, answers={"GetMeeting": answer}) as site:
+        res = _import(site, tmp_path / "data")
+        _one_line_error(res, site.root, "GetMeeting(lMeetingId=4967)", expected)
+    _nothing_imported(tmp_path / "data")
 
+
+def test_a_wrong_root_is_one_line_and_nothing_is_imported(tmp_path: Path) -> None:
+    """The site's own GetCommittees answer where GetMeeting's should be: XML, but not a meeting."""
+    with ReplaySite(GLOUCESTER) as site:
+        site.answers["GetMeeting"] = Answer(200, "text/xml; charset=utf-8", site.recorded("GetCommittees.xml"))
+        res = _import(site, tmp_path / "data")
+        _one_line_error(res, site.root, "GetMeeting(lMeetingId=7837)", "<committees>", "<meeting>")
+    _nothing_imported(tmp_path / "data")
+
+
+def test_a_403_on_a_paper_stops_the_import_and_leaves_nothing_of_the_meeting(tmp_path: Path) -> None:
+    """A firewall refuses the fourth of the meeting's seven papers: the three already downloaded,
+    the XML's minutes and the attendance are not written either."""
+    with ReplaySite(GLOUCESTER) as site:
+        site.answers["doc:65414"] = Answer(403, "text/html; charset=utf-8", LEEDS_ERROR)
+        res = _import(site, tmp_path / "data")
+        _one_line_error(res, site.root, "mgConvert2PDF.aspx?ID=65414", "refused access (HTTP 403")
+        assert len(site.calls("mgConvert2PDF")) == 4
+    _nothing_imported(tmp_path / "data")
+
+
+def test_a_site_that_refuses_non_browsers_is_one_line(tmp_path: Path) -> None:
+    with ReplaySite(MANCHESTER) as site:
+        assert httpx.get(site.root + "/mgWebService.asmx/GetCommittees",
+                         headers={"User-Agent": "python-httpx"}).status_code == 403
+        site.answers["GetMeetings"] = Answer(403, "text/html; charset=utf-8", LEEDS_ERROR)
+        res = _import(site, tmp_path / "data")
+        _one_line_error(res, site.root, "GetMeetings(lCommitteeId=-1", "refused access (HTTP 403")
+    _nothing_imported(tmp_path / "data")
+
+
+def test_a_slow_site_is_retried_then_resumed_on_the_next_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLLR_MODERNGOV_BACKOFF_S", "0.05")
+    data = tmp_path / "data"
+    with ReplaySite(MANCHESTER) as site:
+        slow = Answer(200, "application/pdf", site.pdf("60909"), delay_s=1.0)
+        site.answers["doc:60909"] = slow
+        res = _import(site, data, "--timeout", "0.3", "--retries", "1")
+        _one_line_error(res, "mgConvert2PDF.aspx?ID=60909", "no answer within the timeout after 2 tries",
+                        "next run carries on")
+        assert len(site.calls("ID=60909")) == 2
+        _nothing_imported(data)
+        del site.answers["doc:60909"]   # the site is quick again
+        again = _import(site, data, "--timeout", "0.3", "--retries", "1")
+        assert again.exit_code == 0, again.output
+        assert "1 meetings" in again.output
+    assert len(Library(Settings(data_dir=data)).documents(role="admin")) == 4   # 2 papers + 2 minutes
+
+
+# ---------------------------------------------------------------------------------------------- client
 
 def _client(handler, sleeps: list[float]) -> ModernGovClient:  # type: ignore[no-untyped-def]
-    return ModernGovClient("http://council.test/democracy", min_interval_s=0, backoff_s=0.5, retries=3,
-                           transport=httpx.MockTransport(handler), sleep=sleeps.append)
+    return ModernGovClient("http://council.test", min_interval_s=0, backoff_s=0.5, retries=3,
+                           backoff_max_s=5.0, transport=httpx.MockTransport(handler), sleep=sleeps.append)
 
 
-def test_client_retries_with_backoff_and_honours_retry_after() -> None:
+def test_client_retries_timeouts_and_busy_answers_with_backoff() -> None:
+    committees = MANCHESTER.path("committees.xml").read_bytes()
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.url.path)
         if len(seen) == 1:
-            return httpx.Response(503)
+            raise httpx.ReadTimeout("slow", request=request)
         if len(seen) == 2:
-            return httpx.Response(429, headers={"Retry-After": "7"})
-        return httpx.Response(200, content=committees_xml())
+            return httpx.Response(503)
+        if len(seen) == 3:
+            return httpx.Response(429, headers={"Retry-After": "70"})
+        return httpx.Response(200, content=committees)
     sleeps: list[float] = []
-    root = _client(handler, sleeps).call("GetCommittees")
-    assert root.tag == "getcommittees" and len(seen) == 3
-    assert sleeps == [0.5, 7.0, 1.0]   # backoff 0.5, then Retry-After 7 plus backoff 1.0
-
-
-def test_client_blocked_site_is_a_clear_error() -> None:
-    sleeps: list[float] = []
-    blocked = _client(lambda r: httpx.Response(403, text="<html>Access denied</html>"), sleeps)
-    with pytest.raises(ModernGovError, match="refused access \\(HTTP 403\\)"):
-        blocked.call("GetCommittees")
-    challenge = _client(lambda r: httpx.Response(200, text="<!DOCTYPE html><html>Checking your browser</html>"),
-                        sleeps)
-    with pytest.raises(ModernGovError, match="HTML page, not ModernGov XML"):
-        challenge.call("GetCommittees")
-    always_busy = _client(lambda r: httpx.Response(429), sleeps)
-    with pytest.raises(ModernGovError, match="rate-limiting"):
-        always_busy.call("GetCommittees")
+    root = _client(handler, sleeps).call("GetCommittees", ("committees",))
+    assert root.tag == "committees" and len(seen) == 4
+    assert sleeps == [0.5, 1.0, 5.0, 2.0]   # backoff doubles; Retry-After 70 capped at 5, then backoff
 
 
 def test_client_keeps_its_distance() -> None:
-    import time
+    committees = MANCHESTER.path("committees.xml").read_bytes()
     stamps: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         stamps.append(time.monotonic())
-        return httpx.Response(200, content=committees_xml())
+        return httpx.Response(200, content=committees)
     client = ModernGovClient("http://council.test", min_interval_s=0.2, transport=httpx.MockTransport(handler))
     for _ in range(3):
         client.call("GetCommittees")
     assert all(b - a >= 0.19 for a, b in zip(stamps, stamps[1:]))
+
+
+def test_non_moderngov_site_gives_a_clear_error(tmp_path: Path) -> None:
+    with ReplaySite(MANCHESTER) as site:
+        res = _cli("import", "moderngov", "--base-url", site.root + "/not-democracy", "--interval", "0",
+                   "--data-dir", str(tmp_path / "data"))
+        _one_line_error(res, "does not look like a ModernGov site", "mgWebService.asmx")
+
+
+def test_unknown_committee_name_is_a_clear_error(tmp_path: Path) -> None:
+    with ReplaySite(GLOUCESTER) as site:
+        res = _cli("import", "moderngov", "--base-url", site.root, "--committee", "Licensing Sub-Committee Z",
+                   "--interval", "0", "--data-dir", str(tmp_path / "data"))
+        _one_line_error(res, "no committee matching 'Licensing Sub-Committee Z'")
+
+
+def test_client_error_names_the_site_and_call() -> None:
+    with pytest.raises(ModernGovError, match=r"http://council.test GetMeeting\(lMeetingId=1\): .*<script>|HTML page"):
+        _client(lambda r: httpx.Response(200, content=DENBIGHSHIRE_REDIRECT), []).call(
+            "GetMeeting", ("meeting",), lMeetingId="1")
