@@ -73,7 +73,7 @@ def read_pages(data: bytes, source: str, settings: Settings, extras: PageExtras 
         return pages
     if not data:
         raise EmptyFileError(source, "the file is empty (0 bytes)")
-    raise UnsupportedFileError(source, f"unsupported file type '{ext or 'none'}'; supported: .pdf, .docx, .txt, .md")
+    raise UnsupportedFileError(source, f"unsupported file type '{ext or 'none'}'; supported: {', '.join(SUPPORTED)}")
 
 
 def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
