@@ -253,7 +253,7 @@ class ModernGovImporter:
             root = self.client.call("GetMeetings", ROOTS["GetMeetings"], lCommitteeId=EVERY_COMMITTEE, **dates)
             if root.find(".//committee") is not None:   # grouped by committee: the site read -1 as "all"
                 return records.meetings(root)
-            committees = [c for c in resolve_committees(self.client, None)]   # ask committee by committee
+            committees = resolve_committees(self.client, None)   # this site wants one committee at a time
         else:
             committees = resolve_committees(self.client, committee)
         out: list[records.MeetingRef] = []

@@ -557,6 +557,7 @@ def test_unknown_committee_name_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_client_error_names_the_site_and_call() -> None:
-    with pytest.raises(ModernGovError, match=r"http://council.test GetMeeting\(lMeetingId=1\): .*<script>|HTML page"):
+    with pytest.raises(ModernGovError, match=r"^http://council.test GetMeeting\(lMeetingId=1\): the site answered with "
+                                             r"an HTML page, not ModernGov XML"):
         _client(lambda r: httpx.Response(200, content=DENBIGHSHIRE_REDIRECT), []).call(
             "GetMeeting", ("meeting",), lMeetingId="1")
