@@ -289,6 +289,17 @@ class AnswerEngine:
                 pieces.insert(0, (where, cit))
         return self._compose(pieces) + (False, debug)
 
+    def _minute_recording(self, hit: Any, role: str) -> str | None:
+        """The minute that records a front sheet's item: the same committee's minutes of the same
+        day name the agenda item each minute took ("(Item 4)"); only an unambiguous one is said."""
+        try:
+            mins = self.library.minutes(date_from=hit.meeting_date, date_to=hit.meeting_date, role=role, limit=200)
+        except Exception:
+            return None
+        found = {m.number for m in mins if m.agenda_item == hit.item and m.doc.doc_id != hit.doc_id
+                 and (not hit.committee or not m.doc.committee or m.doc.committee == hit.committee)}
+        return found.pop() if len(found) == 1 else None
+
     def _where(self, cit: Citation, hit: Any, role: str) -> str | None:
         """For "which item / which pages" questions: the location in words, from the front
         sheet's record of the item and the cited page's printed label."""
@@ -314,6 +325,10 @@ class AnswerEngine:
                 parts.append(f"pages {a} to {b} of the pack" if b and b != a else f"page {a} of the pack")
         if hit.minute:
             parts.append(f"minute {hit.minute}")
+        elif hit.item and hit.meeting_date:
+            recorded = self._minute_recording(hit, role)
+            if recorded:
+                parts.append(f"minute {recorded} records it")
         if cit.page_label:
             parts.append(f"the cited passage is on printed page {cit.page_label} (PDF page {cit.pdf_page})")
         else:
