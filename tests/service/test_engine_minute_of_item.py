@@ -1,0 +1,38 @@
+"""A "which agenda item, which pages, which minute" question answered from the front sheet names the
+minute that records the item: the same committee's minutes of the same day say which item each
+minute took ("(Item 9)")."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    from cllr.settings import Settings
+    from index.library import Library
+    from service.engine import build_engine
+    settings = Settings(data_dir=tmp_path_factory.mktemp("front-and-minutes"))
+    lib = Library(settings)
+    for name in ("kent-cabinet-2025-01-30-agenda-frontsheet.pdf", "kent-cabinet-2025-01-30-minutes.pdf"):
+        assert lib.ingest_file(SHARED / "corpus" / "external" / name).status == "added"
+    return build_engine(settings, library=lib)
+
+
+def test_front_sheet_item_names_the_minute_that_records_it(engine):
+    hit = next(h for h in engine.library.search("Commissioning Plan for Education Provision 2025-29 pages", k=10)
+               if h.source.endswith("frontsheet.pdf") and h.item == "9")
+    assert engine._minute_recording(hit, "public") == "92"
+    where = engine._where(_cit(hit), hit, "public")
+    assert "item 9" in where and "pages 461 to 610 of the pack" in where and "minute 92 records it" in where
+
+
+def _cit(hit):
+    from service.answer.citations import citation_for
+    return citation_for(hit, "Commissioning Plan for Education Provision")
