@@ -113,6 +113,7 @@ class KeywordIndex:
         self._loaded = False
         self._lock = threading.RLock()
         self._model = None
+        self._restricted_only: tuple[str, frozenset[str]] | None = None   # (state stamp, terms)
 
     # ------------------------------------------------------------------ persistence
     def _load(self) -> None:
@@ -253,6 +254,28 @@ class KeywordIndex:
         model.vocab_dict = st.vocab
         model.nonoccurrence_array = None   # only BM25L/BM25+ have one; we use the default (Lucene) variant
         return model
+
+    def restricted_only_terms(self) -> frozenset[str]:
+        """Terms (as `tokenize` makes them) that occur in restricted passages and in no open one:
+        a supplier's name in a Part II report, a tender price. No text a public caller may read
+        holds one, so the service's release check treats one in a public response as a leak."""
+        with self._lock:
+            self._load()
+            st = self._state
+            cached = self._restricted_only
+            if cached is not None and cached[0] == st.stamp:
+                return cached[1]
+            terms: frozenset[str] = frozenset()
+            if st.scores is not None and bool(st.restricted.any()):
+                indptr, indices = st.scores["indptr"], st.scores["indices"]
+                # per token (a CSC column): how many of the passages holding it are open
+                opened = np.concatenate([[0], np.cumsum(~st.restricted[indices], dtype=np.int64)])
+                open_count = opened[indptr[1:]] - opened[indptr[:-1]]
+                total = np.diff(indptr)
+                only = set(np.flatnonzero((open_count == 0) & (total > 0)).tolist())
+                terms = frozenset(t for t, i in st.vocab.items() if i in only)
+            self._restricted_only = (st.stamp, terms)
+            return terms
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, k: int, *, allow_restricted: bool,

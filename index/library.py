@@ -34,6 +34,10 @@ from ingest.errors import IngestError
 from ingest.models import Chunk, ParsedDocument
 from index.catalog import ChunkCatalog
 from index.filters import SearchFilters, date_key, may_see_restricted
+from ingest.exempt import restrict_pages, restricted_part, sync_document, withheld
+
+# What a caller who may not see Part II reads in place of a page's restricted lines.
+WITHHELD_NOTICE = "[Exempt information withheld (Part II, Schedule 12A)]"
 from index.hybrid import boost_meeting_date, diversify_pages, rrf
 from index.synonyms import widen
 from index.keyword import KeywordIndex
@@ -140,26 +144,34 @@ class Hit:
 
 
 def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> ParsedDocument:
-    """Metadata a caller knows better than the parser (e.g. an upload form's committee and date)."""
+    """Metadata a caller knows better than the parser (e.g. an upload form's committee and date).
+    Restriction from outside (an admin's flag, a publishing system's) only ever adds to what the
+    paper itself marks: a marker printed on a page is evidence that no form field can undo."""
     if not overrides:
         return doc
-    allowed = {"council", "committee", "meeting_date", "doc_type", "title", "restricted", "items", "item",
-               "source_url"}
+    allowed = {"council", "committee", "meeting_date", "doc_type", "title", "restricted", "restricted_pages",
+               "items", "item", "source_url"}
     unknown = set(overrides) - allowed
     if unknown:
         raise ValueError(f"unknown override(s): {', '.join(sorted(unknown))}")
-    ov = {k: v for k, v in overrides.items() if v is not None and k not in ("items", "item", "source_url")}
+    ov = {k: v for k, v in overrides.items()
+          if v is not None and k not in ("items", "item", "source_url", "restricted", "restricted_pages")}
     if isinstance(ov.get("meeting_date"), str):
         ov["meeting_date"] = date.fromisoformat(ov["meeting_date"])
     doc = replace(doc, **ov)
     chunk_ov: dict[str, Any] = {k: ov[k] for k in ("council", "committee", "doc_type") if k in ov}
     if "meeting_date" in ov:
         chunk_ov["meeting_date"] = ov["meeting_date"].isoformat()
-    if chunk_ov or ov.get("restricted"):
-        doc.chunks = [replace(c, **chunk_ov, restricted=c.restricted or bool(ov.get("restricted")))
-                      for c in doc.chunks]
+    if chunk_ov:
+        doc.chunks = [replace(c, **chunk_ov) for c in doc.chunks]
+    if overrides.get("restricted"):
+        restrict_pages(doc, None, "override")
+    if overrides.get("restricted_pages"):
+        restrict_pages(doc, {int(n) for n in overrides["restricted_pages"]}, "override")
     from index.overrides import apply_item_overrides
-    return apply_item_overrides(doc, items=overrides.get("items"), item=overrides.get("item"))
+    doc = apply_item_overrides(doc, items=overrides.get("items"), item=overrides.get("item"))
+    sync_document(doc, "override")
+    return doc
 
 
 class Library:
@@ -529,21 +541,26 @@ class Library:
     def lines_matching(self, doc_ids: Sequence[str], words: Sequence[str], pattern: re.Pattern[str],
                        role: str = "public", limit: int = 8, pages: Sequence[int] | None = None) -> list[Hit]:
         """Single lines of the documents' pages that match `pattern` (pages pre-selected by any of
-        `words`), each as a passage of its own carrying the metadata of the page's passage."""
+        `words`), each as a passage of its own carrying the metadata of the page's passage. A line
+        the role may not see is never read (restriction is per line: ingest/exempt.py)."""
         allow = may_see_restricted(role)
         out: list[Hit] = []
-        for doc_id, n, text in self.store.pages_containing(doc_ids, words):
+        for rec in self.store.pages_containing(doc_ids, words):
+            doc_id, n = rec.doc_id, rec.pdf_page
             if pages is not None and n not in pages:
                 continue
+            if not allow and self.document(doc_id, role) is None:
+                continue
+            text = rec.text if allow else withheld(rec.text, rec.restricted_lines)
             here: list[Chunk] | None = None
-            for line in text.splitlines():
+            for line in text.split("\n"):
                 if len(out) >= limit:
                     return out
                 if not pattern.search(line):
                     continue
                 if here is None:   # one look-up per page, however many of its lines match
-                    here = self.store.page_chunks(doc_id, n)
-                if not here or (not allow and all(c.restricted for c in here)):
+                    here = [c for c in self.store.page_chunks(doc_id, n) if allow or not c.restricted]
+                if not here:
                     continue
                 h = Hit.from_chunk(here[0], 0.0)
                 h.text, h.pdf_page, h.pdf_pages = line.strip(), n, [n]
@@ -562,28 +579,53 @@ class Library:
             return None
         return d
 
-    def page(self, doc_id: str, n: int, role: str = "public") -> tuple[str | None, str] | None:
-        """(printed label, text) of PDF page n, or None if absent or not visible to role.
-        A public caller doesn't see a page whose chunks are all restricted (a Part II item's pages)."""
+    def page(self, doc_id: str, n: int, role: str = "public", notice: str = WITHHELD_NOTICE
+             ) -> tuple[str | None, str] | None:
+        """(printed label, text) of PDF page n as `role` may read it, or None if absent or not
+        visible. A caller who may not see Part II gets a page that is restricted throughout as
+        None, and a mixed page (a front sheet listing an open and an exempt item) with its
+        restricted lines replaced by `notice`."""
         if self.document(doc_id, role) is None:
             return None
-        if not may_see_restricted(role) and self._page_restricted(doc_id, n):
+        rec = self.store.page_record(doc_id, n)
+        if rec is None:
             return None
-        return self.store.page(doc_id, n)
+        if may_see_restricted(role) or not rec.restricted_lines:
+            return rec.label, rec.text
+        if rec.fully_restricted:
+            return None
+        return rec.label, withheld(rec.text, rec.restricted_lines, notice)
 
-    def _page_restricted(self, doc_id: str, n: int) -> bool:
-        flags = [c.restricted for c in self.store.doc_chunks(doc_id) if n in c.pdf_pages]
-        return bool(flags) and all(flags)
+    def restricted_pages(self, doc_id: str) -> dict[int, list[tuple[int, int]]]:
+        """PDF page -> restricted line ranges, for the pages holding any Part II text. The service
+        replaces these pages when it serves a public caller the original file (a PDF cannot be
+        split by line safely: the text layer would still hold the words)."""
+        return self.store.restricted_page_lines(doc_id)
 
-    def restricted_pages(self, doc_id: str) -> set[int]:
-        """PDF pages holding any restricted (Part II) text. The service blanks these when it serves
-        a public caller the original file, since the file itself is not split by item."""
-        return {p for c in self.store.doc_chunks(doc_id) if c.restricted for p in c.pdf_pages}
+    def page_text(self, doc_id: str, pdf_page: int, role: str = "public") -> str | None:
+        """A page's text as `role` may read it, for quoting and verifying: restricted lines are
+        blank lines for a caller who may not see them, so nothing reads on into them."""
+        got = self.page(doc_id, pdf_page, role, notice="")
+        return got[1] if got else None
 
-    def page_text(self, doc_id: str, pdf_page: int) -> str | None:
-        """Unfiltered page text, for callers that already hold a hit the role may see."""
-        p = self.store.page(doc_id, pdf_page)
-        return p[1] if p else None
+    def restricted_texts(self) -> list[tuple[str, int, str]]:
+        """(doc_id, pdf_page, restricted text) of every Part II passage in the store: what the
+        service's release check makes sure never reaches a caller who may not see it."""
+        out = []
+        for rec in self.store.restricted_pages_all():
+            ranges = rec.restricted_lines or [(0, len(rec.text.split("\n")) - 1)]
+            out.append((rec.doc_id, rec.pdf_page, restricted_part(rec.text, ranges)))
+        return out
+
+    def generation(self) -> int:
+        """The store's write counter: derived views of it are stale when it moves."""
+        return self.store.generation()
+
+    def restricted_only_terms(self) -> frozenset[str]:
+        """Keyword terms found only in restricted passages (index/keyword.py), at the store's
+        current generation."""
+        self.refresh_keyword()
+        return self.keyword.restricted_only_terms()
 
     def file_path(self, doc_id: str, role: str = "public") -> Path | None:
         """The original on local disk. Another replica may have ingested it (its path is then on

@@ -270,6 +270,8 @@ class Lookup:
                 stmt = stmt.where(or_(func.lower(DocumentRow.council).like(_like(council), escape="\\"),
                                       func.lower(DocumentRow.title).like(_like(council), escape="\\"),
                                       func.lower(DocumentRow.source).like(_like(council), escape="\\")))
+            if not allow_restricted:
+                stmt = stmt.where(JudgementRow.restricted.is_(False))
             for w in _words(area):
                 stmt = stmt.where(func.lower(JudgementRow.area).like(_like(w), escape="\\"))
             if grade:

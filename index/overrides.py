@@ -67,14 +67,12 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
                 ch.update(item=number, item_title=title or c.item_title)
             if minute:
                 ch.update(minute=minute, minute_title=title or c.minute_title)
-            if restricted is not None:
-                ch["restricted"] = bool(restricted)
+            if restricted:   # adds to the paper's own Part II marks, never lifts them
+                ch["restricted"] = True
             chunks.append(replace(c, **ch))
         doc = replace(doc, chunks=chunks)
         if minute:
             doc = replace(doc, minutes=[_one_minute(doc, minute, number, title)])
-        if restricted is not None:
-            doc.restricted = bool(restricted)
     if not items:
         return doc
     item_map: dict[str, Mapping[str, Any]] = {}     # parsed item number → service item
@@ -86,7 +84,7 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
             continue
         item_map[it.number] = svc
         new_items.append(replace(it, number=_str(svc.get("number")) or it.number,
-                                 restricted=bool(svc.get("restricted", it.restricted))))
+                                 restricted=it.restricted or bool(svc.get("restricted"))))
     minute_map: dict[str, Mapping[str, Any]] = {}   # parsed minute number → service item
     new_minutes = []
     for m in doc.minutes:
@@ -107,7 +105,7 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
         if by_minute is not None:
             ch["minute"] = _str(by_minute.get("minute")) or c.minute
         svc = by_minute or by_item
-        if svc is not None and svc.get("restricted") is not None:
-            ch["restricted"] = bool(svc["restricted"]) or doc.restricted
+        if svc is not None and svc.get("restricted"):
+            ch["restricted"] = True
         chunks.append(replace(c, **ch) if ch else c)
     return replace(doc, items=new_items, minutes=new_minutes, chunks=chunks)

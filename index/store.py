@@ -17,6 +17,7 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integ
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from ingest.exempt import sync_document
 from ingest.models import Chunk, ParsedDocument
 from index.filters import SearchFilters, date_key
 
@@ -69,6 +70,8 @@ class PageRow(Base):
     ocr: Mapped[bool] = mapped_column(Boolean, default=False)
     ocr_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     section: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Part II lines of the page: JSON [[first, last], ...] positions in text.split("\n") (ingest/exempt.py)
+    restricted_lines: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class ItemRow(Base):
@@ -118,6 +121,7 @@ class JudgementRow(Base):
     area: Mapped[str] = mapped_column(Text)
     grade: Mapped[str] = mapped_column(String(128))
     pdf_page: Mapped[int] = mapped_column(Integer)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class VoteRow(Base):
@@ -256,6 +260,27 @@ def chunk_from_row(r: ChunkRow) -> Chunk:
                  doc_type=r.doc_type, council=r.council, committee=r.committee, meeting_date=r.meeting_date)
 
 
+@dataclass(frozen=True)
+class PageRecord:
+    doc_id: str
+    pdf_page: int
+    label: str | None
+    text: str
+    restricted_lines: list[tuple[int, int]]
+
+    @property
+    def fully_restricted(self) -> bool:
+        return self.restricted_lines == [(0, len(self.text.split("\n")) - 1)]
+
+
+def _ranges(raw: str | None) -> list[tuple[int, int]]:
+    return [(int(a), int(b)) for a, b in json.loads(raw or "[]")]
+
+
+def _page_record(r: PageRow) -> PageRecord:
+    return PageRecord(r.doc_id, r.pdf_page, r.label, r.text, _ranges(r.restricted_lines))
+
+
 def _like(value: str) -> str:
     escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -307,6 +332,9 @@ class Store:
                      replace_doc_id: str | None = None, original: bytes | None = None,
                      source_url: str | None = None) -> None:
         """Write a whole document (and delete the one it replaces) in one transaction."""
+        # A restricted passage's lines are restricted on its page too, however the flags were set:
+        # the page text routes and the release check read the pages, search reads the passages.
+        sync_document(doc, "passage")
         with self.session() as s, s.begin():
             if replace_doc_id:
                 self._delete_rows(s, replace_doc_id)
@@ -323,8 +351,10 @@ class Store:
             if original is not None:
                 s.add(OriginalRow(doc_id=doc.doc_id, data=original))
             s.add_all(PageRow(doc_id=doc.doc_id, pdf_page=p.pdf_page, label=p.label, text=p.text,
+                              restricted_lines=json.dumps([list(r) for r in p.restricted_lines]),
                               ocr=p.ocr, ocr_confidence=p.ocr_confidence, section=p.section)
                       for p in doc.pages)
+            partly_restricted = {p.pdf_page for p in doc.pages if p.restricted_lines}
             restricted_items = {i.number for i in doc.items if i.restricted}
             for n, i in enumerate(doc.items):
                 s.add(ItemRow(doc_id=doc.doc_id, seq=n, number=i.number, title=i.title,
@@ -346,7 +376,8 @@ class Store:
                     s.add(ResolutionRow(doc_id=doc.doc_id, minute_id=row.id, minute_number=m.number,
                                         seq=k, text=line, pdf_page=page))
             for n, j in enumerate(doc.judgements):
-                s.add(JudgementRow(doc_id=doc.doc_id, seq=n, area=j.area, grade=j.grade, pdf_page=j.pdf_page))
+                s.add(JudgementRow(doc_id=doc.doc_id, seq=n, area=j.area, grade=j.grade, pdf_page=j.pdf_page,
+                                   restricted=doc.restricted or j.pdf_page in partly_restricted))
             self._put_records(s, doc)
             s.add_all(ChunkRow(
                 chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, seq=c.seq, text=c.text, header=c.header,
@@ -506,16 +537,15 @@ class Store:
             q = select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq).limit(n)
             return [chunk_from_row(r) for r in s.scalars(q)]
 
-    def pages_containing(self, doc_ids: Sequence[str], words: Sequence[str]) -> list[tuple[str, int, str]]:
-        """(doc_id, pdf_page, text) of the documents' pages whose text contains any of the words
-        (case-insensitive)."""
+    def pages_containing(self, doc_ids: Sequence[str], words: Sequence[str]) -> list[PageRecord]:
+        """The documents' pages whose text contains any of the words (case-insensitive)."""
         if not doc_ids or not words:
             return []
         with self.session() as s:
-            q = select(PageRow.doc_id, PageRow.pdf_page, PageRow.text).where(
+            q = select(PageRow).where(
                 PageRow.doc_id.in_(list(doc_ids)),
                 or_(*[func.lower(PageRow.text).like(_like(w), escape="\\") for w in words]))
-            return [(d, n, t) for d, n, t in s.execute(q.order_by(PageRow.doc_id, PageRow.pdf_page))]
+            return [_page_record(r) for r in s.scalars(q.order_by(PageRow.doc_id, PageRow.pdf_page))]
 
     def page_chunks(self, doc_id: str, pdf_page: int) -> list[Chunk]:
         """The chunks lying on a page (pdf_pages is a JSON list: "[7]", "[7, 8]")."""
@@ -558,6 +588,25 @@ class Store:
         with self.session() as s:
             r = s.get(PageRow, (doc_id, pdf_page))
             return (r.label, r.text) if r else None
+
+    def page_record(self, doc_id: str, pdf_page: int) -> PageRecord | None:
+        with self.session() as s:
+            r = s.get(PageRow, (doc_id, pdf_page))
+            return _page_record(r) if r else None
+
+    def restricted_page_lines(self, doc_id: str) -> dict[int, list[tuple[int, int]]]:
+        """PDF page -> its restricted line ranges, for the pages of a document that have any."""
+        with self.session() as s:
+            q = select(PageRow.pdf_page, PageRow.restricted_lines).where(
+                PageRow.doc_id == doc_id, PageRow.restricted_lines != "[]")
+            return {n: _ranges(r) for n, r in s.execute(q)}
+
+    def restricted_pages_all(self) -> list[PageRecord]:
+        """Every page holding Part II lines, whole restricted documents' pages included."""
+        with self.session() as s:
+            q = select(PageRow).join(DocumentRow, PageRow.doc_id == DocumentRow.doc_id).where(
+                or_(PageRow.restricted_lines != "[]", DocumentRow.restricted.is_(True)))
+            return [_page_record(r) for r in s.scalars(q)]
 
     def doc_ids(self) -> set[str]:
         with self.session() as s:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.exempt import private_title
 from ingest.layout import Line, ends_sentence
 from ingest.models import AgendaItem
 
@@ -30,6 +31,7 @@ class FrontSheet:
     last_page: int                      # last PDF page of the front sheet (0 when there is none)
     items: list[AgendaItem]
     item_lines: dict[int, str]          # line idx -> item number, for front-sheet lines in an item block
+    part2_from: int | None = None       # line idx where the front sheet's Part II section starts (if not "None")
 
 
 def _page_range(block: str) -> tuple[str, str] | None:
@@ -81,6 +83,7 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
         return FrontSheet(last, [], {})
 
     part2_pos = [pos for pos, l in enumerate(fl) if _PART2.match(l.text)]
+    part2_from = next((fl[p].idx for p in part2_pos if not _part2_empty(fl, [p], min(len(fl), p + 5))), None)
     items: list[AgendaItem] = []
     item_lines: dict[int, str] = {}
     for k, (pos, num, rest) in enumerate(starts):
@@ -92,13 +95,14 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
         block_lines = fl[pos:end]
         title = _title(rest, block_lines[1:])
         rng = _page_range("\n".join(l.text for l in block_lines[:6]))
-        restricted = any(p < pos for p in part2_pos) and not _part2_empty(fl, part2_pos, pos)
+        restricted = (any(p < pos for p in part2_pos) and not _part2_empty(fl, part2_pos, pos)) \
+            or private_title(title)
         desc = " ".join(l.stripped for l in block_lines[1:] if l.stripped and not _PAGES.fullmatch(l.stripped))
         items.append(AgendaItem(number=num, title=title, page_labels=rng, restricted=restricted,
                                 description=desc[:2000]))
         for l in block_lines:
             item_lines[l.idx] = num
-    return FrontSheet(last, items, item_lines)
+    return FrontSheet(last, items, item_lines, part2_from)
 
 
 def _part2_empty(fl: list[Line], part2_pos: list[int], item_pos: int) -> bool:

@@ -71,6 +71,9 @@ def make_header(ctx: DocContext, tag: LineTag, pdf_page: int) -> str:
 def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, budget: int, overlap: int) -> list[Chunk]:
     enc = encoder()
     chunks: list[Chunk] = []
+    page_first: dict[int, int] = {}
+    for l in lines:
+        page_first.setdefault(l.pdf_page, l.idx)
 
     # groups of consecutive lines sharing page and structure
     groups: list[list[int]] = []
@@ -110,7 +113,7 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
                 total += pieces[end][2]
                 end += 1
             end = max(end, start + 1)
-            _emit(ctx, chunks, lines, tags, pieces[start:end])
+            _emit(ctx, chunks, lines, tags, pieces[start:end], page_first)
             if end >= len(pieces):
                 break
             # carry a little context into the next chunk (never across the group boundary)
@@ -123,7 +126,7 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
 
 
 def _emit(ctx: DocContext, chunks: list[Chunk], lines: list[Line], tags: list[LineTag],
-          pieces: list[tuple[int, str, int]]) -> None:
+          pieces: list[tuple[int, str, int]], page_first: dict[int, int]) -> None:
     first = pieces[0][0]
     tag = tags[first]
     page = lines[first].pdf_page
@@ -136,5 +139,6 @@ def _emit(ctx: DocContext, chunks: list[Chunk], lines: list[Line], tags: list[Li
         header=make_header(ctx, tag, page), pdf_pages=[page], page_labels=[label],
         token_count=sum(p[2] for p in pieces), item=tag.item, item_title=ctx.item_titles.get(tag.item or ""),
         minute=tag.minute, minute_title=ctx.minute_titles.get(tag.minute or ""), paragraph=para,
-        restricted=tag.restricted, doc_type=ctx.doc_type, council=ctx.council, committee=ctx.committee,
+        restricted=tag.restricted, page_lines=(pieces[0][0] - page_first[page], pieces[-1][0] - page_first[page]),
+        doc_type=ctx.doc_type, council=ctx.council, committee=ctx.committee,
         meeting_date=ctx.meeting_date))

@@ -29,6 +29,18 @@ class Page:
     pdf_page: int                 # 1-based index in the file
     label: str | None             # page number as printed ("12"), None when unnumbered
     text: str
+    # Part II lines: inclusive ranges of positions in text.split("\n"), and the rules that set them
+    # (ingest/exempt.py). A page whose every line is restricted is withheld whole.
+    restricted_lines: list[tuple[int, int]] = field(default_factory=list)
+    restricted_by: list[str] = field(default_factory=list)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.text.split("\n"))
+
+    @property
+    def fully_restricted(self) -> bool:
+        return bool(self.restricted_lines) and self.restricted_lines == [(0, self.line_count - 1)]
     ocr: bool = False                     # the text was read from an image by OCR, not a text layer
     ocr_confidence: float | None = None   # Tesseract's mean word confidence (0-100) for an OCR'd page
     low_confidence: bool = False          # OCR'd with a confidence under settings.ocr_low_confidence
@@ -130,6 +142,9 @@ class Chunk:
     minute_title: str | None = None
     paragraph: str | None = None
     restricted: bool = False
+    # inclusive line positions on its page (text.split("\n")), so a restriction set on the chunk
+    # after parsing (an override) can be set on the page's lines too; not stored
+    page_lines: tuple[int, int] | None = None
     # copied from the document so a chunk stands alone in the index
     doc_type: str = DocType.OTHER.value
     council: str | None = None
@@ -219,6 +234,18 @@ class ParsedDocument:
             "declarations": [asdict(d) for d in self.declarations],
             "chunks": len(self.chunks),
         }
+
+    def restriction_summary(self) -> dict:
+        """How many pages each Part II rule restricted (a page may count under two rules), and
+        which pages are withheld whole or in part."""
+        by_rule: dict[str, int] = {}
+        for p in self.pages:
+            for r in p.restricted_by:
+                by_rule[r] = by_rule.get(r, 0) + 1
+        return {"pages_by_rule": by_rule,
+                "whole_pages": [p.pdf_page for p in self.pages if p.fully_restricted],
+                "partial_pages": [{"pdf_page": p.pdf_page, "lines": [list(r) for r in p.restricted_lines]}
+                                  for p in self.pages if p.restricted_lines and not p.fully_restricted]}
 
 
 def _iso(d: date | None) -> str | None:

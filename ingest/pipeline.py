@@ -13,6 +13,7 @@ from ingest.chunker import DocContext, LineTag, build_chunks
 from ingest.decisions import parse_decision_pages
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
 from ingest.html import HTML_SUFFIXES, read_html
+from ingest.exempt import line_rules, set_page_restrictions
 from ingest.labels import label_to_pdf, page_labels
 from ingest.layout import Line, page_furniture, to_lines
 from ingest.metadata import minutes_evidence, read_metadata
@@ -26,7 +27,6 @@ from ingest.word import looks_like_docx, read_docx_pages
 
 SUPPORTED = (".pdf", ".docx", ".txt", ".md") + HTML_SUFFIXES
 _FILE_ITEM = re.compile(r"(?:^|[^a-z])item[\s_-]*0*(\d{1,2}[a-z]?)(?=[^0-9a-z]|$)", re.I)
-_RESTRICTED_DOC = re.compile(r"NOT FOR PUBLICATION|exempt information .{0,120}Schedule 12A", re.I | re.S)
 _MINUTES_HEAD = re.compile(r"^\s*(DRAFT\s+)?MINUTES\b|^\s*(Draft\s+)?Minutes(\s*$|\s+of\s+(the|a)\s+meeting)", re.M)
 
 
@@ -109,6 +109,7 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
                 lo, hi = it.pdf_pages
                 minute_regions.append(([l for l in lines if lo <= l.pdf_page <= hi], it.number))
     minute_items: list[AgendaItem] = []
+    minute_starts: set[int] = set()
     for region, item_no in minute_regions:
         res = parse_minutes(region)
         if item_no is None and not res.minutes and not res.items:
@@ -120,6 +121,7 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
                 m.agenda_item = item_no
         minutes.extend(res.minutes)
         minute_items.extend(res.items)
+        minute_starts |= set(res.starts) | set(res.item_starts)
         cur_min: str | None = None
         cur_item: str | None = None
         for l in region:
@@ -139,14 +141,19 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         m = _FILE_ITEM.search(Path(source).stem)
         hint = m.group(1) if m else None   # "…-item11-…" download names: the only place some reports say it
     per_page = page_items(items, marks, front.last_page, n_pages, hint) if (items or marks or hint) else {}
-    restricted_items = {it.number for it in items if it.restricted}
     for l in lines:
         t = tags[l.idx]
         if l.pdf_page <= front.last_page:
             t.item = front.item_lines.get(l.idx)
         elif per_page and (front.items or marks or hint):
             t.item = per_page.get(l.pdf_page)
-        t.restricted = t.item in restricted_items if t.item else False
+    # --- Part II: every line knows whether the public may read it (ingest/exempt.py)
+    paged_items = [front.item_lines.get(l.idx) if l.pdf_page <= front.last_page else per_page.get(l.pdf_page)
+                   for l in lines]
+    rules = line_rules(lines, item_of_line=paged_items, exempt_items={it.number for it in items if it.restricted},
+                       front_last=front.last_page, boundaries=minute_starts, part2_from=front.part2_from)
+    for l in lines:
+        tags[l.idx].restricted = rules[l.idx] is not None
     known = {it.number for it in items}
     for num in sorted({v for v in marks.values() if v not in known} | ({hint} if hint else set())):
         pages = [p for p, v in per_page.items() if v == num]
@@ -178,11 +185,6 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     if meta.doc_type != DocType.OFSTED_REPORT.value and not any(
             re.search(r"ofsted|inspection", it.title + " " + it.description, re.I) for it in items):
         judgements = []   # grade words in committee papers are not judgements unless an inspection is in them
-    doc_restricted = bool(_RESTRICTED_DOC.search(pages_text[0]))
-    if doc_restricted:
-        for t in tags:
-            t.restricted = True
-
     if meta.doc_type == DocType.DECISION_NOTICE.value and not minutes:
         minutes = parse_decision_pages(pages_text)   # one decision per page, cited like a minute
         on_page = {m.pdf_pages[0]: m.number for m in minutes}
@@ -207,15 +209,20 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     for i in page_furniture(lines, n_pages):
         tags[i].furniture = True
     chunks = build_chunks(ctx, lines, tags, budget=settings.chunk_tokens, overlap=settings.chunk_overlap_tokens)
+    pages = [_page(i, labels[i], t, extras, settings) for i, t in enumerate(pages_text)]
+    set_page_restrictions(pages, lines, rules)
+    whole = {p.pdf_page for p in pages if p.fully_restricted}
+    for it in items:   # an item whose every page is withheld is a Part II item, whatever the front sheet says
+        if it.pdf_pages and all(n in whole for n in range(it.pdf_pages[0], it.pdf_pages[1] + 1)):
+            it.restricted = True
     return ParsedDocument(
         doc_id=doc_id, source=source, sha256=sha, doc_type=meta.doc_type, title=meta.title,
         council=meta.council, committee=meta.committee, meeting_date=meta.meeting_date,
         meeting_time=meta.meeting_time, venue=meta.venue, unsure=meta.unsure, inspection=inspection,
         votes=votes, attendance=attendance, declarations=declarations,
         authority=inspection.authority if inspection else None,
-        pages=[_page(i, labels[i], t, extras, settings) for i, t in enumerate(pages_text)],
-        items=items, minutes=minutes, paragraphs=paragraphs, judgements=judgements, chunks=chunks,
-        restricted=doc_restricted)
+        pages=pages, items=items, minutes=minutes, paragraphs=paragraphs, judgements=judgements, chunks=chunks,
+        restricted=bool(pages) and len(whole) == len(pages))
 
 
 def _page(i: int, label: str | None, text: str, extras: PageExtras, settings: Settings) -> Page:

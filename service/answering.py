@@ -12,7 +12,10 @@ from typing import Any, Iterator
 
 from index.filters import SearchFilters
 from service.auth import AnswerSlots, Caller, FileLinks
+from service.answer.types import ABSTAIN_TEXT
 from service.db import ServiceDB
+from service.engine import answer_pieces
+from service.release import ReleaseCheck
 from service.views import citation_view
 
 log = logging.getLogger("cllr.service.answers")
@@ -48,53 +51,57 @@ class _Slot:
 
 
 class AnswerService:
-    def __init__(self, engine: Any, db: ServiceDB, slots: AnswerSlots, links: FileLinks):
+    def __init__(self, engine: Any, db: ServiceDB, slots: AnswerSlots, links: FileLinks,
+                 release: ReleaseCheck | None = None):
         self.engine = engine
         self.db = db
         self.slots = slots
         self.links = links
+        self.release = release if release is not None else ReleaseCheck(engine.library)
 
     def ask(self, question: str, *, caller: Caller, route: str, history: list[dict] | None = None,
             conversation_id: str | None = None, filters: SearchFilters | None = None) -> Answered:
         slot = _Slot(self.slots)
         try:
-            result = self.engine.ask(question, history=history, conversation_id=conversation_id,
-                                     filters=filters, role=caller.role)
+            result = self._answer(question, caller, history, conversation_id, filters)
         finally:
             slot.release()
-        return self._finish(result, question=question, caller=caller, route=route)
+        return self._finish(result, question=question, caller=caller, route=route, history=history)
 
     def stream(self, question: str, *, caller: Caller, route: str, history: list[dict] | None = None,
                conversation_id: str | None = None, filters: SearchFilters | None = None
                ) -> tuple[Iterator[str | Answered], _Slot]:
         """Take a slot now (so 503 can still be a status code), then stream: text pieces, and
-        last the Answered. The caller must release the slot if the iterator is never run."""
+        last the Answered. The caller must release the slot if the iterator is never run.
+        Nothing is sent before the whole answer has passed the release check, so nothing sent is
+        ever withdrawn (the extractive answer is complete before its first piece anyway)."""
         slot = _Slot(self.slots)
 
         def pieces() -> Iterator[str | Answered]:
             try:
-                for piece in self.engine.stream(question, history=history, conversation_id=conversation_id,
-                                                filters=filters, role=caller.role):
-                    if isinstance(piece, str):
-                        yield piece
-                    else:
-                        yield self._finish(piece, question=question, caller=caller, route=route)
+                result = self._answer(question, caller, history, conversation_id, filters)
+                answered = self._finish(result, question=question, caller=caller, route=route, history=history)
+                yield from answer_pieces(answered.answer)
+                yield answered
             finally:
                 slot.release()
 
         return pieces(), slot
 
-    def _finish(self, result: Any, *, question: str, caller: Caller, route: str) -> Answered:
+    def _answer(self, question: str, caller: Caller, history: list[dict] | None, conversation_id: str | None,
+                filters: SearchFilters | None) -> Any:
+        return self.engine.ask(question, history=history, conversation_id=conversation_id, filters=filters,
+                               role=caller.role, caller=caller.subject, remember=False)
+
+    def _finish(self, result: Any, *, question: str, caller: Caller, route: str,
+                history: list[dict] | None = None) -> Answered:
+        asked = " ".join([question] + [str(t.get("content", "")) for t in history or [] if t.get("role") == "user"])
+        if not self.release.answer(result, role=caller.role, route=route, asked=asked):
+            # The release check has logged it as a security event; the caller is not told why.
+            result.answer, result.abstained, result.citations = ABSTAIN_TEXT, True, []
+            result.retrieved = []
+        self.engine.remember(question, result)
         citations = [citation_view(c, caller, self.links) for c in result.citations]
-        if not caller.sees_restricted:
-            # Belt and braces: the index already filters by role; if a restricted passage ever
-            # reached a public answer, that is a bug to shout about, not text to hand out.
-            leaked = [h for h in getattr(result, "retrieved", []) if getattr(h, "restricted", False)]
-            if leaked:
-                log.error("restricted passages reached a public answer (%s); withholding it",
-                          ", ".join(sorted({h.doc_id for h in leaked})))
-                from service.answer.types import ABSTAIN_TEXT
-                result.answer, result.abstained, citations = ABSTAIN_TEXT, True, []
         answer_id = self.db.audit(subject=caller.subject, role=caller.role, route=route, question=question,
                                   conversation_id=result.conversation_id, citations=citations,
                                   abstained=bool(result.abstained), latency_ms=result.latency_ms)

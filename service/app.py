@@ -28,6 +28,7 @@ from service.auth import AnswerSlots, Authenticator, ConfigError, FileLinks, Rat
 from service.body_guard import BodyGuard, BodyLimits
 from service.db import ServiceDB
 from service.errors import error_response as _error
+from service.release import ReleaseCheck
 from service.jobs import JobRunner
 from service.security_headers import API_HEADERS, SecurityHeaders, frame_ancestors
 
@@ -72,7 +73,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = build_engine(settings, library)
     state = app.state
     state.db, state.library, state.engine = db, library, engine
-    state.answers = AnswerService(engine, db, AnswerSlots(settings.max_concurrent_answers), state.links)
+    state.release = ReleaseCheck(library)
+    state.answers = AnswerService(engine, db, AnswerSlots(settings.max_concurrent_answers), state.links,
+                                  state.release)
     state.jobs = JobRunner(library, db)
     state.warmup = Warmup(library)
     state.warmup.start()
@@ -130,6 +133,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
 def _install_error_handlers(app: FastAPI) -> None:
     from index.filters import FilterError
     from ingest.errors import IngestError
+    from service.answer.conversations import ConversationNotFound
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -149,6 +153,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         # a model built inside a route from user input (e.g. SearchFilters from query strings)
         msg = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors()[:5])
         return _error(400, msg, "invalid_request")
+
+    @app.exception_handler(ConversationNotFound)
+    async def no_conversation(_: Request, exc: ConversationNotFound) -> JSONResponse:
+        # someone else's conversation is "not found", as a missing one is: a 403 would confirm it exists
+        return _error(404, str(exc), "not_found")
 
     @app.exception_handler(IngestError)
     async def bad_paper(_: Request, exc: IngestError) -> JSONResponse:

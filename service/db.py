@@ -221,6 +221,12 @@ class ServiceDB:
         with self._session() as s:
             return s.get(AuditRow, answer_id) is not None
 
+    def audit_owner(self, answer_id: int) -> tuple[str, str] | None:
+        """(subject, role) the answer was given to, or None if there is no such answer."""
+        with self._session() as s:
+            row = s.get(AuditRow, answer_id)
+            return (row.subject, row.role) if row is not None else None
+
     # ---- feedback
     def add_feedback(self, *, subject: str, answer_id: int | None, conversation_id: str | None,
                      rating: int, comment: str | None) -> int:

@@ -15,6 +15,7 @@ from service.answering import AnswerService
 from service.auth import AuthError, Caller
 from service.db import ServiceDB
 from service.jobs import JobRunner
+from service.release import ReleaseCheck
 from service.auth import FileLinks
 
 
@@ -48,6 +49,10 @@ def get_jobs(request: Request) -> JobRunner:
 
 def get_links(request: Request) -> FileLinks:
     return _state(request).links
+
+
+def get_release(request: Request) -> ReleaseCheck:
+    return _state(request).release
 
 
 def _client(request: Request) -> str:
@@ -120,6 +125,7 @@ AnswersDep = Annotated[AnswerService, Depends(get_answers)]
 DBDep = Annotated[ServiceDB, Depends(get_db)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 LinksDep = Annotated[FileLinks, Depends(get_links)]
+ReleaseDep = Annotated[ReleaseCheck, Depends(get_release)]   # service.release: the last check on text sent out
 CallerDep = Annotated[Caller, Depends(get_caller)]
 FileCallerDep = Annotated[Caller, Depends(get_file_caller)]
 AdminDep = Annotated[Caller, Depends(require_admin)]

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from cllr.settings import Settings
+from index.filters import may_see_restricted
 from ingest.html import HTML_SUFFIXES
 from service.answer import abstain, extractive
 from service.answer.citations import citation_for, verify
@@ -60,19 +61,22 @@ class AnswerEngine:
         self.store = store
         self.llm = llm
         # Bounded: a serving process lives for weeks over an archive of many thousand pages.
-        self._page_cache: OrderedDict[tuple[str, int], str | None] = OrderedDict()
-        self._doc_cache: dict[str, str] = {}
+        # keyed by whether the reader may see Part II: the two readings of a mixed page differ
+        self._page_cache: OrderedDict[tuple[str, int, bool], str | None] = OrderedDict()
+        self._doc_cache: dict[tuple[str, bool], str] = {}
         self._place_names: set[str] | None = None
 
     # ------------------------------------------------------------------ page text (verification)
 
-    def page_text(self, doc_id: str, pdf_page: int) -> str | None:
-        key = (doc_id, pdf_page)
+    def page_text(self, doc_id: str, pdf_page: int, role: str = "public") -> str | None:
+        """The page as `role` may read it: Part II lines are blank for a caller who may not see
+        them, so a quote is verified, and an answer reads on, only over text the caller may see."""
+        key = (doc_id, pdf_page, may_see_restricted(role))
         if key in self._page_cache:
             self._page_cache.move_to_end(key)
             return self._page_cache[key]
         try:
-            text = self.library.page_text(doc_id, pdf_page)
+            text = self.library.page_text(doc_id, pdf_page, role)
         except Exception:  # a page outside the document is simply "not there"
             text = None
         self._page_cache[key] = text
@@ -102,38 +106,43 @@ class AnswerEngine:
                 self._place_names = set()
         return self._place_names
 
-    def doc_text(self, doc_id: str) -> str:
+    def doc_text(self, doc_id: str, role: str = "public") -> str:
         """A document's opening pages (where papers state their dates), for abstention's date
         checks; cached per engine."""
-        if doc_id not in self._doc_cache:
+        key = (doc_id, may_see_restricted(role))
+        if key not in self._doc_cache:
             parts = []
             for n in range(1, 3):
-                t = self.page_text(doc_id, n)
+                t = self.page_text(doc_id, n, role)
                 if t is None:
                     break
                 parts.append(t)
-            self._doc_cache[doc_id] = "\n".join(parts)
-        return self._doc_cache[doc_id]
+            self._doc_cache[key] = "\n".join(parts)
+        return self._doc_cache[key]
 
     # ------------------------------------------------------------------ asking
 
     def ask(self, question: str, *, history: list[dict] | None = None, conversation_id: str | None = None,
-            filters: Any = None, role: str = "public") -> AnswerResult:
+            filters: Any = None, role: str = "public", caller: str | None = None,
+            remember: bool = True) -> AnswerResult:
+        """`caller` names who asks (the service's subject): a conversation id is theirs alone.
+        With remember=False the turn is not stored: the service stores it with `remember` once its
+        release check has passed the answer (a withheld answer must not come back as history)."""
         t0 = time.perf_counter()
         cid = None
         if self.store is not None:
-            cid = self.store.ensure(conversation_id, role)
+            cid = self.store.ensure(conversation_id, role, caller)
             if history is None:
                 history = self.store.history(cid)
         rw = rewrite(question, history)
         q = analyse(question)
         hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_DEPTH)
-        hits = rerank(hits, analyse(rw.standalone), self._places(), self.doc_text)[:SEARCH_K]
+        hits = rerank(hits, analyse(rw.standalone), self._places(), lambda d: self.doc_text(d, role))[:SEARCH_K]
         hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
         hits = self._with_role_lines(hits, analyse(rw.standalone), role)
         hits = self._with_judgements(hits, analyse(rw.standalone), role)
         if self.llm is not None:
-            answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits)
+            answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits, role)
         else:
             answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
         if self.llm is not None:
@@ -143,9 +152,15 @@ class AnswerEngine:
                               conversation_id=cid, standalone_question=rw.standalone,
                               latency_ms=(time.perf_counter() - t0) * 1000,
                               mode="llm" if self.llm is not None else "extractive", debug=debug)
-        if self.store is not None and cid is not None:
-            self.store.append(cid, question, rw.standalone, answer, [c.to_json() for c in cites])
+        if remember:
+            self.remember(question, result)
         return result
+
+    def remember(self, question: str, result: AnswerResult) -> None:
+        """Store the turn (question and the answer as sent) in its conversation."""
+        if self.store is not None and result.conversation_id is not None:
+            self.store.append(result.conversation_id, question, result.standalone_question or question,
+                              result.answer, [c.to_json() for c in result.citations])
 
     def _sourced(self, cit: Citation) -> Citation:
         """The paper's own page on the council's site (documents.source_url), and whether the paper
@@ -212,9 +227,7 @@ class AnswerEngine:
         """Text pieces (sentence by sentence) and finally the AnswerResult. The extractive answer
         is verified before anything is sent, so nothing streamed is later withdrawn."""
         result = self.ask(question, **kwargs)
-        for piece in re.split(r"(?<=\])\s+", result.answer):
-            if piece:
-                yield piece + " "
+        yield from answer_pieces(result.answer)
         yield result
 
     # ------------------------------------------------------------------ extractive
@@ -232,7 +245,7 @@ class AnswerEngine:
             idf[s] *= CONTEXT_WEIGHT
         embedder = unit_embedder(self.library)
         parts = extractive.question_parts(q.text)
-        penalties = _source_bonus(q, units, self._date_penalties(q, units))
+        penalties = _source_bonus(q, units, self._date_penalties(q, units, role))
         extractive.score_units(units, scoring_q, idf, None, penalties)   # words, rank and cues only
         all_sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
                                                     embedder, prior=[u.score for u in units], limit=EMBED_LIMIT)
@@ -244,9 +257,10 @@ class AnswerEngine:
         self._rerank_by_units(hits, units)
         if not chosen:
             chosen = extractive.select(units, scoring_q, idf)
-        chosen = self._continue_over_page(chosen, units)
-        chosen = self._rest_of_points(chosen)
-        sup = abstain.support(scoring_q, chosen, idf, self.doc_text, asked_places(q, self._places()))
+        chosen = self._continue_over_page(chosen, units, role)
+        chosen = self._rest_of_points(chosen, role)
+        sup = abstain.support(scoring_q, chosen, idf, lambda d: self.doc_text(d, role),
+                              asked_places(q, self._places()))
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
                  "best_sim": round(max((u.sim for u in units), default=0.0), 3),
                  "chosen": [u.text for u in chosen]}
@@ -264,8 +278,8 @@ class AnswerEngine:
                 text = f"Minute {u.hit.minute} resolved: {text}"
                 prefixed.add((u.hit.doc_id, u.hit.minute))
             cit = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
-            cit = verify(cit, self.page_text, span=list(getattr(u.hit, "pdf_pages", []) or []),
-                         label_of=self.page_label)
+            cit = verify(cit, lambda d, n: self.page_text(d, n, role),
+                         span=list(getattr(u.hit, "pdf_pages", []) or []), label_of=self.page_label)
             if cit is None:
                 continue
             if cit.page_label is None:
@@ -335,7 +349,7 @@ class AnswerEngine:
             parts.append(f"the cited passage is on PDF page {cit.pdf_page}")
         return ("This is " + ", ".join(parts) + ".") if parts else None
 
-    def _continue_over_page(self, chosen: list[Any], units: list[Any]) -> list[Any]:
+    def _continue_over_page(self, chosen: list[Any], units: list[Any], role: str) -> list[Any]:
         """A sentence or a lead-in ("...phased as follows:") cut where its passage ends goes on
         in the rest of the page, or at the top of the next page (another passage): read on from
         the page text and cite that page too. Running headers and footers (lines that recur on
@@ -351,23 +365,23 @@ class AnswerEngine:
             return chosen
         want = 3 if text.endswith(":") else 1
         doc, n = best.hit.doc_id, int(best.hit.pdf_page)
-        here = self.page_text(doc, n) or ""
+        here = self.page_text(doc, n, role) or ""
         rest = _after_quote(here, text)
         take = self._units_on(best.hit, n, rest, "")[:want] if rest else []
         if len(take) < want:
-            nxt = self.page_text(doc, n + 1)
+            nxt = self.page_text(doc, n + 1, role)
             if nxt:
                 take += self._units_on(best.hit, n + 1, nxt, here)[:want - len(take)]
         return [chosen[0], *take, *[u for u in chosen[1:] if u not in take]]
 
-    def _rest_of_points(self, chosen: list[Any], max_points: int = 4, max_words: int = 95) -> list[Any]:
+    def _rest_of_points(self, chosen: list[Any], role: str, max_points: int = 4, max_words: int = 95) -> list[Any]:
         """Points under a heading that asks the question, read on from the page itself when the
         passage ends before the last of them (top-level points only, as in the passage)."""
         if not chosen or not chosen[0].under_heading or len(chosen) >= max_points:
             return chosen
         last = chosen[-1]
         n = int(last.hit.pdf_page)
-        rest = _after_quote(self.page_text(last.hit.doc_id, n) or "", last.text)
+        rest = _after_quote(self.page_text(last.hit.doc_id, n, role) or "", last.text)
         words = sum(len(u.text.split()) for u in chosen)
         out = list(chosen)
         seen = {re.sub(r"\W+", "", u.text.lower()) for u in chosen}
@@ -434,7 +448,7 @@ class AnswerEngine:
         head.sort(key=lambda h: (0, -best[id(h)]) if id(h) in best else (1, order[id(h)]))
         hits[:top] = head
 
-    def _date_penalties(self, q: Question, units: list[Any]) -> dict[str, float]:
+    def _date_penalties(self, q: Question, units: list[Any], role: str) -> dict[str, float]:
         """Papers from another year than the one a question is pinned to rank lower: a question
         about "the 2012 inspection" is not answered by a 2017 pack that mentions inspections.
         A paper's years are its meeting date, its headers and its opening pages."""
@@ -445,7 +459,7 @@ class AnswerEngine:
             d = u.hit.doc_id
             if d in out:
                 continue
-            blob = " ".join([str(u.hit.meeting_date or ""), u.hit.header or "", self.doc_text(d)])
+            blob = " ".join([str(u.hit.meeting_date or ""), u.hit.header or "", self.doc_text(d, role)])
             out[d] = 0.0 if any(y in blob for y in q.years) else -0.3
         return out
 
@@ -590,3 +604,9 @@ def _source_bonus(q: Question, units: list[Any], penalties: dict[str, float]) ->
             out[u.hit.doc_id] = penalties.get(u.hit.doc_id, 0.0) + OFSTED_SOURCE_BONUS
     return out
 
+
+def answer_pieces(answer: str) -> Iterator[str]:
+    """An answer as the pieces a stream sends: one cited sentence (or run of sentences) at a time."""
+    for piece in re.split(r"(?<=\])\s+", answer):
+        if piece:
+            yield piece + " "

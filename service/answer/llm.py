@@ -76,8 +76,8 @@ class LLMAnswerer:
                                ChatMessage(role="user", content=user)])
         return reply.message.content or ""
 
-    def answer(self, engine: "AnswerEngine", q: Question, rw: "Rewritten", hits: list[Any]
-               ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
+    def answer(self, engine: "AnswerEngine", q: Question, rw: "Rewritten", hits: list[Any],
+               role: str = "public") -> tuple[str, list[Citation], bool, dict[str, Any]]:
         shown = hits[:MAX_PASSAGES]
         raw = self.complete(rw.standalone, shown) if shown else ABSTAIN_TEXT
         debug: dict[str, Any] = {"raw": raw, "dropped": []}
@@ -102,7 +102,7 @@ class LLMAnswerer:
                 if looks_like_instruction(quote) or _restates_instruction(claim, hit.text):
                     debug["dropped"].append(f"P{i} support is an instruction planted in the paper: {claim[:60]}")
                     continue
-                cit = verify(citation_for(hit, quote), engine.page_text,
+                cit = verify(citation_for(hit, quote), lambda d, n: engine.page_text(d, n, role),
                              span=list(getattr(hit, "pdf_pages", []) or []), label_of=engine.page_label)
                 if cit is not None:
                     good.append(cit)

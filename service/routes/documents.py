@@ -15,7 +15,8 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from index.filters import SearchFilters
-from service.deps import AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDep, LinksDep, PageDep, SettingsDep
+from service.deps import (AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDep, LinksDep, PageDep, ReleaseDep,
+                          SettingsDep)
 from service.schemas import (DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut)
 from service.filters import MAX_FILTER_CHARS, FilterText
 from service.redaction import redacted_copy
@@ -34,7 +35,7 @@ def _not_found(doc_id: str) -> HTTPException:
 
 
 @router.get("", response_model=DocumentList)
-def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep,
+def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep, release: ReleaseDep,
                    committee: FilterText = None, council: FilterText = None,
                    date_from: Annotated[date | None, Query(alias="from")] = None,
                    date_to: Annotated[date | None, Query(alias="to")] = None,
@@ -44,30 +45,41 @@ def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page
                                   doc_type=doc_type)
     docs = library.documents(None if filters.is_empty else filters, role=caller.role)
     window, pagination = page.apply(docs)
-    return DocumentList(results=[document_view(d, caller, links) for d in window], pagination=pagination)
+    results = release.records([document_view(d, caller, links) for d in window], role=caller.role, route="documents")
+    return DocumentList(results=results, pagination=pagination)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail)
-def get_document(doc_id: DocId, caller: CallerDep, library: LibraryDep, links: LinksDep) -> DocumentDetail:
+def get_document(doc_id: DocId, caller: CallerDep, library: LibraryDep, links: LinksDep,
+                 release: ReleaseDep) -> DocumentDetail:
     doc = library.document(doc_id, caller.role)
-    if doc is None:
+    if doc is None or not release.records([document_view(doc, caller, links)], role=caller.role, route="document"):
         raise _not_found(doc_id)
     data = document_view(doc, caller, links)
-    data["items"] = [plain(i) for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)]
-    data["minutes"] = [plain(m) for m in library.minutes(doc_id=doc_id, role=caller.role, limit=1000)]
+    data["items"] = release.records([plain(i) for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)],
+                                    role=caller.role, route="document items")
+    data["minutes"] = release.records([plain(m) for m in library.minutes(doc_id=doc_id, role=caller.role, limit=1000)],
+                                      role=caller.role, route="document minutes")
     return DocumentDetail(**data)
 
 
 @router.get("/{doc_id}/pages/{n}", response_model=PageOut)
 def get_page(doc_id: DocId, n: Annotated[int, PathParam(ge=1, le=100000)], caller: CallerDep,
-             library: LibraryDep, links: LinksDep) -> PageOut:
+             library: LibraryDep, links: LinksDep, release: ReleaseDep) -> PageOut:
+    """The page's text. A public caller gets a page that mixes open and Part II lines (a front
+    sheet listing an exempt item) with the Part II lines replaced by a notice, and a page that is
+    Part II throughout as "not found"."""
     if library.document(doc_id, caller.role) is None:
         raise _not_found(doc_id)
     got = library.page(doc_id, n, caller.role)
+    missing = HTTPException(404, f"document {doc_id!r} has no page {n}")
     if got is None:
-        raise HTTPException(404, f"document {doc_id!r} has no page {n}")
+        raise missing
     label, text = got
-    return PageOut(**with_page_link({"doc_id": doc_id, "pdf_page": n, "label": label, "text": text}, caller, links))
+    data = {"doc_id": doc_id, "pdf_page": n, "label": label, "text": text}
+    if not release.records([data], role=caller.role, route="page"):
+        raise missing
+    return PageOut(**with_page_link(data, caller, links))
 
 
 @router.get("/{doc_id}/file", response_class=FileResponse,
@@ -84,7 +96,9 @@ def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep, settings
     if not caller.sees_restricted and media == "application/pdf":
         hidden = library.restricted_pages(doc_id)
         if hidden:
-            path = redacted_copy(path, hidden, settings.data_dir / "public-copies", doc_id)
+            # a mixed page is replaced by its open text (a PDF page's text layer cannot be cut safely)
+            open_text = {n: (library.page(doc_id, n, caller.role) or (None, None))[1] for n in hidden}
+            path = redacted_copy(path, open_text, settings.data_dir / "public-copies", doc_id)
     # inline: open in the browser's viewer (so #page=N works), not as a download
     return FileResponse(path, media_type=media, filename=name, content_disposition_type="inline")
 

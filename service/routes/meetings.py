@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from service.deps import CallerDep, LibraryDep, PageDep
+from service.deps import CallerDep, LibraryDep, PageDep, ReleaseDep
 from service.filters import FilterText
 from service.schemas import ErrorResponse, MeetingList
 from service.views import plain
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1", tags=["papers"], responses={401: {"model": Erro
 
 
 @router.get("/meetings", response_model=MeetingList)
-def meetings(caller: CallerDep, library: LibraryDep, page: PageDep,
+def meetings(caller: CallerDep, library: LibraryDep, page: PageDep, release: ReleaseDep,
              committee: FilterText = None, council: FilterText = None,
              date_from: Annotated[date | None, Query(alias="from")] = None,
              date_to: Annotated[date | None, Query(alias="to")] = None) -> MeetingList:
@@ -29,7 +29,8 @@ def meetings(caller: CallerDep, library: LibraryDep, page: PageDep,
     for m in window:
         data = plain(m)
         # items of this meeting's papers, filtered by role like everything else
-        data["items"] = [plain(i) for doc_id in m.doc_ids
-                         for i in library.items(doc_id=doc_id, role=caller.role, limit=500)]
+        data["items"] = release.records([plain(i) for doc_id in m.doc_ids
+                                         for i in library.items(doc_id=doc_id, role=caller.role, limit=500)],
+                                        role=caller.role, route="meetings")
         results.append(data)
     return MeetingList(results=results, pagination=pagination)

@@ -48,7 +48,7 @@ class FakeLibrary:
         ranked = sorted(self.hits, key=lambda h: -len(qs & set(content_stems(h.header + " " + h.text))))
         return ranked[:k]
 
-    def page_text(self, doc_id, pdf_page):
+    def page_text(self, doc_id, pdf_page, role="public"):
         return self.pages.get((doc_id, pdf_page))
 
 
