@@ -59,7 +59,7 @@ Mode = Literal["hybrid", "dense", "keyword"]
 
 @dataclass
 class IngestResult:
-    status: Literal["added", "unchanged", "replaced", "failed"]
+    status: Literal["added", "unchanged", "replaced", "restricted", "failed"]
     source: str
     doc_id: str | None = None
     chunks: int = 0
@@ -172,6 +172,11 @@ def _apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> P
     doc = apply_item_overrides(doc, items=overrides.get("items"), item=overrides.get("item"))
     sync_document(doc, "override")
     return doc
+
+
+def _restricts_items(overrides: dict[str, Any]) -> bool:
+    item = overrides.get("item") or {}
+    return bool(item.get("restricted")) or any(i.get("restricted") for i in overrides.get("items") or [])
 
 
 class Library:
@@ -311,6 +316,9 @@ class Library:
         with self._lock:
             same = self.store.by_sha(sha)
             if same is not None:
+                if overrides and (overrides.get("restricted") or overrides.get("restricted_pages")
+                                  or _restricts_items(overrides)):
+                    return self._restrict_existing(same, data, overrides, t0)
                 return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
                                     seconds=time.perf_counter() - t0)
             try:
@@ -321,6 +329,32 @@ class Library:
             result = self._write(doc, data, prev, source_url=(overrides or {}).get("source_url"))
             result.seconds = time.perf_counter() - t0
             return result
+
+    def _restrict_existing(self, same: DocumentInfo, data: bytes, overrides: dict[str, Any],
+                           t0: float) -> IngestResult:
+        """The same paper again with a restriction it did not have (an admin flags pages of a paper
+        already indexed, a publishing system marks an item restricted): it is written again under the
+        same id with the restriction added to what it had. A restriction is never lifted this way."""
+        had = self.store.restricted_page_lines(same.doc_id)
+        try:
+            doc = _apply_overrides(self._parse(data, same.source), overrides)
+        except IngestError as e:
+            return self._failed(same.source, same.sha256, str(e).splitlines()[0] if str(e) else "failed")
+        keep = {n for n, r in had.items() if r == [(0, doc.pages[n - 1].line_count - 1)]} if doc.pages else set()
+        if keep:
+            restrict_pages(doc, keep, "override")
+        for p in doc.pages:   # the lines it had restricted stay restricted
+            for a, b in had.get(p.pdf_page, []):
+                doc.chunks = [replace(c, restricted=True) if p.pdf_page in c.pdf_pages and c.page_lines
+                              and c.page_lines[0] <= b and c.page_lines[1] >= a else c for c in doc.chunks]
+        sync_document(doc, "override")
+        now = {p.pdf_page: p.restricted_lines for p in doc.pages if p.restricted_lines}
+        if now == had:
+            return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
+                                seconds=time.perf_counter() - t0)
+        doc = replace(doc, source=same.source)
+        self._write(doc, data, same, source_url=overrides.get("source_url") or same.source_url)
+        return IngestResult("restricted", same.source, same.doc_id, len(doc.chunks), seconds=time.perf_counter() - t0)
 
     def ingest_files(self, paths: Sequence[Path], *, ahead: int = 16,
                      ahead_bytes: int = 256 << 20) -> Iterator[IngestResult]:

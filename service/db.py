@@ -47,6 +47,7 @@ class JobRow(Base):
     # The upload itself, so any API process may run the job (cleared once ingested), and who claimed it.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     worker: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    options: Mapped[str | None] = mapped_column(Text, nullable=True)   # JSON ingest overrides (Part II flags)
 
 
 Index("ix_svc_jobs_status", JobRow.status, JobRow.created_at)
@@ -96,6 +97,11 @@ class Job:
     created_at: datetime
     updated_at: datetime
     worker: str | None = None   # host:pid of the process that claimed it
+    options: str | None = None  # JSON: what the uploader said about the paper (Library.ingest_bytes overrides)
+
+    @property
+    def overrides(self) -> dict[str, Any] | None:
+        return json.loads(self.options) if self.options else None
 
 
 def _job(row: JobRow) -> Job:
@@ -130,11 +136,12 @@ class ServiceDB:
         self.engine.dispose()
 
     # ---- jobs
-    def create_job(self, filename: str, size_bytes: int, created_by: str, payload: bytes | None = None) -> Job:
+    def create_job(self, filename: str, size_bytes: int, created_by: str, payload: bytes | None = None,
+                   overrides: dict[str, Any] | None = None) -> Job:
         now = _now()
         row = JobRow(id=uuid.uuid4().hex, status="queued", stage="queued", progress=0.0,
                      filename=filename, size_bytes=size_bytes, created_by=created_by, payload=payload,
-                     created_at=now, updated_at=now)
+                     options=json.dumps(overrides) if overrides else None, created_at=now, updated_at=now)
         with self._session.begin() as s:
             s.add(row)
         return _job(row)

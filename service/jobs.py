@@ -34,8 +34,8 @@ class JobRunner:
         self._thread = threading.Thread(target=self._loop, name="cllr-ingest", daemon=True)
         self._thread.start()
 
-    def submit(self, data: bytes, filename: str, caller: Caller) -> Job:
-        job = self.db.create_job(filename, len(data), caller.subject, payload=data)
+    def submit(self, data: bytes, filename: str, caller: Caller, overrides: dict[str, Any] | None = None) -> Job:
+        job = self.db.create_job(filename, len(data), caller.subject, payload=data, overrides=overrides)
         self._wake.set()
         return job
 
@@ -55,11 +55,11 @@ class JobRunner:
                 self._wake.wait(self.poll_s)
                 continue
             job, data = claimed
-            self._run(job.id, data, job.filename)
+            self._run(job.id, data, job.filename, job.overrides)
 
-    def _run(self, job_id: str, data: bytes, filename: str) -> None:
+    def _run(self, job_id: str, data: bytes, filename: str, overrides: dict[str, Any] | None = None) -> None:
         try:
-            result = self.library.ingest_bytes(data, filename)
+            result = self.library.ingest_bytes(data, filename, overrides)
         except Exception as e:  # a job must end in a state a client can read, whatever happened
             log.exception("ingest job %s (%s) crashed", job_id, filename)
             self.db.update_job(job_id, status="failed", stage="failed", progress=1.0, result="failed",

@@ -231,7 +231,7 @@ class JobOut(BaseModel):
     progress: float = Field(ge=0, le=1)
     filename: str
     size_bytes: int
-    result: str | None = Field(default=None, description="added | unchanged | replaced | failed")
+    result: str | None = Field(default=None, description="added | unchanged | replaced | restricted | failed")
     doc_id: str | None = None
     chunks: int | None = None
     error: str | None = None

@@ -10,6 +10,7 @@ application/octet-stream for a PDF.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -22,7 +23,43 @@ FIELD = "file"
 # What the route's OpenAPI entry says it takes (the route reads the body itself, after the role check).
 UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": [FIELD],
-    "properties": {FIELD: {"type": "string", "format": "binary", "description": "the paper (PDF)"}}}}}}}
+    "properties": {
+        FIELD: {"type": "string", "format": "binary", "description": "the paper (PDF)"},
+        "restricted": {"type": "boolean", "description": "the whole paper is Part II (exempt): members and "
+                       "officers only. Adds to what the paper itself marks; never lifts it."},
+        "restricted_pages": {"type": "string", "example": "3-5,9",
+                             "description": "PDF pages that are Part II (1-based; ranges and single pages)"}}}}}}}
+
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+_PAGES = re.compile(r"^\s*\d{1,5}(\s*-\s*\d{1,5})?(\s*,\s*\d{1,5}(\s*-\s*\d{1,5})?)*\s*$")
+MAX_FLAGGED_PAGES = 100_000
+
+
+def upload_overrides(form: Any) -> dict[str, Any] | None:
+    """The admin's Part II flags from the upload form: `restricted` (whole paper) and
+    `restricted_pages` ("3-5,9"). A value that cannot be read is a 422, never silently ignored."""
+    out: dict[str, Any] = {}
+    flag = form.get("restricted")
+    if flag is not None:
+        v = str(flag).strip().lower()
+        if v not in _TRUE | _FALSE:
+            raise HTTPException(422, f"restricted: {str(flag)[:20]!r} is not true or false")
+        if v in _TRUE:
+            out["restricted"] = True
+    pages = form.get("restricted_pages")
+    if pages is not None and str(pages).strip():
+        text = str(pages)
+        if len(text) > 1000 or not _PAGES.match(text):
+            raise HTTPException(422, "restricted_pages: give PDF page numbers and ranges, e.g. 3-5,9")
+        chosen: set[int] = set()
+        for part in text.split(","):
+            a, _, b = part.strip().partition("-")
+            lo, hi = int(a), int(b or a)
+            if lo < 1 or hi < lo or hi - lo > MAX_FLAGGED_PAGES:
+                raise HTTPException(422, f"restricted_pages: {part.strip()!r} is not a range of pages from 1")
+            chosen.update(range(lo, hi + 1))
+        out["restricted_pages"] = sorted(chosen)
+    return out or None
 
 
 @dataclass

@@ -336,7 +336,9 @@ class ModernGovImporter:
         if result.status == "failed":
             report.failed.append(f"{doc.url}: {result.error}")
             return
-        {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged}[result.status].append(doc.url)
+        # "restricted": the same bytes again, now restricted (isrestricted set since): written again
+        {"added": report.added, "replaced": report.replaced, "restricted": report.replaced,
+         "unchanged": report.unchanged}[result.status].append(doc.url)
         row = dict(url=doc.url, base_url=self.base, attachment_id=doc.attachment_id, meeting_id=m.id,
                    meeting_url=m.url, etag=got.etag, last_modified=got.last_modified, doc_id=result.doc_id,
                    status="imported", imported_at=datetime.now(timezone.utc),

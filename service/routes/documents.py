@@ -20,7 +20,7 @@ from service.deps import (AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDe
 from service.schemas import (DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut)
 from service.filters import MAX_FILTER_CHARS, FilterText
 from service.redaction import redacted_copy
-from service.uploads import UPLOAD_BODY, receive_upload
+from service.uploads import UPLOAD_BODY, receive_upload, upload_overrides
 from service.views import document_view, plain, with_page_link
 from service.routes.jobs import job_out
 
@@ -108,14 +108,17 @@ def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep, settings
                         413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}})
 async def upload_document(request: Request, caller: AdminDep, jobs: JobsDep, settings: SettingsDep) -> JobOut:
     """Upload a paper (PDF, multipart field `file`); indexing runs as a background job —
-    poll `GET /v1/jobs/{id}`. The same bytes twice end as `result: unchanged`.
+    poll `GET /v1/jobs/{id}`. The same bytes twice end as `result: unchanged`. Form fields
+    `restricted=true` and `restricted_pages=3-5,9` mark the paper, or pages of it, Part II; sent
+    with a paper already indexed they restrict it (`result: restricted`).
 
     The body is read here, not declared as a parameter: FastAPI reads declared bodies before the
     admin check, and this route must refuse a non-admin before reading a byte (service/uploads.py)."""
     upload, form = await receive_upload(request, settings.max_upload_mb)
     try:
+        overrides = upload_overrides(form)
         # in a thread: reading the spooled file and writing the job row are blocking
-        job = await run_in_threadpool(lambda: jobs.submit(upload.read(), upload.filename, caller))
+        job = await run_in_threadpool(lambda: jobs.submit(upload.read(), upload.filename, caller, overrides))
     finally:
         await form.close()
     return job_out(job)
