@@ -43,6 +43,7 @@ class DocContext:
     item_titles: dict[str, str]
     minute_titles: dict[str, str]
     labels: list[str | None]
+    venue: str | None = None      # where the meeting was held: stands in for a council the paper never names
 
 
 def _short(title: str | None, words: int) -> str:
@@ -56,7 +57,8 @@ def make_header(ctx: DocContext, tag: LineTag, pdf_page: int) -> str:
     label = ctx.labels[pdf_page - 1] if 0 < pdf_page <= len(ctx.labels) else None
     page = f"p. {label}" if label else f"pdf p. {pdf_page}"
     for words in (8, 5, 3, 0):
-        parts = [x for x in (ctx.council, ctx.committee, ctx.meeting_date) if x]
+        # a paper that prints no council still prints where it met: the place locates it instead
+        parts = [x for x in (ctx.council or ctx.venue, ctx.committee, ctx.meeting_date) if x]
         if tag.minute:
             parts.append(f"minute {tag.minute} {_short(ctx.minute_titles.get(tag.minute), words)}".strip())
         elif tag.item:

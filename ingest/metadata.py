@@ -274,6 +274,15 @@ def find_venue(first: str) -> str | None:
     m = _VENUE_FIELD.search("\n".join(_head_lines(first, 30)))
     if m:
         return m.group(1).strip()
+    # a heading line "Wednesday, 11 September 2025, County Hall, Northtown - 10.00 am": the place
+    # is what follows the date, before the time
+    for line in _head_lines(first, 4):
+        d = _DATE.search(line) or _DATE_MDY.search(line)
+        if d:
+            m = re.match(r"\s*,\s*(?P<v>[A-Z][^,\n]*?(?:,\s*[A-Z][^,\n]*?){0,3}?)\s*(?:[-–,]\s*(?:at\s+)?\d{1,2}[.:]\d{2}"
+                         r"\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$", line[d.end():], re.I)
+            if m and not _TIME.fullmatch(m.group("v")):
+                return m.group("v").strip(" ,-–")
     head = "\n".join(_head_lines(first, 12))
     for h in _HELD.finditer(head):
         # "held on Wednesday 14 July 2010 at 8.00pm in X", "held their meeting at 7.00pm ... at the X"

@@ -205,7 +205,8 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
                      committee=meta.committee,
                      meeting_date=meta.meeting_date.isoformat() if meta.meeting_date else None,
                      item_titles={it.number: it.title for it in items},
-                     minute_titles={m.number: m.title for m in minutes}, labels=labels)
+                     minute_titles={m.number: m.title for m in minutes}, labels=labels,
+                     venue=None if meta.council else meta.venue)
     for i in page_furniture(lines, n_pages):
         tags[i].furniture = True
     chunks = build_chunks(ctx, lines, tags, budget=settings.chunk_tokens, overlap=settings.chunk_overlap_tokens)

@@ -301,18 +301,32 @@ class AnswerEngine:
                 if chosen[0].hit.item and cit.item != chosen[0].hit.item:
                     cit = Citation(**{**cit.__dict__, "item": chosen[0].hit.item, "kind": "item"})
                 pieces.insert(0, (where, cit))
+                minute = None if chosen[0].hit.minute else self._minute_recording(chosen[0].hit, role)
+                mcit = self._minute_citation(minute, role) if minute is not None else None
+                if minute is not None and mcit is not None:   # the minute named above, cited on its page
+                    pieces.insert(1, (f"Minute {minute.number}: {minute.title}", mcit))
         return self._compose(pieces) + (False, debug)
 
-    def _minute_recording(self, hit: Any, role: str) -> str | None:
+    def _minute_citation(self, minute: Any, role: str) -> Citation | None:
+        """A citation of a minute record by its heading, verified on the minute's own pages."""
+        cit = Citation(source=minute.doc.source, doc_id=minute.doc.doc_id, pdf_page=minute.pdf_pages[0],
+                       page_label=None, item=minute.number, quote=minute.title, committee=minute.doc.committee,
+                       meeting_date=minute.doc.meeting_date.isoformat() if minute.doc.meeting_date else None,
+                       title=minute.title, kind="minute")
+        cit = verify(cit, lambda d, n: self.page_text(d, n, role),
+                     span=list(range(minute.pdf_pages[0], minute.pdf_pages[1] + 1)), label_of=self.page_label)
+        return self._sourced(cit) if cit is not None else None
+
+    def _minute_recording(self, hit: Any, role: str) -> Any | None:
         """The minute that records a front sheet's item: the same committee's minutes of the same
         day name the agenda item each minute took ("(Item 4)"); only an unambiguous one is said."""
         try:
             mins = self.library.minutes(date_from=hit.meeting_date, date_to=hit.meeting_date, role=role, limit=200)
         except Exception:
             return None
-        found = {m.number for m in mins if m.agenda_item == hit.item and m.doc.doc_id != hit.doc_id
-                 and (not hit.committee or not m.doc.committee or m.doc.committee == hit.committee)}
-        return found.pop() if len(found) == 1 else None
+        found = [m for m in mins if m.agenda_item == hit.item and m.doc.doc_id != hit.doc_id
+                 and (not hit.committee or not m.doc.committee or m.doc.committee == hit.committee)]
+        return found[0] if len({m.number for m in found}) == 1 else None
 
     def _where(self, cit: Citation, hit: Any, role: str) -> str | None:
         """For "which item / which pages" questions: the location in words, from the front
@@ -341,8 +355,8 @@ class AnswerEngine:
             parts.append(f"minute {hit.minute}")
         elif hit.item and hit.meeting_date:
             recorded = self._minute_recording(hit, role)
-            if recorded:
-                parts.append(f"minute {recorded} records it")
+            if recorded is not None:
+                parts.append(f"minute {recorded.number} records it")
         if cit.page_label:
             parts.append(f"the cited passage is on printed page {cit.page_label} (PDF page {cit.pdf_page})")
         else:

@@ -270,6 +270,11 @@ def test_meeting_time_and_venue(shared_dir):
     assert k.venue == "Council Chamber, Sessions House, County Hall, Maidstone"
     s = _doc("seeds/000_e7c76237b316faf7.pdf")
     assert (s.meeting_time, s.venue) == ("10.30 am", "The Kennet Room - County Hall, Trowbridge BA14 8JN")
+    # a dated heading line: the place follows the date, the time ends the line
+    m = _doc("seeds/003_41d8144e8313e7e8.pdf")
+    assert m.venue == "County Hall, Worcester" and m.council is None
+    # a paper that names no council is located by where it met, in every chunk's context line
+    assert all(c.header.startswith("County Hall, Worcester · Children and Families") for c in m.chunks)
 
 
 def test_ofsted_inspection_records(shared_dir):
