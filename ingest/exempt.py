@@ -43,8 +43,9 @@ _EXCLUSION = re.compile(r"\b(exclu(de|ded|sion)|withdr[ae]w)\b.{0,80}\b(public|p
                         r"|\b(public|press)\b.{0,80}\b(exclu(de|ded|sion)|withdr[ae]w)\b"
                         r"|\b(move|moved|go|went|proceed\w*|resolve\w*)\s+(in)?to\s+(closed|private|confidential)\s+session",
                         re.I | re.S)
-_HEADING = re.compile(r"^\s*(?:(PART\s*(?:II|2|B))(?![\w])"
-                      r"|(?:strictly\s+|private\s+and\s+)?confidential\b"
+_HEADING = re.compile(r"^\s*(?:\d{1,3}[a-z]?[.)]?\s+)?(?:(PART\s*(?:II|2|B))(?![\w])"
+                      r"|(?:strictly\s+|private\s+and\s+)?confidential(?:\s*[:\-–]|\s*$|\s+(?:items?|reports?|appendix|"
+                      r"appendices|annex|matters?|business|session|information|minutes?)\b)"
                       r"|exempt\s+(?:items?|information|reports?|appendix|appendices)\b"
                       r"|closed\s+session\b|in[\s-]camera\b)", re.I)
 # "PART II ... None": the heading is printed but no exempt business follows.
@@ -52,7 +53,8 @@ _NONE_FOLLOWS = re.compile(r"^\s*(none\.?|nil\.?|there (are|were) no\b.*|\(?at t
                            re.I)
 _READMITTED = re.compile(r"\bre-?admitted\b|\b(returned|return|reconvened?|resumed?)\s+(to|in|into)\s+"
                          r"(open|public)(\s+session)?\b|\bopen\s+session\s+(resumed|reconvened)\b"
-                         r"|\brise\s+(from|out\s+of)\s+(closed|private)\s+session\b", re.I)
+                         r"|\b(rise|rose|risen|rising)\s+(from|out\s+of)\s+(the\s+)?(closed|private|in[\s-]camera)\s+(session|meeting)\b"
+                         r"|\b(ended|closed)\s+the\s+(closed|private)\s+session\b", re.I)
 
 
 @dataclass(frozen=True)

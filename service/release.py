@@ -8,8 +8,8 @@ every piece of its text is checked against the store's restricted text:
 - **verbatim**: no run of `SHINGLE_WORDS` words of any restricted passage appears in it, unless the
   same run is open text of the documents it comes from (boilerplate such as the statutory wording
   of an exclusion motion is printed in the open part of a pack too);
-- **distinctive terms**: no term that occurs only in restricted passages (a bidder's name, a
-  price; index/keyword.py) appears in it, unless the caller's own question holds it;
+- **distinctive terms**: no name or figure that occurs only in restricted passages (a bidder's
+  name, a price; index/keyword.py) appears in it, unless the caller's own question holds it;
 - **citations**: every cited passage is on a page of a document the caller may see, and its quote
   is in the text of that page as the caller may read it.
 
@@ -37,6 +37,7 @@ SHINGLE_WORDS = 6          # a run this long shared with a restricted passage is
 MIN_TERM_CHARS = 4         # shorter terms (page and item numbers, "pm") are never distinctive
 VISIBLE_CACHE_DOCS = 256   # open-text shingles kept per document for the boilerplate exemption
 _WORD = re.compile(r"[^\W_]+")
+_NAME_OR_FIGURE = re.compile(r"\b[A-Z][\w'’-]+|£?\d[\d,.]*\d[a-z]*")
 
 
 def shingles(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
@@ -154,7 +155,10 @@ class ReleaseCheck:
         if st.terms:
             from index.keyword import tokenize
             asked_terms = set(tokenize(asked))
-            distinctive = {t for txt in texts for t in tokenize(txt)
+            # Names and figures only: in a small library a common word ("owner") can occur in
+            # restricted passages alone, and blocking every answer that uses it would be wrong.
+            named = " ".join(m.group(0) for txt in texts for m in _NAME_OR_FIGURE.finditer(txt))
+            distinctive = {t for t in tokenize(named)
                            if len(t) >= MIN_TERM_CHARS and t in st.terms and t not in asked_terms}
             if distinctive:
                 return Verdict(False, tuple(sorted(found)) or ("?",),
