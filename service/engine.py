@@ -293,7 +293,7 @@ class AnswerEngine:
             debug["support"] = "no verifiable citation"
             return ABSTAIN_TEXT, [], True, debug
         if "location" in q.kinds:
-            where = self._where(pieces[0][1], chosen[0].hit, role)
+            where = self._where(pieces[0][1], chosen[0].hit, role, with_minute=_asks_outcome(q))
             if where and not pieces[0][0].startswith("Item "):
                 # The location sentence names the agenda item; its citation says so too (the
                 # quote's own citation may name the minute instead).
@@ -301,7 +301,8 @@ class AnswerEngine:
                 if chosen[0].hit.item and cit.item != chosen[0].hit.item:
                     cit = Citation(**{**cit.__dict__, "item": chosen[0].hit.item, "kind": "item"})
                 pieces.insert(0, (where, cit))
-                minute = None if chosen[0].hit.minute else self._minute_recording(chosen[0].hit, role)
+                minute = None if chosen[0].hit.minute or not _asks_outcome(q) \
+                    else self._minute_recording(chosen[0].hit, role)
                 mcit = self._minute_citation(minute, role) if minute is not None else None
                 if minute is not None and mcit is not None:   # the minute named above, cited on its page
                     pieces.insert(1, (f"Minute {minute.number}: {minute.title}", mcit))
@@ -328,7 +329,7 @@ class AnswerEngine:
                  and (not hit.committee or not m.doc.committee or m.doc.committee == hit.committee)]
         return found[0] if len({m.number for m in found}) == 1 else None
 
-    def _where(self, cit: Citation, hit: Any, role: str) -> str | None:
+    def _where(self, cit: Citation, hit: Any, role: str, with_minute: bool = False) -> str | None:
         """For "which item / which pages" questions: the location in words, from the front
         sheet's record of the item and the cited page's printed label."""
         parts: list[str] = []
@@ -353,7 +354,7 @@ class AnswerEngine:
                 parts.append(f"pages {a} to {b} of the pack" if b and b != a else f"page {a} of the pack")
         if hit.minute:
             parts.append(f"minute {hit.minute}")
-        elif hit.item and hit.meeting_date:
+        elif hit.item and hit.meeting_date and with_minute:
             recorded = self._minute_recording(hit, role)
             if recorded is not None:
                 parts.append(f"minute {recorded.number} records it")
@@ -507,6 +508,15 @@ class AnswerEngine:
             if not any((c.doc_id, c.pdf_page, c.item) == (cit.doc_id, cit.pdf_page, cit.item) for c in cites):
                 cites.append(cit)
         return " ".join(out), cites
+
+
+# A location question that also asks what became of the item ("which minute records it", "what did
+# members do with them"): the answer names the minute that records the item.
+_OUTCOME = re.compile(r"\bminutes?\b|\bwhat did\b.{0,40}\bdo\b", re.I)
+
+
+def _asks_outcome(q: Question) -> bool:
+    return "resolution" in q.kinds or bool(_OUTCOME.search(q.text))
 
 
 def _shape(line: str) -> str:

@@ -29,7 +29,7 @@ def test_front_sheet_item_names_the_minute_that_records_it(engine):
     hit = next(h for h in engine.library.search("Commissioning Plan for Education Provision 2025-29 pages", k=10)
                if h.source.endswith("frontsheet.pdf") and h.item == "9")
     assert engine._minute_recording(hit, "public").number == "92"
-    where = engine._where(_cit(hit), hit, "public")
+    where = engine._where(_cit(hit), hit, "public", with_minute=True)
     assert "item 9" in where and "pages 461 to 610 of the pack" in where and "minute 92 records it" in where
 
 
@@ -44,3 +44,8 @@ def test_the_minute_named_is_cited_on_its_own_page(engine):
     assert not r.abstained and "minute 92" in r.answer.lower()
     assert any(c.item == "92" and c.kind == "minute" and c.pdf_page in (16, 17) for c in r.citations), \
         [c.describe() for c in r.citations]
+
+
+def test_a_page_question_names_no_minute(engine):
+    r = engine.ask("On which pages of the Cabinet pack was the education commissioning plan?", role="public")
+    assert "minute 92" not in r.answer.lower() and not any(c.item == "92" for c in r.citations)
