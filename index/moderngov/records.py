@@ -1,4 +1,4 @@
-"""mgWebService.asmx XML → dataclasses, as real sites answer (see tests/fixtures/moderngov/).
+"""mgWebService.asmx XML → dataclasses, as real sites answer (recorded answers: ../shared/moderngov/).
 
 What real answers look like, and what this module does about it:
 - GetCommittees answers <committees>; GetMeetings answers <getmeetings> with the meetings grouped
