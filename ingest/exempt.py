@@ -27,9 +27,10 @@ flag) are applied by `restrict_pages`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.layout import Line, title_like
+from ingest.models import Page, ParsedDocument
 
 RULES = ("agenda", "marker", "heading", "exclusion", "override", "passage")
 
@@ -49,7 +50,8 @@ _HEADING = re.compile(r"^\s*(?:\d{1,3}[a-z]?[.)]?\s+)?(?:(PART\s*(?:II|2|B))(?![
                       r"|exempt\s+(?:items?|information|reports?|appendix|appendices)\b"
                       r"|closed\s+session\b|in[\s-]camera\b)", re.I)
 # "PART II ... None": the heading is printed but no exempt business follows.
-_NONE_FOLLOWS = re.compile(r"^\s*(none\.?|nil\.?|there (are|were) no\b.*|\(?at the time of preparing the agenda there were no\b.*)$",
+_NONE_FOLLOWS = re.compile(r"^\s*(none\.?|nil\.?|there (are|were) no\b.*"
+                           r"|\(?at the time of preparing the agenda there were no\b.*)$",
                            re.I)
 _READMITTED = re.compile(r"\bre-?admitted\b|\b(returned|return|reconvened?|resumed?)\s+(to|in|into)\s+"
                          r"(open|public)(\s+session)?\b|\bopen\s+session\s+(resumed|reconvened)\b"
@@ -250,7 +252,7 @@ def line_rules(lines: list[Line], *, item_of_line: list[str | None], exempt_item
     return rules
 
 
-def set_page_restrictions(pages: list, lines: list[Line], rules: list[str | None]) -> None:
+def set_page_restrictions(pages: list[Page], lines: list[Line], rules: list[str | None]) -> None:
     """Page.restricted_lines / restricted_by from the per-line rules."""
     ranges = page_ranges(lines, [r is not None for r in rules])
     by_page: dict[int, list[str]] = {}
@@ -263,7 +265,7 @@ def set_page_restrictions(pages: list, lines: list[Line], rules: list[str | None
         p.restricted_by = by_page.get(p.pdf_page, [])
 
 
-def _add_range(page, a: int, b: int, rule: str) -> None:
+def _add_range(page: Page, a: int, b: int, rule: str) -> None:
     before = {k for x, y in page.restricted_lines for k in range(x, y + 1)}
     hidden = before | set(range(a, b + 1))
     if hidden == before:
@@ -279,10 +281,9 @@ def _add_range(page, a: int, b: int, rule: str) -> None:
         page.restricted_by.append(rule)
 
 
-def restrict_pages(doc, pages: set[int] | None, rule: str) -> None:
+def restrict_pages(doc: ParsedDocument, pages: set[int] | None, rule: str) -> None:
     """Restrict whole pages (None: every page) and every chunk on them: an admin's flag on
     upload, or a publishing system's flag on the whole document."""
-    from dataclasses import replace
     for p in doc.pages:
         if pages is None or p.pdf_page in pages:
             _add_range(p, 0, p.line_count - 1, rule)
@@ -291,7 +292,7 @@ def restrict_pages(doc, pages: set[int] | None, rule: str) -> None:
     sync_document(doc, rule)
 
 
-def sync_document(doc, rule: str = "override") -> None:
+def sync_document(doc: ParsedDocument, rule: str = "override") -> None:
     """After overrides changed chunk flags: every restricted chunk's lines are restricted on its
     page too (a page whose every passage is restricted, whole), and the document is restricted
     when every page is withheld whole."""

@@ -150,7 +150,7 @@ class ReleaseCheck:
                 if len(leaked):
                     lo = np.searchsorted(st.hashes, leaked, side="left")
                     hi = np.searchsorted(st.hashes, leaked, side="right")
-                    for a, b in zip(lo.tolist(), hi.tolist()):
+                    for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
                         found.update(st.doc_ids[c] for c in st.docs[a:b].tolist())
         if st.terms:
             from index.keyword import tokenize

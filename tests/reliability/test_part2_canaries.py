@@ -117,7 +117,7 @@ def _collect(c: httpx.Client, role: str, all_docs: dict[str, dict]) -> dict[str,
     add("decisions", c.get("/v1/resolutions", params={"limit": 200}).text)
     add("meetings", c.get("/v1/meetings", params={"limit": 200}).text)
     add("documents", c.get("/v1/documents", params={"limit": 200}).text)
-    for source, doc in all_docs.items():
+    for doc in all_docs.values():
         doc_id = doc["doc_id"]
         add("documents", c.get(f"/v1/documents/{doc_id}").text)
         for n in range(1, doc["page_count"] + 1):
@@ -158,7 +158,8 @@ def test_every_canary_reaches_members_and_officers(server, all_docs, role):
         got = _collect(c, role, all_docs)
     for canary in CANARIES:
         for route in ("search", "page", "file"):
-            assert any(canary.words in t for t in got[route]), f"{canary.words!r} ({canary.how}) not in {route} for {role}"
+            assert any(canary.words in t for t in got[route]), \
+                f"{canary.words!r} ({canary.how}) not in {route} for {role}"
         # the engine may word its answer as it likes; it must be able to draw on the passage
         assert any(canary.words in t for t in got["ask"] + got["stream"]), f"{canary.words!r} not answered to {role}"
     ROUTES_CHECKED[role].update(got)
@@ -230,8 +231,8 @@ def test_the_same_paper_uploaded_again_restricted_becomes_restricted(server, can
     """An admin who forgot the flag uploads the paper again with it: the paper is restricted, not 'unchanged'."""
     _, papers = canary_data
     with client(server, "admin") as c:
-        r = c.post("/v1/documents", files={"file": ("eastmarch_minutes.pdf", papers["eastmarch_minutes.pdf"].read_bytes(),
-                                                    "application/pdf")}, data={"restricted_pages": "2"})
+        paper = ("eastmarch_minutes.pdf", papers["eastmarch_minutes.pdf"].read_bytes(), "application/pdf")
+        r = c.post("/v1/documents", files={"file": paper}, data={"restricted_pages": "2"})
         job = r.json()["id"]
         _wait(c, job)
         assert c.get(f"/v1/jobs/{job}").json()["result"] == "restricted"

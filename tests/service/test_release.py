@@ -6,7 +6,6 @@ Real Library over two of the canary papers (tests/fixtures/part2_papers.py); no 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 
