@@ -51,7 +51,17 @@ def _one_minute(doc: ParsedDocument, number: str, item: str | None, title: str |
                   pdf_pages=(min(pages), max(pages)),
                   resolved=[r for m in found for r in m.resolved],
                   resolved_pages=[p for m in found for p in m.resolved_pages],
+                  # each minute's decisions stay apart: block numbers carried on past the one before
+                  resolved_blocks=_blocks(found),
                   agenda_item=item or (found[0].agenda_item if found else None))
+
+
+def _blocks(found: Sequence[Minute]) -> list[int]:
+    out: list[int] = []
+    for m in found:
+        base = max(out) + 1 if out else 0
+        out += [base + b for b in (m.resolved_blocks or range(len(m.resolved)))]
+    return out
 
 
 def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, Any]] | None = None,

@@ -23,15 +23,31 @@ _HEAD = re.compile(r"^\s*(\d{1,4})\.{0,2}\s+(\S.*?)\s*$")
 _HEAD_DOTTED = re.compile(r"^\s*((?:\d{1,2}\.){2}(\d{1,3})|\d{2,4}/(\d{1,4}))\.?\s+(\S.*?)\s*$")
 _HEAD_RESOLUTION = re.compile(r"^\s*([A-Z]{0,3}\d{4}-(\d{1,4}))\s+(\S.*?)\s*$")
 # How a minute records what was decided, besides a "RESOLVED" block.
+# A body agreeing ("the Panel agreed"), not a person of it ("the Chairman of the Panel agreed").
+# Welsh minutes: cytunwyd (it was agreed; "a chytunwyd" after "a"), penderfynwyd (it was decided),
+# roedd pawb yn gytûn / o blaid (all were agreed / in favour).
 _DECISION = re.compile(r"\b(?:RESOLVED|AGREED|APPROVED|CARRIED|LOST)\b|"
-                       r"(?i:\b(?:it\s+was|were|was|unanimously|all|duly|and)\s+(?:resolved|agreed|approved|carried)\b)|"
-                       r"(?i:\b(?:council(?:lors)?|members|committee|panel|cabinet|board)\s+(?:resolved|agreed|approved)\b)|"
-                       r"(?i:\bcarried\b\.?\s*$)|(?i:^\s*(?:resolved|agreed|decided)\b)|(?i:\bcytunwyd\b)")
+                       r"(?i:\b(?:it\s+was|were|was|unanimously|all|duly|and)\s+(?:(?:therefore|then|also|further|\w+ly)\s+)?"
+                       r"(?:resolved|agreed|approved|carried)\b)|"
+                       r"(?i:(?<!of\sthe\s)(?<!of\s)\b(?:council(?:lors)?|members|committee|panel|cabinet|board)\s+"
+                       r"(?:resolved|agreed|approved)\b)|"
+                       r"(?i:\bcarried\b\.?\s*$)|(?i:^\s*(?:resolved|agreed|decided)\b)|"
+                       r"(?i:\b(?:c|ch)ytunwyd\b|\bpenderfynwyd\b|\bpawb\s+(?:yn\s+gyt[ûu]n|o\s+blaid)\b)")
+# A motion closed by its outcome as a sentence of its own ("Carried.", "Agreed unanimously.").
+_CLOSING = re.compile(r"(?i)\s*(?:(?:substantive\s+)?motion\s+)?(?:carried|lost|agreed)(?:\s+unanimously)?\.?\s*")
 _ITEM_REF = re.compile(r"^\s*\(\s*Item\s+(\d{1,2}[a-z]?)\s*\)\s*$", re.I)
-_RESOLVED = re.compile(r"^\s*(?:\(?\d{1,2}[.)]\s*)?(RESOLVED|Resolved|Resolved:)\b[:\s,-]*(.*)$")
+# "RESOLVED that", "Resolved:", "3. RESOLVED", "26) RESOLVED", "33.3 RESOLVED"; not "Resolved to pay ...",
+# which is a sentence (minutes that record each decision as one)
+_RESOLVED = re.compile(r"^\s*(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]\s*|\d{1,3}(?:\.\d{1,3})+\s+)?"
+                       r"(RESOLVED|Resolved(?!\s+to\b)|Resolved:)\b[:\s,-]*(.*)$")
 _PAGE_ONLY = re.compile(r"^\s*(Page\s+)?\d{1,4}\s*$", re.I)
 _PARA_PAREN = re.compile(r"^\s*\d{1,2}\)\s")
-_LIST = re.compile(r"^\s*(\(?[a-z]{1,2}\)|\(?[ivx]{1,4}\)|\d{1,2}\.|\(\d{1,2}\))\s+")
+_LIST = re.compile(r"^\s*(\(?[a-zA-Z]{1,2}\.?\)|\(?[ivx]{1,4}\)|\d{1,2}\.|\(\d{1,2}\))\s+")
+# infinitive resolutions, one per line: "Resolved / To note the update. / To request that ..."
+_INFINITIVE = re.compile(r"^\s*To\s+[a-z]")
+# what ends a Resolved block whatever its punctuation: the close of the meeting, the signature
+_BLOCK_END = re.compile(r"(?i)^\s*(?:the\s+)?meeting\s+(?:ended|closed|concluded|finished)\b|^\s*chair(?:man|person)?\s*"
+                        r"\.{3,}|^\s*signed\b|^\s*\(duration\s+of\s+meeting|^\s*page\s+\d+\s+of\s+\d+\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
 _GENERIC = {"update", "report", "meeting", "council", "committee", "panel", "from", "with", "that", "this"}
 
@@ -138,14 +154,23 @@ def _para_start(lines: list[Line], i: int) -> bool:
 
 
 def _misplaced(lines: list[Line], i: int) -> bool:
+    """A heading extracted mid-sentence: the line before stops mid-sentence and the line after
+    carries the sentence on (lower case, or its last words: "for any interested / Members."). A
+    blank line before it, or a new sentence after it, is an ordinary heading after a line that
+    lacks its full stop ("Clerk to write", "... - public transport")."""
     nxt = _next_nonblank(lines, i, 2)
     if any(_ITEM_REF.match(n.text) for n in nxt):
+        return False
+    if i > 0 and lines[i - 1].is_blank:
         return False
     p = _prev_nonblank(lines, i)
     if p is None or p.pdf_page != lines[i].pdf_page:
         return False
     s = p.stripped
-    return bool(re.search(r"[a-z,]$", s)) and not title_like(s)
+    if not (re.search(r"[a-z,]$", s) and not title_like(s)):
+        return False
+    after = nxt[0].stripped if nxt else ""
+    return bool(after) and (after[0].islower() or (len(after.split()) <= 3 and ends_sentence(after)))
 
 
 def _relocate(lines: list[Line], i: int, title: str, stop: int) -> int:
@@ -282,23 +307,61 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
         res.item_starts[start] = m.group(1)
         res.items.append(AgendaItem(number=m.group(1), title=title.strip()))
 
+    in_blocks = False
+    by_sentence: list[tuple[Minute, list[bool]]] = []
     for k, (start, num, title) in enumerate(heads):
         end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
         span = [l for l in lines[start:end] if not l.is_blank]
         if not span:
             continue
         item = head_item.get(num)
-        resolved, pages = _resolved(lines, start, end)
-        if not resolved:   # "AGREED", "It was APPROVED that", "... Carried.", "resolved to ...": the sentences
-            resolved, pages = decision_sentences(lines, start, end)
-        res.minutes.append(Minute(number=num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
-                                  resolved=resolved, resolved_pages=pages, agenda_item=item))
+        resolved, pages, blocks = _resolved(lines, start, end)
+        minute = Minute(number=num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
+                        resolved=resolved, resolved_pages=pages, agenda_item=item, resolved_blocks=blocks)
+        if resolved:
+            in_blocks = True
+        else:   # "AGREED", "It was APPROVED that", "... Carried.", "resolved to ...": the sentences
+            texts, pages, closed = decision_sentences(lines, start, end)
+            minute.resolved, minute.resolved_pages = texts, pages
+            minute.resolved_blocks = list(range(len(texts)))
+            by_sentence.append((minute, closed))
+        res.minutes.append(minute)
         res.starts[start] = num
+    if in_blocks:
+        # Minutes that record decisions in RESOLVED blocks tell the debate in sentences: there, a
+        # sentence records a decision only as a motion closed by its outcome ("Agreed unanimously."),
+        # not "Members agreed to ..." in the account of another meeting.
+        for minute, closed in by_sentence:
+            keep = [k for k, c in enumerate(closed) if c]
+            minute.resolved = [minute.resolved[k] for k in keep]
+            minute.resolved_pages = [minute.resolved_pages[k] for k in keep]
+            minute.resolved_blocks = list(range(len(keep)))
     _spans_for_items(lines, res)
+    if not heads:
+        res.minutes = _item_minutes(lines, res)
     # callers tag document lines: report positions as Line.idx (a region may be a slice)
     res.starts = {lines[k].idx: v for k, v in res.starts.items()}
     res.item_starts = {lines[k].idx: v for k, v in res.item_starts.items()}
     return res
+
+
+def _item_minutes(lines: list[Line], res: MinutesResult) -> list[Minute]:
+    """Minutes that print no numbers, only a heading and its "(Item N)": each section that records
+    a decision is a minute without a number of its own (cited by its item), so what it resolved is
+    kept like any minute's. Sections that decided nothing are left to the items."""
+    out: list[Minute] = []
+    starts = sorted(res.item_starts.items())
+    for k, (s, num) in enumerate(starts):
+        e = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        resolved, pages, blocks = _resolved(lines, s, e)
+        if not resolved:
+            continue
+        item = next((it for it in res.items if it.number == num), None)
+        span = [l for l in lines[s:e] if not l.is_blank]
+        out.append(Minute(number="", title=item.title if item else "", agenda_item=num,
+                          pdf_pages=(span[0].pdf_page, span[-1].pdf_page), resolved=resolved,
+                          resolved_pages=pages, resolved_blocks=blocks))
+    return out
 
 
 def _full_title(lines: list[Line], i: int, rest: str) -> str:
@@ -324,22 +387,32 @@ def _spans_for_items(lines: list[Line], res: MinutesResult) -> None:
                 break
 
 
-def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int]]:
-    entries: list[list] = []   # [text, page]
+def _part_start(l: Line) -> bool:
+    return bool(_LIST.match(l.text)) or is_bullet(l.text) or bool(_INFINITIVE.match(l.text))
+
+
+def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int], list[int]]:
+    """The lines of the minute's Resolved blocks, with the page and the block (0, 1, ...) of each.
+    A block that ends its opening words with a colon ("RESOLVED that Council:") goes on to the
+    parts it introduces, over blank lines, until a numbered paragraph, a heading or the minute's end."""
+    entries: list[list] = []   # [text, page, block]
+    block = -1
     i = start
     while i < end:
         m = _RESOLVED.match(lines[i].text)
         if not m:
             i += 1
             continue
+        block += 1
         cur: list | None = None
         head = m.group(2).strip()
         if head:
-            cur = [head, lines[i].pdf_page]
+            cur = [head, lines[i].pdf_page, block]
             entries.append(cur)
+        introduces = head.endswith(":")
         j = i + 1
         taken = 0
-        while j < end and taken < 30:
+        while j < end and taken < 60:
             l = lines[j]
             s = l.stripped
             if _PAGE_ONLY.match(s) and s:
@@ -349,59 +422,115 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
                 nxt = _next_nonblank(lines, j, 1)
                 # A page break is not a paragraph break: a Resolved block goes on over the page.
                 over_page = bool(nxt) and nxt[0].pdf_page != l.pdf_page
-                if cur is not None and ends_sentence(cur[0]) and not over_page \
-                        and not (nxt and _LIST.match(nxt[0].text)):
+                if cur is not None and ends_sentence(cur[0]) and not over_page and not introduces \
+                        and not (nxt and _part_start(nxt[0])):
                     break
                 j += 1
                 continue
-            if _ITEM_REF.match(s) or _PARA_PAREN.match(l.text) or _RESOLVED.match(l.text) \
-                    or re.match(r"^(For|Against|Abstain)\s*\(", s) or (title_like(s) and cur is not None and ends_sentence(cur[0]) and not _LIST.match(l.text)):
+            if _ITEM_REF.match(s) or _PARA_PAREN.match(l.text) or _RESOLVED.match(l.text) or _BLOCK_END.match(s) \
+                    or re.match(r"^(For|Against|Abstain)\s*\(", s) \
+                    or (title_like(s) and cur is not None and ends_sentence(cur[0]) and not _LIST.match(l.text)
+                        and not introduces):
                 break
-            if cur is None or _LIST.match(l.text) or (ends_sentence(cur[0]) and (s[0].isupper() or s[0].isdigit())):
-                cur = [s, l.pdf_page]
+            if cur is None or _part_start(l) or (ends_sentence(cur[0]) and (s[0].isupper() or s[0].isdigit())):
+                cur = [s, l.pdf_page, block]
                 entries.append(cur)
             else:
                 cur[0] += " " + s
+            introduces = introduces or cur[0].endswith(":")
             j += 1
             taken += 1
         i = j
-    texts = [re.sub(r"\s+", " ", e[0]).strip() for e in entries if e[0].strip()]
-    pages = [e[1] for e in entries if e[0].strip()]
-    return texts, pages
+    kept = [e for e in entries if e[0].strip()]
+    return [re.sub(r"\s+", " ", e[0]).strip() for e in kept], [e[1] for e in kept], [e[2] for e in kept]
 
 
 # a sentence ends at . ! ? before a capital, but not after an initial or a title ("Cllr. O. Williams")
-_SENTENCE_END = re.compile(r"(?<![A-Z]\.)(?<!Cllr\.)(?<!Cllrs\.)(?<!Mr\.)(?<!Mrs\.)(?<!Dr\.)(?<!No\.)(?<=[.!?])\s+(?=[A-Z(“\"‘'])")
+_SENTENCE_END = re.compile(r"(?<![A-Z]\.)(?<!Cllr\.)(?<!Cllrs\.)(?<!Cyng\.)(?<!Mr\.)(?<!Mrs\.)(?<!Dr\.)(?<!No\.)"
+                           r"(?<=[.!?])\s+(?=[A-Z(“\"‘'])")
+# a sentence a motion's outcome ends ("... be approved. Carried.", "... January 1, 2024 Closed Carried.")
+_CLOSES = re.compile(r"(?i)\b(?:carried|lost|agreed(?:\s+unanimously)?)\.?\s*$")
+# where a motion starts: its "That ..." / "WHEREAS ..." paragraph
+_MOTION_START = re.compile(r"^\s*(?:That|THAT|WHEREAS)\b")
+_PROPOSED = re.compile(r"(?i)\b(?:proposed|moved|seconded)\b")
 
 
-def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int]]:
-    """The sentences of a minute that record a decision, with the page each starts on: minutes in
-    the conventions that never print a "RESOLVED" block ("AGREED", "It was APPROVED that", "the
-    Councillors resolved to ...", a motion ending "Carried." or "Lost.")."""
-    text, starts = "", []   # joined text and (offset, page) of each line in it
-    for l in lines[start + 1:end]:   # the heading line names the minute; the decision follows it
+# a numbered paragraph ("11) The Chairman ...", "(b) ...", "ix) ...") starts a new paragraph
+_PARA_START = re.compile(r"^\s*(?:\d{1,2}\)|\(?[a-z]{1,2}\)|[ivx]{1,5}\)|\(\d{1,2}\))\s")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")   # stray control characters some PDFs' text carries
+# page furniture inside minutes: the signature line and "Page 1 of 3"
+_FURNITURE = re.compile(r"(?i)^\s*(?:signed\b.*(?:_{3,}|\.{5,})|page\s+\d+\s+of\s+\d+\s*$)")
+
+
+def _paragraphs(lines: list[Line], start: int, end: int) -> list[list[Line]]:
+    """The minute's text after its heading, in paragraphs: a blank line ends one unless the text
+    goes on over a page break; a numbered paragraph starts one; page furniture is left out."""
+    paras: list[list[Line]] = [[]]
+    for k in range(start + 1, end):
+        l = lines[k]
         s = l.stripped
-        if not s or _PAGE_ONLY.match(s):
+        if _PAGE_ONLY.match(s) and s or _FURNITURE.match(s):
             continue
-        starts.append((len(text), l.pdf_page))
-        text += s + " "
+        if not s:
+            nxt = _next_nonblank(lines, k, 1)
+            if paras[-1] and not (nxt and nxt[0].pdf_page != l.pdf_page):
+                paras.append([])
+            continue
+        if _PARA_START.match(l.text) and paras[-1]:
+            paras.append([])
+        paras[-1].append(l)
+    return [p for p in paras if p]
+
+
+def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int], list[bool]]:
+    """The sentences of a minute that record a decision, with the page each starts on and whether
+    a motion's own outcome closed it: minutes in the conventions that never print a "RESOLVED"
+    block ("AGREED", "It was APPROVED that", "the Councillors resolved to ...", a motion followed by
+    "Carried.", "Lost." or "Agreed unanimously."). A sentence never runs over a paragraph end; a
+    motion closed by its outcome is its text from its "That"/"WHEREAS" paragraph (or the sentence
+    before, in the same paragraph) to the outcome."""
+    sents: list[tuple[str, int, int]] = []   # (sentence, page, paragraph)
+    for n, para in enumerate(_paragraphs(lines, start, end)):
+        text, starts = "", []   # joined text and (offset, page) of each line in it
+        for l in para:
+            starts.append((len(text), l.pdf_page))
+            text += _CONTROL.sub("", l.stripped) + " "
+        pos = 0
+        for sent in _SENTENCE_END.split(text):
+            where = text.find(sent, pos)
+            pos = where + len(sent) if where >= 0 else pos
+            if sent.strip():
+                page = next((p for off, p in reversed(starts) if off <= max(where, 0)), starts[0][1])
+                sents.append((sent.strip(), page, n))
     out: list[str] = []
     pages: list[int] = []
-    pos = 0
-    for sent in _SENTENCE_END.split(text):
-        where = text.find(sent, pos)
-        pos = where + len(sent) if where >= 0 else pos
-        if not _DECISION.search(sent):
-            continue
-        if re.fullmatch(r"(?i)\s*(?:motion\s+)?(?:carried|lost)\.?\s*", sent) and out:
-            out[-1] += " " + sent.strip()   # "Carried." alone closes the motion before it
-            continue
-        if re.fullmatch(r"(?i)\s*(?:motion\s+)?(?:carried|lost)\.?\s*", sent):
-            # the motion is the text before it: from its "That" to here
-            motion = text[:where].rsplit(" That ", 1)
-            sent = ("That " + motion[1] if len(motion) == 2 else text[:where]).strip() + " " + sent.strip()
-            where = text.rfind(sent.split()[0], 0, max(where, 0) + 1)
-        out.append(re.sub(r"\s+", " ", sent).strip()[:600])
-        page = next((p for off, p in reversed(starts) if off <= max(where, 0)), starts[0][1] if starts else 1)
-        pages.append(page)
-    return out, pages
+    closed: list[bool] = []
+    used = -1   # the last sentence already part of a decision
+    for k, (sent, page, para) in enumerate(sents):
+        closes = bool(_CLOSES.search(sent)) and (_CLOSING.fullmatch(sent) is not None or not _DECISION.search(
+            _CLOSES.sub("", sent)))
+        if closes:
+            if used == k - 1 and out:   # "Carried." alone closes the motion just recorded
+                out[-1] = (out[-1] + " " + sent)[:600]
+                closed[-1] = True
+                used = k
+                continue
+            first = k
+            while first - 1 > used and sents[first - 1][2] == para:   # the sentences before, in its paragraph
+                first -= 1
+            # a paragraph that does not open the motion ("Total cost ... Carried.") goes back to the one that does
+            while first - 1 > used and not _MOTION_START.match(sents[first][0]) and not _PROPOSED.search(sents[first][0]):
+                first -= 1
+                while first - 1 > used and sents[first - 1][2] == sents[first][2]:
+                    first -= 1
+            text = " ".join(s for s, _, _ in sents[first:k + 1])
+            out.append(re.sub(r"\s+", " ", text).strip()[:600])
+            pages.append(sents[first][1])
+            closed.append(True)
+            used = k
+        elif _DECISION.search(sent):
+            out.append(re.sub(r"\s+", " ", sent).strip()[:600])
+            pages.append(page)
+            closed.append(False)
+            used = k
+    return out, pages, closed

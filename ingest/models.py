@@ -65,6 +65,9 @@ class Minute:
     resolved: list[str] = field(default_factory=list)
     resolved_pages: list[int] = field(default_factory=list)  # pdf page of each resolved line
     agenda_item: str | None = None  # for minutes inside an agenda pack: the item they sit under
+    # which decision each resolved line belongs to (0, 1, ...): the lines of one "RESOLVED" block are
+    # one decision and its parts; each decision sentence ("It was agreed to ...") is one of its own
+    resolved_blocks: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -123,9 +123,12 @@ def test_kent_minutes_styles(doc):
     assert [m.number for m in cab.minutes] == [str(n) for n in range(84, 93)]
     assert [m.agenda_item for m in cab.minutes] == [str(n) for n in range(1, 10)]
     assert cab.pages[2].label == "3"
-    # unnumbered minutes: only "(Item N)" headings
+    # unnumbered minutes: only "(Item N)" headings; a section that resolved something is a minute
+    # without a number of its own, cited by its item (item 9 resolved nothing)
     cpp = doc("external/kent-corporate-parenting-panel-2024-12-10-minutes.pdf")
-    assert not cpp.minutes and [i.number for i in cpp.items] == [str(n) for n in range(1, 11)]
+    assert [i.number for i in cpp.items] == [str(n) for n in range(1, 11)]
+    assert [(m.number, m.agenda_item) for m in cpp.minutes] == [("", n) for n in ("3", "4", "5", "6", "7", "8", "10")]
+    assert cpp.minutes[1].resolved == ["that the update be noted."] and cpp.minutes[1].resolved_pages == [2]
     assert _items(cpp)["8"].title.startswith("Corporate Parenting Annual Rep")
     assert cpp.committee == "Corporate Parenting Panel" and str(cpp.meeting_date) == "2024-12-10"
 
