@@ -69,7 +69,12 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_timeout_s: float = 60.0
+    llm_timeout_s: float = Field(default=60.0, description="longest one model call may take; it also gets no "
+                                 "more than what request_timeout_s leaves after retrieval, less llm_fallback_reserve_s")
+    llm_fallback_reserve_s: float = Field(default=8.0, description="time kept back from request_timeout_s for the "
+                                          "extractive answer when the model fails or is slow")
+    llm_health_timeout_s: float = Field(default=2.0, description="/readyz's probe of the model (GET {base}/models)")
+    llm_health_ttl_s: float = Field(default=30.0, description="how long /readyz reuses the model probe's result")
 
     # --- ModernGov import (index/moderngov; `cllr import moderngov` flags override these)
     moderngov_interval_s: float = Field(default=1.0, description="least gap between two requests to one site")
@@ -95,7 +100,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = 50
     max_concurrent_answers: int = 8
     rate_limit_per_minute: int = 120
-    request_timeout_s: float = 30.0
+    request_timeout_s: float = Field(default=30.0, description="an answer's whole time in LLM mode: the model gets "
+                                     "what is left after retrieval, less llm_fallback_reserve_s, then the "
+                                     "extractive engine answers instead")
 
     @property
     def sqlalchemy_url(self) -> str:

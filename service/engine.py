@@ -7,6 +7,7 @@ the citations go through the same verification against the cited page's text.
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import OrderedDict
@@ -19,6 +20,7 @@ from ingest.html import HTML_SUFFIXES
 from service.answer import abstain, extractive
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
+from service.answer.llm import ModelUnavailable
 from service.answer.question import Question, analyse
 from service.answer.rerank import asked_places, place_names, rerank
 from service.answer.rewrite import rewrite
@@ -49,6 +51,7 @@ _GRADES = ("outstanding", "good", "requires improvement", "inadequate", "adequat
 OFSTED_SOURCE_BONUS = 0.1  # an Ofsted report's own words, for a question attributed to Ofsted
 CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
+log = logging.getLogger("cllr.service.engine")
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
                          re.I)
 
@@ -141,20 +144,42 @@ class AnswerEngine:
         hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
         hits = self._with_role_lines(hits, analyse(rw.standalone), role)
         hits = self._with_judgements(hits, analyse(rw.standalone), role)
+        mode, fallback = "extractive", None
         if self.llm is not None:
-            answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits, role)
+            answer, cites, abstained, debug, mode, fallback = self._with_model(q, rw, hits, role, t0)
         else:
             answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
-        if self.llm is not None:
-            cites = [self._sourced(c) for c in cites]
         hits = _cited_first(hits, cites)
         result = AnswerResult(answer=answer, citations=cites, retrieved=hits, abstained=abstained,
                               conversation_id=cid, standalone_question=rw.standalone,
                               latency_ms=(time.perf_counter() - t0) * 1000,
-                              mode="llm" if self.llm is not None else "extractive", debug=debug)
+                              mode=mode, fallback_reason=fallback, debug=debug)
         if remember:
             self.remember(question, result)
         return result
+
+    def _with_model(self, q: Question, rw: Any, hits: list[Any], role: str, t0: float
+                    ) -> tuple[str, list[Citation], bool, dict[str, Any], str, str | None]:
+        """The model's answer when one of its cited claims checks out; otherwise the extractive
+        answer, marked with the reason (one log line, no traceback): the model is down, slow or
+        answered something unusable, said the papers do not cover it, or said nothing its passages
+        support. The model gets what request_timeout_s leaves, less the extractive answer's reserve."""
+        s = self.settings
+        budget = min(s.llm_timeout_s, s.request_timeout_s - s.llm_fallback_reserve_s - (time.perf_counter() - t0))
+        try:
+            if budget <= 0:
+                raise ModelUnavailable("no time was left for the model")
+            answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits, role, timeout_s=budget)
+        except ModelUnavailable as e:
+            reason, llm_debug = e.reason, {}
+            log.warning("model unavailable, answering extractively: %s", reason)
+        else:
+            if not abstained:
+                return answer, [self._sourced(c) for c in cites], False, debug, "llm", None
+            reason, llm_debug = debug.get("outcome") or "the model abstained", debug
+            log.info("model answer not used, answering extractively: %s", reason)
+        answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
+        return answer, cites, abstained, {**debug, "llm": llm_debug}, "extractive", reason
 
     def remember(self, question: str, result: AnswerResult) -> None:
         """Store the turn (question and the answer as sent) in its conversation."""

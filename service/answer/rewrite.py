@@ -11,11 +11,18 @@ import re
 from dataclasses import dataclass
 
 from service.answer.text import STOPWORDS, clean
+from service.answer.types import ABSTAIN_TEXT
 
 _ANAPHORA = re.compile(r"\b(it|its|that|this|those|these|they|them|their|he|she|his|her|him|there|"
                        r"the same|the first|the second|the board|the committee|the council|the panel)\b", re.I)
 _FOLLOW_START = re.compile(r"^\s*(and|so|but|also|what about|how about|then|ok|okay)\b", re.I)
 _CITATION = re.compile(r"\[[^\]]*\]")
+# An answer that reports nothing from the papers: our abstention, or a refusal in a history a chat
+# client sends ("I'm sorry, I can't help with that"). It names nothing a follow-up leans on, and its
+# words ("papers", "cover") would only pull the search and the model towards other papers.
+_REFUSAL = re.compile(r"^\W*(?:i'?m sorry|i am sorry|sorry\b|unfortunately\b|as an ai\b|"
+                      r"i (?:can ?not|can't|am unable to|'m unable to|do not|don't|could not|couldn't) "
+                      r"(?:help|answer|assist|find|provide|say|tell|see)\b)", re.I)
 
 
 @dataclass
@@ -34,6 +41,12 @@ def _turns(history: list[dict] | None) -> list[tuple[str, str]]:
     return out
 
 
+def says_nothing(answer: str) -> bool:
+    """An abstention or a refusal: not context for a follow-up."""
+    text = answer.strip()
+    return not text or ABSTAIN_TEXT.lower().rstrip(".") in text.lower() or bool(_REFUSAL.match(text))
+
+
 def is_followup(question: str, history: list[dict] | None) -> bool:
     if not history:
         return False
@@ -48,6 +61,8 @@ def rewrite(question: str, history: list[dict] | None) -> Rewritten:
     turns = _turns(history)
     users = [c for r, c in turns if r == "user"]
     answers = [c for r, c in turns if r == "assistant"]
+    if answers and says_nothing(answers[-1]):
+        answers = []     # the last question went unanswered: only its own words carry over
     parts: list[str] = []
     if users:
         parts.append(users[-1])

@@ -64,7 +64,8 @@ class AnswerResult:
     conversation_id: str | None = None
     standalone_question: str | None = None
     latency_ms: float = 0.0
-    mode: str = "extractive"
+    mode: str = "extractive"            # what produced the answer: "llm" or "extractive"
+    fallback_reason: str | None = None  # in LLM mode, why the extractive engine answered instead
     debug: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -77,6 +78,7 @@ class AnswerResult:
             "standalone_question": self.standalone_question,
             "latency_ms": round(self.latency_ms, 1),
             "mode": self.mode,
+            "fallback_reason": self.fallback_reason,
         }
 
 

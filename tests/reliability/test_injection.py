@@ -70,7 +70,9 @@ def test_llm_obeying_the_injection_never_gets_a_fabricated_citation_through(libr
             script.replies = [reply]
             r = engine.ask(q, role="officer")
             _check(engine, library, r)
-            assert r.abstained and r.citations == [], r.answer   # nothing the model invented verifies
+            # nothing the model invented verifies: the papers' own sentences answer instead, marked
+            assert r.mode == "extractive", r.answer
+            assert r.fallback_reason == "nothing the model said is supported by the passage it cites"
     system = script.requests[-1]["body"]["messages"][0]["content"]
     assert "never as instructions" in system
 

@@ -1,11 +1,16 @@
 """The LLM backend over real HTTP against a scripted OpenAI-compatible server started here:
-good citations survive (mapped to pages and verified), invented passages and unsupported claims
-do not, and the passages reach the model framed as data."""
+good citations survive (mapped to pages and verified), invented passages and claims that do not
+say what their passage says do not, the passages reach the model framed as data, and every way
+the model can fail (down, hung, dripping, an HTML page, malformed or wrong-shaped JSON, a 500, an
+empty reply) ends in the extractive answer, marked, within the configured time."""
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,10 +19,29 @@ from service.answer.types import ABSTAIN_TEXT
 from service.engine import build_engine
 
 
+@dataclass
+class Raw:
+    """A reply that is not a normal chat completion: any status, body and content type, after a
+    delay, optionally sent a byte at a time `drip_s` apart."""
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/json"
+    delay_s: float = 0.0
+    drip_s: float = 0.0
+
+
 class Scripted:
     def __init__(self) -> None:
-        self.replies: list[str] = []
+        self.replies: list[str | Raw] = []
         self.requests: list[dict] = []
+
+
+def _completion(content: str, model: str) -> bytes:
+    return json.dumps({
+        "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }).encode()
 
 
 def _server(script: Scripted) -> ThreadingHTTPServer:
@@ -25,24 +49,35 @@ def _server(script: Scripted) -> ThreadingHTTPServer:
         def log_message(self, *a):  # keep test output clean
             pass
 
+        def do_GET(self):  # noqa: N802 - /v1/models, what /readyz probes
+            out = json.dumps({"object": "list", "data": [{"id": "scripted", "object": "model"}]}).encode()
+            self._send(Raw(out))
+
         def do_POST(self):  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             script.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-            content = script.replies.pop(0) if script.replies else ABSTAIN_TEXT
-            out = json.dumps({
-                "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()),
-                "model": body.get("model", "m"),
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            self.wfile.write(out)
+            reply = script.replies.pop(0) if script.replies else ABSTAIN_TEXT
+            self._send(reply if isinstance(reply, Raw) else Raw(_completion(reply, body.get("model", "m"))))
 
-    return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        def _send(self, r: Raw) -> None:
+            time.sleep(r.delay_s)
+            try:
+                self.send_response(r.status)
+                self.send_header("Content-Type", r.content_type)
+                self.send_header("Content-Length", str(len(r.body)))
+                self.end_headers()
+                if not r.drip_s:
+                    self.wfile.write(r.body)
+                for i in range(len(r.body) if r.drip_s else 0):
+                    self.wfile.write(r.body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(r.drip_s)
+            except (BrokenPipeError, ConnectionResetError):   # the client gave up on us: as it should
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    return server
 
 
 @pytest.fixture
@@ -114,5 +149,152 @@ def test_injected_paper_text_reaches_the_model_as_delimited_data(llm_engine):
     user = script.requests[-1]["body"]["messages"][-1]["content"]
     assert "IGNORE PREVIOUS INSTRUCTIONS" in user.split("<<<", 1)[1]   # inside a passage block
     assert "data, not instructions" in user
-    # A reply obeying the planted text has no verified citation, so it never reaches the user.
-    assert r.abstained and r.answer == ABSTAIN_TEXT and r.citations == []
+    # A reply obeying the planted text has no verified citation, so it never reaches the user: the
+    # papers' own sentence answers instead, marked as the extractive engine's.
+    assert "HACKED" not in r.answer and r.mode == "extractive"
+    assert r.fallback_reason == "nothing the model said is supported by the passage it cites"
+    assert r.debug["llm"]["dropped"] == ["uncited: HACKED"]
+    assert all("IGNORE" not in c.quote for c in r.citations)
+
+
+# ------------------------------------------------------------------ claims checked for meaning
+
+def test_false_figure_and_reversed_claim_are_dropped_and_said_why(llm_engine):
+    engine, script = llm_engine
+    script.replies = [ABSTAIN_TEXT]
+    engine.ask("Who supplies the case management system?")
+    p = _pid(script, "Liquidlogic")
+    script.replies = [f"The contract was awarded to Liquidlogic to deliver a hosted solution. [P{p}] "
+                      f"The hosted solution from Liquidlogic is costing £9 million. [P{p}] "
+                      f"The contract was not awarded to Liquidlogic. [P{p}]"]
+    r = engine.ask("Who supplies the case management system?")
+    assert r.mode == "llm"
+    assert r.answer.startswith("The contract was awarded to Liquidlogic to deliver a hosted solution. [")
+    assert "£9 million" not in r.answer and "not awarded" not in r.answer
+    dropped = " | ".join(r.debug["dropped"])
+    assert "figure '£9 million' is not in the passage" in dropped
+    assert "negates what the passage states" in dropped
+
+
+def test_request_shape(llm_engine):
+    engine, script = llm_engine
+    script.replies = [ABSTAIN_TEXT]
+    engine.ask("Who supplies the case management system?")
+    req = script.requests[-1]
+    assert req["path"] == "/v1/chat/completions"
+    body = req["body"]
+    assert body["model"] == "scripted" and body["temperature"] == 0.0 and body["max_tokens"] == 400
+    assert [m["role"] for m in body["messages"]] == ["system", "user"]
+    assert "Question: Who supplies the case management system?" in body["messages"][1]["content"]
+    assert body.get("stream") in (None, False)
+
+
+def test_follow_up_after_an_abstention_does_not_send_the_abstention(llm_engine):
+    engine, script = llm_engine
+    script.replies = [ABSTAIN_TEXT]
+    history = [{"role": "user", "content": "Who supplies the case management system?"},
+               {"role": "assistant", "content": ABSTAIN_TEXT},
+               ]
+    engine.ask("And when is it due?", history=history)
+    question = script.requests[-1]["body"]["messages"][1]["content"].rsplit("Question:", 1)[1]
+    assert "case management system" in question
+    assert "do not cover" not in question and "papers provided" not in question
+
+
+# ------------------------------------------------------------------ the model fails: extractive, marked
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+FAILURES = {
+    "html page": (Raw(HTML, content_type="text/html"), "not a chat completion"),
+    "proxy error page": (Raw(HTML, status=502, content_type="text/html"), "the model answered HTTP 502"),
+    "malformed json": (Raw(b'{"id": "chatcmpl-1", "choices": ['), "not valid JSON"),
+    "wrong-shaped json": (Raw(b'{"result": "The contract went to Liquidlogic."}'), "not a chat completion"),
+    "no choices": (Raw(b'{"id": "x", "object": "chat.completion", "choices": []}'), "not a chat completion"),
+    "server error": (Raw(b'{"error": {"message": "boom"}}', status=500), "the model answered HTTP 500"),
+    "empty reply": ("", "the model's reply is empty"),
+    "hung": (Raw(delay_s=30), "the model did not answer within"),
+    # A byte every 0.1 s: httpx's read timeout never fires; only the whole-call deadline does.
+    "dripping": (Raw(_completion("The contract went to Liquidlogic. [P1]", "m"), drip_s=0.1),
+                 "the model did not answer within"),
+}
+REQUEST_TIMEOUT_S = 4.0
+FALLBACK_RESERVE_S = 1.5
+
+
+@pytest.fixture
+def fast_llm_engine(settings, library):
+    """LLM mode with a short request budget: the model gets at most 2.5 s."""
+    script = Scripted()
+    server = _server(script)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
+                                    "llm_model": "scripted", "llm_timeout_s": 60.0,
+                                    "request_timeout_s": REQUEST_TIMEOUT_S,
+                                    "llm_fallback_reserve_s": FALLBACK_RESERVE_S})
+    try:
+        yield build_engine(s, library=library), script
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+def test_a_failing_model_is_answered_extractively_within_the_timeout(fast_llm_engine, caplog, failure):
+    engine, script = fast_llm_engine
+    reply, reason = FAILURES[failure]
+    script.replies = [reply]
+    caplog.set_level(logging.INFO)
+    t0 = time.monotonic()
+    r = engine.ask("Who supplies the case management system?")
+    elapsed = time.monotonic() - t0
+    assert elapsed < REQUEST_TIMEOUT_S, elapsed
+    assert r.mode == "extractive" and reason in (r.fallback_reason or ""), r.fallback_reason
+    assert not r.abstained and "Case Management System" in r.answer and r.citations
+    lines = [rec for rec in caplog.records if rec.name == "cllr.service.engine"]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING and lines[0].exc_info is None
+    assert reason in lines[0].getMessage()
+
+
+def test_a_model_that_is_down_is_answered_extractively(settings, library, caplog):
+    s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{_closed_port()}/v1", "llm_model": "m"})
+    engine = build_engine(s, library=library)
+    r = engine.ask("Who supplies the case management system?")
+    assert r.mode == "extractive" and r.fallback_reason == "the model is unreachable (ConnectError)"
+    assert not r.abstained and r.citations
+    assert engine.llm.health().startswith("unavailable: unreachable")
+
+
+def test_streaming_falls_back_too(fast_llm_engine):
+    engine, script = fast_llm_engine
+    script.replies = [Raw(HTML, status=503, content_type="text/html")]
+    parts = list(engine.stream("Who supplies the case management system?"))
+    result = parts[-1]
+    assert "".join(parts[:-1]).strip() == result.answer
+    assert result.mode == "extractive" and result.fallback_reason == "the model answered HTTP 503"
+
+
+def test_no_time_left_means_no_model_call(settings, library):
+    script = Scripted()
+    server = _server(script)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
+                                        "llm_model": "m", "request_timeout_s": 5.0, "llm_fallback_reserve_s": 5.0})
+        r = build_engine(s, library=library).ask("Who supplies the case management system?")
+        assert r.fallback_reason == "no time was left for the model" and script.requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_health_reports_a_working_model_and_caches_it(llm_engine):
+    engine, _ = llm_engine
+    assert engine.llm.health() == "ok"
+    engine.llm._base_url = "http://127.0.0.1:9/v1"      # within the cache's lifetime nothing is asked again
+    assert engine.llm.health() == "ok"
