@@ -128,9 +128,14 @@ def ask(question: str,
         as_json: Annotated[bool, typer.Option("--json")] = False,
         data_dir: DataDir = None) -> None:
     """Answer a question from the papers, with citations (or say the papers don't cover it)."""
+    import logging
     from service.engine import build_engine
+    # The engine logs a fallback for servers' logs; here the one line below says it instead.
+    logging.getLogger("cllr.service.engine").addHandler(logging.NullHandler())
     engine = build_engine(_settings(data_dir))
     result = engine.ask(question, conversation_id=conversation, role=role)
+    if result.fallback_reason:
+        typer.echo(f"note: answered without the language model: {result.fallback_reason}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return

@@ -33,6 +33,8 @@ class Answered:
     conversation_id: str | None
     answer_id: int
     latency_ms: float | None
+    mode: str = "extractive"            # "llm" or "extractive": what produced the answer
+    fallback_reason: str | None = None  # why the extractive engine answered in LLM mode
 
 
 class _Slot:
@@ -107,4 +109,5 @@ class AnswerService:
                                   abstained=bool(result.abstained), latency_ms=result.latency_ms)
         return Answered(answer=result.answer, citations=citations, abstained=bool(result.abstained),
                         conversation_id=result.conversation_id, answer_id=answer_id,
-                        latency_ms=result.latency_ms)
+                        latency_ms=result.latency_ms, mode=getattr(result, "mode", "extractive"),
+                        fallback_reason=getattr(result, "fallback_reason", None))

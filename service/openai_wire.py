@@ -2,7 +2,8 @@
 
 Existing chat clients speak this; peer systems lose citations when they squeeze answers through it.
 We keep them: `choices[0].message.citations` (non-stream) and a final SSE event whose top-level
-`citations` (and `choices[0].delta.citations`) carries them before `data: [DONE]`.
+`citations` (and `choices[0].delta.citations`) carries them before `data: [DONE]`. Beside them,
+`mode` ("llm" or "extractive") and `fallback_reason` say what produced the answer.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def completion(req: ChatCompletionRequest, answered: Answered) -> dict[str, Any]
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
         "citations": answered.citations, "abstained": answered.abstained,
         "conversation_id": answered.conversation_id, "answer_id": answered.answer_id,
+        "mode": answered.mode, "fallback_reason": answered.fallback_reason,
     }
 
 
@@ -71,7 +73,7 @@ def sse(req: ChatCompletionRequest, pieces: Iterator[str | Answered]) -> Iterato
                 continue
             yield chunk({"citations": piece.citations}, "stop", citations=piece.citations,
                         abstained=piece.abstained, conversation_id=piece.conversation_id,
-                        answer_id=piece.answer_id)
+                        answer_id=piece.answer_id, mode=piece.mode, fallback_reason=piece.fallback_reason)
     except Exception:  # the status line is gone; say so in-band rather than cut the stream dead
         log.exception("answer stream failed")
         yield from sse_error("the answer failed part-way; please ask again")

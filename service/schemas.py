@@ -74,6 +74,13 @@ class AskRequest(BaseModel):
     filters: Filters | None = None
 
 
+AnswerMode = Literal["llm", "extractive"]
+MODE_DESCRIPTION = ("what produced the answer: 'llm' (a language model, every claim checked against the passage "
+                    "it cites) or 'extractive' (the papers' own sentences)")
+FALLBACK_DESCRIPTION = ("set when a language model is configured but the extractive engine answered: why (the "
+                        "model was down, timed out, answered something unusable, or said nothing its passages support)")
+
+
 class AskResponse(BaseModel):
     answer: str
     citations: list[CitationOut]
@@ -81,6 +88,8 @@ class AskResponse(BaseModel):
     conversation_id: str | None
     answer_id: int = Field(description="audit id; send it back with POST /v1/feedback")
     latency_ms: float | None = None
+    mode: AnswerMode = Field(default="extractive", description=MODE_DESCRIPTION)
+    fallback_reason: str | None = Field(default=None, description=FALLBACK_DESCRIPTION)
 
 
 # ---------------------------------------------------------------- OpenAI-compatible chat
@@ -137,6 +146,8 @@ class ChatCompletionResponse(BaseModel):
     abstained: bool
     conversation_id: str | None
     answer_id: int
+    mode: AnswerMode = Field(default="extractive", description=MODE_DESCRIPTION)
+    fallback_reason: str | None = Field(default=None, description=FALLBACK_DESCRIPTION)
 
 
 # ---------------------------------------------------------------- search and browse
@@ -268,4 +279,6 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready", "not ready"]
     checks: dict[str, str]
+    llm: str | None = Field(default=None, description="the language model's health when one is configured: 'ok' "
+                            "or 'unavailable: …'. Not a readiness check: answers fall back to the extractive engine")
     open: bool = Field(description="true when no credential is configured: every caller is public")

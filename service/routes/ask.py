@@ -25,4 +25,5 @@ def ask(body: AskRequest, caller: CallerDep, answers: AnswersDep, settings: Sett
                            conversation_id=body.conversation_id, filters=to_search_filters(body.filters))
     return AskResponse(answer=answered.answer, citations=answered.citations, abstained=answered.abstained,
                        conversation_id=answered.conversation_id, answer_id=answered.answer_id,
-                       latency_ms=answered.latency_ms)
+                       latency_ms=answered.latency_ms, mode=answered.mode,
+                       fallback_reason=answered.fallback_reason)

@@ -1,4 +1,5 @@
-"""GET /healthz (the process is up) and GET /readyz (index and store reachable). No credential."""
+"""GET /healthz (the process is up) and GET /readyz (index and store reachable; the language model's
+health, when one is configured, reported beside them). No credential."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -26,5 +27,8 @@ def readyz(request: Request):
     checks["index"] = state.warmup.status
     checks["engine"] = "ok" if getattr(state, "engine", None) is not None else "missing"
     ready = all(v == "ok" for v in checks.values())
-    body = Readiness(status="ready" if ready else "not ready", checks=checks, open=state.authenticator.open)
+    # The model is reported, not required: when it is down, answers come from the extractive engine.
+    llm = getattr(getattr(state, "engine", None), "llm", None)
+    body = Readiness(status="ready" if ready else "not ready", checks=checks, open=state.authenticator.open,
+                     llm=llm.health() if llm is not None else None)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
