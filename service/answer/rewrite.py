@@ -22,7 +22,7 @@ _CITATION = re.compile(r"\[[^\]]*\]")
 # words ("papers", "cover") would only pull the search and the model towards other papers.
 _REFUSAL = re.compile(r"^\W*(?:i'?m sorry|i am sorry|sorry\b|unfortunately\b|as an ai\b|"
                       r"i (?:can ?not|can't|am unable to|'m unable to|do not|don't|could not|couldn't) "
-                      r"(?:help|answer|assist|find|provide|say|tell|see)\b)", re.I)
+                      r"(?:help|answer|assist|find|provide|say|tell|see|know)\b)", re.I)
 
 
 @dataclass
