@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     keyword_weight: float = 1.0
     top_k: int = 10
 
+    # --- the decision register (index/decisions.py)
+    decisions_dense_depth: int = Field(default=60, description="passages of minutes a decision search asks "
+                                       "the vectors for (each names its minute's decisions)")
+    decisions_min_similarity: float = Field(default=0.45, description="cosine a decision found only by meaning "
+                                            "needs (MiniLM); below it, only decisions sharing the words are results")
+    decisions_timeline_coverage: float = Field(default=1.0, description="share of the question's words a decision "
+                                               "must hold to be a step of its timeline (when not found by meaning)")
+    decisions_max_results: int = Field(default=1000, description="most decisions one search ranks (pages of them)")
+
     # --- answers
     llm_base_url: str | None = None
     llm_model: str | None = None

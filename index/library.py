@@ -186,6 +186,7 @@ class Library:
         self._vectors: VectorIndex | None = None
         self._keyword: KeywordIndex | None = None
         self._catalog = ChunkCatalog()
+        self._register: Any = None   # index/decisions.py, built on first use
         self._embedder = embedder
         # a caller's own embedder embeds documents too, unless it gives one for that
         self._bulk_embedder = bulk_embedder or embedder
@@ -713,6 +714,35 @@ class Library:
                  role: str = "public") -> list[MeetingRecord]:
         return self.lookup.meetings(committee=committee, council=council, date_from=date_from, date_to=date_to,
                                     allow_restricted=may_see_restricted(role))
+
+    # ------------------------------------------------------------------ the decision register
+    @property
+    def register(self) -> Any:
+        """index/decisions.py: every decision, searchable by topic (derived from the store)."""
+        with self._lock:
+            if self._register is None:
+                from index.decisions import DecisionRegister
+                self._register = DecisionRegister(self)
+            return self._register
+
+    def decisions(self, q: str | None = None, *, committee: str | None = None, council: str | None = None,
+                  date_from: date | str | None = None, date_to: date | str | None = None,
+                  outcome: str | None = None, role: str = "public", limit: int | None = None) -> list[Any]:
+        """Decisions ranked for the topic q (keyword and meaning), or every one the filters allow,
+        newest first; Part II decisions only for a role that may see them."""
+        filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to)
+        return self.register.search(q, filters=None if filters.is_empty else filters, outcome=outcome or None,
+                                    role=role, limit=limit)
+
+    def decision(self, decision_id: str, role: str = "public") -> Any:
+        return self.register.get(decision_id, role)
+
+    def decision_timeline(self, q: str, *, committee: str | None = None, council: str | None = None,
+                          date_from: date | str | None = None, date_to: date | str | None = None,
+                          role: str = "public", limit: int = 50) -> list[Any]:
+        """What has been decided about q: its decisions oldest first, each a line and a citation."""
+        filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to)
+        return self.register.timeline(q, filters=None if filters.is_empty else filters, role=role, limit=limit)
 
     def stats(self) -> dict[str, int]:
         out = self.store.stats()

@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from ingest.exempt import sync_document
-from ingest.models import Chunk, ParsedDocument
+from ingest.models import AgendaItem, Chunk, Minute, Page, ParsedDocument, Vote
+from ingest.register import Decision, decisions_of, minute_amendments
 from index.filters import SearchFilters, date_key
 
 
@@ -111,6 +112,34 @@ class ResolutionRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     pdf_page: Mapped[int] = mapped_column(Integer)
+    # the decision of its minute the line belongs to (a RESOLVED block's lines share one); NULL when
+    # stored before blocks were read (ingest/register.py guesses them)
+    block: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DecisionRow(Base):
+    """One decision of a paper (ingest/register.py), written with it. JSON columns hold its parts,
+    votes, report and follow-on as the register hands them out."""
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    minute_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    minute_title: Mapped[str] = mapped_column(Text)
+    agenda_item: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    parts: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    outcome_rule: Mapped[str] = mapped_column(String(64))
+    meeting_date: Mapped[date | None] = mapped_column(Date, nullable=True)   # when not the paper's
+    pdf_page: Mapped[int] = mapped_column(Integer)
+    page_label: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    votes: Mapped[str] = mapped_column(Text)
+    vote: Mapped[str | None] = mapped_column(Text, nullable=True)
+    report: Mapped[str | None] = mapped_column(Text, nullable=True)
+    follow_on: Mapped[str] = mapped_column(Text)
+    refers_to: Mapped[str] = mapped_column(Text)
 
 
 class JudgementRow(Base):
@@ -373,12 +402,20 @@ class Store:
                 s.flush()   # need row.id for the resolutions
                 for k, line in enumerate(m.resolved):
                     page = m.resolved_pages[k] if k < len(m.resolved_pages) else m.pdf_pages[0]
+                    block = m.resolved_blocks[k] if len(m.resolved_blocks) == len(m.resolved) else None
                     s.add(ResolutionRow(doc_id=doc.doc_id, minute_id=row.id, minute_number=m.number,
-                                        seq=k, text=line, pdf_page=page))
+                                        seq=k, text=line, pdf_page=page, block=block))
             for n, j in enumerate(doc.judgements):
                 s.add(JudgementRow(doc_id=doc.doc_id, seq=n, area=j.area, grade=j.grade, pdf_page=j.pdf_page,
                                    restricted=doc.restricted or j.pdf_page in partly_restricted))
             self._put_records(s, doc)
+            decisions = decisions_of(
+                minutes=doc.minutes, votes=doc.votes, pages=doc.pages, items=doc.items, restricted=doc.restricted,
+                meeting_date=doc.meeting_date, amended_minutes=minute_amendments([p.text for p in doc.pages], doc.minutes),
+                in_pack=str(doc.doc_type) == "agenda_pack")
+            for x in decisions:   # a minute with any Part II passage keeps its decisions from the public
+                x.restricted = x.restricted or bool(x.minute and x.minute in restricted_minutes)
+            self._put_decisions(s, doc.doc_id, decisions)
             s.add_all(ChunkRow(
                 chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, seq=c.seq, text=c.text, header=c.header,
                 pdf_pages=json.dumps(list(c.pdf_pages)), page_labels=json.dumps(list(c.page_labels)),
@@ -399,7 +436,7 @@ class Store:
     @staticmethod
     def _delete_rows(s: Session, doc_id: str) -> None:
         # children first: foreign keys without relying on ON DELETE CASCADE (off by default in SQLite)
-        for table in (ResolutionRow, MinuteRow, ItemRow, JudgementRow, VoteRow, AttendanceRow, DeclarationRow,
+        for table in (DecisionRow, ResolutionRow, MinuteRow, ItemRow, JudgementRow, VoteRow, AttendanceRow, DeclarationRow,
                       InspectionRow, ChunkRow, PageRow, OriginalRow, DocumentRow):
             s.execute(delete(table).where(table.doc_id == doc_id))
 
@@ -422,6 +459,86 @@ class Store:
             s.add(InspectionRow(doc_id=doc.doc_id, kind=i.kind, authority=i.authority, dates=i.dates,
                                 start_date=i.start_date, end_date=i.end_date, lead_inspector=i.lead_inspector,
                                 pdf_page=i.pdf_page))
+
+    @staticmethod
+    def _put_decisions(s: Session, doc_id: str, decisions: Sequence[Decision]) -> None:
+        for d in decisions:
+            s.add(DecisionRow(
+                doc_id=doc_id, seq=d.seq, minute_number=d.minute, minute_title=d.minute_title,
+                agenda_item=d.agenda_item, text=d.text, parts=json.dumps([p.__dict__ for p in d.parts]),
+                outcome=d.outcome, outcome_rule=d.outcome_rule, meeting_date=d.meeting_date,
+                pdf_page=d.pdf_page, page_label=d.page_label,
+                restricted=d.restricted, votes=json.dumps(d.votes), vote=json.dumps(d.vote) if d.vote else None,
+                report=json.dumps(d.report) if d.report else None, follow_on=json.dumps(d.follow_on),
+                refers_to=json.dumps(d.refers_to)))
+
+    # ---------------------------------------------------------------- the decision register
+    def decision_rows(self) -> list[tuple]:
+        """Every decision with its paper's meeting (index/decisions.py builds the register from them):
+        (DecisionRow, council, committee, meeting_date, date_key, source, doc_type, doc restricted)."""
+        with self.session() as s:
+            q = select(DecisionRow, DocumentRow.council, DocumentRow.committee, DocumentRow.meeting_date,
+                       DocumentRow.date_key, DocumentRow.source, DocumentRow.doc_type, DocumentRow.restricted
+                       ).join(DocumentRow, DecisionRow.doc_id == DocumentRow.doc_id)
+            return [tuple(r) for r in s.execute(q.order_by(DocumentRow.date_key, DecisionRow.doc_id, DecisionRow.seq))]
+
+    def minute_chunks(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(chunk_id, doc_id, minute, item) of the chunks of papers that have decisions: the passages a
+        decision is found by meaning through (their vectors are the chunks' own)."""
+        with self.session() as s:
+            docs = select(DecisionRow.doc_id).distinct()
+            q = select(ChunkRow.chunk_id, ChunkRow.doc_id, ChunkRow.minute, ChunkRow.item).where(
+                ChunkRow.doc_id.in_(docs))
+            return [tuple(r) for r in s.execute(q)]
+
+    def backfill_decisions(self) -> int:
+        """Decision rows for papers stored before the register existed (migration 0007), built from
+        the minutes, votes, items and pages the store holds (ingest/register.py; blocks guessed where
+        the Resolved lines carry none). Returns how many papers gained decisions; bumps the
+        generation when any did."""
+        with self.session() as s:
+            have = select(DecisionRow.doc_id).distinct()
+            todo = list(s.scalars(select(MinuteRow.doc_id).distinct().where(MinuteRow.doc_id.not_in(have))))
+        done = 0
+        for doc_id in todo:
+            with self.session() as s, s.begin():
+                d = s.get(DocumentRow, doc_id)
+                if d is None or s.scalar(select(func.count()).select_from(DecisionRow)
+                                         .where(DecisionRow.doc_id == doc_id)):
+                    continue
+                minutes = []
+                for m in s.scalars(select(MinuteRow).where(MinuteRow.doc_id == doc_id).order_by(MinuteRow.seq)):
+                    res = list(s.scalars(select(ResolutionRow).where(ResolutionRow.minute_id == m.id)
+                                         .order_by(ResolutionRow.seq)))
+                    blocks = [r.block for r in res]
+                    minutes.append(Minute(number=m.number, title=m.title, pdf_pages=(m.pdf_from, m.pdf_to),
+                                          resolved=[r.text for r in res], resolved_pages=[r.pdf_page for r in res],
+                                          agenda_item=m.agenda_item,
+                                          resolved_blocks=[] if None in blocks else [int(b) for b in blocks]))
+                votes = [Vote(minute=v.minute_number, pdf_page=v.pdf_page, outcome=v.outcome, for_count=v.for_count,
+                              against_count=v.against_count, abstain_count=v.abstain_count,
+                              for_names=json.loads(v.for_names), against_names=json.loads(v.against_names),
+                              abstain_names=json.loads(v.abstain_names))
+                         for v in s.scalars(select(VoteRow).where(VoteRow.doc_id == doc_id).order_by(VoteRow.seq))]
+                pages = [Page(pdf_page=p.pdf_page, label=p.label, text=p.text, restricted_lines=_ranges(p.restricted_lines))
+                         for p in s.scalars(select(PageRow).where(PageRow.doc_id == doc_id).order_by(PageRow.pdf_page))]
+                items = [AgendaItem(number=i.number, title=i.title, restricted=i.restricted)
+                         for i in s.scalars(select(ItemRow).where(ItemRow.doc_id == doc_id))]
+                restricted_minutes = {m.number for m in s.scalars(select(MinuteRow).where(
+                    MinuteRow.doc_id == doc_id, MinuteRow.restricted.is_(True)))}
+                found = decisions_of(minutes=minutes, votes=votes, pages=pages, items=items, restricted=d.restricted,
+                                     meeting_date=d.meeting_date,
+                                     amended_minutes=minute_amendments([p.text for p in pages], minutes),
+                                     in_pack=d.doc_type == "agenda_pack")
+                for x in found:   # the minute's stored flag only ever adds restriction
+                    x.restricted = x.restricted or x.minute in restricted_minutes
+                self._put_decisions(s, doc_id, found)
+                if found:
+                    done += 1
+        if done:
+            with self.session() as s, s.begin():
+                self._bump(s)
+        return done
 
     def records(self, doc_id: str) -> dict:
         """A document's votes, attendance, declarations and inspection, as JSON-ready dicts."""
