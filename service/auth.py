@@ -30,6 +30,8 @@ from cllr.settings import Settings
 log = logging.getLogger("cllr.service.auth")
 
 ROLES = ("public", "member", "officer", "admin")
+# A viewer link carries the quotation it highlights; past this many characters it is cut (URL length).
+VIEW_HIGHLIGHT_CHARS = 1000
 # Part II (exempt) papers go to councillors and officers; admin manages the index.
 RESTRICTED_ROLES = frozenset({"member", "officer", "admin"})
 
@@ -264,6 +266,22 @@ class FileLinks:
                 query["page"] = page
             url += f"?{urlencode(query)}"
         return url + (f"#page={page}" if page else "")
+
+    def signed_query(self, doc_id: str, caller: Caller) -> dict[str, str | int]:
+        """The query that lets a browser tab open this document's pages as `caller` (nothing in open
+        mode): the same signature as a file link, so it opens the viewer, its images and the PDF."""
+        if self.open_mode:
+            return {}
+        exp = int(self._clock()) + self.TTL_S
+        return {"role": caller.role, "sub": caller.subject, "exp": exp,
+                "sig": self._sig(doc_id, caller.role, caller.subject, exp)}
+
+    def view_url(self, doc_id: str, caller: Caller, page: int, highlight: str | None = None) -> str:
+        """The cited-page viewer at PDF page `page`, the quoted words highlighted (routes/viewer.py)."""
+        query: dict[str, str | int] = dict(self.signed_query(doc_id, caller))
+        if highlight:
+            query["highlight"] = " ".join(highlight.split())[:VIEW_HIGHLIGHT_CHARS]
+        return f"/v1/documents/{doc_id}/pages/{int(page)}/view" + (f"?{urlencode(query)}" if query else "")
 
     def verify(self, doc_id: str, role: str | None, exp: str | None, sig: str | None,
                sub: str | None = None) -> Caller | None:

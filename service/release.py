@@ -229,7 +229,7 @@ def _strings(obj: Any) -> Iterable[str]:
         yield obj
     elif isinstance(obj, dict):
         for k, v in obj.items():
-            if k not in ("url", "file_url", "doc_id", "chunk_id", "sha256"):
+            if k not in ("url", "file_url", "viewer_url", "doc_id", "chunk_id", "sha256"):
                 yield from _strings(v)
     elif isinstance(obj, (list, tuple)):
         for v in obj:

@@ -48,6 +48,8 @@ def citation_view(c: Any, caller: Caller, links: FileLinks) -> dict[str, Any]:
     data.pop("describe", None)
     data["label"] = label
     data["url"] = links.file_url(data["doc_id"], caller, data.get("pdf_page"))
+    if data.get("pdf_page"):   # a paper with PDF pages: the viewer shows the page, the quote highlighted
+        data["viewer_url"] = links.view_url(data["doc_id"], caller, data["pdf_page"], data.get("quote"))
     return data
 
 

@@ -116,10 +116,11 @@
       for (const c of final.citations) {
         const li = document.createElement("li");
         const link = document.createElement("a");
-        link.href = this.link(c.url);          // …/v1/documents/{id}/file#page=N opens the PDF at the page
+        // the cited-page viewer (the page with the quoted words highlighted), else the PDF at the page
+        link.href = this.link(c.viewer_url || c.url);
         link.target = "_blank"; link.rel = "noopener";
         link.textContent = c.label || (c.source + ", p. " + (c.page_label || c.pdf_page));
-        link.title = "Open " + c.source + " at PDF page " + c.pdf_page;
+        link.title = "Open " + c.source + " at PDF page " + c.pdf_page + (c.viewer_url ? ", the quoted words highlighted" : "");
         li.append(link);
         list.append(li);
       }
