@@ -177,8 +177,12 @@ def grades(text: str, *, strict: bool) -> set[str]:
 
 # ---------------------------------------------------------------------------- names
 
+# Sentence openers that are not names (a sentence's first word is otherwise taken as one).
+_FUNCTION_WORDS = frozenset("""however additionally overall furthermore moreover also further following according
+currently previously since although despite under during while whilst within across among therefore thus
+instead meanwhile finally first firstly second secondly third lastly yes""".split())
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'&-]*[A-Za-z]\b|\b[A-Z]\b")
-_ALIASES = {"cllr": "councillor", "councillor": "cllr", "dr": "doctor", "st": "saint", "uk": "united"}
+_ALIASES = {"cllr": "councillor", "councillor": "cllr", "dr": "doctor"}   # titles papers print both ways
 _MONTH_WORDS = frozenset(_MONTHS)
 
 
@@ -191,19 +195,10 @@ def names(text: str) -> list[str]:
     for m in _CAPITALISED.finditer(text):
         w = re.sub(r"'s$", "", m.group(0))
         lw = w.lower()
-        if len(lw) < 2 or lw in STOPWORDS or lw in _MONTH_WORDS or _is_function_word(lw):
+        if len(lw) < 2 or lw in STOPWORDS or lw in _MONTH_WORDS or lw in _FUNCTION_WORDS:
             continue
         out.append(w)
     return out
-
-
-_FUNCTION_WORDS = frozenset("""however additionally overall furthermore moreover also further following according
-currently previously since although despite under during while whilst within across among therefore thus
-instead meanwhile finally first firstly second secondly third lastly yes""".split())
-
-
-def _is_function_word(lw: str) -> bool:
-    return lw in _FUNCTION_WORDS
 
 
 def _name_in(name: str, paper_words: set[str], paper_stems: set[str]) -> bool:
@@ -238,10 +233,8 @@ class _Reading:
     stems: list[str]
     negated: list[bool]
 
-    def polarity(self) -> tuple[set[str], set[str]]:
-        pos = {s for s, n in zip(self.stems, self.negated) if s and not n}
-        neg = {s for s, n in zip(self.stems, self.negated) if s and n}
-        return pos, neg
+    def negated_stems(self) -> set[str]:
+        return {s for s, n in zip(self.stems, self.negated) if s and n}
 
 
 def _tokens(text: str) -> list[str]:
@@ -281,12 +274,12 @@ def _negation_conflict(claim: _Reading, evidence: _Reading, shared: set[str]) ->
     """One side negates something the two share and the other negates nothing they share: "was not
     awarded" against "was awarded", "objections were received" against "no objections were
     received". Both negating ("did not grant" / "refused") agree, whatever words each negates."""
-    c_neg = shared & claim.polarity()[1]
-    e_neg = shared & evidence.polarity()[1]
+    c_neg = shared & claim.negated_stems()
+    e_neg = shared & evidence.negated_stems()
     if c_neg and not e_neg:
-        return f"negates what the passage states ('{sorted(c_neg)[0]}')"
+        return f"negates what the passage states ('{min(c_neg)}')"
     if e_neg and not c_neg:
-        return f"states what the passage denies ('{sorted(e_neg)[0]}')"
+        return f"states what the passage denies ('{min(e_neg)}')"
     return None
 
 
@@ -354,7 +347,7 @@ def _best_window(units: list[str], core: set[str]) -> tuple[int, int, set[str]]:
     best = (0, 1, unit_stems[0] if unit_stems else set())
     best_hits = -1
     for size in range(1, WINDOW_UNITS + 1):
-        for i in range(0, max(1, len(units) - size + 1)):
+        for i in range(max(1, len(units) - size + 1)):
             stems_ = set().union(*unit_stems[i:i + size]) if unit_stems else set()
             hits = len(core & stems_)
             if hits > best_hits:
@@ -390,7 +383,7 @@ def check(claim: str, passage: str, header: str = "") -> ClaimCheck:
             return ClaimCheck(False, f"date '{d.text}' is not in the passage", evidence)
     missing_grades = grades(claim, strict=True) - grades(whole, strict=False)
     if missing_grades:
-        return ClaimCheck(False, f"grade '{sorted(missing_grades)[0]}' is not in the passage", evidence)
+        return ClaimCheck(False, f"grade '{min(missing_grades)}' is not in the passage", evidence)
     whole_words = {re.sub(r"'s$", "", w.lower()) for w in re.findall(r"[A-Za-z][A-Za-z'&-]*[A-Za-z]|[A-Za-z]", whole)}
     whole_stems = set(content_stems(whole))
     for n in names(claim):

@@ -18,15 +18,16 @@ import json
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from service.answer import claims
-from service.answer.guard import instruction_sentences, looks_like_instruction
 from service.answer.citations import citation_for, verify
+from service.answer.guard import instruction_sentences, looks_like_instruction
 from service.answer.question import Question
 from service.answer.text import content_stems
 from service.answer.types import ABSTAIN_TEXT, Citation

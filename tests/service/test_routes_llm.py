@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -151,7 +151,7 @@ def test_extractive_only_service_says_so(sample_data_dir):  # noqa: F811
 def test_cli_prints_one_line_when_it_falls_back(sample_data_dir):  # noqa: F811
     env = {**os.environ, "CLLR_LLM_BASE_URL": f"http://127.0.0.1:{_closed_port()}/v1", "CLLR_LLM_MODEL": "m"}
     r = subprocess.run([sys.executable, "-m", "cllr.cli", "ask", QUESTION, "--data-dir", str(sample_data_dir)],
-                       capture_output=True, text=True, env=env, timeout=300)
+                       check=False, capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [
