@@ -122,6 +122,56 @@ def search(query: str,
 
 
 @app.command()
+def decisions(query: Annotated[str, typer.Argument(help="a topic, e.g. \"school transport\"; empty lists all")] = "",
+              committee: Annotated[Optional[str], typer.Option()] = None,
+              council: Annotated[Optional[str], typer.Option()] = None,
+              date_from: Annotated[Optional[str], typer.Option("--from")] = None,
+              date_to: Annotated[Optional[str], typer.Option("--to")] = None,
+              outcome: Annotated[Optional[str], typer.Option(
+                  help="agreed, amended, deferred, refused, noted or recommended")] = None,
+              timeline: Annotated[bool, typer.Option("--timeline", help="what has been decided about the "
+                                                     "topic, oldest first, one line each")] = False,
+              limit: Annotated[int, typer.Option("-n", "--limit")] = 20,
+              role: Annotated[str, typer.Option(help="public, member, officer or admin")] = "officer",
+              as_json: Annotated[bool, typer.Option("--json")] = False,
+              as_csv: Annotated[bool, typer.Option("--csv", help="CSV for a spreadsheet or a report")] = False,
+              data_dir: DataDir = None) -> None:
+    """The decision register: decisions on a topic, ranked, each cited to its minute and page."""
+    from index.filters import FilterError
+    from index.library import Library
+    library = Library(_settings(data_dir))
+    try:
+        if timeline:
+            steps = library.decision_timeline(query, committee=committee, council=council, date_from=date_from,
+                                              date_to=date_to, role=role, limit=limit)
+        else:
+            hits = library.decisions(query, committee=committee, council=council, date_from=date_from,
+                                     date_to=date_to, outcome=outcome, role=role, limit=limit)
+    except FilterError as e:   # a mistyped date, role or outcome: say so, no traceback
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+    if timeline:
+        if as_json:
+            typer.echo(json.dumps([s.to_json() for s in steps], indent=2, ensure_ascii=False))
+        elif not steps:
+            typer.echo("No decisions on this in the papers.")
+        for s in steps if not as_json else []:
+            typer.echo(f"{s.record.meeting_date or 'undated'}  {s.record.line()}\n    [{s.record.cite}; {s.record.source}]")
+        return
+    if as_csv:
+        from index.decisions import to_csv
+        typer.echo(to_csv([h.record.to_json() for h in hits]), nl=False)
+    elif as_json:
+        typer.echo(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
+    else:
+        for rank, h in enumerate(hits, 1):
+            r = h.record
+            vote = f"  vote {r.vote['for']}-{r.vote['against']}-{r.vote['abstain']}" if r.vote else ""
+            typer.echo(f"{rank:>2}. {r.cite}  [{r.outcome}]{vote}{'  [Part II]' if r.restricted else ''}\n"
+                       f"    {r.minute_title}: {' '.join(r.text.split())[:300]}\n    {r.source}")
+
+
+@app.command()
 def ask(question: str,
         conversation: Annotated[Optional[str], typer.Option("--conversation")] = None,
         role: Annotated[str, typer.Option()] = "officer",

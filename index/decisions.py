@@ -22,6 +22,8 @@ question.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import threading
@@ -508,3 +510,37 @@ def _same_body(target: DecisionRecord, source: DecisionRecord, clause: str) -> b
         return False
     named = {w.lower() for w in re.findall(r"\b(Council|Cabinet|Executive|Board|Panel)\b", clause)}
     return all(w in name for w in named)
+
+
+# ---------------------------------------------------------------------------------------- export
+CSV_COLUMNS = ("meeting_date", "council", "committee", "minute", "minute_title", "outcome", "decision", "parts",
+               "vote", "page_label", "pdf_page", "source", "citation", "url")
+
+
+def _cell(v: Any) -> str:
+    """A spreadsheet cell: text that a spreadsheet would run as a formula is quoted (=, +, -, @)."""
+    s = "" if v is None else str(v)
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
+def _vote_text(v: dict | None) -> str:
+    if not v:
+        return ""
+    counts = f"for {v.get('for')}, against {v.get('against')}, abstain {v.get('abstain')}"
+    return f"{v.get('outcome') or 'recorded'} ({counts})"
+
+
+def to_csv(records: Sequence[dict[str, Any]]) -> str:
+    """Decisions (their to_json dicts, a `url` added by the caller) as CSV an officer pastes into a
+    report: one row per decision, parts as "(a) ...; (b) ...". The csv module quotes; a leading
+    formula character is neutralised."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for r in records:
+        parts = "; ".join(f"({p['label']}) {p['text']}" if p.get("label") else p["text"] for p in r.get("parts") or [])
+        w.writerow([_cell(x) for x in (r.get("meeting_date"), r.get("council"), r.get("committee"), r.get("minute"),
+                                       r.get("minute_title"), r.get("outcome"), r.get("text"), parts,
+                                       _vote_text(r.get("vote")), r.get("page_label"), r.get("pdf_page"),
+                                       r.get("source"), r.get("cite"), r.get("url"))])
+    return buf.getvalue()

@@ -134,7 +134,8 @@ def classify(text: str, parts: Sequence[DecisionPart], amended_in_minute: bool) 
     if _AS_AMENDED.search(text) or amended_in_minute:
         return "amended", "amendment carried" if amended_in_minute and not _AS_AMENDED.search(text) else "as amended"
     kinds = [p.outcome for p in parts] or [classify_part(text)]
-    if "recommended" in kinds:
+    acting = [k for k in kinds if k != "noted"]
+    if acting and all(k == "recommended" for k in acting):   # mixed with parts it decides itself: agreed
         return "recommended", "recommended to another body"
     if all(k == "noted" for k in kinds):
         return "noted", "notes only"
@@ -309,7 +310,9 @@ def minute_amendments(page_texts: Sequence[str], minutes: Sequence[Minute]) -> s
         text = "\n".join(page_texts[p - 1] for p in range(lo, min(first_page, hi) + 1) if 0 < p <= len(page_texts))
         norm = re.sub(r"\s+", " ", text)
         start = norm.find(re.sub(r"\s+", " ", m.title)[:30]) if m.title else -1
-        end = norm.find(re.sub(r"\s+", " ", m.resolved[0])[:30])
+        # the Resolved block is the last place its words are printed (a motion is printed before it)
+        probe = next((r for r in m.resolved if len(r) >= 20), m.resolved[0])
+        end = norm.rfind(re.sub(r"\s+", " ", probe)[:30])
         span = norm[max(start, 0):end if end > start else len(norm)]
         if AMENDMENT_CARRIED.search(span):
             out.add(m.number)
