@@ -156,7 +156,8 @@ def decisions(query: Annotated[str, typer.Argument(help="a topic, e.g. \"school 
         elif not steps:
             typer.echo("No decisions on this in the papers.")
         for s in steps if not as_json else []:
-            typer.echo(f"{s.record.meeting_date or 'undated'}  {s.record.line()}\n    [{s.record.cite}; {s.record.source}]")
+            r = s.record
+            typer.echo(f"{r.meeting_date or 'undated'}  {r.line()}\n    [{r.cite}; {r.source}]")
         return
     if as_csv:
         from index.decisions import to_csv

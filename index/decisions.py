@@ -38,7 +38,8 @@ from index.keyword import bm25_matrix, tokenize
 
 OUTCOME_VERB = {"agreed": "agreed", "amended": "agreed as amended", "noted": "noted",
                 "recommended": "recommended", "deferred": "deferred", "refused": "refused"}
-_LEAD = re.compile(r"(?i)^\s*(?:\d{1,2}[.)]\s*)?(?:resolved\s*[:,-]?\s*)?(?:that\s+)?(?:(?:the\s+)?(?:county\s+|city\s+|"
+_LEAD = re.compile(r"(?i)^\s*(?:\d{1,2}[.)]\s*)?(?:resolved\s*[:,-]?\s*)?(?:that\s+)?"
+                   r"(?:(?:the\s+)?(?:county\s+|city\s+|"
                    r"borough\s+|district\s+|parish\s+)?(?:council|cabinet|committee|panel|board|members)\s+"
                    r"(?=[a-z]))?(?:agrees?\s+to\s*:?\s*)?")
 

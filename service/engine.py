@@ -26,6 +26,7 @@ from service.answer.rerank import asked_places, place_names, rerank
 from service.answer.rewrite import rewrite
 from service.answer.roles import ROLE_LINES, roles_asked
 from service.answer.text import content_stems, word_count
+from service.answer.timeline import body_asked, timeline_answer, topic_asked
 from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 
 # Calibrated on the dev sets plus off-topic probes: answerable questions' closest unit scored
@@ -139,6 +140,11 @@ class AnswerEngine:
                 history = self.store.history(cid)
         rw = rewrite(question, history)
         q = analyse(question)
+        timeline = self._timeline(question, rw, cid, filters, role, t0)
+        if timeline is not None:
+            if remember:
+                self.remember(question, timeline)
+            return timeline
         hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_DEPTH)
         hits = rerank(hits, analyse(rw.standalone), self._places(), lambda d: self.doc_text(d, role))[:SEARCH_K]
         hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
@@ -157,6 +163,22 @@ class AnswerEngine:
         if remember:
             self.remember(question, result)
         return result
+
+    def _timeline(self, question: str, rw: Any, cid: str | None, filters: Any, role: str,
+                  t0: float) -> AnswerResult | None:
+        """"What has been decided about X?": the decision register's timeline of X, each step cited
+        (service/answer/timeline.py); None for any other question, or when the register has nothing."""
+        topic = topic_asked(rw.standalone) or topic_asked(question)
+        if not topic:
+            return None
+        got = timeline_answer(self.library, topic, role, filters, body_asked(rw.standalone) or body_asked(question))
+        if got is None:
+            return None
+        answer, cites = got
+        return AnswerResult(answer=answer, citations=[self._sourced(c) for c in cites], retrieved=[],
+                            abstained=False, conversation_id=cid, standalone_question=rw.standalone,
+                            latency_ms=(time.perf_counter() - t0) * 1000,
+                            debug={"route": "decision timeline", "topic": topic})
 
     def _with_model(self, q: Question, rw: Any, hits: list[Any], role: str, t0: float
                     ) -> tuple[str, list[Citation], bool, dict[str, Any], str, str | None]:

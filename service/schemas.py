@@ -219,6 +219,80 @@ class ResolutionList(BaseModel):
     pagination: Pagination
 
 
+# ---------------------------------------------------------------- the decision register
+
+DecisionOutcome = Literal["agreed", "amended", "deferred", "refused", "noted", "recommended"]
+
+
+class DecisionPartOut(BaseModel):
+    label: str | None = Field(description="as printed: a, 1, iv, • (None for an unlabelled line)")
+    text: str
+    outcome: DecisionOutcome
+
+
+class DecisionOut(BaseModel):
+    """One decision, cited to its minute and page. `url` opens the paper at that page."""
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(description="<doc_id>:<n>, stable while the paper is in the library")
+    doc_id: str
+    source: str
+    council: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = Field(default=None, description="the meeting the decision was taken at")
+    minute: str | None = Field(default=None, description="the printed minute number ('' when none is printed)")
+    minute_title: str
+    agenda_item: str | None = None
+    text: str = Field(description="the decision as printed")
+    parts: list[DecisionPartOut]
+    outcome: DecisionOutcome
+    outcome_rule: str = Field(description="why this outcome (the rule that read it)")
+    vote: dict[str, Any] | None = Field(default=None, description="the recorded vote on the motion that became it")
+    votes: list[dict[str, Any]] = Field(default=[], description="the minute's recorded votes up to it (amendments)")
+    report: dict[str, Any] | None = Field(default=None, description="the report it decided on: item, title, and "
+                                          "the report paper (doc_id, pdf_page, url) where the library has it")
+    follow_on: list[dict[str, Any]] = Field(default=[], description="what it asks to come back, and when")
+    follows: list[str] = Field(default=[], description="ids of earlier decisions it answers")
+    followed_by: list[str] = Field(default=[], description="ids of later decisions that answer it")
+    restricted: bool = Field(description="Part II: seen only by members, officers and admins")
+    pdf_page: int
+    page_label: str | None = None
+    cite: str = Field(description="committee, date, minute and page, as a citation reads")
+    line: str = Field(description="one line saying what was decided")
+    url: str
+    score: float | None = None
+
+
+class DecisionList(BaseModel):
+    query: str | None
+    results: list[DecisionOut]
+    pagination: Pagination
+
+
+class TimelineStepOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    meeting_date: str | None
+    committee: str | None = None
+    minute: str | None = None
+    minute_title: str
+    outcome: DecisionOutcome
+    line: str = Field(description="what changed, in one line")
+    cite: str
+    doc_id: str
+    source: str
+    pdf_page: int
+    page_label: str | None = None
+    url: str
+    follows: list[str] = []
+    followed_by: list[str] = []
+    linked: bool = Field(description="joined the timeline through a link the papers make, not by its words")
+
+
+class TimelineOut(BaseModel):
+    query: str
+    steps: list[TimelineStepOut] = Field(description="oldest first")
+
+
 class MeetingOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     committee: str | None = None

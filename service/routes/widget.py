@@ -42,6 +42,21 @@ def demo_css() -> Response:
                     headers={"Cache-Control": "public, max-age=300"})
 
 
+@router.get("/decisions.js", response_class=Response,
+            responses={200: {"content": {"text/javascript": {}}, "description": "the home page's Decisions view"}})
+def decisions_js() -> Response:
+    """No credential needed: the script holds no data; the API calls it makes do."""
+    return Response(_read("decisions.js"), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/decisions.css", response_class=Response,
+            responses={200: {"content": {"text/css": {}}, "description": "the Decisions view's styles"}})
+def decisions_css() -> Response:
+    return Response(_read("decisions.css"), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
 @router.get("/", response_class=HTMLResponse)
 def demo_page(caller: CallerDep) -> HTMLResponse:
     return HTMLResponse(_read("demo.html"))
