@@ -173,6 +173,26 @@ def decisions(query: Annotated[str, typer.Argument(help="a topic, e.g. \"school 
 
 
 @app.command()
+def brief(target: Annotated[str, typer.Argument(metavar="PACK.pdf|MEETING_ID",
+                                                help="a paper (ingested first) or a meeting id, e.g. 2025-01-30-cabinet")],
+          fmt: Annotated[str, typer.Option("--format", help="md, json or html (a printable page)")] = "md",
+          role: Annotated[str, typer.Option(help="public, member, officer or admin")] = "officer",
+          data_dir: DataDir = None) -> None:
+    """A meeting's briefing: each item's pages, author, purpose, recommendations as printed, key
+    figures, Part II flag and earlier decisions, every line cited to its page and item."""
+    from index.library import Library
+    from service.briefing.command import BriefError, brief as make_brief
+    library = Library(_settings(data_dir))
+    try:
+        typer.echo(make_brief(library, target, fmt=fmt, role=role))
+    except BriefError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2)
+    finally:
+        library.close()
+
+
+@app.command()
 def ask(question: str,
         conversation: Annotated[Optional[str], typer.Option("--conversation")] = None,
         role: Annotated[str, typer.Option()] = "officer",

@@ -30,10 +30,11 @@ from service.briefing.meetings import Meeting, briefing_papers
 class BriefingConfig:
     figures_per_item: int = 5
     earlier_minutes_per_item: int = 3
-    resolutions_per_minute: int = 2
+    resolutions_per_minute: int = 2    # decisions shown per earlier minute
     topic_words: int = 4               # the title's longest distinctive words looked up in earlier minutes
     author_lines_after_body: int = 25  # author lines are read from the body's end onwards, this far
     topic_share: float = 0.5           # an earlier minute shares at least this share of the title's topic words
+    register_depth: int = 40           # decisions the register ranks for an item's topic, before the topic check
 
 
 CONFIG = BriefingConfig()
@@ -332,44 +333,32 @@ def topic_words(title: str) -> set[str]:
 
 def earlier_decisions(library: Any, meeting: Meeting, title: str, role: str, own_doc_ids: Sequence[str],
                       config: BriefingConfig = CONFIG) -> list[BriefLine]:
-    """What earlier meetings resolved on the item's topic: minutes dated before the meeting, and
-    the minutes printed in its own papers (the last meeting's, for confirmation). A minute counts
-    when its title shares a topic word with the item's and, with its Resolved lines, at least two
-    (or the only one) and half of them."""
+    """What earlier meetings decided on the item's topic, from the decision register (issue 18:
+    every resolution of the minutes held, with the date of the meeting that took it, so the last
+    meeting's minutes printed in these papers count too). The register ranks by words and meaning;
+    a decision is kept when its minute's title shares a topic word with the item's title and,
+    with its text, at least two of them (or the only one) and `topic_share` of them, so a common
+    word ("children", "quarter") alone never links two topics."""
     want = topic_words(title)
-    own = set(own_doc_ids)
     if not want:
         return []
     before = meeting.meeting_date - timedelta(days=1)
-    found: dict[tuple[str, str], Any] = {}
-    for w in sorted(want, key=lambda x: (-len(x), x))[:config.topic_words]:
-        for m in library.minutes(q=w, date_to=before, role=role, limit=40):
-            found.setdefault((m.doc.doc_id, m.number), m)
-        for doc_id in own_doc_ids:
-            for m in library.minutes(q=w, doc_id=doc_id, role=role, limit=40):
-                found.setdefault((m.doc.doc_id, m.number), m)
+    hits = library.decisions(" ".join(sorted(want)), date_to=before, role=role, limit=config.register_depth)
     need = min(2, len(want))
-    scored = []
-    for m in found.values():
-        if not m.resolved:
-            continue
-        in_title = want & set(words(m.title))
-        shared = want & (set(words(m.title)) | set(words(" ".join(r.text for r in m.resolved))))
+    by_minute: dict[tuple[str, str], list[Any]] = {}
+    for h in hits:
+        r = h.record
+        in_title = want & set(words(r.minute_title))
+        shared = want & (set(words(r.minute_title)) | set(words(r.text)))
         if in_title and len(shared) >= need and len(shared) / len(want) >= config.topic_share:
-            scored.append((len(shared) / len(want), m.doc.meeting_date or meeting.meeting_date, m))
-    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+            by_minute.setdefault((r.doc_id, r.minute or r.minute_title), []).append(r)
+    minutes = sorted(by_minute.values(), key=lambda rs: (rs[0].meeting_date or meeting.meeting_date, rs[0].doc_id),
+                     reverse=True)[:config.earlier_minutes_per_item]
     out: list[BriefLine] = []
-    for _score, _day, m in scored[:config.earlier_minutes_per_item]:
-        if m.doc.doc_id in own:   # printed with these papers for confirmation: the last meeting's
-            when = "the previous meeting (minutes in these papers)"
-        else:
-            when = m.doc.meeting_date.strftime("%-d %B %Y") if m.doc.meeting_date else "undated"
-        minute = f"minute {m.number}: {m.title}" if m.number else m.title
-        lead = f"{m.doc.committee or 'Meeting'}, {when} — {minute}"
-        # "that the County Council:" introduces the lines after it; it decides nothing by itself
-        decided = [r for r in m.resolved if not r.text.rstrip().endswith(":")]
-        for r in decided[:config.resolutions_per_minute]:
-            got = library.page(m.doc.doc_id, r.pdf_page, role)
-            out.append(BriefLine("decision", r.text, Cite(m.doc.doc_id, m.doc.source, r.pdf_page,
-                                                          got[0] if got else None, None), lead))
+    for records in minutes:
+        for r in sorted(records, key=lambda r: r.seq)[:config.resolutions_per_minute]:
+            when = r.meeting_date.strftime("%-d %B %Y") if r.meeting_date else "undated"
+            where = f"minute {r.minute}: {r.minute_title}" if r.minute else r.minute_title
+            lead = f"{r.body}, {when} — {where} ({r.outcome})"
+            out.append(BriefLine("decision", r.text, Cite(r.doc_id, r.source, r.pdf_page, r.page_label, None), lead))
     return out

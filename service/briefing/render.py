@@ -95,9 +95,11 @@ def _env() -> Any:
     return env
 
 
-def html(data: dict[str, Any], *, stylesheet: str = "/briefing.css") -> str:
+def html(data: dict[str, Any], *, stylesheet: str = "/briefing.css", inline_css: str | None = None) -> str:
+    """The printable page. Served, it links its stylesheet (the service's CSP allows no inline
+    style); saved to a file by the CLI, it carries the stylesheet inside it (`inline_css`)."""
     business = [i for i in data["items"] if not i["procedural"]]
     procedure = [i for i in data["items"] if i["procedural"]]
     return _env().get_template("briefing.html").render(
         b=data, title=heading(data), business=business, procedure=procedure, sections=SECTION_TITLES,
-        stylesheet=stylesheet)
+        stylesheet=stylesheet, inline_css=inline_css)

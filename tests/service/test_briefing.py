@@ -138,3 +138,36 @@ def test_upcoming_meetings_come_first_soonest_first_then_the_most_recent():
         return Meeting(f"{d}-x", None, "X", date.fromisoformat(d))
     got = upcoming_then_recent([m("2024-05-01"), m("2027-02-01"), m("2026-12-10"), m("2025-06-01")], date(2026, 12, 3))
     assert [x.meeting_id[:10] for x in got] == ["2026-12-10", "2027-02-01", "2025-06-01", "2024-05-01"]
+
+
+# ------------------------------------------------------------------------------------------ the command
+
+def test_cllr_brief_a_pack_then_its_meeting_in_three_formats(tmp_path):
+    """`cllr brief PACK.pdf` ingests the paper and briefs its meeting; `cllr brief MEETING_ID`
+    briefs it again; bad input is one line and exit 2, never a traceback."""
+    import json as jsonlib
+
+    from typer.testing import CliRunner
+
+    from cllr.cli import app as cli
+    from tests.service.live import SAMPLES
+    data = ["--data-dir", str(tmp_path / "data")]
+    run = CliRunner().invoke
+    md = run(cli, ["brief", str(SAMPLES / PACK), *data])
+    assert md.exit_code == 0, md.output
+    assert md.output.startswith("# Briefing: Children's Services Scrutiny Committee — Tuesday 14 January 2025")
+    assert "(northshire_cssc_2025-01-14_agenda_pack.pdf, p. 4, item 5)" in md.output
+    assert "Harbourside Care Partnership" in md.output            # an officer's briefing has the Part II item
+    public = run(cli, ["brief", MEETING, "--role", "public", *data])
+    assert public.exit_code == 0 and "Children's Services Revenue Budget" in public.output
+    assert_no_canary(public.output)
+    as_json = jsonlib.loads(run(cli, ["brief", MEETING, "--format", "json", *data]).output)
+    assert as_json["meeting_id"] == MEETING and len(as_json["items"]) == 9
+    page = run(cli, ["brief", MEETING, "--format", "html", *data]).output
+    assert page.startswith("<!doctype html>") and "<style>" in page and "@media print" in page
+    for args, message in ((["2025-01-14-no-such-committee"], "no meeting '2025-01-14-no-such-committee'"),
+                          (["missing.pdf"], "missing.pdf: no such file"),
+                          (["not an id"], "is not a meeting id like"),
+                          ([MEETING, "--format", "doc"], "unknown format 'doc'")):
+        r = run(cli, ["brief", *args, *data])
+        assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, r.output
