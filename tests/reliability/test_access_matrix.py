@@ -28,6 +28,10 @@ def _routes(pack: str) -> list[tuple[str, str, dict]]:
         ("GET", "/v1/search", {"params": {"q": "Elmgrove £4,812 weekly fee"}}),
         ("GET", "/v1/resolutions", {"params": {"limit": 200}}),
         ("GET", "/v1/resolutions", {"params": {"q": "Harbourside"}}),
+        ("GET", "/v1/decisions", {"params": {"limit": 200}}),
+        ("GET", "/v1/decisions", {"params": {"q": "Harbourside residential placement contract"}}),
+        ("GET", "/v1/decisions", {"params": {"format": "csv"}}),
+        ("GET", "/v1/decisions/timeline", {"params": {"q": "residential placement framework"}}),
         ("GET", "/v1/meetings", {}),
         ("POST", "/v1/ask", {"json": {"question": Q_PART2}}),
         ("POST", "/v1/ask", {"json": {"question": "What is the Harbourside Care Partnership?"}}),
@@ -41,10 +45,11 @@ def _routes(pack: str) -> list[tuple[str, str, dict]]:
         ("GET", "/healthz", {}),
         ("GET", "/readyz", {}),
         ("GET", "/widget.js", {}),
+        ("GET", "/decisions.js", {}),
     ]
 
 
-OPEN = {"/healthz", "/readyz", "/widget.js"}
+OPEN = {"/healthz", "/readyz", "/widget.js", "/decisions.js"}
 
 
 def _headers(role: str) -> dict[str, str]:

@@ -113,8 +113,20 @@ def _collect(c: httpx.Client, role: str, all_docs: dict[str, dict]) -> dict[str,
             assert r.status_code == 200, r.text
             add("search", json.dumps(r.json()["results"], ensure_ascii=False))
             r = c.get("/v1/resolutions", params={"q": canary.words.split()[0]})
-            add("decisions", json.dumps(r.json().get("results", []), ensure_ascii=False))
-    add("decisions", c.get("/v1/resolutions", params={"limit": 200}).text)
+            add("resolutions", json.dumps(r.json().get("results", []), ensure_ascii=False))
+            r = c.get("/v1/decisions", params={"q": q, "limit": 200})
+            assert r.status_code == 200, r.text
+            add("decisions", json.dumps(r.json()["results"], ensure_ascii=False))
+        r = c.get("/v1/decisions/timeline", params={"q": canary.words})
+        assert r.status_code == 200, r.text
+        add("decisions", json.dumps(r.json()["steps"], ensure_ascii=False))   # not the echoed question
+        # the chat answers "what has been decided about ..." from the register's timeline
+        r = c.post("/v1/ask", json={"question": f"What has been decided about {canary.words}?"})
+        assert r.status_code == 200, r.text
+        add("ask", json.dumps(r.json(), ensure_ascii=False))
+    add("resolutions", c.get("/v1/resolutions", params={"limit": 200}).text)
+    add("decisions", c.get("/v1/decisions", params={"limit": 200}).text)
+    add("decisions", c.get("/v1/decisions", params={"format": "csv"}).text)
     add("meetings", c.get("/v1/meetings", params={"limit": 200}).text)
     add("documents", c.get("/v1/documents", params={"limit": 200}).text)
     for doc in all_docs.values():
@@ -144,7 +156,8 @@ def test_no_canary_reaches_the_public_by_any_route(server, open_server, all_docs
     for c in _public_clients(server, open_server):
         with c:
             got = _collect(c, "public", all_docs)
-        assert set(got) == {"ask", "chat", "stream", "search", "decisions", "meetings", "documents", "page", "file"}
+        assert set(got) == {"ask", "chat", "stream", "search", "resolutions", "decisions", "meetings", "documents",
+                            "page", "file"}
         for route, texts in got.items():
             ROUTES_CHECKED["public"].add(route)
             for text in texts:
@@ -162,7 +175,26 @@ def test_every_canary_reaches_members_and_officers(server, all_docs, role):
                 f"{canary.words!r} ({canary.how}) not in {route} for {role}"
         # the engine may word its answer as it likes; it must be able to draw on the passage
         assert any(canary.words in t for t in got["ask"] + got["stream"]), f"{canary.words!r} not answered to {role}"
+    # the exempt resolution is a decision of the register, in the list, the timeline and the CSV
+    pellingham = [t for t in got["decisions"] if "Pellingham Surfacing" in t]
+    assert len(pellingham) >= 3, f"the exempt resolution is not a decision for {role}"
     ROUTES_CHECKED[role].update(got)
+
+
+def test_a_part_ii_decision_is_not_there_for_the_public(server, open_server):
+    """An exempt resolution is a decision members see (Part II, flagged so), and for the public it
+    does not exist: not by id, not in the list, the timeline or the CSV."""
+    with client(server, "member") as m:
+        found = m.get("/v1/decisions", params={"q": "resurfacing contract"}).json()["results"]
+    exempt = next(d for d in found if "Pellingham Surfacing" in d["text"])
+    assert exempt["restricted"] is True and exempt["outcome"] == "agreed"
+    for c in _public_clients(server, open_server):
+        with c:
+            r = c.get(f"/v1/decisions/{exempt['id']}")
+            assert r.status_code == 404 and "Pellingham" not in r.text
+            ids = [d["id"] for d in c.get("/v1/decisions", params={"limit": 200}).json()["results"]]
+            assert ids and exempt["id"] not in ids
+            assert "Pellingham" not in c.get("/v1/decisions", params={"format": "csv"}).text
 
 
 def test_open_answers_still_reach_the_public(server):
@@ -272,4 +304,4 @@ def test_routes_and_roles_counted(server):
     """Runs last in this module: how many route x role pairs the suite checked (for the note)."""
     print(f"\ncanary suite: {len(CANARIES)} canaries; routes checked per role: "
           + "; ".join(f"{r} {sorted(v)}" for r, v in ROUTES_CHECKED.items()))
-    assert ROUTES_CHECKED["public"] >= {"ask", "chat", "stream", "search", "decisions", "page", "file"}
+    assert ROUTES_CHECKED["public"] >= {"ask", "chat", "stream", "search", "resolutions", "decisions", "page", "file"}
