@@ -14,6 +14,7 @@ from tests.service.live import (CANARIES, KEYS, PACK, doc_ids, oidc, sample_data
 
 ROLES = ("none", "bad", "public", "member", "officer", "admin")
 Q_PART2 = "Who was the residential placement framework contract awarded to, and at what weekly cost?"
+MEETING = "2025-01-14-childrens-services-scrutiny-committee"   # the sample pack's meeting (issue 19's briefing)
 
 
 def _routes(pack: str) -> list[tuple[str, str, dict]]:
@@ -37,6 +38,12 @@ def _routes(pack: str) -> list[tuple[str, str, dict]]:
         ("POST", "/v1/ask", {"json": {"question": "What is the Harbourside Care Partnership?"}}),
         ("POST", "/v1/chat/completions", {"json": chat}),
         ("POST", "/v1/chat/completions", {"json": {**chat, "stream": True}}),
+        ("GET", "/v1/briefings", {}),
+        ("GET", f"/v1/meetings/{MEETING}/briefing", {}),
+        ("GET", f"/v1/meetings/{MEETING}/briefing", {"params": {"format": "md"}}),
+        ("GET", f"/v1/meetings/{MEETING}/briefing", {"params": {"format": "html"}}),
+        ("GET", f"/v1/documents/{pack}/pages/13.png", {"params": {"highlight": "Harbourside Care Partnership"}}),
+        ("GET", f"/v1/documents/{pack}/pages/13/view", {}),
         ("GET", "/v1/jobs/nope", {}),
         ("POST", "/v1/feedback", {"json": {"answer_id": 999999, "rating": 1}}),
         ("DELETE", "/v1/documents/0000000000000000", {}),
@@ -69,6 +76,10 @@ def test_every_route_every_role(secure, doc_ids) -> None:  # noqa: F811
             for method, path, kw in _routes(pack):
                 r = c.request(method, path, **kw)
                 body = r.text if not path.endswith("/file") else r.content.decode("latin-1")
+                if path.endswith(".png") and r.status_code == 200:
+                    # an image shows the canary when the highlight finds all of its words on it
+                    found, total = r.headers["x-cllr-highlight"].split("/")
+                    body = "Harbourside Care Partnership" if found == total != "0" else r.headers["x-cllr-page"]
                 if path == "/v1/search" and r.status_code == 200:
                     body = str(r.json()["results"])    # the echoed query is the caller's own words
                 checked += 1

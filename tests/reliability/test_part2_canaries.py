@@ -141,6 +141,36 @@ def _collect(c: httpx.Client, role: str, all_docs: dict[str, dict]) -> dict[str,
     return out
 
 
+def _collect_views(c: httpx.Client, all_docs: dict[str, dict]) -> dict[str, list[str]]:
+    """The briefing and the cited-page viewer (issue 19): every meeting's briefing in each of its
+    forms, every page's viewer, and every page's image asked to highlight each canary of its paper.
+    A canary found whole on an image is a canary shown: the highlight reads PDFium's own words of
+    the page it drew."""
+    out: dict[str, list[str]] = {}
+
+    def add(route: str, text: str) -> None:
+        out.setdefault(route, []).append(text)
+
+    listed = c.get("/v1/briefings", params={"limit": 200})
+    assert listed.status_code == 200, listed.text
+    add("briefing", listed.text)
+    for m in listed.json()["results"]:
+        for fmt in ("json", "md", "html"):
+            r = c.get(m["briefing_url"], params={"format": fmt})
+            assert r.status_code == 200, r.text
+            add("briefing", r.text)
+    for doc in all_docs.values():
+        doc_id = doc["doc_id"]
+        for n in range(1, doc["page_count"] + 1):
+            r = c.get(f"/v1/documents/{doc_id}/pages/{n}/view")
+            add("viewer", r.text if r.status_code == 200 else "")
+            for canary in (x for x in CANARIES if x.paper == doc["source"]):
+                r = c.get(f"/v1/documents/{doc_id}/pages/{n}.png", params={"highlight": canary.words})
+                found = int(r.headers["x-cllr-highlight"].split("/")[0]) if r.status_code == 200 else 0
+                add("image", canary.words if found == len(canary.words.split()) else "")
+    return out
+
+
 @pytest.fixture(scope="module")
 def all_docs(server) -> dict[str, dict]:
     with client(server, "admin") as c:
@@ -195,6 +225,73 @@ def test_a_part_ii_decision_is_not_there_for_the_public(server, open_server):
             ids = [d["id"] for d in c.get("/v1/decisions", params={"limit": 200}).json()["results"]]
             assert ids and exempt["id"] not in ids
             assert "Pellingham" not in c.get("/v1/decisions", params={"format": "csv"}).text
+
+
+def test_no_canary_reaches_the_public_through_a_briefing_the_viewer_or_a_page_image(server, open_server, all_docs):
+    for c in _public_clients(server, open_server):
+        with c:
+            got = _collect_views(c, all_docs)
+        assert set(got) == {"briefing", "viewer", "image"}
+        for route, texts in got.items():
+            ROUTES_CHECKED["public"].add(route)
+            for text in texts:
+                for w in ALL_WORDS:
+                    assert w not in text, f"Part II canary {w!r} reached the public through {route}"
+
+
+@pytest.mark.parametrize("role", ["member", "officer"])
+def test_every_canary_reaches_members_and_officers_in_the_viewer_and_its_image(server, all_docs, role):
+    with client(server, role) as c:
+        got = _collect_views(c, all_docs)
+    for canary in CANARIES:
+        for route in ("viewer", "image"):
+            assert any(canary.words in t for t in got[route]), f"{canary.words!r} ({canary.how}) not in {route} for {role}"
+    ROUTES_CHECKED[role].update(got)
+
+
+def test_a_members_briefing_holds_the_exempt_items_the_publics_does_not(server):
+    """The briefing is read as the caller may read it: the exempt item is there, flagged Part II,
+    for a member, and absent for the public, whose briefing still has the open business."""
+    meeting = "/v1/meetings/2026-03-03-environment-committee/briefing"
+    with client(server, "member") as c:
+        items = c.get(meeting).json()["items"]
+    exempt = [i for i in items if i["part2"]]
+    assert exempt and any("Quillfeather Estates" in json.dumps(i) for i in exempt)
+    with client(server, "public") as c:
+        items = c.get(meeting).json()["items"]
+    assert items and not any(i["part2"] for i in items)
+    assert "Garden Waste Charges 2026/27" in [i["title"] for i in items]
+
+
+def test_the_publics_image_of_a_part_ii_page_is_the_public_copys_page(server, all_docs, tmp_path):
+    """A page holding Part II lines is rendered for the public from the public copy of the paper
+    (a notice and the page's open text), never from the original: the route says so, and the image
+    is pixel for pixel that copy's page. Which pages those are is read from a member's text."""
+    from PIL import Image
+
+    from service.page_images import render
+    checked = 0
+    with client(server, "public") as pub, client(server, "member") as mem:
+        for doc in all_docs.values():
+            doc_id = doc["doc_id"]
+            f = pub.get(f"/v1/documents/{doc_id}/file")
+            if f.status_code != 200:
+                continue                  # a paper that is Part II throughout is not served at all
+            copy = tmp_path / f"{doc_id}.pdf"
+            copy.write_bytes(f.content)
+            for n in range(1, doc["page_count"] + 1):
+                full = mem.get(f"/v1/documents/{doc_id}/pages/{n}").json()["text"]
+                seen = pub.get(f"/v1/documents/{doc_id}/pages/{n}")
+                status = ("withheld" if seen.status_code == 404
+                          else "open" if seen.json()["text"] == full else "partly-withheld")
+                img = pub.get(f"/v1/documents/{doc_id}/pages/{n}.png")
+                assert img.status_code == 200 and img.headers["x-cllr-page"] == status, (doc["source"], n)
+                if status != "open":
+                    got = Image.open(io.BytesIO(img.content)).convert("RGB").tobytes()
+                    want = Image.open(io.BytesIO(render(copy, n))).convert("RGB").tobytes()
+                    assert got == want, (doc["source"], n)
+                    checked += 1
+    assert checked >= 4
 
 
 def test_open_answers_still_reach_the_public(server):
