@@ -289,13 +289,15 @@ def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Seq
 
 
 def _guess_blocks(lines: Sequence[str]) -> list[int]:
-    """Blocks for minutes stored before blocks were recorded: a line that carries a part label, or
-    follows a line ending in a colon, belongs to the decision before it."""
-    out: list[int] = []
-    for k, line in enumerate(lines):
-        joins = k > 0 and (_LABEL.match(line) is not None or lines[k - 1].rstrip().endswith((":", ";", "and")))
-        out.append(out[-1] if joins else (out[-1] + 1 if out else 0))
-    return out
+    """Blocks for minutes stored before blocks were recorded: lines that read as a Resolved block
+    ("that ...", "To note ...", a labelled part, an opening ending in a colon) are one decision (a
+    minute nearly always has one block); otherwise each line is a decision sentence of its own."""
+    if not lines:
+        return []
+    first = lines[0].strip()
+    block = bool(re.match(r"(?i)^(?:that\b|to\s+[a-z])", first)) or _LABEL.match(first) is not None \
+        or first.endswith(":")
+    return [0] * len(lines) if block else list(range(len(lines)))
 
 
 def minute_amendments(page_texts: Sequence[str], minutes: Sequence[Minute]) -> set[str]:
