@@ -51,7 +51,8 @@ KINDS = (("money", MONEY), ("percent", PERCENT), ("count", COUNT))
 _PRIORITY_SECTIONS = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})?\.?\s*)?(?:Financial\s+implications|Finance|Resource\s+"
                                 r"implications|Budget|Costs?|Summary|Executive\s+Summary|Recommendations?)\b", re.I)
 FIGURE_CONTEXT_WORDS = 40
-BODY_END_FLOOR_LINES = 25   # an author line this near the start is a header box's, not the report's end   # a figure's sentence is cut to this many words around it
+BODY_END_FLOOR_LINES = 25
+AUTHOR_WORDS = 40           # an author block is cut to its first words (it is copied, not summarised)   # an author line this near the start is a header box's, not the report's end   # a figure's sentence is cut to this many words around it
 
 
 def body_end(lines: Sequence[Line]) -> int:
@@ -127,12 +128,17 @@ def authors(lines: Sequence[Line]) -> list[Printed]:
                     block.append(nxt)
                 else:
                     break
-        names = [l for l in block if not _contact_only(l.text)]
-        text = join(names[:8] if header_box else names[:4])
-        if len(text.split()) > 40:
-            text = " ".join(text.split()[:40])
+        # as printed, from the label down to the last line naming someone (a number between two
+        # names stays where it is printed; the contacts are also given one by one below)
+        if len(block) == 1 and not m.group("rest").strip():
+            continue   # a label with nobody under it ("Contact details" above "Report Authors:")
+        keep = block[:8 if header_box else 4]
+        last = max((k for k, l in enumerate(keep) if not _contact_only(l.text)), default=0)
+        shown = keep[:last + 1]
+        text = " ".join(join(shown).split()[:AUTHOR_WORDS])
         kind = "from" if label in ("from", "by", "report by") else "author"
-        out.append(Printed(text, line.pdf_page, kind))
+        ends = shown[-1].pdf_page
+        out.append(Printed(text, line.pdf_page, kind, to_page=ends if ends != line.pdf_page else 0))
         for l in block:
             for c in _EMAIL.findall(l.text) + _PHONE.findall(l.text):
                 c = c.strip()
@@ -155,26 +161,39 @@ def figures(lines: Sequence[Line], limit: int = 5) -> list[Printed]:
     sentences = _sentences_by_section(body)
     found: list[tuple[int, int, int, Printed]] = []
     seen: set[str] = set()
-    for order, (priority, text, page) in enumerate(sentences):
+    for order, (priority, text, pages) in enumerate(sentences):
         for rank, (kind, rx) in enumerate(KINDS):
             hits = [m for m in rx.finditer(text)]
             if not hits:
                 continue
+            # the part of the sentence on the page printing the first figure (a sentence can run
+            # over a page break): cited to that page, which then shows every word of it
+            at = hits[0].start()
+            seg = max(k for k, (off, _p) in enumerate(pages) if off <= at)
+            start, page = pages[seg]
+            end = pages[seg + 1][0] if seg + 1 < len(pages) else len(text)
+            hits = [m for m in hits if m.end() <= end]
             figs = [m.group(0).strip() for m in hits]
             key = " ".join(figs).lower()
             if key in seen:
                 continue
             seen.add(key)
-            context = _window(text, hits[0].start(), hits[-1].end())
+            context = _window(text[start:end].strip(), at - start - (len(text[start:end]) - len(text[start:end].lstrip())),
+                              hits[-1].end() - start)
+            if start > 0 and not context.startswith("…"):
+                context = "… " + context
+            if end < len(text) and not context.endswith("…"):
+                context += " …"
             found.append((rank, priority, order, Printed(context, page, kind, lead=", ".join(dict.fromkeys(figs)))))
             break
     found.sort(key=lambda f: (f[0], f[1], f[2]))
     return [f[3] for f in found[:limit]]
 
 
-def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, int]]:
-    """(priority, sentence, page): 0 in the summary, recommendations and financial sections."""
-    out: list[tuple[int, str, int]] = []
+def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    """(priority, sentence, [(offset in the sentence, page) ...]): priority 0 in the summary,
+    recommendations and financial sections."""
+    out: list[tuple[int, str, list[tuple[int, int]]]] = []
     priority = 1
     para: list[Line] = []
 
@@ -188,10 +207,16 @@ def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, int]]:
         begin = 0
         for m in list(re.finditer(r"(?<=[.!?])\s+(?=[A-Z0-9])", text)) + [None]:
             end = m.start() if m else len(text)
-            s = text[begin:end].strip()
+            piece = text[begin:end]
+            s = piece.strip()
             if s:
-                page = next(p for off, p in reversed(starts) if off <= begin)
-                out.append((priority, s, page))
+                lead = begin + len(piece) - len(piece.lstrip())
+                first = next(p for off, p in reversed(starts) if off <= lead)
+                pages = [(0, first)]
+                for off, p in starts:
+                    if lead < off < end and p != pages[-1][1]:   # where the sentence turns a page
+                        pages.append((off - lead, p))
+                out.append((priority, s, pages))
             begin = m.end() if m else end
         para.clear()
 
