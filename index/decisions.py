@@ -463,9 +463,9 @@ def _report_papers(store: Any) -> dict[tuple[str, date | None, str], dict]:
 def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:
     """Links the papers make between decisions: a decision that asks for something at a dated meeting
     is followed by that meeting's decisions of the same council (the same committee, or one the
-    clause names); a decision that names an earlier meeting ("the minutes of the Corporate Parenting
-    Panel meetings held on ...") follows that meeting's decisions of the committee it names (its own
-    when it names none)."""
+    clause names); a decision that names an earlier meeting ("the minutes of the Scrutiny Committee
+    meeting held on ...") follows that meeting's decisions of the committee it names (its own when it
+    names none)."""
     from dataclasses import replace
     by_day: dict[int, list[int]] = {}
     for i, r in enumerate(recs):
