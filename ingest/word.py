@@ -13,6 +13,8 @@ import zipfile
 
 from ingest.errors import EmptyFileError, UnsupportedFileError
 
+WORD_SUFFIXES = (".docx",)
+
 # A section shorter than this joins the next one: a heading alone is not worth a citation of its own.
 _MIN_SECTION_CHARS = 200
 

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from cllr.settings import Settings
 from index.filters import may_see_restricted
 from ingest.html import HTML_SUFFIXES
+from ingest.word import WORD_SUFFIXES
 from service.answer import abstain, extractive
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
@@ -212,13 +213,17 @@ class AnswerEngine:
     def _sourced(self, cit: Citation) -> Citation:
         """The paper's own page on the council's site (documents.source_url), and whether the paper
         has PDF pages at all: an HTML paper (a minute a publishing system handed out as HTML) is
-        cited by its minute or item, never by a page nobody printed."""
+        cited by its minute or item, never by a page nobody printed; a Word paper by its section.
+        A page whose text came from OCR says so (and whether the OCR was unsure)."""
         store = getattr(self.library, "store", None)
         info = store.get_document(cit.doc_id) if store is not None else None
         if info is None:
             return cit
-        paged = not str(info.source).lower().endswith(HTML_SUFFIXES)
-        return Citation(**{**cit.__dict__, "source_url": info.source_url, "paged": paged})
+        paged = not str(info.source).lower().endswith(UNPAGED_SUFFIXES)
+        how = store.page_source(cit.doc_id, cit.pdf_page, self.settings.ocr_low_confidence) or {}
+        return Citation(**{**cit.__dict__, "source_url": info.source_url, "paged": paged,
+                           "ocr": bool(how.get("ocr")), "low_confidence": bool(how.get("low_confidence")),
+                           "section": how.get("section") if not paged else None})
 
     def _with_front_sheets(self, hits: list[Any], q: Question, role: str) -> list[Any]:
         """A question about the meeting of a given day ("the meeting on 19 December 2017") reads
@@ -674,6 +679,9 @@ def _source_bonus(q: Question, units: list[Any], penalties: dict[str, float]) ->
         if str(getattr(u.hit, "doc_type", "")) == "ofsted_report":
             out[u.hit.doc_id] = penalties.get(u.hit.doc_id, 0.0) + OFSTED_SOURCE_BONUS
     return out
+
+
+UNPAGED_SUFFIXES = HTML_SUFFIXES + WORD_SUFFIXES   # papers without printed pages: cited by minute, item or section
 
 
 def answer_pieces(answer: str) -> Iterator[str]:

@@ -32,7 +32,10 @@ class Citation:
     title: str | None = None
     kind: str = "item"          # "minute" or "item": how `item` is named in words
     source_url: str | None = None   # the council's own page for the paper or decision, when known
-    paged: bool = True          # False for papers without PDF pages (HTML): cited by minute/item only
+    paged: bool = True          # False for papers without PDF pages (HTML, Word): cited by minute/item/section
+    ocr: bool = False           # the cited page's text was read by OCR from a scan
+    low_confidence: bool = False   # ... and the OCR was unsure of it (settings.ocr_low_confidence)
+    section: str | None = None  # the section heading, for a paper without pages
 
     def describe(self) -> str:
         """'Children's Select Committee, 19 Dec 2017 — item 8, p. 36' (what goes in the brackets)."""
@@ -41,8 +44,12 @@ class Citation:
         where = []
         if self.item:
             where.append(f"{self.kind} {self.item}")
-        if self.paged or not self.item:
+        if not self.paged and self.section and not self.item:
+            where.append(f"section “{self.section}”")
+        elif self.paged or not self.item:
             where.append(f"p. {self.page_label}" if self.page_label else f"PDF p. {self.pdf_page}")
+        if self.ocr:
+            where.append("scanned, text read by OCR" + (" (low confidence)" if self.low_confidence else ""))
         return f"{head} — {', '.join(where)}"
 
     def marker(self) -> str:
@@ -52,7 +59,8 @@ class Citation:
         return {"source": self.source, "doc_id": self.doc_id, "pdf_page": self.pdf_page,
                 "page_label": self.page_label, "item": self.item, "quote": self.quote,
                 "committee": self.committee, "meeting_date": self.meeting_date,
-                "title": self.title, "source_url": self.source_url, "describe": self.describe()}
+                "title": self.title, "source_url": self.source_url, "paged": self.paged, "ocr": self.ocr,
+                "low_confidence": self.low_confidence, "section": self.section, "describe": self.describe()}
 
 
 @dataclass

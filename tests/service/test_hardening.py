@@ -117,7 +117,7 @@ class FakeJobs:
     def __init__(self) -> None:
         self.uploads: list[tuple[str, bytes]] = []
 
-    def submit(self, data: bytes, filename: str, caller: Caller):
+    def submit(self, data: bytes, filename: str, caller: Caller, overrides: dict | None = None):
         from service.db import Job
         self.uploads.append((filename, data))
         now = datetime.now(timezone.utc)
