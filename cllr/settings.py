@@ -113,18 +113,6 @@ class Settings(BaseSettings):
                                      "what is left after retrieval, less llm_fallback_reserve_s, then the "
                                      "extractive engine answers instead")
 
-    @property
-    def sqlalchemy_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'cllr.db').resolve()}"
-
-    @property
-    def chroma_path(self) -> Path:
-        return self.data_dir / "chroma"
-
-    @property
-    def files_dir(self) -> Path:
-        """Where ingested originals are kept so the service can serve `/file#page=N`."""
-        return self.data_dir / "files"
     # --- limits against abuse (docs/reliability.md "Limits and what a deployment behind a proxy must set")
     max_body_kb: int = Field(default=256, description="largest request body on every route but the upload "
                              "(which has max_upload_mb); refused by Content-Length before reading, and "
@@ -145,6 +133,18 @@ class Settings(BaseSettings):
     max_header_kb: int = Field(default=16, description="uvicorn h11_max_incomplete_event_size: request line and "
                                "headers larger than this are refused (400)")
 
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'cllr.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def files_dir(self) -> Path:
+        """Where ingested originals are kept so the service can serve `/file#page=N`."""
+        return self.data_dir / "files"
 
 
 @lru_cache
