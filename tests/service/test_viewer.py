@@ -126,3 +126,28 @@ def test_pages_that_are_not_there_are_not_found(secure, doc_ids):
         assert c.get("/v1/documents/0123456789abcdef/pages/1.png").status_code == 404
         assert c.get(f"/v1/documents/{pack}/pages/1.png", params={"highlight": "x" * 1001}).status_code == 422
         assert c.get(f"/v1/documents/{pack}/pages/2").status_code == 200      # the page text route still answers
+
+
+@pytest.mark.slow
+def test_a_mixed_page_whose_only_exempt_text_is_a_part_ii_heading_is_shown_to_the_public(shared_dir, tmp_path):
+    """A pack whose only restricted lines are its front sheet's Part II heading: the withheld
+    notice that replaces them says "Exempt", a word then found only in restricted text. The viewer
+    checks the page's printed words, not the service's own notice, so the page is shown."""
+    from fastapi.testclient import TestClient
+
+    from cllr.settings import Settings
+    from index.library import Library
+    from service.app import create_app
+    settings = Settings(data_dir=tmp_path / "data")
+    lib = Library(settings)
+    res = lib.ingest_file(shared_dir / "corpus" / "seeds" / "000_e7c76237b316faf7.pdf")
+    hidden = lib.restricted_pages(res.doc_id)
+    lib.close()
+    assert list(hidden) == [6]
+    with TestClient(create_app(settings)) as c:           # open mode: the public
+        view = c.get(f"/v1/documents/{res.doc_id}/pages/6/view")
+        img = c.get(f"/v1/documents/{res.doc_id}/pages/6.png", params={"highlight": "To note that the next scheduled meeting"})
+    assert view.status_code == 200 and "Part of this page is withheld" in view.text
+    assert "Items during whose consideration" not in view.text
+    assert img.status_code == 200 and img.headers["x-cllr-page"] == "partly-withheld"
+    assert img.headers["x-cllr-highlight"] == "7/7"
