@@ -3,7 +3,8 @@
 A citation's link carries an HMAC signature that opens the paper for an hour without a key; an
 access log is read by more people (and kept longer) than the papers' own audience. uvicorn logs
 the request target with its query string, so this filter on the `uvicorn.access` logger rewrites
-that argument without `sig`, `exp` and `sub` before any handler formats it. What is left says which
+that argument without `sig`, `exp` and `sub` (and a viewer link's `highlight`, the quoted words,
+which for a member can be Part II text) before any handler formats it. What is left says which
 document and page were opened (`/v1/documents/{id}/file?role=member&page=4`).
 """
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl, urlencode
 
-SECRET_PARAMS = frozenset({"sig", "exp", "sub"})
+# the signed link's secrets, and a viewer link's highlight: the quoted words, Part II ones for a member
+SECRET_PARAMS = frozenset({"sig", "exp", "sub", "highlight"})
 ACCESS_LOGGER = "uvicorn.access"
 # uvicorn's access record: '%s - "%s %s HTTP/%s" %d' % (client, method, target, http_version, status)
 _TARGET = 2

@@ -26,7 +26,7 @@ class Base(DeclarativeBase):
     pass
 
 
-UNAUDITED = frozenset({"url"})    # citation fields the audit does not keep (signed links)
+UNAUDITED = frozenset({"url", "viewer_url"})    # citation fields the audit does not keep (signed links)
 
 
 class JobRow(Base):

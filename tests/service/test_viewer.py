@@ -151,3 +151,17 @@ def test_a_mixed_page_whose_only_exempt_text_is_a_part_ii_heading_is_shown_to_th
     assert "Items during whose consideration" not in view.text
     assert img.status_code == 200 and img.headers["x-cllr-page"] == "partly-withheld"
     assert img.headers["x-cllr-highlight"] == "7/7"
+
+
+def test_a_viewer_link_leaves_neither_its_signature_nor_its_quote_in_the_logs():
+    """A member's viewer link carries the quoted words (Part II ones, on an exempt page) and a
+    signature: the access log keeps the document, page and role; the audit keeps neither link."""
+    from service.access_log import scrub
+    from service.auth import Caller, FileLinks
+    from service.db import UNAUDITED
+    url = FileLinks(open_mode=False).view_url("abcd1234abcd1234", Caller("key:x", "member", "api_key"), 13,
+                                              "awarded to Harbourside Care Partnership at £4,812 a week")
+    assert "sig=" in url and "Harbourside" in url
+    assert scrub(url) == "/v1/documents/abcd1234abcd1234/pages/13/view?role=member"
+    assert scrub(url.replace("/view?", ".png?")) == "/v1/documents/abcd1234abcd1234/pages/13.png?role=member"
+    assert {"url", "viewer_url"} <= UNAUDITED
