@@ -168,7 +168,7 @@ def run(gold_path: Path, corpus: Path, data_dir: Path) -> tuple[list[PackScore],
             raise SystemExit(f"briefing eval: corpus file(s) missing: {', '.join(missing)}")
         for f in files:
             r = library.ingest_file(f)
-            if r.status == "failed":
+            if r.status == "failed" or r.doc_id is None:
                 raise SystemExit(f"briefing eval: {r.error}")
             sources[r.doc_id] = f.name
         scores, briefings = [], {}

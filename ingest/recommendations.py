@@ -159,7 +159,7 @@ def _units(body: list[Line]) -> tuple[str, list[list[Line]]]:
             prev_inline = _previous_inline(mk[0], mk[1])
             # "(b)" continues a sentence that printed "(a)" inline; a list whose entry starts "(a)" it does not
             current = join(units[-1]) if units else ""
-            inline = bool(prev_inline) and prev_inline in current and not current.startswith(str(prev_inline))
+            inline = prev_inline is not None and prev_inline in current and not current.startswith(prev_inline)
             starts = not inline
             expect = _next_label(mk[0], mk[1]) if starts else expect
         elif not units:

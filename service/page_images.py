@@ -94,7 +94,7 @@ def page_words(pdf_path: Path, n: int, scale: float = CONFIG.scale) -> list[Word
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
             page = pdf[n - 1]
-            left, bottom, right, top = page.get_cropbox()
+            left, _bottom, _right, top = page.get_cropbox()   # boxes are measured from the top-left
             rotation = page.get_rotation()
             tp = page.get_textpage()
             count = tp.count_chars()

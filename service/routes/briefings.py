@@ -12,7 +12,7 @@ from service.briefing import meetings as mt
 from service.briefing.build import build_briefing
 from service.briefing.publish import released
 from service.briefing.render import html, markdown
-from service.briefing.schemas import BriefingOut, MeetingBriefingList
+from service.briefing.schemas import BriefingOut, MeetingBriefingList, MeetingOut
 from service.deps import CallerDep, LibraryDep, LinksDep, PageDep, ReleaseDep
 from service.schemas import ErrorResponse
 
@@ -43,9 +43,10 @@ def list_briefings(caller: CallerDep, library: LibraryDep, page: PageDep) -> Mee
     today = date.today()
     found = mt.upcoming_then_recent(mt.meetings(library, caller.role), today)
     window, pagination = page.apply(found)
-    results = [{"meeting_id": m.meeting_id, "council": m.council, "committee": m.committee,
-                "meeting_date": m.meeting_date.isoformat(), "upcoming": m.meeting_date >= today,
-                "papers": len(m.doc_ids), "briefing_url": f"/v1/meetings/{m.meeting_id}/briefing"} for m in window]
+    results = [MeetingOut(meeting_id=m.meeting_id, council=m.council, committee=m.committee,
+                          meeting_date=m.meeting_date.isoformat(), upcoming=m.meeting_date >= today,
+                          papers=len(m.doc_ids), briefing_url=f"/v1/meetings/{m.meeting_id}/briefing")
+               for m in window]
     return MeetingBriefingList(results=results, pagination=pagination)
 
 
