@@ -25,9 +25,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pickle
 import re
 import threading
+import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from datetime import date
 from typing import Any, Sequence
 
@@ -58,19 +63,31 @@ class DecisionRecord:
     minute_title: str
     agenda_item: str | None
     text: str
-    parts: tuple[dict, ...]
+    parts_json: str                      # parsed when first read: a search builds 100k records, reads few
     outcome: str
     outcome_rule: str
     pdf_page: int
     page_label: str | None
     restricted: bool
-    vote: dict | None
-    votes: tuple[dict, ...]
+    vote_json: str | None
+    votes_json: str
     report: dict | None
     follow_on: tuple[dict, ...]
     refers_to: tuple[str, ...]
     follows: tuple[str, ...] = ()        # earlier decisions this one answers (linked by the papers)
     followed_by: tuple[str, ...] = ()    # later decisions that answer it
+
+    @cached_property
+    def parts(self) -> tuple[dict, ...]:
+        return tuple(_loads(self.parts_json))
+
+    @cached_property
+    def votes(self) -> tuple[dict, ...]:
+        return tuple(_loads(self.votes_json))
+
+    @cached_property
+    def vote(self) -> dict | None:
+        return json.loads(self.vote_json) if self.vote_json else None
 
     @property
     def cite(self) -> str:
@@ -163,6 +180,7 @@ class _Index:
     chunk_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # catalog row per minute chunk
     chunk_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     chunk_ids: list[str] = field(default_factory=list)
+    group_of_chunk: dict[str, int] = field(default_factory=dict)
 
 
 OUTCOME_CODES = {o: i for i, o in enumerate(("agreed", "amended", "deferred", "refused", "noted", "recommended"))}
@@ -198,21 +216,20 @@ class DecisionRegister:
         rows = store.decision_rows()
         reports = _report_papers(store)
         recs: list[DecisionRecord] = []
-        for row, council, committee, meeting_date, _dk, source, doc_type, doc_restricted in rows:
+        for row in rows:
             report = json.loads(row.report) if row.report else None
-            if report and doc_type != "agenda_pack" and row.agenda_item:
-                paper = reports.get((_norm(committee), meeting_date, row.agenda_item))
+            if report and row.doc_type != "agenda_pack" and row.agenda_item:
+                paper = reports.get((_norm(row.committee), row.doc_meeting_date, row.agenda_item))
                 if paper and paper["doc_id"] != row.doc_id:
                     report = {**report, **paper}
             recs.append(DecisionRecord(
-                id=f"{row.doc_id}:{row.seq}", doc_id=row.doc_id, seq=row.seq, source=source, doc_type=doc_type,
-                council=council, committee=committee, meeting_date=row.meeting_date or meeting_date,
-                minute=row.minute_number,
-                minute_title=row.minute_title, agenda_item=row.agenda_item, text=row.text,
-                parts=tuple(json.loads(row.parts)), outcome=row.outcome, outcome_rule=row.outcome_rule,
-                pdf_page=row.pdf_page, page_label=row.page_label, restricted=bool(row.restricted or doc_restricted),
-                vote=json.loads(row.vote) if row.vote else None, votes=tuple(json.loads(row.votes)), report=report,
-                follow_on=tuple(json.loads(row.follow_on)), refers_to=tuple(json.loads(row.refers_to))))
+                id=f"{row.doc_id}:{row.seq}", doc_id=row.doc_id, seq=row.seq, source=row.source,
+                doc_type=row.doc_type, council=row.council, committee=row.committee,
+                meeting_date=row.meeting_date or row.doc_meeting_date, minute=row.minute_number,
+                minute_title=row.minute_title, agenda_item=row.agenda_item, text=row.text, parts_json=row.parts,
+                outcome=row.outcome, outcome_rule=row.outcome_rule, pdf_page=row.pdf_page, page_label=row.page_label,
+                restricted=bool(row.restricted or row.doc_restricted), vote_json=row.vote, votes_json=row.votes,
+                report=report, follow_on=tuple(_loads(row.follow_on)), refers_to=tuple(_loads(row.refers_to))))
         recs = _link(recs)
         idx.records = recs
         idx.by_id = {r.id: i for i, r in enumerate(recs)}
@@ -226,19 +243,38 @@ class DecisionRegister:
         self._groups(idx, gen)
         return idx
 
+    def _token_file(self) -> Path:
+        s = self.library.settings
+        return Path(s.data_dir) / "keyword" / s.chroma_collection / "decision-tokens.pkl"
+
     def _keyword(self, idx: _Index) -> None:
+        """BM25 over the decisions. Tokens are cached per decision (its id and a checksum of what is
+        tokenised) in memory and on disk beside the chunks' BM25, so only new decisions are tokenised,
+        in this process or the next (tokenising is most of a first build: ~12 s at 100k)."""
+        if not self._tokens:
+            try:
+                with open(self._token_file(), "rb") as f:
+                    self._tokens = pickle.load(f)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+                self._tokens = {}
         seen: set[str] = set()
         token_lists: list[list[str]] = []
+        added = 0
         for r in idx.records:
-            key = f"{r.id}:{hash(r.text) & 0xFFFFFFFF:x}"
+            described = (r.report or {}).get("described") or ""
+            text = f"{r.minute_title}\n{r.text}\n{described}"
+            key = f"{r.id}:{zlib.crc32(text.encode()):08x}"
             seen.add(key)
             toks = self._tokens.get(key)
             if toks is None:
-                described = (r.report or {}).get("described") or ""
-                toks = self._tokens[key] = tokenize(f"{r.minute_title}\n{r.text}\n{described}")
+                toks = self._tokens[key] = tokenize(text)
+                added += 1
             token_lists.append(toks)
-        for k in [k for k in self._tokens if k not in seen]:   # decisions of deleted papers
+        stale = [k for k in self._tokens if k not in seen]   # decisions of deleted or replaced papers
+        for k in stale:
             del self._tokens[k]
+        if added or stale:
+            self._save_tokens()
         vocab: dict[str, int] = {}
         lengths = np.fromiter((len(t) for t in token_lists), np.int64, len(token_lists))
         flat = np.fromiter((vocab.setdefault(t, len(vocab)) for toks in token_lists for t in toks), np.int32,
@@ -254,6 +290,17 @@ class DecisionRegister:
         model.vocab_dict = vocab
         model.nonoccurrence_array = None
         idx.model = model
+
+    def _save_tokens(self) -> None:
+        path = self._token_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(self._tokens, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:   # a read-only data dir: the cache stays in memory
+            pass
 
     def _groups(self, idx: _Index, gen: int) -> None:
         """Minute groups (doc, minute or item) and the catalog rows of their passages."""
@@ -282,6 +329,7 @@ class DecisionRegister:
         idx.chunk_rows = np.asarray(rows, np.int64)
         idx.chunk_group = np.asarray(groups, np.int32)
         idx.chunk_ids = ids
+        idx.group_of_chunk = dict(zip(ids, groups))
 
     # ------------------------------------------------------------------ search
     def _mask(self, idx: _Index, filters: SearchFilters | None, outcome: str | None, role: str) -> np.ndarray:
@@ -384,7 +432,7 @@ class DecisionRegister:
             return []
         allowed = np.zeros(len(cat), bool)
         allowed[idx.chunk_rows[chunk_ok]] = True
-        chunk_group = dict(zip(idx.chunk_ids, idx.chunk_group.tolist()))
+        chunk_group = idx.group_of_chunk
         found = lib.vectors.query_allowed(lib.embedder.embed_query(q), lib.settings.decisions_dense_depth, cat, allowed)
         out: list[tuple[int, float]] = []
         seen: set[int] = set()
@@ -429,6 +477,10 @@ class DecisionRegister:
         return steps
 
 
+def _loads(raw: str | None) -> list:
+    return [] if not raw or raw == "[]" else json.loads(raw)
+
+
 def _dkey(d: date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
@@ -470,17 +522,25 @@ def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:
     by_day: dict[int, list[int]] = {}
     for i, r in enumerate(recs):
         by_day.setdefault(_dkey(r.meeting_date), []).append(i)
+    names = [_norm(r.committee) for r in recs]
+    councils = [_norm(r.council) for r in recs]
+
+    def same_council(a: int, b: int) -> bool:   # or one paper prints none (a panel's minutes often name only it)
+        return not councils[a] or not councils[b] or councils[a] == councils[b]
+
+    def same_body(target: int, source: int, clause: str) -> bool:
+        return _same_body(names[target], names[source], clause)
     follows: dict[int, set[int]] = {}
     for i, r in enumerate(recs):
         for f in r.follow_on:
             if not f.get("date"):
                 continue
             for j in by_day.get(_dkey(date.fromisoformat(f["date"])), []):
-                if j != i and _same_council(recs[j], r) and _same_body(recs[j], r, f["text"]):
+                if j != i and same_council(j, i) and same_body(j, i, f["text"]):
                     follows.setdefault(j, set()).add(i)
         for when in r.refers_to:
             for j in by_day.get(_dkey(date.fromisoformat(when)), []):
-                if j != i and _same_council(recs[j], r) and _same_body(recs[j], r, r.text):
+                if j != i and same_council(j, i) and same_body(j, i, r.text):
                     follows.setdefault(i, set()).add(j)
     followed_by: dict[int, set[int]] = {}
     for j, earlier in follows.items():
@@ -496,18 +556,12 @@ def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:
     return out
 
 
-def _same_council(a: DecisionRecord, b: DecisionRecord) -> bool:
-    """The same council, or one paper prints none (a panel's minutes often name only the panel)."""
-    return not a.council or not b.council or _norm(a.council) == _norm(b.council)
-
-
-def _same_body(target: DecisionRecord, source: DecisionRecord, clause: str) -> bool:
-    """The clause names the target's committee; or the target is the source's own committee and the
-    clause names no other body ("reported to the Committee's meeting on 11 March")."""
-    name = _norm(target.committee)
+def _same_body(name: str, source_name: str, clause: str) -> bool:
+    """The clause names the target's committee (`name`, normalised); or the target is the source's own
+    committee and the clause names no other body ("reported to the Committee's meeting on 11 March")."""
     if name and name in _norm(clause):
         return True
-    if name != _norm(source.committee):
+    if name != source_name:
         return False
     named = {w.lower() for w in re.findall(r"\b(Council|Cabinet|Executive|Board|Panel)\b", clause)}
     return all(w in name for w in named)

@@ -473,14 +473,17 @@ class Store:
                 refers_to=json.dumps(d.refers_to)))
 
     # ---------------------------------------------------------------- the decision register
-    def decision_rows(self) -> list[tuple]:
+    def decision_rows(self) -> list:
         """Every decision with its paper's meeting (index/decisions.py builds the register from them):
-        (DecisionRow, council, committee, meeting_date, date_key, source, doc_type, doc restricted)."""
+        rows with the decision's columns and council, committee, doc_meeting_date, source, doc_type,
+        doc_restricted. Plain rows, not ORM objects: a register of 100k decisions reads them all."""
+        d = DecisionRow.__table__.c
         with self.session() as s:
-            q = select(DecisionRow, DocumentRow.council, DocumentRow.committee, DocumentRow.meeting_date,
-                       DocumentRow.date_key, DocumentRow.source, DocumentRow.doc_type, DocumentRow.restricted
-                       ).join(DocumentRow, DecisionRow.doc_id == DocumentRow.doc_id)
-            return [tuple(r) for r in s.execute(q.order_by(DocumentRow.date_key, DecisionRow.doc_id, DecisionRow.seq))]
+            q = select(*d, DocumentRow.council, DocumentRow.committee,
+                       DocumentRow.meeting_date.label("doc_meeting_date"), DocumentRow.source, DocumentRow.doc_type,
+                       DocumentRow.restricted.label("doc_restricted")
+                       ).join(DocumentRow, d.doc_id == DocumentRow.doc_id)
+            return list(s.execute(q.order_by(DocumentRow.date_key, d.doc_id, d.seq)))
 
     def minute_chunks(self) -> list[tuple[str, str, str | None, str | None]]:
         """(chunk_id, doc_id, minute, item) of the chunks of papers that have decisions: the passages a
@@ -498,7 +501,8 @@ class Store:
         generation when any did."""
         with self.session() as s:
             have = select(DecisionRow.doc_id).distinct()
-            todo = list(s.scalars(select(MinuteRow.doc_id).distinct().where(MinuteRow.doc_id.not_in(have))))
+            # papers with Resolved lines and no decision rows (a paper that resolved nothing has none to make)
+            todo = list(s.scalars(select(ResolutionRow.doc_id).distinct().where(ResolutionRow.doc_id.not_in(have))))
         done = 0
         for doc_id in todo:
             with self.session() as s, s.begin():
