@@ -37,6 +37,8 @@ _PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\bext\.
 _BODY_END = re.compile(r"^(?:\d{1,2}\.\s*)?(?:Report\s+Authors?|Report\s+author|Contact\s+(?:details|officers?)"
                        r"|Appendices|Appendix\s+\d+\s*[–-]|Background\s+(?:documents|papers)|Unpublished\s+documents)\b",
                        re.I)
+# "2. Tender evaluation": a numbered heading of a few words, no sentence (a new section)
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,4}\S+$(?<![.:;,])")
 _PURPOSE_STOP = re.compile(r"^(?:\d{1,2}\.?\s*)?(?:Background|Recommendations?|Introduction|Proposals?)\b", re.I)
 
 MONEY = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion|thousand)\b)?", re.I)
@@ -76,8 +78,8 @@ def purpose(lines: Sequence[Line]) -> list[Printed]:
         if m.group("rest"):
             taken.append(Line(line.idx, line.pdf_page, m.group("rest")))
         for nxt in lines[i + 1:i + 12]:
-            if _PURPOSE_STOP.match(nxt.text) or (taken and ends_sentence(taken[-1].text)
-                                                  and title_like(nxt.text, max_words=8)):
+            if _PURPOSE_STOP.match(nxt.text) or (taken and ends_sentence(taken[-1].text) and (
+                    title_like(nxt.text, max_words=8) or _NUMBERED_HEADING.match(nxt.text))):
                 break
             taken.append(nxt)
         text = _first_sentences(join(taken), 2)

@@ -225,3 +225,9 @@ def test_key_figures_say_what_they_are_money_first(pages):
     # the inspection report appended to a report is not read for its figures
     o = figures(_lines(pages("seeds/001_36758238c78a3e18.pdf"), 40, 107))
     assert all(x.pdf_page <= 45 for x in o)
+
+
+def test_a_purpose_stops_at_the_next_numbered_heading():
+    lines = _line("1. Purpose\n1.1 To seek the Committee's views on the award of the contract.\n"
+                  "2. Tender evaluation\n2.1 Four bids were received.")
+    assert [p.text for p in purpose(lines)] == ["1.1 To seek the Committee's views on the award of the contract."]
