@@ -281,7 +281,8 @@ def find_venue(first: str) -> str | None:
         if d:
             m = re.match(r"\s*,\s*(?P<v>[A-Z][^,\n]*?(?:,\s*[A-Z][^,\n]*?){0,3}?)\s*(?:[-–,]\s*(?:at\s+)?\d{1,2}[.:]\d{2}"
                          r"\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$", line[d.end():], re.I)
-            if m and not _TIME.fullmatch(m.group("v")):
+            # a place starts with a capital and is no clock time ("at 10.00 am Ask for: ..." is not one)
+            if m and m.group("v")[0].isupper() and not _TIME.match(m.group("v")):
                 return m.group("v").strip(" ,-–")
     head = "\n".join(_head_lines(first, 12))
     for h in _HELD.finditer(head):

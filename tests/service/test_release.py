@@ -99,3 +99,27 @@ def test_the_service_withholds_a_leaking_answer_and_logs_a_security_event(lib, i
     assert any("SECURITY" in r.getMessage() and "Brindlecombe" not in r.getMessage() for r in caplog.records)
     member = service.ask("What is the site worth?", caller=Caller("key:m", "member", "api_key"), route="ask")
     assert "Brindlecombe" in member.answer
+
+
+def test_the_services_own_withheld_notice_is_not_a_leak(lib, ids):
+    """A mixed page as the public reads it carries the notice in place of its Part II lines; the
+    notice's words ("Exempt") may otherwise occur only in Part II text."""
+    from index.library import WITHHELD_NOTICE
+    check = ReleaseCheck(lib)
+    pack = ids["eastmarch_pack.pdf"]
+    _, text = lib.page(pack, 1, "public")
+    assert WITHHELD_NOTICE in text
+    assert check.records([{"doc_id": pack, "pdf_page": 1, "text": text}], role="public", route="page")
+    assert check.texts([WITHHELD_NOTICE], sources=[], role="public").ok
+
+    class OnlyInPartII:   # a library whose Part II text alone says "Exempt" (as a front sheet's heading can)
+        def __getattr__(self, name):
+            return getattr(lib, name)
+
+        def restricted_only_terms(self):
+            from index.keyword import tokenize
+            return lib.restricted_only_terms() | frozenset(tokenize("Exempt Withheld"))
+
+    strict = ReleaseCheck(OnlyInPartII())
+    assert not strict.texts(["Exempt matters"], sources=[], role="public").ok   # the check is live
+    assert strict.records([{"doc_id": pack, "pdf_page": 1, "text": text}], role="public", route="page")
