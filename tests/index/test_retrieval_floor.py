@@ -8,11 +8,17 @@ from evals.retrieval_eval import library_ranker, load_gold, score
 pytestmark = pytest.mark.shared
 
 # Floors = figures reached when written (see the report / evals.retrieval_eval), so a regression fails.
+# Lowered once, said why (issue 15): a council now comes only from what a paper prints about itself.
+# Seed 003's minutes never print theirs (the old code took it from a sentence), so their context line
+# lost "Worcestershire County Council" while the Ofsted reports gained the authority they inspect:
+# two questions naming the county now reach an Ofsted report first (dev .583/.778 -> .556/.750), and
+# two Kent questions the agenda front sheet, which names its council only in an item title
+# (external hit@5 .926 -> .852). Issue 17's answer work is where to win them back, not a guessed council.
 FLOORS = {
-    # reached: hybrid .583/.778 (dense .361/.556, keyword .556/.833); targets are .80/.95 (not yet met)
-    "gold_dev.jsonl": {"hit@1": 0.58, "hit@5": 0.77},
-    # reached: hybrid .556/.889 (dense .519/.852, keyword .444/.778) with ingest 79222f9 (was .593/.926)
-    "gold_dev_external.jsonl": {"hit@1": 0.55, "hit@5": 0.88},
+    # reached: hybrid .556/.750 (dense .361/.528, keyword .528/.861); targets are .80/.95 (not yet met)
+    "gold_dev.jsonl": {"hit@1": 0.55, "hit@5": 0.75},
+    # reached: hybrid .556/.852 (dense .407/.778, keyword .481/.815)
+    "gold_dev_external.jsonl": {"hit@1": 0.55, "hit@5": 0.85},
 }
 
 
