@@ -46,7 +46,7 @@ DATE_BOOST = 0.5
 
 def boost_meeting_date(fused: list[Fused], chunk_date_keys: dict[str, int], query_date: int | None,
                        query_month: int | None, *, k: int, weight: float = DATE_BOOST) -> list[Fused]:
-    """Questions name meetings by date ("the 19 December 2017 pack", "in March 2025"): lift chunks of
+    """Questions name meetings by date ("the 14 January 2025 pack", "in March 2025"): lift chunks of
     meetings on that day (or in that month) by `weight` of a first rank. A prior, not a filter, so a
     question whose date is about something else still gets its other passages."""
     if query_date is None and query_month is None:

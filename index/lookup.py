@@ -1,7 +1,7 @@
 """Structured look-ups beside search: agenda items, minutes and their Resolved lines, Ofsted judgements.
 
-Queryable by number, title words, committee and date, e.g. "minute 394", "item 7 of 19 December 2017",
-"resolutions about the School Places Strategy". `parse_reference` pulls those parts out of free text
+Queryable by number, title words, committee and date, e.g. "minute 49", "item 7 of 14 January 2025",
+"resolutions about the school transport policy". `parse_reference` pulls those parts out of free text
 so callers (the answer engine, hybrid search) can go straight to the record.
 """
 from __future__ import annotations

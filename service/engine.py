@@ -226,7 +226,7 @@ class AnswerEngine:
                            "section": how.get("section") if not paged else None})
 
     def _with_front_sheets(self, hits: list[Any], q: Question, role: str) -> list[Any]:
-        """A question about the meeting of a given day ("the meeting on 19 December 2017") reads
+        """A question about the meeting of a given day ("the meeting on 14 January 2025") reads
         that meeting's front sheet too: its date, time, place and membership answer such
         questions, and search ranks a front sheet low (it is mostly names and boilerplate)."""
         fn = getattr(self.library, "front_sheets", None)
@@ -305,14 +305,14 @@ class AnswerEngine:
         # Scores for the whole question: they order the passages and decide abstention.
         extractive.score_units(units, scoring_q, idf, all_sims[0], penalties)
         if not chosen:
-            _prefer_typed(scoring_q, units)
+            _prefer_typed(scoring_q, units, frozenset(self._places()))
         self._rerank_by_units(hits, units)
         if not chosen:
             chosen = extractive.select(units, scoring_q, idf)
         chosen = self._continue_over_page(chosen, units, role)
         chosen = self._rest_of_points(chosen, role)
         sup = abstain.support(scoring_q, chosen, idf, lambda d: self.doc_text(d, role),
-                              asked_places(q, self._places()))
+                              asked_places(q, self._places()), frozenset(self._places()))
         debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
                  "best_sim": round(max((u.sim for u in units), default=0.0), 3),
                  "chosen": [u.text for u in chosen]}
@@ -484,7 +484,7 @@ class AnswerEngine:
         """A two-part question gets the best sentence for each part ("what was his job in July,
         and what was it by December?"). Each part is scored with its own words and kind, plus the
         whole question's words at a lower weight (the part "what was it by December" leans on
-        "Terence Herbert's job" from the other)."""
+        "the report author's job" from the other)."""
         chosen: list[Any] = []
         for part, part_sims in zip(parts, sims):
             pq = analyse(part)
@@ -624,23 +624,23 @@ def build_engine(settings: Settings, library: Any = None) -> AnswerEngine:
     return AnswerEngine(settings, library, store=store, llm=llm)
 
 
-def _prefer_typed(q: Question, units: list[Any]) -> None:
+def _prefer_typed(q: Question, units: list[Any], places: frozenset[str] = frozenset()) -> None:
     """A question asking for a figure, a person or a grade is answered by a unit that holds one:
     when the best-scoring unit does not, a close runner-up that does is put first (in place)."""
     ranked = sorted(units, key=lambda u: -u.score)[:20]
-    if not ranked or abstain.missing_kind(q, ranked[:1]) is None:
+    if not ranked or abstain.missing_kind(q, ranked[:1], None, places) is None:
         return
     for u in ranked[1:]:
         if u.score < ranked[0].score - TYPED_MARGIN:
             return
-        if abstain.missing_kind(q, [u]) is None:
+        if abstain.missing_kind(q, [u], None, places) is None:
             u.score = ranked[0].score + 0.01
             return
 
 
 def _month_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> dict[str, float]:
-    """One part of a comparison names its paper by month ("in the July 2017 Cabinet report ...,
-    and what was it by the December 2017 papers?"): that part prefers papers of that month."""
+    """One part of a comparison names its paper by month ("in the March 2025 scrutiny report ...,
+    and what was it by the June 2025 papers?"): that part prefers papers of that month."""
     if not q.month_years:
         return penalties
     out = dict(penalties)
@@ -669,7 +669,7 @@ _CITES_OFSTED = re.compile(r"\b(according to|in|did|does|do)\s+ofsted'?s?\b|\bof
 
 
 def _source_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> dict[str, float]:
-    """A question that attributes what it asks to Ofsted ("according to Ofsted's June 2019
+    """A question that attributes what it asks to Ofsted ("according to Ofsted's October 2024
     inspection", "what did Ofsted say") is answered from Ofsted's own report when one was
     retrieved, before a committee's minutes that discuss it."""
     if not _CITES_OFSTED.search(q.text):

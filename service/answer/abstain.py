@@ -31,7 +31,10 @@ def _date_text(u: Unit) -> str:
 
 
 def support(q: Question, chosen: list[Unit], idf: dict[str, float],
-            doc_text: Callable[[str], str] | None = None, places: set[str] | None = None) -> Support:
+            doc_text: Callable[[str], str] | None = None, places: set[str] | None = None,
+            known_places: frozenset[str] = frozenset()) -> Support:
+    """known_places: the distinctive words of the councils the library holds papers from (not
+    people's names when a question asks "who")."""
     if not chosen:
         return Support(False, "no evidence", 0.0, 0.0)
     best = max(u.score for u in chosen)
@@ -45,7 +48,7 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     # gap, not what the question is about).
     present = set().union(*(u.stems for u in chosen)) if chosen else set()
     focus = sorted((st for st in idf if st in present), key=lambda st: -idf[st])[:3]
-    missing = missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit], focus)
+    missing = missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit], focus, known_places)
     if not missing:
         missing = _pending(q, chosen[0])
     if missing:
@@ -131,7 +134,8 @@ _NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\
                    r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z]{2,}\b")
 
 
-def missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None) -> str | None:
+def missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None,
+                 known_places: frozenset[str] = frozenset()) -> str | None:
     """A question that asks for a figure or a person is answered only by evidence holding a
     figure or a name the question does not already contain: "how big was the overspend" is not
     answered by "the overspend was coming down", nor "who was elected" by "to elect a Chairman"."""
@@ -145,17 +149,17 @@ def missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None
         if not nums:
             return "no figure in evidence"
     if "person" in q.kinds and "count" not in q.kinds:
-        if not any(_new_name(u.text, qtext) for u in chosen):
+        if not any(_new_name(u.text, qtext, known_places) for u in chosen):
             return "no person named in evidence"
     if _ASKS_RATING.search(qtext) and not any(_GRADE.search(u.text) for u in chosen):
         return "no grade in evidence"
     return None
 
 
-def _new_name(text: str, qtext: str) -> bool:
+def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset()) -> bool:
     """A person named in the text and not in the question: an honorific and a surname, a name
-    with a role in brackets ("Jenny Turnross HMI", "Derek Benson, Independent Chair"), or initials
-    and a surname ("F M Oborski"). Title Case phrases alone are not names here: council papers
+    with a role in brackets ("A Lowe HMI", "Pat Example, Independent Chair"), or initials
+    and a surname ("A C Fenwick"). Title Case phrases alone are not names here: council papers
     are full of them ("National Children and Adult Services Conference")."""
     for m in _PERSON_STRICT.finditer(text):
         surname = m.group("surname") or m.group("surname2")
@@ -163,7 +167,8 @@ def _new_name(text: str, qtext: str) -> bool:
             return True
     for m in _PAIR.finditer(text):
         first, last = m.group(1), m.group(2)
-        if first.lower() not in _NOT_NAMES and last.lower() not in _NOT_NAMES and last.lower() not in qtext:
+        not_names = _NOT_NAMES | known_places
+        if first.lower() not in not_names and last.lower() not in not_names and last.lower() not in qtext:
             return True
     # "Who delivers/provides ..." is as often answered by a body as by a person.
     for m in _ORG.finditer(text):
@@ -190,8 +195,8 @@ inspection inspections ofsted framework improvement performance budget capital r
 finance development management planning transport highways housing community communities public
 independent interim acting senior lead principal team teams unit partnership partnerships trust
 looked after leavers leaver special educational needs disabilities send early help support
-county hall house room chamber centre road street kent wiltshire worcestershire buckinghamshire
-medway northamptonshire north south east west england english british royal his majesty majesty's
+county hall house room chamber centre road street shire
+north south east west england english wales welsh scotland scottish british royal his majesty majesty's
 majestys inspector inspectors quality commission care act children and
 """.split())
 

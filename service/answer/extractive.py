@@ -70,7 +70,7 @@ _BOILER = re.compile(r"intentionally (left )?blank|^\W*page \d+\W*$|^\W*\d+\s+of
                      r"^\W*agenda item \d+\W*$|^\W*\d+\W*$", re.I)
 
 
-# A member's question as printed in a questions pack ("Question by Mike Sole to Neil Baker, ...")
+# A member's question as printed in a questions pack ("Question by Cllr A to Cllr B, ...")
 # restates what is asked; the answer is the text after its "Answer" heading.
 _ASKED = re.compile(r"^\s*(?:\d+[.)]?\s*)?Question (?:by|from)\b", re.I)
 _ANSWERED = re.compile(r"^\s*(?:Answer|Reply|Response)\b", re.I)
@@ -200,8 +200,8 @@ def cue_bonus(q: Question, text: str, lexical: float = 1.0) -> float:
     if "person" in q.kinds:
         names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
         bonus += 0.2 if names else -0.1
-        # The role the question asks about, printed beside a name: "Mrs F M Oborski (Chairman)",
-        # "Lead inspector: Jenny Turnross", "Report Author: Terence Herbert".
+        # The role the question asks about, printed beside a name: "Mrs A Fenwick (Chairman)",
+        # "Lead inspector: A Lowe", "Report of: Simon Ferreira, Executive Director".
         roles = roles_asked(qtext)
         if names and any(_ROLE_NEAR[r].search(text) for r in roles):
             # ... scaled by how much of the question the line is about: "PRESENT: Mr B J
@@ -216,7 +216,7 @@ def cue_bonus(q: Question, text: str, lexical: float = 1.0) -> float:
             bonus -= OTHER_DAY_PENALTY
     if "place" in q.kinds:
         bonus += 0.12 if _PLACE.search(text) else 0.0
-        # A front sheet states it as a field: "Place: The Kennet Room - County Hall, Trowbridge".
+        # A front sheet states it as a field: "Place: Council Chamber, Eastmarch House".
         bonus += PLACE_FIELD_BONUS if _PLACE_FIELD.match(text) else 0.0
     if "resolution" in q.kinds:
         bonus += 0.12 if _RESOLVED.search(text) else 0.0
@@ -283,7 +283,7 @@ _PART_SPLIT = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:what|which|when|who|how|where
 
 
 def question_parts(text: str) -> list[str]:
-    """"When was that, and by October 2017 which services had stopped?" -> two questions, each
+    """"When was that, and by March 2025 which services had stopped?" -> two questions, each
     answered by its own sentence. A question with one part comes back whole."""
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(text) if p and p.strip(" ,?")]
     return parts if len(parts) > 1 else [text]

@@ -1,8 +1,8 @@
 """Put the papers a question is pinned to first.
 
-Councillors name the council, the year and often the month ("Wiltshire's 2012 inspection",
-"the October 2017 meeting"). Dense and keyword search weigh those words like any other, so a
-Buckinghamshire report about inspections can outrank the Wiltshire one asked about. Here each
+Councillors name the council, the year and often the month ("Northshire's 2024 inspection",
+"the January 2025 meeting"). Dense and keyword search weigh those words like any other, so a
+neighbouring county's report about inspections can outrank the one asked about. Here each
 retrieved passage's *paper* is checked against the places and years the question names (the
 paper's council, meeting date, headers and opening pages — where papers state who and when),
 and passages from matching papers move ahead, keeping search order otherwise.
@@ -20,7 +20,7 @@ _GENERIC = {"council", "county", "borough", "district", "city", "metropolitan", 
 
 
 def place_names(councils: list[str]) -> set[str]:
-    """'Wiltshire Council', 'Kent County Council' -> {'wiltshire', 'kent'}."""
+    """'Northshire County Council', 'Eastmarch District Council' -> {'northshire', 'eastmarch'}."""
     out: set[str] = set()
     for c in councils:
         for w in re.findall(r"[A-Za-z]+", c or ""):
@@ -32,8 +32,11 @@ def place_names(councils: list[str]) -> set[str]:
 def asked_places(q: Question, places: set[str]) -> set[str]:
     words = set(re.findall(r"[a-z]+", q.text.lower()))
     found = {p for p in places if p in words}
-    if "bucks" in words and "buckinghamshire" in places:  # the county's own everyday short name
-        found.add("buckinghamshire")
+    # English shires' everyday short names: the first letters and an "s" (Herts, Lancs, Notts,
+    # Staffs, Cambs, Berks, Beds).
+    for w in words:
+        if len(w) >= 4 and w.endswith("s"):
+            found.update(p for p in places if p.endswith("shire") and p.startswith(w[:-1]))
     return found
 
 

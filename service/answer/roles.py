@@ -1,6 +1,6 @@
-"""Who holds a role, as the papers print it beside a name: "Reporting inspector Lynne Staines HMI",
-"Cllr Jon Hubbard, Chairman of Children's Select Committee", "Report Author: Terence Herbert",
-"chaired by Matt Boughton". Search ranks such a line low (a name and a title are few words in a
+"""Who holds a role, as the papers print it beside a name: "Reporting inspector A Lowe HMI",
+"Cllr A Fenwick, Chairman of the Environment Committee", "Report of: Simon Ferreira",
+"chaired by Pat Example". Search ranks such a line low (a name and a title are few words in a
 long passage), so a question asking who holds a role also looks for these lines in the papers it
 retrieved."""
 from __future__ import annotations
