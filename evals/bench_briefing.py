@@ -39,7 +39,7 @@ def _pct(xs: list[float], p: float) -> float:
 
 def _quote(text: str) -> str:
     """A quotation from the page: its longest line of ordinary words (as a citation would quote)."""
-    lines = [l.strip() for l in text.split("\n") if len(l.split()) >= 6]
+    lines = [line.strip() for line in text.split("\n") if len(line.split()) >= 6]
     return max(lines, key=len) if lines else ""
 
 

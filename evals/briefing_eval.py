@@ -59,9 +59,9 @@ class PackScore:
 
 def coverage(gold: str, line: str) -> float:
     """Share of the gold text's words (with repeats) that the line holds."""
-    g, l = Counter(words(gold)), Counter(words(line))
+    g, ln = Counter(words(gold)), Counter(words(line))
     total = sum(g.values())
-    return sum(min(n, l[w]) for w, n in g.items()) / total if total else 0.0
+    return sum(min(n, ln[w]) for w, n in g.items()) / total if total else 0.0
 
 
 def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> tuple[PackScore, dict[str, Any]]:
@@ -102,7 +102,7 @@ def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> t
         golds = gold_item.get("recommendations", [])
         for g in golds:
             out.gold += 1
-            best = max(lines, key=lambda l: coverage(g["text"], l["text"]), default=None)
+            best = max(lines, key=lambda ln: coverage(g["text"], ln["text"]), default=None)
             if best is None or coverage(g["text"], best["text"]) < FOUND_COVERAGE:
                 out.misses.append(f"missed item {gold_item['number']}: {g['text'][:120]}")
                 continue
@@ -114,11 +114,11 @@ def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> t
                 out.misses.append(f"wrong page item {gold_item['number']}: cited {sources.get(best['doc_id'])} "
                                   f"p{sorted(pages)}, gold {Path(g['file']).name} p{g['pages']}")
         allowed = [g["text"] for g in golds] + gold_item.get("acceptable", [])
-        for l in lines:
-            if not any(coverage(a, l["text"]) >= FOUND_COVERAGE or coverage(l["text"], a) >= FOUND_COVERAGE
+        for ln in lines:
+            if not any(coverage(a, ln["text"]) >= FOUND_COVERAGE or coverage(ln["text"], a) >= FOUND_COVERAGE
                        for a in allowed):
                 out.extra += 1
-                out.misses.append(f"extra item {gold_item['number']} p{l['pdf_page']}: {l['text'][:120]}")
+                out.misses.append(f"extra item {gold_item['number']} p{ln['pdf_page']}: {ln['text'][:120]}")
     return out, data
 
 

@@ -44,13 +44,13 @@ def _page_range(block: str) -> tuple[str, str] | None:
 def front_sheet_pages(lines: list[Line], labels: list[str | None]) -> int:
     """The leading run of unnumbered pages that carries the agenda (0 if the paper has no front sheet)."""
     n_pages = len(labels)
-    first_labelled = next((i + 1 for i, l in enumerate(labels) if l is not None), n_pages + 1)
+    first_labelled = next((i + 1 for i, line in enumerate(labels) if line is not None), n_pages + 1)
     last = min(first_labelled - 1, n_pages)
     if last <= 0:
         # Fully numbered paper: a front sheet still exists if page 1 says AGENDA with page ranges;
         # a short one (a parish summons of two pages) is all front sheet.
         last = n_pages if n_pages <= _SHORT_AGENDA_PAGES else 1
-    text = "\n".join(l.text for l in lines if l.pdf_page <= last)
+    text = "\n".join(line.text for line in lines if line.pdf_page <= last)
     if not _FRONT_CUE.search(text) or not (_PAGES.search(re.sub(r"\s+", " ", text))
                                            or re.search(r"\bAGENDA\b|hereby summoned", text)):
         return 0
@@ -61,7 +61,7 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
     last = front_sheet_pages(lines, labels)
     if last == 0:
         return FrontSheet(0, [], {})
-    fl = [l for l in lines if l.pdf_page <= last]
+    fl = [ln for ln in lines if ln.pdf_page <= last]
     starts: list[tuple[int, str, str]] = []   # (position in fl, number, rest)
     expect = None
     for pos, line in enumerate(fl):
@@ -82,7 +82,7 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
     if not starts:
         return FrontSheet(last, [], {})
 
-    part2_pos = [pos for pos, l in enumerate(fl) if _PART2.match(l.text)]
+    part2_pos = [pos for pos, ln in enumerate(fl) if _PART2.match(ln.text)]
     part2_from = next((fl[p].idx for p in part2_pos if not _part2_empty(fl, [p], min(len(fl), p + 5))), None)
     items: list[AgendaItem] = []
     item_lines: dict[int, str] = {}
@@ -94,14 +94,14 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
             end = later_p2[0]
         block_lines = fl[pos:end]
         title = _title(rest, block_lines[1:])
-        rng = _page_range("\n".join(l.text for l in block_lines[:6]))
+        rng = _page_range("\n".join(ln.text for ln in block_lines[:6]))
         restricted = (any(p < pos for p in part2_pos) and not _part2_empty(fl, part2_pos, pos)) \
             or private_title(title)
-        desc = " ".join(l.stripped for l in block_lines[1:] if l.stripped and not _PAGES.fullmatch(l.stripped))
+        desc = " ".join(ln.stripped for ln in block_lines[1:] if ln.stripped and not _PAGES.fullmatch(ln.stripped))
         items.append(AgendaItem(number=num, title=title, page_labels=rng, restricted=restricted,
                                 description=desc[:2000]))
-        for l in block_lines:
-            item_lines[l.idx] = num
+        for ln in block_lines:
+            item_lines[ln.idx] = num
     return FrontSheet(last, items, item_lines, part2_from)
 
 
@@ -109,7 +109,7 @@ def _part2_empty(fl: list[Line], part2_pos: list[int], item_pos: int) -> bool:
     # "PART II ... None": the heading is there but no items follow it; an item after it is unlikely
     # but if one is numbered after "None" it is still public business such as "Date of next meeting".
     p = max(p for p in part2_pos if p < item_pos)
-    window = " ".join(l.stripped for l in fl[p:item_pos])
+    window = " ".join(line.stripped for line in fl[p:item_pos])
     return bool(re.search(r"\bNone\b|no exempt items", window, re.I))
 
 
@@ -118,10 +118,10 @@ def _title(first: str, following: list[Line]) -> str:
     text_so_far = first
     # If "(Pages" follows within the same paragraph, the title runs up to it (a wrapped title).
     para: list[str] = []
-    for l in following[:4]:
-        if l.is_blank:
+    for line in following[:4]:
+        if line.is_blank:
             break
-        para.append(l.stripped)
+        para.append(line.stripped)
     joined = " ".join([first.strip()] + para)
     m = _PAGES_OPEN.search(first)
     if m:
@@ -132,9 +132,9 @@ def _title(first: str, following: list[Line]) -> str:
         # only if the text before "(Pages" is heading-like (no sentence ends in it)
         if not re.search(r"[.;:]\s", pre):
             return _tidy(pre)
-    for l in following[:3]:
-        s = l.stripped
-        if not s or _ITEM_START.match(l.text) and False:
+    for line in following[:3]:
+        s = line.stripped
+        if not s or _ITEM_START.match(line.text) and False:
             break
         if _PAGES.fullmatch(s) or s.lower().startswith("(pages"):
             break
@@ -157,12 +157,12 @@ def _tidy(s: str) -> str:
 def agenda_item_marks(lines: list[Line], after_page: int) -> dict[int, str]:
     """PDF page -> item number for pages stamped "Agenda Item N" (report covers in an agenda pack)."""
     out: dict[int, str] = {}
-    for l in lines:
-        if l.pdf_page <= after_page:
+    for line in lines:
+        if line.pdf_page <= after_page:
             continue
-        m = _AGENDA_MARK.match(l.text)
-        if m and l.pdf_page not in out:
-            out[l.pdf_page] = m.group(1)
+        m = _AGENDA_MARK.match(line.text)
+        if m and line.pdf_page not in out:
+            out[line.pdf_page] = m.group(1)
     return out
 
 

@@ -53,7 +53,7 @@ def item_blocks(lines: Sequence[Line], items: Sequence[tuple[str, str]]) -> dict
                 starts.append((idx, items[j][0]))
                 k = j + 1
                 break
-    part2 = [i for i, l in enumerate(lines) if _PART2.match(l.text)]
+    part2 = [i for i, ln in enumerate(lines) if _PART2.match(ln.text)]
     out: dict[str, list[Line]] = {}
     for n, (idx, number) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)

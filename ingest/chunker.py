@@ -74,15 +74,15 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
     enc = encoder()
     chunks: list[Chunk] = []
     page_first: dict[int, int] = {}
-    for l in lines:
-        page_first.setdefault(l.pdf_page, l.idx)
+    for line in lines:
+        page_first.setdefault(line.pdf_page, line.idx)
 
     # groups of consecutive lines sharing page and structure
     groups: list[list[int]] = []
     key_prev = None
-    for i, l in enumerate(lines):
+    for i, line in enumerate(lines):
         t = tags[i]
-        key = (l.pdf_page, t.item, t.minute, t.restricted)
+        key = (line.pdf_page, t.item, t.minute, t.restricted)
         if key != key_prev:
             groups.append([])
             key_prev = key

@@ -69,15 +69,15 @@ class Region:
 
 def _context(lines: list[Line], i: int, before: int = 3, after: int = 3) -> str:
     lo, hi = max(0, i - before), min(len(lines), i + after + 1)
-    return " ".join(l.stripped for l in lines[lo:hi])
+    return " ".join(line.stripped for line in lines[lo:hi])
 
 
 def _none_follows(lines: list[Line], i: int) -> bool:
     seen = 0
-    for l in lines[i + 1:]:
-        if l.is_blank:
+    for line in lines[i + 1:]:
+        if line.is_blank:
             continue
-        if _NONE_FOLLOWS.match(l.text):
+        if _NONE_FOLLOWS.match(line.text):
             return True
         seen += 1
         if seen >= 4:
@@ -121,17 +121,17 @@ def find_regions(lines: list[Line], *, scan_from_page: int, item_starts: dict[in
     regions: list[Region] = []
     n = len(lines)
     first_of_page: dict[int, int] = {}
-    for l in lines:
-        first_of_page.setdefault(l.pdf_page, l.idx)
+    for line in lines:
+        first_of_page.setdefault(line.pdf_page, line.idx)
     i = 0
     while i < n:
-        l = lines[i]
-        rule = _marker(lines, i) if l.pdf_page > scan_from_page else None
+        line = lines[i]
+        rule = _marker(lines, i) if line.pdf_page > scan_from_page else None
         if rule is None:
             i += 1
             continue
         if rule == "marker":
-            start = first_of_page[l.pdf_page]
+            start = first_of_page[line.pdf_page]
         elif rule == "heading":
             start = i
         else:   # exclusion: the motion stays open; the business after it is private
@@ -170,13 +170,13 @@ def page_ranges(lines: list[Line], flags: list[bool]) -> dict[int, list[tuple[in
     split("\\n") positions), for the pages that have any."""
     out: dict[int, list[tuple[int, int]]] = {}
     first_of_page: dict[int, int] = {}
-    for l in lines:
-        first_of_page.setdefault(l.pdf_page, l.idx)
-    for l in lines:
-        if not flags[l.idx]:
+    for line in lines:
+        first_of_page.setdefault(line.pdf_page, line.idx)
+    for line in lines:
+        if not flags[line.idx]:
             continue
-        k = l.idx - first_of_page[l.pdf_page]
-        rs = out.setdefault(l.pdf_page, [])
+        k = line.idx - first_of_page[line.pdf_page]
+        rs = out.setdefault(line.pdf_page, [])
         if rs and rs[-1][1] == k - 1:
             rs[-1] = (rs[-1][0], k)
         else:
@@ -226,23 +226,23 @@ def line_rules(lines: list[Line], *, item_of_line: list[str | None], exempt_item
     are in it)."""
     rules: list[str | None] = [None] * len(lines)
     if part2_from is not None:
-        for l in lines[part2_from:]:
-            if l.pdf_page > front_last:
+        for line in lines[part2_from:]:
+            if line.pdf_page > front_last:
                 break
-            rules[l.idx] = "agenda"
-    for l in lines:
-        it = item_of_line[l.idx]
+            rules[line.idx] = "agenda"
+    for line in lines:
+        it = item_of_line[line.idx]
         if it is not None and it in exempt_items:
-            rules[l.idx] = "agenda"
+            rules[line.idx] = "agenda"
     # first line of each run of pages that belongs to one agenda item, after the front sheet
     item_starts: dict[int, str | None] = {}
     prev: object = object()
-    for l in lines:
-        if l.pdf_page <= front_last:
+    for line in lines:
+        if line.pdf_page <= front_last:
             continue
-        it = item_of_line[l.idx]
+        it = item_of_line[line.idx]
         if it != prev:
-            item_starts[l.idx] = it
+            item_starts[line.idx] = it
             prev = it
     for r in find_regions(lines, scan_from_page=front_last,
                           item_starts={k: v for k, v in item_starts.items() if v is not None},
@@ -256,10 +256,10 @@ def set_page_restrictions(pages: list[Page], lines: list[Line], rules: list[str 
     """Page.restricted_lines / restricted_by from the per-line rules."""
     ranges = page_ranges(lines, [r is not None for r in rules])
     by_page: dict[int, list[str]] = {}
-    for l in lines:
-        r = rules[l.idx]
-        if r is not None and r not in by_page.setdefault(l.pdf_page, []):
-            by_page[l.pdf_page].append(r)
+    for line in lines:
+        r = rules[line.idx]
+        if r is not None and r not in by_page.setdefault(line.pdf_page, []):
+            by_page[line.pdf_page].append(r)
     for p in pages:
         p.restricted_lines = ranges.get(p.pdf_page, [])
         p.restricted_by = by_page.get(p.pdf_page, [])

@@ -23,7 +23,7 @@ _EDGE = 3
 
 
 def _edge_lines(text: str) -> tuple[list[str], list[str]]:
-    lines = [l for l in text.split("\n") if l.strip()]
+    lines = [line for line in text.split("\n") if line.strip()]
     return lines[:_EDGE], lines[-_EDGE:]
 
 

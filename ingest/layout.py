@@ -80,22 +80,22 @@ def page_furniture(lines: list[Line], n_pages: int, edge: int = 3) -> set[int]:
     They stay in the page text (labels and citation checks read it) but are left out of chunks,
     where they would be embedded, keyword-indexed and quoted as if they were content."""
     by_page: dict[int, list[Line]] = {}
-    for l in lines:
-        if not l.is_blank:
-            by_page.setdefault(l.pdf_page, []).append(l)
+    for line in lines:
+        if not line.is_blank:
+            by_page.setdefault(line.pdf_page, []).append(line)
     counts: dict[tuple[str, str], set[int]] = {}
     for p, ls in by_page.items():
         for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:])):
-            for l in part:
-                counts.setdefault((where, _shape(l.text)), set()).add(p)
+            for line in part:
+                counts.setdefault((where, _shape(line.text)), set()).add(p)
     if n_pages < 4:   # too few pages to tell furniture from a short paper's repeated lines
         return set()
     need = max(3, (n_pages + 3) // 4)
     common = {k for k, pages in counts.items() if len(pages) >= need and k[1]}
     out: set[int] = set()
     for p, ls in by_page.items():
-        page_out = {l.idx for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:]))
-                    for l in part if (where, _shape(l.text)) in common}
+        page_out = {line.idx for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:]))
+                    for line in part if (where, _shape(line.text)) in common}
         if len(page_out) < len(ls):   # never empty a page
             out |= page_out
     return out

@@ -80,8 +80,8 @@ def _tc(s: str) -> str:
 def _head_lines(text: str, n: int) -> list[str]:
     """The first n lines of a page that carry words (a bare page number is not a line of the head)."""
     out = []
-    for l in text.split("\n"):
-        s = re.sub(r"\s+", " ", l).strip()
+    for line in text.split("\n"):
+        s = re.sub(r"\s+", " ", line).strip()
         if s and not re.fullmatch(r"[\d\s.|-]+", s):
             out.append(s)
         if len(out) >= n:
@@ -132,11 +132,11 @@ def _letterhead(page1: str) -> str | None:
     """A council's name printed alone, or before a date or a slogan, on the first lines of page 1."""
     lines = _head_lines(page1, 8)
     shapes = (_COUNCIL, _PLACE_OF, _WELSH)
-    for i, l in enumerate(lines):
-        cands = [l]
+    for i, line in enumerate(lines):
+        cands = [line]
         if i + 1 < len(lines) and re.fullmatch(rf"{_KIND}Council", lines[i + 1], re.I) \
-                and not re.search(r"(?i)council$", l):
-            cands.insert(0, f"{l} {lines[i + 1]}")   # a name wrapped before its last words
+                and not re.search(r"(?i)council$", line):
+            cands.insert(0, f"{line} {lines[i + 1]}")   # a name wrapped before its last words
         for c in cands:
             for shape in shapes:
                 m = re.match(shape + r"(?=$|\s*[-–:]\s|\s{2,}|\s+(?:A\.?G\.?M|Where|\d|Annual|Extraordinary|Meeting)\b)",
@@ -193,8 +193,8 @@ def find_council(pages: list[str]) -> tuple[str | None, str]:
 
 def find_committee(page1: str, council: str | None) -> str | None:
     lines = _head_lines(page1, 40)
-    for l in lines:
-        m = re.match(r"^Meeting:\s*(.+)$", l)
+    for line in lines:
+        m = re.match(r"^Meeting:\s*(.+)$", line)
         if m:
             return _tc(m.group(1))
     top = " ".join(lines[:14])
@@ -206,12 +206,12 @@ def find_committee(page1: str, council: str | None) -> str | None:
         if re.fullmatch(r"(?:[A-Z][\w'’&-]*|and|of|for|the|&)(?:\s+(?:[A-Z][\w'’&-]*|and|of|for|the|&)){0,10}", body) \
                 and not re.match(r"(?i)(meeting|minutes)\b", body):
             return _tc(body)
-    for l in lines[:12]:
-        m = re.match(r"^(?:Report to|To:)\s+(?:the\s+)?([A-Z][^–\-\n]+?)(?:\s*[–-]\s*.*)?$", l)
+    for line in lines[:12]:
+        m = re.match(r"^(?:Report to|To:)\s+(?:the\s+)?([A-Z][^–\-\n]+?)(?:\s*[–-]\s*.*)?$", line)
         if m and len(m.group(1).split()) <= 8 and not m.group(1).startswith("All "):
             return _tc(m.group(1))
-    for l in lines[:12]:
-        t = re.split(r"\s[–-]\s", l)[0].strip()
+    for line in lines[:12]:
+        t = re.split(r"\s[–-]\s", line)[0].strip()
         if council and _tc(t).lower() == council.lower():
             continue
         if t.upper() in ("CABINET", "COUNTY COUNCIL", "FULL COUNCIL", "CITY COUNCIL", "COUNCIL", "BOROUGH COUNCIL"):
@@ -227,7 +227,7 @@ def find_committee(page1: str, council: str | None) -> str | None:
 def find_date(first: str) -> date | None:
     # A heading "PANEL – 10th December 2024" names the meeting; later dates are other meetings.
     # ... but not a covering letter's own "Date:" (the meeting is the weekday date below it)
-    top = "\n".join(l for l in _head_lines(first, 4) if not re.match(r"(?i)date:", l) or re.search(_WEEKDAY, l, re.I))
+    top = "\n".join(line for line in _head_lines(first, 4) if not re.match(r"(?i)date:", line) or re.search(_WEEKDAY, line, re.I))
     d = first_date(top)
     if d:
         return d[1]
@@ -236,9 +236,9 @@ def find_date(first: str) -> date | None:
             d = first_date(m.group(0))
             if d:
                 return d[1]
-    for l in first.split("\n")[:40]:
-        if re.match(r"^\s*Date:", l, re.I):
-            d = first_date(l)
+    for line in first.split("\n")[:40]:
+        if re.match(r"^\s*Date:", line, re.I):
+            d = first_date(line)
             if d:
                 return d[1]
     m = re.search(r"held .{0,200}", first, re.I | re.S)
@@ -365,9 +365,9 @@ def find_title(pages: list[str], doc_type: str, committee: str | None, when: dat
     if doc_type in (DocType.AGENDA_PACK.value, DocType.MINUTES.value):
         kind = "Agenda" if doc_type == DocType.AGENDA_PACK.value else "Minutes"
         return " – ".join(x for x in [f"{kind}: {committee}" if committee else kind, when_s] if x)
-    for l in first.split("\n"):
-        if len(l.strip()) > 8:
-            return l.strip()[:150]
+    for line in first.split("\n"):
+        if len(line.strip()) > 8:
+            return line.strip()[:150]
     return ""
 
 

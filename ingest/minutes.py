@@ -83,18 +83,18 @@ def _candidates(lines: list[Line]) -> list[tuple[int, int, str, str]]:
     """(line, sequence number, title, number as printed) of heading-shaped numbered lines. A number
     that carries its meeting ("19.03.4", "R2023-217") steps by its last part."""
     out = []
-    for i, l in enumerate(lines):
-        r = _HEAD_RESOLUTION.match(l.text)
+    for i, line in enumerate(lines):
+        r = _HEAD_RESOLUTION.match(line.text)
         if r and re.search(r"[A-Z]\.?\s*[A-Z][a-z]", r.group(3)):   # "R2023-217 D. Yemm, S. Foote:"
             body = _next_nonblank(lines, i, 1)
             title = body[0].stripped if body else r.group(3)
             out.append((i, int(r.group(2)), " ".join(title.split()[:14]), r.group(1)))
             continue
-        d = _HEAD_DOTTED.match(l.text)
+        d = _HEAD_DOTTED.match(line.text)
         if d and d.group(4)[:1].isupper() and title_like(d.group(4), 16):
             out.append((i, int(d.group(2) or d.group(3)), d.group(4), d.group(1)))
             continue
-        m = _HEAD.match(l.text)
+        m = _HEAD.match(line.text)
         if not m:
             continue
         num, rest = int(m.group(1)), m.group(2)
@@ -195,9 +195,9 @@ def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None:
             begin = j + 1   # the lost heading comes after the previous minute's decision
             break
     for j in range(begin, hi):
-        l = lines[j]
-        s = l.stripped
-        if not s or is_bullet(l.text) or _PAGE_ONLY.match(s) or _ITEM_REF.match(s) or len(s.split()) < 2:
+        line = lines[j]
+        s = line.stripped
+        if not s or is_bullet(line.text) or _PAGE_ONLY.match(s) or _ITEM_REF.match(s) or len(s.split()) < 2:
             continue
         if not title_like(s, 14, max_lower=1):
             continue
@@ -225,17 +225,17 @@ _LABEL_HEAD = re.compile(r"^\s*(?P<label>[A-Z][^:]{2,60}?)\s*:\s*-*\s*$")
 def _lists_under_labels(lines: list[Line], cands: list[tuple[int, int, str, str]]) -> set[int]:
     """Numbered lines that are a list under an unnumbered "Heading :" line (minutes that head each
     matter with a label and number only the points under it): 1, 2, 3 ... after each label."""
-    labels = [i for i, l in enumerate(lines) if (m := _LABEL_HEAD.match(l.text)) and title_like(m.group("label"), 8)]
+    labels = [i for i, line in enumerate(lines) if (m := _LABEL_HEAD.match(line.text)) and title_like(m.group("label"), 8)]
     if len(labels) < 3:
         return set()
     out: set[int] = set()
     by_line = {c[0]: c for c in cands}
     expect: int | None = None
-    for i, l in enumerate(lines):
+    for i, line in enumerate(lines):
         if i in labels:
             expect = 1
             continue
-        m = re.match(r"^\s*(\d{1,2})\.?\s", l.text)
+        m = re.match(r"^\s*(\d{1,2})\.?\s", line.text)
         if m and expect is not None:
             if int(m.group(1)) == expect:
                 expect += 1
@@ -254,7 +254,7 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
     if len(chain) < 3 and not any(_ref_after(lines, c[0]) for c in chain):
         chain = []
     # Where the paper pairs headings with "(Item N)", a numbered line without one is a paragraph.
-    if any(_ITEM_REF.match(l.text) for l in lines):
+    if any(_ITEM_REF.match(line.text) for line in lines):
         with_ref = [c for c in chain if _ref_after(lines, c[0])]
         if len(with_ref) * 2 >= len(chain) or not with_ref:
             chain = with_ref
@@ -280,8 +280,8 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
     heads.sort()
 
     # "(Item N)" sections: the heading lines just above the reference start the section.
-    for i, l in enumerate(lines):
-        m = _ITEM_REF.match(l.text)
+    for i, line in enumerate(lines):
+        m = _ITEM_REF.match(line.text)
         if not m:
             continue
         start = i
@@ -311,7 +311,7 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
     by_sentence: list[tuple[Minute, list[bool]]] = []
     for k, (start, num, title) in enumerate(heads):
         end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
-        span = [l for l in lines[start:end] if not l.is_blank]
+        span = [line for line in lines[start:end] if not line.is_blank]
         if not span:
             continue
         item = head_item.get(num)
@@ -357,7 +357,7 @@ def _item_minutes(lines: list[Line], res: MinutesResult) -> list[Minute]:
         if not resolved:
             continue
         item = next((it for it in res.items if it.number == num), None)
-        span = [l for l in lines[s:e] if not l.is_blank]
+        span = [line for line in lines[s:e] if not line.is_blank]
         out.append(Minute(number="", title=item.title if item else "", agenda_item=num,
                           pdf_pages=(span[0].pdf_page, span[-1].pdf_page), resolved=resolved,
                           resolved_pages=pages, resolved_blocks=blocks))
@@ -380,15 +380,15 @@ def _spans_for_items(lines: list[Line], res: MinutesResult) -> None:
     starts = sorted(res.item_starts.items())
     for k, (s, num) in enumerate(starts):
         e = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
-        span = [l for l in lines[s:e] if not l.is_blank]
+        span = [line for line in lines[s:e] if not line.is_blank]
         for it in res.items:
             if it.number == num and it.pdf_pages is None and span:
                 it.pdf_pages = (span[0].pdf_page, span[-1].pdf_page)
                 break
 
 
-def _part_start(l: Line) -> bool:
-    return bool(_LIST.match(l.text)) or is_bullet(l.text) or bool(_INFINITIVE.match(l.text))
+def _part_start(line: Line) -> bool:
+    return bool(_LIST.match(line.text)) or is_bullet(line.text) or bool(_INFINITIVE.match(line.text))
 
 
 def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int], list[int]]:
@@ -413,27 +413,27 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
         j = i + 1
         taken = 0
         while j < end and taken < 60:
-            l = lines[j]
-            s = l.stripped
+            line = lines[j]
+            s = line.stripped
             if _PAGE_ONLY.match(s) and s:
                 j += 1
                 continue
             if not s:
                 nxt = _next_nonblank(lines, j, 1)
                 # A page break is not a paragraph break: a Resolved block goes on over the page.
-                over_page = bool(nxt) and nxt[0].pdf_page != l.pdf_page
+                over_page = bool(nxt) and nxt[0].pdf_page != line.pdf_page
                 if cur is not None and ends_sentence(cur[0]) and not over_page and not introduces \
                         and not (nxt and _part_start(nxt[0])):
                     break
                 j += 1
                 continue
-            if _ITEM_REF.match(s) or _PARA_PAREN.match(l.text) or _RESOLVED.match(l.text) or _BLOCK_END.match(s) \
+            if _ITEM_REF.match(s) or _PARA_PAREN.match(line.text) or _RESOLVED.match(line.text) or _BLOCK_END.match(s) \
                     or re.match(r"^(For|Against|Abstain)\s*\(", s) \
-                    or (title_like(s) and cur is not None and ends_sentence(cur[0]) and not _LIST.match(l.text)
+                    or (title_like(s) and cur is not None and ends_sentence(cur[0]) and not _LIST.match(line.text)
                         and not introduces):
                 break
-            if cur is None or _part_start(l) or (ends_sentence(cur[0]) and (s[0].isupper() or s[0].isdigit())):
-                cur = [s, l.pdf_page, block]
+            if cur is None or _part_start(line) or (ends_sentence(cur[0]) and (s[0].isupper() or s[0].isdigit())):
+                cur = [s, line.pdf_page, block]
                 entries.append(cur)
             else:
                 cur[0] += " " + s
@@ -467,18 +467,18 @@ def _paragraphs(lines: list[Line], start: int, end: int) -> list[list[Line]]:
     goes on over a page break; a numbered paragraph starts one; page furniture is left out."""
     paras: list[list[Line]] = [[]]
     for k in range(start + 1, end):
-        l = lines[k]
-        s = l.stripped
+        line = lines[k]
+        s = line.stripped
         if _PAGE_ONLY.match(s) and s or _FURNITURE.match(s):
             continue
         if not s:
             nxt = _next_nonblank(lines, k, 1)
-            if paras[-1] and not (nxt and nxt[0].pdf_page != l.pdf_page):
+            if paras[-1] and not (nxt and nxt[0].pdf_page != line.pdf_page):
                 paras.append([])
             continue
-        if _PARA_START.match(l.text) and paras[-1]:
+        if _PARA_START.match(line.text) and paras[-1]:
             paras.append([])
-        paras[-1].append(l)
+        paras[-1].append(line)
     return [p for p in paras if p]
 
 
@@ -492,9 +492,9 @@ def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[st
     sents: list[tuple[str, int, int]] = []   # (sentence, page, paragraph)
     for n, para in enumerate(_paragraphs(lines, start, end)):
         text, starts = "", []   # joined text and (offset, page) of each line in it
-        for l in para:
-            starts.append((len(text), l.pdf_page))
-            text += _CONTROL.sub("", l.stripped) + " "
+        for line in para:
+            starts.append((len(text), line.pdf_page))
+            text += _CONTROL.sub("", line.stripped) + " "
         pos = 0
         for sent in _SENTENCE_END.split(text):
             where = text.find(sent, pos)

@@ -172,8 +172,8 @@ def _authority(head_lines: list[str]) -> str | None:
         return re.sub(r"\s+", " ", m.group("a")).strip(" ,")
     # The older layouts print the authority on a line of its own beside a title that names none
     # ("Inspection of services for children in need ...", "Inspection of looked after children services").
-    for i, l in enumerate(head_lines[:10]):
-        if re.match(r"(?i)(re-)?inspection\s+of|review\s+of|school\s+report", l):
+    for i, line in enumerate(head_lines[:10]):
+        if re.match(r"(?i)(re-)?inspection\s+of|review\s+of|school\s+report", line):
             around = [head_lines[j] for j in (i - 1, i + 1, i + 2) if 0 <= j < len(head_lines)]
             for a in around:
                 if _AUTHORITY_LINE.match(a) and not re.match(
@@ -221,15 +221,15 @@ def _date_range(dates: str) -> tuple[date | None, date | None]:
 
 def parse_inspection(pages: list[str]) -> Inspection | None:
     text = pages[0] if pages else ""
-    head_lines = [re.sub(r"\s+", " ", l).strip() for l in text.split("\n")]
-    head_lines = [l for l in head_lines if l and not re.fullmatch(r"[\d\s]+", l)]
+    head_lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
+    head_lines = [line for line in head_lines if line and not re.fullmatch(r"[\d\s]+", line)]
     for k in range(len(head_lines) - 1, 0, -1):   # "Northshire Metropolitan Borough" / "Council"
         if head_lines[k] == "Council":
             head_lines[k - 1:k + 1] = [head_lines[k - 1] + " Council"]
     kind = _kind(" ".join(head_lines[:12]))
     authority = _authority(head_lines)
     if kind == "school" and head_lines[:3]:
-        authority = next((l for l in head_lines[1:4] if re.search(r"(?i)school|academy|college", l)), None)
+        authority = next((line for line in head_lines[1:4] if re.search(r"(?i)school|academy|college", line)), None)
     dates = start = end = None
     m = _DATES.search("\n".join(pages[:2]))
     if m:

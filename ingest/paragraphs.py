@@ -18,9 +18,9 @@ def paragraph_numbers(lines: list[Line], item_of_line: dict[int, str | None]) ->
     out: dict[int, str] = {}
     last: tuple[int, ...] | None = None
     last_item: object = object()
-    for l in lines:
-        m = _PARA.match(l.text)
-        item = item_of_line.get(l.idx)
+    for line in lines:
+        m = _PARA.match(line.text)
+        item = item_of_line.get(line.idx)
         if item != last_item:
             last, last_item = None, item
         if not m:
@@ -34,6 +34,6 @@ def paragraph_numbers(lines: list[Line], item_of_line: dict[int, str | None]) ->
         else:
             ok = k > last and k[0] - last[0] <= 2
         if ok:
-            out[l.idx] = num
+            out[line.idx] = num
             last = k
     return out

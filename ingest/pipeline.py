@@ -107,7 +107,7 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         for it in items:
             if it.pdf_pages and re.search(r"\bminutes\b", it.title, re.I):
                 lo, hi = it.pdf_pages
-                minute_regions.append(([l for l in lines if lo <= l.pdf_page <= hi], it.number))
+                minute_regions.append(([line for line in lines if lo <= line.pdf_page <= hi], it.number))
     minute_items: list[AgendaItem] = []
     minute_starts: set[int] = set()
     for region, item_no in minute_regions:
@@ -124,14 +124,14 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         minute_starts |= set(res.starts) | set(res.item_starts)
         cur_min: str | None = None
         cur_item: str | None = None
-        for l in region:
-            if l.idx in res.starts:
-                cur_min = res.starts[l.idx]
-            if l.idx in res.item_starts:
-                cur_item = res.item_starts[l.idx]
-            tags[l.idx].minute = cur_min
+        for line in region:
+            if line.idx in res.starts:
+                cur_min = res.starts[line.idx]
+            if line.idx in res.item_starts:
+                cur_item = res.item_starts[line.idx]
+            tags[line.idx].minute = cur_min
             if item_no is None:
-                tags[l.idx].item = cur_item
+                tags[line.idx].item = cur_item
     if not items and minute_items:
         items = minute_items
 
@@ -141,34 +141,34 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
         m = _FILE_ITEM.search(Path(source).stem)
         hint = m.group(1) if m else None   # "…-item11-…" download names: the only place some reports say it
     per_page = page_items(items, marks, front.last_page, n_pages, hint) if (items or marks or hint) else {}
-    for l in lines:
-        t = tags[l.idx]
-        if l.pdf_page <= front.last_page:
-            t.item = front.item_lines.get(l.idx)
+    for line in lines:
+        t = tags[line.idx]
+        if line.pdf_page <= front.last_page:
+            t.item = front.item_lines.get(line.idx)
         elif per_page and (front.items or marks or hint):
-            t.item = per_page.get(l.pdf_page)
+            t.item = per_page.get(line.pdf_page)
     # --- Part II: every line knows whether the public may read it (ingest/exempt.py)
-    paged_items = [front.item_lines.get(l.idx) if l.pdf_page <= front.last_page else per_page.get(l.pdf_page)
-                   for l in lines]
+    paged_items = [front.item_lines.get(line.idx) if line.pdf_page <= front.last_page else per_page.get(line.pdf_page)
+                   for line in lines]
     rules = line_rules(lines, item_of_line=paged_items, exempt_items={it.number for it in items if it.restricted},
                        front_last=front.last_page, boundaries=minute_starts, part2_from=front.part2_from)
-    for l in lines:
-        tags[l.idx].restricted = rules[l.idx] is not None
+    for line in lines:
+        tags[line.idx].restricted = rules[line.idx] is not None
     known = {it.number for it in items}
     for num in sorted({v for v in marks.values() if v not in known} | ({hint} if hint else set())):
         pages = [p for p, v in per_page.items() if v == num]
         items.append(AgendaItem(number=num, title="", pdf_pages=(min(pages), max(pages)) if pages else None))
 
     # --- paragraphs, judgements
-    paras = paragraph_numbers(lines, {l.idx: tags[l.idx].item for l in lines})
+    paras = paragraph_numbers(lines, {line.idx: tags[line.idx].item for line in lines})
     current: str | None = None
     prev_item: object = object()
-    for l in lines:
-        if tags[l.idx].item != prev_item:
-            current, prev_item = None, tags[l.idx].item
-        if l.idx in paras:
-            current = paras[l.idx]
-        tags[l.idx].paragraph = current
+    for line in lines:
+        if tags[line.idx].item != prev_item:
+            current, prev_item = None, tags[line.idx].item
+        if line.idx in paras:
+            current = paras[line.idx]
+        tags[line.idx].paragraph = current
     paragraphs = [Paragraph(number=num, pdf_page=lines[i].pdf_page, item=tags[i].item) for i, num in sorted(paras.items())]
     full_text = "\n".join(pages_text)
     judgements: list[Judgement] = parse_judgements(lines) if re.search(r"ofsted", full_text, re.I) else []
@@ -188,14 +188,14 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     if meta.doc_type == DocType.DECISION_NOTICE.value and not minutes:
         minutes = parse_decision_pages(pages_text)   # one decision per page, cited like a minute
         on_page = {m.pdf_pages[0]: m.number for m in minutes}
-        for l in lines:
-            if l.pdf_page in on_page:
-                tags[l.idx].minute = on_page[l.pdf_page]
+        for line in lines:
+            if line.pdf_page in on_page:
+                tags[line.idx].minute = on_page[line.pdf_page]
     votes, attendance, declarations = [], [], []
     if minutes or meta.doc_type == DocType.MINUTES.value:
-        minute_of = {l.idx: tags[l.idx].minute for l in lines}
+        minute_of = {line.idx: tags[line.idx].minute for line in lines}
         titles = {m.number: m.title for m in minutes}
-        first = min((l.idx for l in lines if tags[l.idx].minute or tags[l.idx].item), default=None) \
+        first = min((line.idx for line in lines if tags[line.idx].minute or tags[line.idx].item), default=None) \
             if meta.doc_type == DocType.MINUTES.value else 0
         attendance = records.attendance(lines, minute_of, first, titles)
         declarations = records.declarations(lines, minute_of, titles)

@@ -63,7 +63,7 @@ def clean(line: str) -> str:
 def join(lines: Iterable[Line]) -> str:
     """Lines as one passage: wrapped lines joined by a space, a word hyphenated across a line break
     left as printed (the hyphen may be real: "Post-16")."""
-    return re.sub(r"\s+", " ", " ".join(l.text for l in lines)).strip()
+    return re.sub(r"\s+", " ", " ".join(line.text for line in lines)).strip()
 
 
 def words(text: str) -> list[str]:
@@ -74,7 +74,7 @@ def printed_on(text: str, page_text: str) -> bool:
     """Every word of `text`, in order, is on the page: the check that a briefing line was copied,
     not composed (bullets, line breaks, punctuation and page furniture are not words; pages joined
     in order hold a passage that runs on over a page break)."""
-    kept = "\n".join(l for l in page_text.split("\n") if not _FURNITURE.match(clean(l)))
+    kept = "\n".join(line for line in page_text.split("\n") if not _FURNITURE.match(clean(line)))
     want, have = words(text), words(kept)
     if not want:
         return False

@@ -148,7 +148,7 @@ def _units(body: list[Line]) -> tuple[str, list[list[Line]]]:
             lead, i = body[:j + 1], j + 1
             break
     rest = body[i:]
-    marked = [marker(l.text) for l in rest]
+    marked = [marker(ln.text) for ln in rest]
     top = next((m[0] for m in marked if m), None)
     units: list[list[Line]] = []
     expect: str | None = None

@@ -85,10 +85,10 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
         add(role, _names(text), page, None)
         i = j
     # apologies minutes and sentences ("Apologies were received from ...", "... substituted by X")
-    for k, l in enumerate(lines):
-        num = minute_of.get(l.idx)
+    for k, line in enumerate(lines):
+        num = minute_of.get(line.idx)
         title = minute_titles.get(num or "", "")
-        if not re.search(r"(?i)apolog|ymddiheuriadau", title + " " + l.text):
+        if not re.search(r"(?i)apolog|ymddiheuriadau", title + " " + line.text):
             continue
         para = " ".join(x.stripped for x in lines[k:k + 4])
         m = _APOLOGY_SENTENCE.search(para)
@@ -97,12 +97,12 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
             subs = re.findall(r"(?:substituted\s+by|substitute[d]?\s+for\s+\w+\s+by)\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})",
                               names)
             names = re.sub(r"\s+who\s+was\s+substituted\s+by\s+[^,]+", "", names)
-            add("apologies", _names(names), l.pdf_page, num)
-            add("substitute", [s.strip() for s in subs], l.pdf_page, num)
+            add("apologies", _names(names), line.pdf_page, num)
+            add("substitute", [s.strip() for s in subs], line.pdf_page, num)
     # a minute titled "Apologies" whose body is just the names (one line under the heading)
-    for k, l in enumerate(lines[:-1]):
-        num = minute_of.get(l.idx)
-        if num and re.fullmatch(r"(?i)\s*[\d.]*\s*apologies(?:\s+for\s+absence)?\s*", re.sub(re.escape(num), "", l.text, 1)):
+    for k, line in enumerate(lines[:-1]):
+        num = minute_of.get(line.idx)
+        if num and re.fullmatch(r"(?i)\s*[\d.]*\s*apologies(?:\s+for\s+absence)?\s*", re.sub(re.escape(num), "", line.text, 1)):
             nxt = next((x for x in lines[k + 1:k + 3] if not x.is_blank), None)
             if nxt and not _NONE.match(nxt.text) and not re.search(r"(?i)apolog", nxt.text):
                 add("apologies", _names(nxt.stripped), nxt.pdf_page, num)
@@ -121,25 +121,25 @@ def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_tit
             out.append(Declaration(member=member, interest=interest, pdf_page=page, minute=minute))
 
     # a declarations minute or label: one declaration per line naming a member
-    for k, l in enumerate(lines):
-        num = minute_of.get(l.idx)
+    for k, line in enumerate(lines):
+        num = minute_of.get(line.idx)
         title = minute_titles.get(num or "", "")
         in_minute = bool(num) and bool(_DECL_MINUTE.search(title))
-        label = re.match(r"(?i)^\s*(?:declarations?\s+of\s+interests?|register\s+of\s+interests)\s*[:\-–]\s*(.+)$", l.text)
+        label = re.match(r"(?i)^\s*(?:declarations?\s+of\s+interests?|register\s+of\s+interests)\s*[:\-–]\s*(.+)$", line.text)
         if label and not _NONE.match(label.group(1)):
             for who, what in _member_lines(label.group(1)):
-                add(who, what, l.pdf_page, num)
-        if not in_minute or _DECL_MINUTE.search(l.text) or _NONE.match(l.text):
+                add(who, what, line.pdf_page, num)
+        if not in_minute or _DECL_MINUTE.search(line.text) or _NONE.match(line.text):
             continue
-        for who, what in _member_lines(l.stripped):
-            add(who, what, l.pdf_page, num)
+        for who, what in _member_lines(line.stripped):
+            add(who, what, line.pdf_page, num)
     # sentences anywhere: "Cllr X declared an interest in ..."
     text, offs = "", []
-    for l in lines:
-        offs.append((len(text), l))
-        text += l.stripped + " "
+    for line in lines:
+        offs.append((len(text), line))
+        text += line.stripped + " "
     for m in _DECLARED.finditer(text):
-        at = next((l for off, l in reversed(offs) if off <= m.start()), lines[0])
+        at = next((line for off, line in reversed(offs) if off <= m.start()), lines[0])
         for who in _names(m.group("who")):
             add(who, m.group("what"), at.pdf_page, minute_of.get(at.idx))
     return out
@@ -175,13 +175,13 @@ def votes(lines: list[Line], minute_of: dict[int, str | None]) -> list[Vote]:
             getattr(cur, f"{key}_names").extend(_names(" ".join(buf)))
         buf.clear()
 
-    for k, l in enumerate(lines):
-        m = _VOTE_HEAD.match(l.text)
+    for k, line in enumerate(lines):
+        m = _VOTE_HEAD.match(line.text)
         if m:
             flush()
             kind = m.group("k").lower()[:3]
             if cur is None or k - last_idx > 40 or (kind == "for" and cur.for_count is not None):
-                cur = Vote(minute=minute_of.get(l.idx), pdf_page=l.pdf_page)
+                cur = Vote(minute=minute_of.get(line.idx), pdf_page=line.pdf_page)
                 out.append(cur)
             key = {"for": "for", "aga": "against", "abs": "abstain"}[kind]
             setattr(cur, f"{key}_count", int(m.group("n")))
@@ -191,7 +191,7 @@ def votes(lines: list[Line], minute_of: dict[int, str | None]) -> list[Vote]:
             continue
         if cur is None or k - last_idx > 40:
             continue
-        s = l.stripped
+        s = line.stripped
         if not s or _PAGE_ONLY(s):
             continue
         outcome = re.search(r"(?i)\b(carried|lost|fell|defeated)\b", s)

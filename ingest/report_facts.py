@@ -135,18 +135,18 @@ def authors(lines: Sequence[Line]) -> list[Printed]:
         if len(block) == 1 and not m.group("rest").strip():
             continue   # a label with nobody under it ("Contact details" above "Report Authors:")
         keep = block[:8 if header_box else 4]
-        last = max((k for k, l in enumerate(keep) if not _contact_only(l.text)), default=0)
+        last = max((k for k, ln in enumerate(keep) if not _contact_only(ln.text)), default=0)
         shown = keep[:last + 1]
         text = " ".join(join(shown).split()[:AUTHOR_WORDS])
         kind = "from" if label in ("from", "by", "report by") else "author"
         ends = shown[-1].pdf_page
         out.append(Printed(text, line.pdf_page, kind, to_page=ends if ends != line.pdf_page else 0))
-        for l in block:
-            for c in _EMAIL.findall(l.text) + _PHONE.findall(l.text):
+        for ln in block:
+            for c in _EMAIL.findall(ln.text) + _PHONE.findall(ln.text):
                 c = c.strip()
                 if c.lower() not in seen_contacts:
                     seen_contacts.add(c.lower())
-                    out.append(Printed(c, l.pdf_page, "contact"))
+                    out.append(Printed(c, ln.pdf_page, "contact"))
     return out
 
 
@@ -203,9 +203,9 @@ def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, list[tuple[i
         if not para:
             return
         text, starts = "", []
-        for l in para:
-            starts.append((len(text), l.pdf_page))
-            text += l.text + " "
+        for ln in para:
+            starts.append((len(text), ln.pdf_page))
+            text += ln.text + " "
         begin = 0
         for m in list(re.finditer(r"(?<=[.!?])\s+(?=[A-Z0-9])", text)) + [None]:
             end = m.start() if m else len(text)

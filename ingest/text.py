@@ -27,4 +27,4 @@ def read_text_pages(data: bytes, source: str) -> list[str]:
     # A trailing form feed leaves an empty last page that is not a page of the paper.
     while len(pages) > 1 and not pages[-1].strip():
         pages.pop()
-    return ["\n".join(l.rstrip() for l in p.split("\n")) for p in pages]
+    return ["\n".join(line.rstrip() for line in p.split("\n")) for p in pages]

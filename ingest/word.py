@@ -79,7 +79,7 @@ def read_docx_pages(data: bytes, source: str) -> tuple[list[str], list[str | Non
                 sections[-1] = (heading, body + [text])
                 continue
         sections[-1][1].append(text)
-    pages = ["\n".join(l.rstrip() for l in body) for _, body in sections]
+    pages = ["\n".join(line.rstrip() for line in body) for _, body in sections]
     keep = [(p, t) for p, (t, _) in zip(pages, sections) if p.strip()]
     if not keep:
         raise EmptyFileError(source, "the Word file has no text")

@@ -104,11 +104,11 @@ class BriefItem:
                 "withheld": self.withheld, "printed_pages": list(self.printed_range) if self.printed_range else None,
                 "papers": [{"doc_id": p.doc_id, "source": p.source, "pdf_pages": list(p.pdf_pages),
                             "page_labels": list(p.page_labels)} for p in self.papers],
-                "doc_ids": sorted({p.doc_id for p in self.papers} | {l.cite.doc_id for l in self.lines()}),
-                "purpose": [l.to_json() for l in self.purpose],
-                "recommendations": [l.to_json() for l in self.recommendations],
-                "authors": [l.to_json() for l in self.authors], "figures": [l.to_json() for l in self.figures],
-                "earlier": [l.to_json() for l in self.earlier], "notes": list(self.notes)}
+                "doc_ids": sorted({p.doc_id for p in self.papers} | {line.cite.doc_id for line in self.lines()}),
+                "purpose": [line.to_json() for line in self.purpose],
+                "recommendations": [line.to_json() for line in self.recommendations],
+                "authors": [line.to_json() for line in self.authors], "figures": [line.to_json() for line in self.figures],
+                "earlier": [line.to_json() for line in self.earlier], "notes": list(self.notes)}
 
 
 @dataclass
@@ -259,7 +259,7 @@ def _brief_item(number: str, entry: dict[str, Any], block: Any, papers: dict[str
     if block_paper is not None:
         # the numbered heading is a unit of its own ("3. To approve the minutes …" in a parish
         # summons is an ask; "11 Forward Work Programme (Pages 57 - 60)" never joins the next line)
-        heading, described = block_lines[:1], [l for l in block_lines[1:] if not _continues_title(l.text, title)]
+        heading, described = block_lines[:1], [line for line in block_lines[1:] if not _continues_title(line.text, title)]
         agenda_recs = [_line(p, block_paper, item_no, "recommendation")
                        for p in asks(heading, agenda=True) + asks(described, agenda=True)]
         agenda_purpose = _described_purpose(described, block_paper, item_no)
@@ -299,17 +299,17 @@ def _described_purpose(lines: list[Line], paper: _Paper, item: str | None) -> li
         bare = _MARKER.sub("", sentence)
         lower = sum(1 for w in bare.split() if w[:1].islower())
         if lower >= 4 and not ASK.search(bare) and not AGENDA_ASK.match(bare):
-            page = next((l.pdf_page for l in lines if sentence.split()[0] in l.text), lines[0].pdf_page)
+            page = next((line.pdf_page for line in lines if sentence.split()[0] in line.text), lines[0].pdf_page)
             return [BriefLine("purpose", sentence, paper.cite(page, item))]
     return []
 
 
 def _merge_lines(lines: list[BriefLine]) -> list[BriefLine]:
     """Each recommendation once (the report's printing first, the agenda's pages in also_on)."""
-    merged = merge([Printed(l.text, l.cite.pdf_page, l.kind, l.lead, tuple(l.also_on), l.to_page) for l in lines])
+    merged = merge([Printed(line.text, line.cite.pdf_page, line.kind, line.lead, tuple(line.also_on), line.to_page) for line in lines])
     out: list[BriefLine] = []
     for m in merged:
-        src = next(l for l in lines if l.text == m.text and l.cite.pdf_page == m.pdf_page)
+        src = next(line for line in lines if line.text == m.text and line.cite.pdf_page == m.pdf_page)
         out.append(BriefLine(src.kind, src.text, src.cite, src.lead, list(m.also_on), src.to_page))
     return out
 
@@ -317,11 +317,11 @@ def _merge_lines(lines: list[BriefLine]) -> list[BriefLine]:
 def _dedupe(lines: list[BriefLine]) -> list[BriefLine]:
     seen: set[str] = set()
     out = []
-    for l in lines:
-        key = " ".join(words(l.text))
+    for line in lines:
+        key = " ".join(words(line.text))
         if key and key not in seen:
             seen.add(key)
-            out.append(l)
+            out.append(line)
     return out
 
 

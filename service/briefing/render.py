@@ -72,7 +72,7 @@ def markdown(data: dict[str, Any], *, with_links: bool = True) -> str:
             if not lines:
                 continue
             out.append(f"**{title}**")
-            out += [f"- {_line_md(l, with_links)}" for l in lines]
+            out += [f"- {_line_md(ln, with_links)}" for ln in lines]
             out.append("")
         for note in item.get("notes", []):
             out += [f"_{note}_", ""]

@@ -459,7 +459,7 @@ def _nothing_imported(data: Path) -> None:
 
 def _one_line_error(res, *needles: str) -> str:  # type: ignore[no-untyped-def]
     assert res.exit_code == 1, res.output
-    errors = [l for l in res.stderr.splitlines() if l.strip()]
+    errors = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and errors[0].startswith("error: "), res.stderr
     assert "Traceback" not in res.output
     for n in needles:

@@ -42,7 +42,7 @@ def test_word_exported_minutes_read_as_lines() -> None:
     # Word's wrapper and classes gone; the paragraph's source line breaks are not lines; a long
     # paragraph is wrapped like a printed one
     assert " ".join(lines) == WORK_PROGRAMME
-    assert len(lines) == 2 and max(len(l) for l in lines) <= 100
+    assert len(lines) == 2 and max(len(line) for line in lines) <= 100
     # a Word <span> inside a paragraph is inline text, not a line of its own
     agenda = (_item("1").findtext("agendatext") or "").encode("utf-8")
     assert b"<span" in agenda
@@ -77,7 +77,7 @@ def test_a_web_server_s_error_page_yields_its_text_not_its_head(tmp_path: Path) 
     assert doc.title == "Error response"
     lines = "\n".join(s.text for s in doc.sections).split("\n")
     assert "Error code: 404" in lines and "Message: File not found." in lines
-    assert not any("charset" in l or "utf-8" in l for l in lines)
+    assert not any("charset" in line or "utf-8" in line for line in lines)
 
 
 def test_a_page_that_is_all_script_has_no_text() -> None:

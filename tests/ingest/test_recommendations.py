@@ -144,7 +144,7 @@ def test_front_sheet_asks_of_three_councils(pages):
     assert len(camhs) == 1 and camhs[0].text.startswith("The report recommends that")
     assert "d) Consider access and referral points" in camhs[0].text and camhs[0].pdf_page == 5
     parish = _lines(pages("councils/minutes/milburn-pc_agenda_2019-03-05.pdf"))
-    heading = [l for l in parish if l.text.startswith("3. ")]
+    heading = [line for line in parish if line.text.startswith("3. ")]
     assert _texts(asks(heading, agenda=True)) == [(1, "3. To approve the minutes of the last meeting held on 8th January 2019")]
     herts = _lines(pages("councils/minutes/hertingfordbury-pc_agenda_2018-09-12.pdf"))
     got = [p.text for p in asks(herts, agenda=True)]

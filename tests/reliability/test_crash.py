@@ -103,7 +103,7 @@ def test_kill_9_during_ingest(tmp_path: Path) -> None:
         if killed:
             p.send_signal(signal.SIGKILL)
         p.wait(30)
-        done = len([l for l in (p.stdout.read() if p.stdout else "").splitlines() if l.strip()])
+        done = len([line for line in (p.stdout.read() if p.stdout else "").splitlines() if line.strip()])
         settings = Settings(data_dir=data_dir)
         raw = raw_state(settings) if (data_dir / "cllr.db").exists() else None
         if raw is not None:

@@ -103,13 +103,13 @@ def test_cli_bulk(hostile: list[HostileCase], tmp_path: Path) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr
     out = proc.stdout
     for case in hostile:
-        line = next((l for l in out.splitlines() if case.name in l), None)
+        line = next((ln for ln in out.splitlines() if case.name in ln), None)
         assert line is not None, f"no line for {case.name}"
         if case.expect == "error":
             assert line.startswith("failed") and f"{case.name}: " in line, line
         if case.expect == "ok":
             assert line.startswith("added"), line
-    n_failed = sum(l.startswith("failed") for l in out.splitlines())
+    n_failed = sum(ln.startswith("failed") for ln in out.splitlines())
     assert f"{n_failed} of {len(hostile)} files failed" in proc.stderr
     from index.library import Library
     library = Library(Settings(data_dir=tmp_path / "d"))
