@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,7 +33,7 @@ def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False
         doc = parse_file(file, _settings(data_dir))
     except IngestError as e:
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     out = doc.to_inspect_json()
     if as_json:
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -113,7 +112,7 @@ def search(query: str,
         hits = library.search(query, filters=filters, role=role, k=k)
     except FilterError as e:   # a mistyped date or role: say so, no traceback
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
         return
@@ -149,7 +148,7 @@ def decisions(query: Annotated[str, typer.Argument(help="a topic, e.g. \"school 
                                      date_to=date_to, outcome=outcome, role=role, limit=limit)
     except FilterError as e:   # a mistyped date, role or outcome: say so, no traceback
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if timeline:
         if as_json:
             typer.echo(json.dumps([s.to_json() for s in steps], indent=2, ensure_ascii=False))
@@ -187,7 +186,7 @@ def brief(target: Annotated[str, typer.Argument(metavar="PACK.pdf|MEETING_ID",
         typer.echo(make_brief(library, target, fmt=fmt, role=role))
     except BriefError as e:
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     finally:
         library.close()
 
@@ -281,14 +280,14 @@ def import_moderngov(
         d_to = date.fromisoformat(date_to) if date_to else None
     except ValueError as e:
         typer.echo(f"error: {e} (dates are YYYY-MM-DD)", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     library = Library(_settings(data_dir))
     try:
         report = run(library, base_url, committee=committee, date_from=d_from, date_to=d_to, refresh=refresh,
                      min_interval_s=interval, timeout_s=timeout, retries=retries, log=typer.echo)
     except ModernGovError as e:
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     typer.echo(report.summary())
     if report.failed:
         raise typer.Exit(2)

@@ -65,7 +65,7 @@ def ingest_plain(files: list[str], work_dir: str) -> dict[str, Any]:
                                        settings=chromadb.Settings(anonymized_telemetry=False))
     got = client.get_collection(COLLECTION).get(include=["metadatas", "documents"])
     texts = [metadata_dict_to_node(m, text=d).get_content(metadata_mode=MetadataMode.EMBED)
-             for m, d in zip(got["metadatas"] or [], got["documents"] or [])]
+             for m, d in zip(got["metadatas"] or [], got["documents"] or [], strict=True)]
     out["chunks"] = len(texts)
     out.update(token_share(texts))
     out["measure_s"] = round(time.perf_counter() - t_end, 2)
@@ -189,9 +189,10 @@ def retrieval(n_chunks: int, data_dir: str, n_queries: int, n_answers: int) -> d
     search, answer = {}, {}
     for name, (filters, role) in configs.items():
         qs = iter(queries * 2)
-        search[name] = _pcts(_timed(lambda: lib.search(next(qs), filters=filters, role=role, k=10), n_queries))
+        # the loop's values bound as defaults: each lambda runs before the next iteration anyway
+        search[name] = _pcts(_timed(lambda qs=qs, filters=filters, role=role: lib.search(next(qs), filters=filters, role=role, k=10), n_queries))
         qs = iter(queries * 2)
-        answer[name] = _pcts(_timed(lambda: engine.ask(next(qs), filters=filters, role=role), n_answers))
+        answer[name] = _pcts(_timed(lambda qs=qs, filters=filters, role=role: engine.ask(next(qs), filters=filters, role=role), n_answers))
     out = {"chunks": lib.store.chunk_count(), "load_s": round(t_load, 1), "bm25_build_s": round(t_bm25, 2),
            "search": search, "answer": answer, **rss()}
     lib.close()

@@ -329,7 +329,7 @@ class DecisionRegister:
         idx.chunk_rows = np.asarray(rows, np.int64)
         idx.chunk_group = np.asarray(groups, np.int32)
         idx.chunk_ids = ids
-        idx.group_of_chunk = dict(zip(ids, groups))
+        idx.group_of_chunk = dict(zip(ids, groups, strict=True))
 
     # ------------------------------------------------------------------ search
     def _mask(self, idx: _Index, filters: SearchFilters | None, outcome: str | None, role: str) -> np.ndarray:

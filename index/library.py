@@ -410,7 +410,7 @@ class Library:
             doc = started.parsing.result()
         except IngestError as e:
             return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
-        self.bulk_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
+        _ = self.bulk_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
         with self._lock:
             same = self.store.by_sha(sha)   # the same bytes under another name, written meanwhile
             if same is not None:
@@ -479,7 +479,7 @@ class Library:
         # A failure from here on leaves store chunks without vectors; reconcile() re-embeds them.
         vectors.upsert(chunks, vecs)
         # tokens now, so the lazy BM25 rebuild only has to build the matrix
-        self.keyword.prime((c.chunk_id, t) for c, t in zip(chunks, texts))
+        self.keyword.prime((c.chunk_id, t) for c, t in zip(chunks, texts, strict=True))
         if replaces:
             if prev.file_path and prev.file_path != file_path:
                 Path(prev.file_path).unlink(missing_ok=True)
@@ -599,7 +599,7 @@ class Library:
                     continue
                 h = Hit.from_chunk(here[0], 0.0)
                 h.text, h.pdf_page, h.pdf_pages = line.strip(), n, [n]
-                h.page_label = dict(zip(here[0].pdf_pages, here[0].page_labels)).get(n)
+                h.page_label = dict(zip(here[0].pdf_pages, here[0].page_labels, strict=False)).get(n)
                 h.chunk_id = f"{here[0].chunk_id}#line{n}:{len(out)}"
                 out.append(h)
         return out

@@ -10,9 +10,9 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
-from index.filters import SearchFilters, date_key
+from index.filters import SearchFilters
 from index.store import (DocumentRow, ItemRow, JudgementRow, MinuteRow, ResolutionRow, Store, _like)
 
 _MONTHS = {m: i for i, m in enumerate(

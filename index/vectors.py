@@ -140,7 +140,7 @@ class VectorIndex:
         res = self.collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
                                     where=where, include=["distances"])
         ids, dists = res["ids"][0], res["distances"][0]
-        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(ids, dists)]
+        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 
     def query_allowed(self, vector: np.ndarray, k: int, catalog: "ChunkCatalog",
                       allowed: np.ndarray) -> list[VectorHit]:
@@ -175,7 +175,7 @@ class VectorIndex:
     def _query_ids(self, vector: np.ndarray, k: int, ids: list[str]) -> list[VectorHit]:
         res = self.collection.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
                                     ids=ids, include=["distances"])
-        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        return [VectorHit(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def embeddings(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """Stored vectors by chunk id (ids without a vector are left out), as (ids, float32 rows)."""

@@ -93,7 +93,7 @@ def page_furniture(lines: list[Line], n_pages: int, edge: int = 3) -> set[int]:
     need = max(3, (n_pages + 3) // 4)
     common = {k for k, pages in counts.items() if len(pages) >= need and k[1]}
     out: set[int] = set()
-    for p, ls in by_page.items():
+    for ls in by_page.values():
         page_out = {line.idx for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:]))
                     for line in part if (where, _shape(line.text)) in common}
         if len(page_out) < len(ls):   # never empty a page

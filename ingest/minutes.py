@@ -299,7 +299,7 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
             seen += 1
             j -= 1
         # a numbered minute heading right above owns the start
-        for hs, hn, _ in heads:
+        for hs, _hn, _ in heads:
             if hs <= i and sum(1 for x in lines[hs:i] if not x.is_blank) <= 3:
                 start = hs
         title = " ".join(lines[k].stripped for k in range(start, i) if lines[k].stripped)

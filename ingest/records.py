@@ -102,7 +102,7 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
     # a minute titled "Apologies" whose body is just the names (one line under the heading)
     for k, line in enumerate(lines[:-1]):
         num = minute_of.get(line.idx)
-        if num and re.fullmatch(r"(?i)\s*[\d.]*\s*apologies(?:\s+for\s+absence)?\s*", re.sub(re.escape(num), "", line.text, 1)):
+        if num and re.fullmatch(r"(?i)\s*[\d.]*\s*apologies(?:\s+for\s+absence)?\s*", re.sub(re.escape(num), "", line.text, count=1)):
             nxt = next((x for x in lines[k + 1:k + 3] if not x.is_blank), None)
             if nxt and not _NONE.match(nxt.text) and not re.search(r"(?i)apolog", nxt.text):
                 add("apologies", _names(nxt.stripped), nxt.pdf_page, num)
@@ -121,7 +121,7 @@ def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_tit
             out.append(Declaration(member=member, interest=interest, pdf_page=page, minute=minute))
 
     # a declarations minute or label: one declaration per line naming a member
-    for k, line in enumerate(lines):
+    for line in lines:
         num = minute_of.get(line.idx)
         title = minute_titles.get(num or "", "")
         in_minute = bool(num) and bool(_DECL_MINUTE.search(title))

@@ -274,7 +274,7 @@ def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Seq
             mine = [v for v in mvotes[used:] if v.pdf_page <= page]
             used += len(mine)
             restricted_here = restricted or (m.agenda_item in item_restricted) or heading_restricted or any(
-                _restricted_on(by_page.get(p), ln) for p, ln in zip(pages_of, lines))
+                _restricted_on(by_page.get(p), ln) for p, ln in zip(pages_of, lines, strict=False))
             rep = _REPORT.search(" ".join(lines))
             out.append(Decision(
                 seq=len(out), minute=m.number, minute_title=m.title, agenda_item=m.agenda_item, text=text,

@@ -80,7 +80,7 @@ def read_docx_pages(data: bytes, source: str) -> tuple[list[str], list[str | Non
                 continue
         sections[-1][1].append(text)
     pages = ["\n".join(line.rstrip() for line in body) for _, body in sections]
-    keep = [(p, t) for p, (t, _) in zip(pages, sections) if p.strip()]
+    keep = [(p, t) for p, (t, _) in zip(pages, sections, strict=True) if p.strip()]
     if not keep:
         raise EmptyFileError(source, "the Word file has no text")
     return [p for p, _ in keep], [t for _, t in keep]

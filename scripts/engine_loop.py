@@ -3,7 +3,6 @@
 and the failing ids. Faster than `cllr eval` when only the engine changed."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -42,7 +41,7 @@ def _memoise(lib: Library, path: Path) -> None:
         def embed_documents(self, texts):
             todo = [t for t in texts if t not in cache["emb"]]
             if todo:
-                for t, v in zip(todo, emb.embed_documents(todo)):
+                for t, v in zip(todo, emb.embed_documents(todo), strict=True):
                     cache["emb"][t] = v
             return np.stack([cache["emb"][t] for t in texts])
 

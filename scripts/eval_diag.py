@@ -11,10 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from evals.matching import has_alternative as contains_alternative  # noqa: E402
 
 
-def main(gold_paths: list[str], answers: str, data_dir: str) -> None:
-    from cllr.settings import Settings
-    from index.library import Library
-    lib = Library(Settings(data_dir=Path(data_dir)))
+def main(gold_paths: list[str], answers: str, data_dir: str) -> None:   # data_dir: kept for the command line
     rows = {r["id"]: r for r in map(json.loads, open(answers))}
     for gp in gold_paths:
         for g in map(json.loads, open(gp)):
@@ -27,7 +24,6 @@ def main(gold_paths: list[str], answers: str, data_dir: str) -> None:
             if ok:
                 continue
             ev = [(e["pdf"], e["pages"]) for e in g["evidence_pages"]]
-            texts = [lib.page_text(h["doc_id"], h["pdf_page"]) or "" for h in a.get("retrieved_full", [])] if False else []
             print(f"\n## {g['id']} [{g['category']}] {g['question']}")
             if g.get("history"):
                 print("  history:", [h["content"][:80] for h in g["history"]])

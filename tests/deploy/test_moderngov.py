@@ -11,6 +11,7 @@ paper per attachment. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -564,7 +565,7 @@ def test_client_keeps_its_distance() -> None:
     client = ModernGovClient("http://council.test", min_interval_s=0.2, transport=httpx.MockTransport(handler))
     for _ in range(3):
         client.call("GetCommittees")
-    assert all(b - a >= 0.19 for a, b in zip(stamps, stamps[1:]))
+    assert all(b - a >= 0.19 for a, b in itertools.pairwise(stamps))
 
 
 def test_non_moderngov_site_gives_a_clear_error(tmp_path: Path) -> None:

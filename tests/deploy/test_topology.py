@@ -137,7 +137,7 @@ def apis(postgres: str, chroma: str, tmp_path_factory: pytest.TempPathFactory) -
                 procs.append((subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
                                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=d), log))
             urls.append(f"http://127.0.0.1:{port}")
-        for (proc, log), url in zip(procs, urls):
+        for (proc, log), url in zip(procs, urls, strict=True):
             _wait(f"{url}/readyz", proc, log, 240, f"API {url}")
         yield urls
     finally:

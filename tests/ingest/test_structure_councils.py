@@ -182,7 +182,7 @@ def _fields(rel: str) -> list[tuple[str, object, object]]:
     if "items" in extra:
         out.append(("items", extra["items"], [i.number for i in d.items]))
     if "grades" in extra:
-        out += [(f"grade {k}", g, got) for k, g, got in zip(ILACS, extra["grades"], _ilacs_grades(d))]
+        out += [(f"grade {k}", g, got) for k, g, got in zip(ILACS, extra["grades"], _ilacs_grades(d), strict=False)]
     if "overall" in extra:
         out.append(("overall", extra["overall"], _overall(d)))
     return out

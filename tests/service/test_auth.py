@@ -199,7 +199,7 @@ def test_concurrency_limit_returns_503(sample_data_dir, oidc):
 
     for server in serve(secure_settings(sample_data_dir, oidc, max_concurrent_answers=1), slow_engine):
         results: list[int] = []
-        first = threading.Thread(target=lambda: results.append(
+        first = threading.Thread(target=lambda results=results, server=server: results.append(
             client(server, "member").post("/v1/ask", json={"question": DEMO_QUESTION}).status_code))
         first.start()
         time.sleep(0.5)

@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import httpx
-import pytest
 
 from ingest.printed import printed_on
 from service.briefing.meetings import Meeting, meetings, upcoming_then_recent

@@ -9,7 +9,6 @@ on loopback: server memory, the access log and forwarded headers only exist ther
 """
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -22,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import anyio
 import httpx
@@ -338,7 +337,7 @@ def test_one_question_length_cap_on_every_route_that_takes_a_question(tmp_path):
 
     def chat(*contents: Any, stream: bool = False) -> httpx.Response:
         roles = ["user", "assistant"] * len(contents)
-        messages = [{"role": r, "content": m} for r, m in zip(roles, contents)]
+        messages = [{"role": r, "content": m} for r, m in zip(roles, contents, strict=False)]
         return c.post("/v1/chat/completions", json={"messages": messages, "stream": stream})
 
     refused = [

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import httpx
 from openai import OpenAI
 
 from tests.service.live import (DEMO_QUESTION, KEYS, PACK, client, oidc, open_server, sample_data_dir,  # noqa: F401
