@@ -8,6 +8,10 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 
+# Fixtures several test packages use, defined once in tests/fixtures/ and asked for by name
+# (importing a fixture into a test module shadows it and hides which one a test gets).
+pytest_plugins = ["tests.fixtures.live", "tests.fixtures.browser"]
+
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:

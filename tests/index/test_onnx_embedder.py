@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.index.test_offline import INGEST_AND_SEARCH, REPO, offline_env
+from tests.fixtures.offline import INGEST_AND_SEARCH, REPO, SENTENCES, offline_env
 
 class StubTorch:
     """Stands in for the torch embedder where only the fallback's choice is under test."""
@@ -21,14 +21,6 @@ class StubTorch:
         self.batch_size = batch_size
 
 
-SENTENCES = [
-    "What did the committee resolve about the School Transport Policy?",
-    "The Cabinet approved the revised capital programme of £14.2m for 2025/26.",
-    "Minute 394 – Children in care: the number of looked-after children rose to 412.",
-    "Ofsted judged the overall effectiveness of children's services to be good.",
-    "Councillor Patel asked when the library consultation would close; the Cabinet Member replied "
-    "that it would close on 31 March and the results would come to the committee in June. " * 3,
-]
 
 
 @pytest.fixture(scope="module")

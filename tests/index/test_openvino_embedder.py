@@ -14,8 +14,8 @@ import pytest
 
 from cllr.settings import Settings
 from index.library import Library
-from tests.index.test_offline import INGEST_AND_SEARCH, REPO, offline_env
-from tests.index.test_onnx_embedder import SENTENCES
+from tests.fixtures.offline import INGEST_AND_SEARCH, REPO, offline_env
+from tests.fixtures.offline import SENTENCES
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import inspect
 import httpx
 
 from service.auth import ApiKeys
-from tests.reliability.conftest import write_report
-from tests.service.live import (CANARIES, KEYS, PACK, doc_ids, oidc, sample_data_dir, secure)  # noqa: F401
+from tests.fixtures.reports import write_report
+from tests.fixtures.live import CANARIES, KEYS, PACK
 
 ROLES = ("none", "bad", "public", "member", "officer", "admin")
 Q_PART2 = "Who was the residential placement framework contract awarded to, and at what weekly cost?"
@@ -67,7 +67,7 @@ def _headers(role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
-def test_every_route_every_role(secure, doc_ids) -> None:  # noqa: F811
+def test_every_route_every_role(secure, doc_ids) -> None:
     pack = doc_ids[PACK]
     checked, leaks, rows = 0, [], []
     seen_by_restricted = set()
@@ -117,8 +117,8 @@ def test_keys_compared_in_constant_time() -> None:
     assert keys.lookup("abd") is None and keys.lookup("") is None
 
 
-def test_rate_limit_is_per_key(sample_data_dir, oidc) -> None:  # noqa: F811
-    from tests.service.live import secure_settings, serve
+def test_rate_limit_is_per_key(sample_data_dir, oidc) -> None:
+    from tests.fixtures.live import secure_settings, serve
     gen = serve(secure_settings(sample_data_dir, oidc).model_copy(update={"rate_limit_per_minute": 5}))
     server = next(gen)
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from cllr.settings import Settings
-from tests.reliability.conftest import write_report
+from tests.fixtures.reports import write_report
 from tests.reliability.consistency import problems, raw_state
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ import pytest
 
 from cllr.settings import Settings
 from tests.fixtures.hostile import HostileCase, _deflate_repeated, _one_page
-from tests.reliability.conftest import write_report
+from tests.fixtures.reports import write_report
 from tests.reliability.consistency import HashEmbedder, counts, problems
-from tests.service.live import KEYS, LiveServer, oidc, sample_data_dir, secure_settings, serve  # noqa: F401
+from tests.fixtures.live import KEYS, LiveServer, secure_settings, serve
 
 REPO = Path(__file__).resolve().parents[2]
 PER_FILE_S = 20.0     # a generous ceiling; the slowest case (2 MB of text, ~2,000 chunks) takes ~3 s
@@ -127,7 +127,7 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def upload_server(sample_data_dir: Path, oidc, tmp_path_factory):  # noqa: F811
+def upload_server(sample_data_dir: Path, oidc, tmp_path_factory):
     """Its own copy of the sample index: the hostile uploads that do ingest must not change the
     index the other service tests read."""
     data_dir = tmp_path_factory.mktemp("upload") / "data"

@@ -10,8 +10,7 @@ import pytest
 
 from cllr.settings import Settings
 from service.engine import build_engine
-from tests.service.live import sample_data_dir  # noqa: F401
-from tests.service.test_engine_llm import Scripted, _server
+from tests.fixtures.llm_server import Scripted, scripted_server
 
 QUESTIONS = ("What does paragraph 4.3 of the budget monitoring report say?",
              "What is the forecast overspend for children's services?",
@@ -32,7 +31,7 @@ def _check(engine, library, r) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def library(sample_data_dir):  # noqa: F811
+def library(sample_data_dir):
     from index.library import Library
     lib = Library(Settings(data_dir=sample_data_dir))
     yield lib
@@ -49,7 +48,7 @@ def test_extractive_mode_ignores_planted_instructions(library) -> None:
 def scripted_engine(library):
     """The engine in LLM mode against a scripted OpenAI-compatible server on loopback."""
     script = Scripted()
-    server = _server(script)
+    server = scripted_server(script)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         s = Settings(data_dir=library.settings.data_dir, llm_base_url=f"http://127.0.0.1:{server.server_port}/v1",

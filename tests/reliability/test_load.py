@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from evals.load import run_load
-from tests.reliability.conftest import write_report
-from tests.service.live import KEYS, LiveServer, MINUTES, SAMPLES, oidc, sample_data_dir, secure_settings, serve  # noqa: F401
+from tests.fixtures.reports import write_report
+from tests.fixtures.live import KEYS, LiveServer, MINUTES, SAMPLES, secure_settings, serve
 
 
 @pytest.fixture(scope="module")
-def roomy(sample_data_dir: Path, oidc, tmp_path_factory):  # noqa: F811
+def roomy(sample_data_dir: Path, oidc, tmp_path_factory):
     """Limits set above the offered load: 0 errors and 0 sheds are expected."""
     data_dir = tmp_path_factory.mktemp("load") / "data"
     shutil.copytree(sample_data_dir, data_dir)
@@ -26,7 +26,7 @@ def roomy(sample_data_dir: Path, oidc, tmp_path_factory):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def tight(sample_data_dir: Path, oidc):  # noqa: F811
+def tight(sample_data_dir: Path, oidc):
     """Small limits, so the same load is well past them."""
     yield from serve(secure_settings(sample_data_dir, oidc).model_copy(
         update={"max_concurrent_answers": 2, "rate_limit_per_minute": 30}))

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from cllr.settings import Settings
 from tests.fixtures.part2_papers import CANARIES, OPEN_FACTS, write_all
-from tests.service.live import KEYS, LiveServer, client, oidc, secure_settings, serve  # noqa: F401
+from tests.fixtures.live import LiveServer, client, secure_settings, serve
 
 ALL_WORDS = sorted({c.words for c in CANARIES} | {w for c in CANARIES for w in c.words.split() if len(w) > 6})
 RATE = 100_000   # the suite asks hundreds of questions a minute; rate limits are tested elsewhere
@@ -53,7 +53,7 @@ def canary_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 
 
 @pytest.fixture(scope="module")
-def server(canary_data, oidc) -> Iterator[LiveServer]:   # noqa: F811
+def server(canary_data, oidc) -> Iterator[LiveServer]:
     data_dir, papers = canary_data
     for s in serve(secure_settings(data_dir, oidc, rate_limit_per_minute=RATE)):
         with client(s, "admin") as admin:

@@ -11,8 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cllr.settings import Settings
 from service.auth import ApiKeys, AnswerSlots, Authenticator, AuthError, ConfigError, FileLinks, RateLimiter
-from tests.service.live import (DEMO_QUESTION, KEYS, MINUTES, PACK, client, doc_ids, oidc, open_server,  # noqa: F401
-                                sample_data_dir, secure, secure_settings, serve)
+from tests.fixtures.live import DEMO_QUESTION, KEYS, MINUTES, PACK, client, secure_settings, serve
 
 PROTECTED = [("POST", "/v1/ask", {"json": {"question": "x"}}),
              ("POST", "/v1/chat/completions", {"json": {"messages": [{"role": "user", "content": "x"}]}}),

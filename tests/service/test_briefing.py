@@ -10,8 +10,7 @@ import httpx
 
 from ingest.printed import printed_on
 from service.briefing.meetings import Meeting, meetings, upcoming_then_recent
-from tests.service.live import (CANARIES, KEYS, PACK, assert_no_canary, client, doc_ids, oidc,  # noqa: F401
-                                open_server, sample_data_dir, secure)
+from tests.fixtures.live import PACK, assert_no_canary, client
 
 MEETING = "2025-01-14-childrens-services-scrutiny-committee"
 BRIEFING = f"/v1/meetings/{MEETING}/briefing"
@@ -149,7 +148,7 @@ def test_cllr_brief_a_pack_then_its_meeting_in_three_formats(tmp_path):
     from typer.testing import CliRunner
 
     from cllr.cli import app as cli
-    from tests.service.live import SAMPLES
+    from tests.fixtures.live import SAMPLES
     data = ["--data-dir", str(tmp_path / "data")]
     run = CliRunner().invoke
     md = run(cli, ["brief", str(SAMPLES / PACK), *data])

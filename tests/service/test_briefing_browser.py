@@ -10,8 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.live import KEYS, PACK, client, doc_ids, oidc, open_server, sample_data_dir, secure  # noqa: F401
-from tests.service.test_widget_browser import browser  # noqa: F401  (the Chromium fixture)
+from tests.fixtures.live import KEYS, PACK, client
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service.live import open_server, sample_data_dir  # noqa: F401
-from tests.service.test_widget_browser import browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +28,7 @@ CONTRAST_JS = """(el) => {
 }"""
 
 
-def test_decisions_view_by_keyboard_with_a_screenshot(browser, open_server, tmp_path):  # noqa: F811
+def test_decisions_view_by_keyboard_with_a_screenshot(browser, open_server, tmp_path):
     page = browser.new_page(viewport={"width": 1000, "height": 1100})
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(open_server.url) else None)

@@ -5,85 +5,21 @@ the model can fail (down, hung, dripping, an HTML page, malformed or wrong-shape
 empty reply) ends in the extractive answer, marked, within the configured time."""
 from __future__ import annotations
 
-import json
 import logging
-import socket
 import threading
 import time
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from service.answer.types import ABSTAIN_TEXT
 from service.engine import build_engine
-
-
-@dataclass
-class Raw:
-    """A reply that is not a normal chat completion: any status, body and content type, after a
-    delay, optionally sent a byte at a time `drip_s` apart."""
-    body: bytes = b""
-    status: int = 200
-    content_type: str = "application/json"
-    delay_s: float = 0.0
-    drip_s: float = 0.0
-
-
-class Scripted:
-    def __init__(self) -> None:
-        self.replies: list[str | Raw] = []
-        self.requests: list[dict] = []
-
-
-def _completion(content: str, model: str) -> bytes:
-    return json.dumps({
-        "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }).encode()
-
-
-def _server(script: Scripted) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *a):  # keep test output clean
-            pass
-
-        def do_GET(self):  # noqa: N802 - /v1/models, what /readyz probes
-            out = json.dumps({"object": "list", "data": [{"id": "scripted", "object": "model"}]}).encode()
-            self._send(Raw(out))
-
-        def do_POST(self):  # noqa: N802
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            script.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-            reply = script.replies.pop(0) if script.replies else ABSTAIN_TEXT
-            self._send(reply if isinstance(reply, Raw) else Raw(_completion(reply, body.get("model", "m"))))
-
-        def _send(self, r: Raw) -> None:
-            time.sleep(r.delay_s)
-            try:
-                self.send_response(r.status)
-                self.send_header("Content-Type", r.content_type)
-                self.send_header("Content-Length", str(len(r.body)))
-                self.end_headers()
-                if not r.drip_s:
-                    self.wfile.write(r.body)
-                for i in range(len(r.body) if r.drip_s else 0):
-                    self.wfile.write(r.body[i:i + 1])
-                    self.wfile.flush()
-                    time.sleep(r.drip_s)
-            except (BrokenPipeError, ConnectionResetError):   # the client gave up on us: as it should
-                pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    return server
+from tests.fixtures.llm_server import HTML, Raw, Scripted, closed_port, completion, scripted_server
 
 
 @pytest.fixture
 def llm_engine(settings, library):
     script = Scripted()
-    server = _server(script)
+    server = scripted_server(script)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
@@ -203,13 +139,6 @@ def test_follow_up_after_an_abstention_does_not_send_the_abstention(llm_engine):
 
 # ------------------------------------------------------------------ the model fails: extractive, marked
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 FAILURES = {
     "html page": (Raw(HTML, content_type="text/html"), "not a chat completion"),
     "proxy error page": (Raw(HTML, status=502, content_type="text/html"), "the model answered HTTP 502"),
@@ -220,7 +149,7 @@ FAILURES = {
     "empty reply": ("", "the model's reply is empty"),
     "hung": (Raw(delay_s=30), "the model did not answer within"),
     # A byte every 0.1 s: httpx's read timeout never fires; only the whole-call deadline does.
-    "dripping": (Raw(_completion("The contract went to Liquidlogic. [P1]", "m"), drip_s=0.1),
+    "dripping": (Raw(completion("The contract went to Liquidlogic. [P1]", "m"), drip_s=0.1),
                  "the model did not answer within"),
 }
 REQUEST_TIMEOUT_S = 4.0
@@ -231,7 +160,7 @@ FALLBACK_RESERVE_S = 1.5
 def fast_llm_engine(settings, library):
     """LLM mode with a short request budget: the model gets at most 2.5 s."""
     script = Scripted()
-    server = _server(script)
+    server = scripted_server(script)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
                                     "llm_model": "scripted", "llm_timeout_s": 60.0,
@@ -262,7 +191,7 @@ def test_a_failing_model_is_answered_extractively_within_the_timeout(fast_llm_en
 
 
 def test_a_model_that_is_down_is_answered_extractively(settings, library, caplog):
-    s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{_closed_port()}/v1", "llm_model": "m"})
+    s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{closed_port()}/v1", "llm_model": "m"})
     engine = build_engine(s, library=library)
     r = engine.ask("Who supplies the case management system?")
     assert r.mode == "extractive" and r.fallback_reason == "the model is unreachable (ConnectError)"
@@ -281,7 +210,7 @@ def test_streaming_falls_back_too(fast_llm_engine):
 
 def test_no_time_left_means_no_model_call(settings, library):
     script = Scripted()
-    server = _server(script)
+    server = scripted_server(script)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",

@@ -31,9 +31,7 @@ from fastapi.testclient import TestClient
 
 from cllr.settings import Settings
 from service.auth import Caller
-from tests.service.live import (DEMO_QUESTION, KEYS, PACK, doc_ids, free_port, oidc, open_server,  # noqa: F401
-                                sample_data_dir, secure)
-from tests.service.test_widget_browser import browser  # noqa: F401
+from tests.fixtures.live import DEMO_QUESTION, KEYS, PACK, free_port
 
 DOC = "abcd1234abcd1234"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -591,7 +589,7 @@ def test_the_widget_and_its_page_need_no_inline_code(tmp_path):
 
 
 @pytest.mark.browser
-def test_the_widget_works_under_its_content_security_policy(browser, open_server):  # noqa: F811
+def test_the_widget_works_under_its_content_security_policy(browser, open_server):
     """Real Chromium on the demo page as served (CSP and all): the widget is styled from its file,
     answers, and the browser reports no policy violation."""
     page = browser.new_page()
@@ -704,7 +702,7 @@ def test_a_500_mb_body_does_not_grow_a_real_servers_memory(tmp_path):
 # ------------------------------------------------------------------ 3, live: every route, odd input, real index
 
 @pytest.mark.slow
-def test_every_route_answers_odd_input_with_a_4xx_never_a_500(secure, doc_ids):  # noqa: F811
+def test_every_route_answers_odd_input_with_a_4xx_never_a_500(secure, doc_ids):
     """Driven by the app's own OpenAPI: every query parameter of every GET route at 60,000
     characters (past SQLite's LIKE pattern limit, under the server's URL limit), and bodies that
     are not what the schema says. The index is the real one over the sample papers."""

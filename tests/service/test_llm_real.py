@@ -27,7 +27,7 @@ import pytest
 
 from cllr.settings import Settings
 from service.engine import build_engine
-from tests.service.live import DEMO_QUESTION, client, free_port, sample_data_dir, serve  # noqa: F401
+from tests.fixtures.live import DEMO_QUESTION, client, free_port, serve
 
 pytestmark = pytest.mark.llm_real
 
@@ -141,7 +141,7 @@ TRANSPORT_FAILURES = ("unreachable", "timed out", "did not answer", "HTTP", "not
                       "not a chat completion", "empty")
 
 
-def test_request_shape_reply_and_citation_ids(llama, sample_data_dir):  # noqa: F811
+def test_request_shape_reply_and_citation_ids(llama, sample_data_dir):
     rec = Recorder(llama.url)
     try:
         engine = build_engine(_settings(sample_data_dir, rec.url), library=None)
@@ -181,7 +181,7 @@ def test_request_shape_reply_and_citation_ids(llama, sample_data_dir):  # noqa: 
         assert page is not None and c.quote.split("…")[0].strip()[:30].replace("\n", " ") in " ".join(page.split())
 
 
-def test_chat_streams_with_the_mode_in_its_final_event(llama, sample_data_dir):  # noqa: F811
+def test_chat_streams_with_the_mode_in_its_final_event(llama, sample_data_dir):
     for server in serve(_settings(sample_data_dir, llama.url)):
         assert httpx.get(server.url + "/readyz").json()["llm"] == "ok"
         events = []
@@ -201,7 +201,7 @@ def test_chat_streams_with_the_mode_in_its_final_event(llama, sample_data_dir): 
         assert text.strip() and not any("error" in json.loads(e) for e in events[:-1])
 
 
-def test_a_stopped_server_is_answered_extractively_in_time(llama, sample_data_dir):  # noqa: F811
+def test_a_stopped_server_is_answered_extractively_in_time(llama, sample_data_dir):
     engine = build_engine(_settings(sample_data_dir, llama.url, request_timeout_s=20.0, llm_fallback_reserve_s=12.0),
                           library=None)
     llama.proc.send_signal(signal.SIGSTOP)      # the socket stays open; nothing answers
@@ -217,7 +217,7 @@ def test_a_stopped_server_is_answered_extractively_in_time(llama, sample_data_di
         llama.proc.send_signal(signal.SIGCONT)
 
 
-def test_a_server_that_is_gone_is_answered_extractively(llama, sample_data_dir):  # noqa: F811
+def test_a_server_that_is_gone_is_answered_extractively(llama, sample_data_dir):
     llama.proc.terminate()
     llama.proc.wait(15)
     engine = build_engine(_settings(sample_data_dir, llama.url), library=None)

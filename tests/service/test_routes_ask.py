@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from tests.service.live import (DEMO_QUESTION, MINUTES, PACK, client, open_server, oidc, sample_data_dir,  # noqa: F401
-                                secure)
+from tests.fixtures.live import DEMO_QUESTION, PACK, client
 
 
 def test_demo_question_is_answered_with_a_citation_to_minute_45_page_4(secure):

@@ -5,8 +5,7 @@ import json
 
 from openai import OpenAI
 
-from tests.service.live import (DEMO_QUESTION, KEYS, PACK, client, oidc, open_server, sample_data_dir,  # noqa: F401
-                                secure)
+from tests.fixtures.live import DEMO_QUESTION, KEYS, PACK, client
 
 
 def _openai(server, role="officer") -> OpenAI:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.service.live import client, doc_ids, oidc, open_server, sample_data_dir, secure  # noqa: F401
+from tests.fixtures.live import client
 
 
 def test_decisions_on_a_topic_ranked_and_cited(secure):

@@ -5,8 +5,7 @@ import io
 
 from pypdf import PdfReader
 
-from tests.service.live import (MINUTES, PACK, client, doc_ids, oidc, open_server, sample_data_dir,  # noqa: F401
-                                secure)
+from tests.fixtures.live import MINUTES, PACK, client
 
 
 def test_list_filters_and_paginates(secure, doc_ids):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from tests.service.live import DEMO_QUESTION, client, oidc, sample_data_dir, secure  # noqa: F401
+from tests.fixtures.live import DEMO_QUESTION, client
 
 
 def test_feedback_on_an_answer(secure, sample_data_dir):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import httpx
 
-from tests.service.live import client, oidc, open_server, sample_data_dir, secure  # noqa: F401
 
 ROUTES = {("/v1/ask", "post"), ("/v1/chat/completions", "post"), ("/v1/search", "get"), ("/v1/documents", "get"),
           ("/v1/documents", "post"), ("/v1/documents/{doc_id}", "get"), ("/v1/documents/{doc_id}", "delete"),

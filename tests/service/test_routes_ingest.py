@@ -7,7 +7,7 @@ import time
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from tests.service.live import (MINUTES, SAMPLES, client, doc_ids, oidc, sample_data_dir, secure)  # noqa: F401
+from tests.fixtures.live import MINUTES, SAMPLES, client
 
 
 def _wait(c, job_url: str, timeout: float = 120) -> dict:

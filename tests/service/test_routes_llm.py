@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from cllr.settings import Settings
-from tests.service.live import DEMO_QUESTION, LiveServer, client, sample_data_dir, serve  # noqa: F401
-from tests.service.test_engine_llm import HTML, Raw, Scripted, _closed_port, _server
+from tests.fixtures.live import DEMO_QUESTION, LiveServer, client, serve
+from tests.fixtures.llm_server import HTML, Raw, Scripted, closed_port, scripted_server
 
 REQUEST_TIMEOUT_S = 8.0
 RESERVE_S = 4.0     # the extractive answer's share; the model gets at most 4 s
@@ -29,7 +29,7 @@ QUESTION = DEMO_QUESTION
 @pytest.fixture(scope="module")
 def model() -> Iterator[tuple[Scripted, str]]:
     script = Scripted()
-    server = _server(script)
+    server = scripted_server(script)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield script, f"http://127.0.0.1:{server.server_port}/v1"
@@ -39,15 +39,15 @@ def model() -> Iterator[tuple[Scripted, str]]:
 
 
 @pytest.fixture(scope="module")
-def llm_server(sample_data_dir: Path, model) -> Iterator[LiveServer]:  # noqa: F811
+def llm_server(sample_data_dir: Path, model) -> Iterator[LiveServer]:
     _, url = model
     yield from serve(Settings(data_dir=sample_data_dir, llm_base_url=url, llm_model="scripted",
                               request_timeout_s=REQUEST_TIMEOUT_S, llm_fallback_reserve_s=RESERVE_S))
 
 
 @pytest.fixture(scope="module")
-def down_server(sample_data_dir: Path) -> Iterator[LiveServer]:  # noqa: F811
-    yield from serve(Settings(data_dir=sample_data_dir, llm_base_url=f"http://127.0.0.1:{_closed_port()}/v1",
+def down_server(sample_data_dir: Path) -> Iterator[LiveServer]:
+    yield from serve(Settings(data_dir=sample_data_dir, llm_base_url=f"http://127.0.0.1:{closed_port()}/v1",
                               llm_model="m"))
 
 
@@ -139,7 +139,7 @@ def test_readyz_reports_the_model_and_stays_ready(llm_server, down_server):
         assert body["mode"] == "extractive" and body["fallback_reason"].startswith("the model is unreachable")
 
 
-def test_extractive_only_service_says_so(sample_data_dir):  # noqa: F811
+def test_extractive_only_service_says_so(sample_data_dir):
     for server in serve(Settings(data_dir=sample_data_dir)):
         assert httpx.get(server.url + "/readyz").json()["llm"] is None
         with client(server) as c:
@@ -148,8 +148,8 @@ def test_extractive_only_service_says_so(sample_data_dir):  # noqa: F811
 
 
 @pytest.mark.slow
-def test_cli_prints_one_line_when_it_falls_back(sample_data_dir):  # noqa: F811
-    env = {**os.environ, "CLLR_LLM_BASE_URL": f"http://127.0.0.1:{_closed_port()}/v1", "CLLR_LLM_MODEL": "m"}
+def test_cli_prints_one_line_when_it_falls_back(sample_data_dir):
+    env = {**os.environ, "CLLR_LLM_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1", "CLLR_LLM_MODEL": "m"}
     r = subprocess.run([sys.executable, "-m", "cllr.cli", "ask", QUESTION, "--data-dir", str(sample_data_dir)],
                        check=False, capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr

@@ -7,8 +7,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from tests.service.live import (PACK, assert_no_canary, client, doc_ids, oidc, open_server,  # noqa: F401
-                                sample_data_dir, secure)
+from tests.fixtures.live import PACK, assert_no_canary, client
 
 PART_II_QUESTION = "Which provider was the residential placement framework contract awarded to, and at what cost?"
 

@@ -1,7 +1,7 @@
 """GET /v1/search, /v1/resolutions and /v1/meetings."""
 from __future__ import annotations
 
-from tests.service.live import (MINUTES, PACK, client, doc_ids, oidc, sample_data_dir, secure)  # noqa: F401
+from tests.fixtures.live import MINUTES, PACK, client
 
 
 def test_search_returns_linked_passages(secure):

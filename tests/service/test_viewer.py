@@ -11,8 +11,7 @@ import pytest
 from PIL import Image
 
 from service.page_images import CONFIG, find_quote, page_words, quote_words, render
-from tests.service.live import (DEMO_QUESTION, KEYS, PACK, client, doc_ids, oidc, open_server,  # noqa: F401
-                                sample_data_dir, secure)
+from tests.fixtures.live import DEMO_QUESTION, PACK, client
 
 QUOTE = "That the Committee notes the projected overspend of £6.4 million and comments on the recovery actions"
 

@@ -3,32 +3,13 @@ server over the sample index: type a question, watch the answer stream in, follo
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.service.live import (DEMO_QUESTION, KEYS, client, oidc, open_server, sample_data_dir,  # noqa: F401
-                                secure)
+from tests.fixtures.live import DEMO_QUESTION, KEYS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Debian chromium is not installed: apt-get install -y chromium (or `make system-deps`)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
 
 def _external_requests(page, base: str) -> list[str]:
     seen: list[str] = []
