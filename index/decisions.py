@@ -40,6 +40,8 @@ import numpy as np
 
 from index.filters import SearchFilters, may_see_restricted
 from index.keyword import bm25_matrix, tokenize
+from ingest.html import HTML_SUFFIXES
+from ingest.word import WORD_SUFFIXES
 
 OUTCOME_VERB = {"agreed": "agreed", "amended": "agreed as amended", "noted": "noted",
                 "recommended": "recommended", "deferred": "deferred", "refused": "refused"}
@@ -76,6 +78,13 @@ class DecisionRecord:
     refers_to: tuple[str, ...]
     follows: tuple[str, ...] = ()        # earlier decisions this one answers (linked by the papers)
     followed_by: tuple[str, ...] = ()    # later decisions that answer it
+    source_url: str | None = None        # the council's own page for the paper (a decision's, where it has one)
+
+    @property
+    def paged(self) -> bool:
+        """Whether the paper has printed pages: a minute a publishing system handed out as HTML, or a
+        Word paper, is cited by its minute, never by a page nobody printed."""
+        return not self.source.lower().endswith(UNPAGED_SUFFIXES)
 
     @cached_property
     def parts(self) -> tuple[dict, ...]:
@@ -93,7 +102,8 @@ class DecisionRecord:
     def cite(self) -> str:
         """How a citation reads: "Cabinet, 30 Jan 2025 — minute 91, page 15"."""
         where = f"minute {self.minute}" if self.minute else (f"item {self.agenda_item}" if self.agenda_item else "")
-        page = f"page {self.page_label}" if self.page_label else f"pdf p.{self.pdf_page}"
+        page = "" if not self.paged and where else (
+            f"page {self.page_label}" if self.page_label else f"pdf p.{self.pdf_page}")
         when = self.meeting_date.strftime("%-d %b %Y") if self.meeting_date else "undated"
         return f"{self.body}, {when} — " + ", ".join(x for x in (where, page) if x)
 
@@ -109,7 +119,7 @@ class DecisionRecord:
         body = self.text
         if self.parts:
             acting = [p["text"] for p in self.parts if p.get("outcome") != "noted"] or [p["text"] for p in self.parts]
-            body = "; ".join(acting)
+            body = "; ".join(_LIST_END.sub("", t) for t in acting)   # parts end "...;" or "...; and" as printed
         body = _LEAD.sub("", body).strip().rstrip(".;")
         if len(body) > 220:
             body = body[:217].rsplit(" ", 1)[0] + "…"
@@ -125,7 +135,8 @@ class DecisionRecord:
                 "outcome_rule": self.outcome_rule, "pdf_page": self.pdf_page, "page_label": self.page_label,
                 "restricted": self.restricted, "vote": self.vote, "votes": list(self.votes), "report": self.report,
                 "follow_on": list(self.follow_on), "refers_to": list(self.refers_to), "follows": list(self.follows),
-                "followed_by": list(self.followed_by), "cite": self.cite, "line": self.line()}
+                "followed_by": list(self.followed_by), "source_url": self.source_url, "cite": self.cite,
+                "line": self.line()}
 
 
 @dataclass
@@ -152,8 +163,12 @@ class TimelineStep:
         return {"id": r.id, "meeting_date": r.meeting_date.isoformat() if r.meeting_date else None,
                 "council": r.council, "committee": r.committee, "minute": r.minute, "minute_title": r.minute_title,
                 "outcome": r.outcome, "line": r.line(), "cite": r.cite, "doc_id": r.doc_id, "source": r.source,
-                "pdf_page": r.pdf_page, "page_label": r.page_label, "follows": list(r.follows),
-                "followed_by": list(r.followed_by), "linked": self.linked}
+                "pdf_page": r.pdf_page, "page_label": r.page_label, "source_url": r.source_url,
+                "follows": list(r.follows), "followed_by": list(r.followed_by), "linked": self.linked}
+
+
+UNPAGED_SUFFIXES = HTML_SUFFIXES + WORD_SUFFIXES
+_LIST_END = re.compile(r"\s*;\s*(?:and|or)?\s*$", re.I)
 
 
 def _norm(s: str | None) -> str:
@@ -229,7 +244,8 @@ class DecisionRegister:
                 minute_title=row.minute_title, agenda_item=row.agenda_item, text=row.text, parts_json=row.parts,
                 outcome=row.outcome, outcome_rule=row.outcome_rule, pdf_page=row.pdf_page, page_label=row.page_label,
                 restricted=bool(row.restricted or row.doc_restricted), vote_json=row.vote, votes_json=row.votes,
-                report=report, follow_on=tuple(_loads(row.follow_on)), refers_to=tuple(_loads(row.refers_to))))
+                report=report, follow_on=tuple(_loads(row.follow_on)), refers_to=tuple(_loads(row.refers_to)),
+                source_url=row.source_url))
         recs = _link(recs)
         idx.records = recs
         idx.by_id = {r.id: i for i, r in enumerate(recs)}

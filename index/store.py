@@ -476,12 +476,12 @@ class Store:
     def decision_rows(self) -> list:
         """Every decision with its paper's meeting (index/decisions.py builds the register from them):
         rows with the decision's columns and council, committee, doc_meeting_date, source, doc_type,
-        doc_restricted. Plain rows, not ORM objects: a register of 100k decisions reads them all."""
+        doc_restricted, source_url. Plain rows, not ORM objects: a register of 100k decisions reads them all."""
         d = DecisionRow.__table__.c
         with self.session() as s:
             q = select(*d, DocumentRow.council, DocumentRow.committee,
                        DocumentRow.meeting_date.label("doc_meeting_date"), DocumentRow.source, DocumentRow.doc_type,
-                       DocumentRow.restricted.label("doc_restricted")
+                       DocumentRow.restricted.label("doc_restricted"), DocumentRow.source_url
                        ).join(DocumentRow, d.doc_id == DocumentRow.doc_id)
             return list(s.execute(q.order_by(DocumentRow.date_key, d.doc_id, d.seq)))
 

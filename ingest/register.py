@@ -261,9 +261,9 @@ def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Seq
             pages_of = [m.resolved_pages[k] if k < len(m.resolved_pages) else m.pdf_pages[0] for k in ks]
             parts: list[DecisionPart] = []
             if len(lines) > 1:
-                body = lines[1:] if _HEAD_ONLY.search(lines[0]) else lines
+                body = lines[1:] if _lead_in(lines[0]) else lines
                 for line in body:
-                    if _HEAD_ONLY.search(line) and len(line) < 40:
+                    if _lead_in(line) and len(line) < 40:
                         continue   # "And;" between two lists of parts
                     label, text = part_label(line)
                     parts.append(DecisionPart(label, text, classify_part(text)))
@@ -286,6 +286,13 @@ def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Seq
                 refers_to=_refers_to(text, taken_on.get(m.agenda_item) or meeting_date),
                 meeting_date=taken_on.get(m.agenda_item)))
     return out
+
+
+def _lead_in(line: str) -> bool:
+    """A line that opens or joins parts without being one ("RESOLVED that Cabinet:", "And;"). A
+    labelled line is a part even when it ends in ";" or ":", as parts of a list usually do
+    ("(a) to approve the strategy;")."""
+    return _HEAD_ONLY.search(line) is not None and _LABEL.match(line) is None
 
 
 def _guess_blocks(lines: Sequence[str]) -> list[int]:

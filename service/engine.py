@@ -172,11 +172,12 @@ class AnswerEngine:
         topic = topic_asked(rw.standalone) or topic_asked(question)
         if not topic:
             return None
-        got = timeline_answer(self.library, topic, role, filters, body_asked(rw.standalone) or body_asked(question))
+        got = timeline_answer(self.library, topic, role, filters, body_asked(rw.standalone) or body_asked(question),
+                              sourced=self._sourced)
         if got is None:
             return None
         answer, cites = got
-        return AnswerResult(answer=answer, citations=[self._sourced(c) for c in cites], retrieved=[],
+        return AnswerResult(answer=answer, citations=cites, retrieved=[],
                             abstained=False, conversation_id=cid, standalone_question=rw.standalone,
                             latency_ms=(time.perf_counter() - t0) * 1000,
                             debug={"route": "decision timeline", "topic": topic})

@@ -256,6 +256,8 @@ class DecisionOut(BaseModel):
     restricted: bool = Field(description="Part II: seen only by members, officers and admins")
     pdf_page: int
     page_label: str | None = None
+    source_url: str | None = Field(default=None, description="the council's own page for it, where the paper came "
+                                   "from a publishing system (a ModernGov decision's ieDecisionDetails page)")
     cite: str = Field(description="committee, date, minute and page, as a citation reads")
     line: str = Field(description="one line saying what was decided")
     url: str
@@ -282,6 +284,7 @@ class TimelineStepOut(BaseModel):
     source: str
     pdf_page: int
     page_label: str | None = None
+    source_url: str | None = Field(default=None, description="the council's own page for it, where it has one")
     url: str
     follows: list[str] = []
     followed_by: list[str] = []

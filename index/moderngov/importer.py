@@ -470,6 +470,9 @@ class AttendanceRecord:
     attendance: str | None       # as the site says it
     role_description: str | None
     member_id: str | None
+    representing: str | None = None   # whom or what they attend for (an officer's post, an outside body)
+    party: str | None = None
+    ward: str | None = None
 
 
 def attendance(library: Any, base_url: str, meeting_id: str) -> list[AttendanceRecord]:
@@ -478,8 +481,8 @@ def attendance(library: Any, base_url: str, meeting_id: str) -> list[AttendanceR
         rows = c.execute(select(attendance_table).where(and_(
             attendance_table.c.base_url == base_url.rstrip("/"), attendance_table.c.meeting_id == meeting_id))
             .order_by(attendance_table.c.seq)).mappings()
-        return [AttendanceRecord(r["name"], r["role"], r["attendance"], r["role_description"], r["member_id"])
-                for r in rows]
+        return [AttendanceRecord(r["name"], r["role"], r["attendance"], r["role_description"], r["member_id"],
+                                 r["representing"], r["party"], r["ward"]) for r in rows]
 
 
 def import_moderngov(library: Any, base_url: str, *, committee: str | None = None, date_from: date | None = None,

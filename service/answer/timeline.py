@@ -7,7 +7,7 @@ words as printed on its page, so it is verified like any quote.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from service.answer.types import Citation
 
@@ -45,10 +45,12 @@ def _quote(text: str) -> str:
     return words if len(words) <= QUOTE_CHARS else words[:QUOTE_CHARS].rsplit(" ", 1)[0]
 
 
-def timeline_answer(library: Any, topic: str, role: str, filters: Any = None,
-                    body: str | None = None) -> tuple[str, list[Citation]] | None:
+def timeline_answer(library: Any, topic: str, role: str, filters: Any = None, body: str | None = None,
+                    sourced: Callable[[Citation], Citation] = lambda c: c) -> tuple[str, list[Citation]] | None:
     """The timeline as an answer: one numbered line per decision with its citation marker; None
-    when the register has no decision on the topic (the engine answers as usual)."""
+    when the register has no decision on the topic (the engine answers as usual). `sourced` completes
+    a citation from its paper (the council's page, whether the paper has printed pages) before its
+    marker is written: a minute published as HTML is cited by its number, never by a page."""
     fn = getattr(library, "decision_timeline", None)
     if fn is None:
         return None
@@ -62,10 +64,10 @@ def timeline_answer(library: Any, topic: str, role: str, filters: Any = None,
     lines, cites = [], []
     for n, st in enumerate(steps, 1):
         r = st.record
-        c = Citation(source=r.source, doc_id=r.doc_id, pdf_page=r.pdf_page, page_label=r.page_label,
-                     item=r.minute or r.agenda_item, quote=_quote(r.text), committee=r.committee,
-                     meeting_date=r.meeting_date.isoformat() if r.meeting_date else None,
-                     kind="minute" if r.minute else "item")
+        c = sourced(Citation(source=r.source, doc_id=r.doc_id, pdf_page=r.pdf_page, page_label=r.page_label,
+                             item=r.minute or r.agenda_item, quote=_quote(r.text), committee=r.committee,
+                             meeting_date=r.meeting_date.isoformat() if r.meeting_date else None,
+                             kind="minute" if r.minute else "item"))
         cites.append(c)
         when = r.meeting_date.strftime("%-d %B %Y") if r.meeting_date else "Undated"
         lines.append(f"{n}. {when}: {r.line()} {c.marker()}")

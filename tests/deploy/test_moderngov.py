@@ -11,6 +11,7 @@ paper per attachment. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import threading
@@ -56,16 +57,26 @@ class Source:
     cancelled: tuple[str, ...]            # cancelled meetings listed inside the span
     question: str                         # answerable from the XML's minutes alone
     answer_minute: str
+    cancelled_span: tuple[str, str]       # --from, --to holding only cancelled meetings
+    roles: dict[str, int]                 # attendees of the recorded meetings by role, as read by hand
+    folder: str | None = None             # its folder under ../shared/moderngov (None: the top level)
 
     def path(self, name: str) -> Path:
-        return recording(name)
+        return recording(name, self.folder)
 
 
 MANCHESTER = Source("manchester", "https://democracy.manchester.gov.uk", "committees.xml", "meetings.xml",
                     {"4967": "meeting_with_minutes.xml", "4966": "meeting_no_minutes.xml"}, "144",
                     "Audit Committee", ("2026-01-01", "2026-02-28"), ("4966",),
-                    "What did the Audit Committee consider about its future work programme?", "9")
-SOURCES = [MANCHESTER]   # another council's recordings in ../shared/moderngov: one more Source here
+                    "What did the Audit Committee consider about its future work programme?", "9",
+                    ("2026-01-01", "2026-01-31"), {"expected": 1})
+# A special Cabinet meeting with published minutes and a decision (ieDecisionDetails), six papers on
+# two items, attendees present and in attendance; the listing has twenty meetings, one cancelled.
+GLOUCESTER = Source("gloucester", "https://democracy.gloucester.gov.uk", "GetCommittees.xml", "GetMeetings.xml",
+                    {"7837": "GetMeeting_7837.xml"}, "129", "Cabinet", ("2025-11-13", "2025-12-09"), (),
+                    "What did the Cabinet resolve about the proposal for Local Government Reorganisation?", "55",
+                    ("2024-06-01", "2024-06-30"), {"present": 7, "in_attendance": 6}, folder="gloucester")
+SOURCES = [MANCHESTER, GLOUCESTER]
 
 
 @dataclass
@@ -226,17 +237,26 @@ def _linkeddocs(site: ReplaySite) -> list[tuple[str, str, str, str]]:
 
 
 def _xml_minutes(site: ReplaySite) -> list[dict[str, str]]:
+    """Every agenda item whose minute or decision the recorded meetings carry, read from the XML
+    directly: its ids, numbers, the title as the XML holds it (escaped twice) and the HTML."""
     out = []
     for mid, f in site.source.meeting_files.items():
         root = ET.fromstring(site.recorded(f))
         for it in root.iter("agendaitem"):
             body = (it.findtext("minutesnonemptyhtmlbody") or "").strip()
-            if body:
+            decision = (it.findtext("decisionnonemptyhtmlbody") or "").strip()
+            if body or decision:
                 out.append({"meeting": mid, "id": it.findtext("agendaitemid", "").strip(),
                             "minute": it.findtext("minutesitemnumber", "").strip(),
                             "item": it.findtext("agendaitemnumber", "").strip(),
-                            "decision": (it.findtext("decisionnonemptyhtmlbody") or "").strip(), "body": body})
+                            "title": it.findtext("agendaitemtitle", "").strip(),
+                            "decision": decision, "body": body or decision})
     return out
+
+
+def _words(fragment: str, n: int) -> str:
+    """The first n words of an HTML fragment as a reader sees them."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).replace("\xa0", " ").split()[:n])
 
 
 def _rows(lib: Library, table) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -244,8 +264,8 @@ def _rows(lib: Library, table) -> list[dict]:  # type: ignore[no-untyped-def]
         return [dict(r) for r in c.execute(select(table)).mappings()]
 
 
-def _root(name: str) -> ET.Element:
-    return ET.parse(recording(name)).getroot()
+def _root(name: str, folder: str | None = None) -> ET.Element:
+    return ET.parse(recording(name, folder)).getroot()
 
 
 # ---------------------------------------------------------------------------------------------- records
@@ -287,6 +307,42 @@ def test_records_read_each_real_answer() -> None:
     assert [(c.id, c.title, c.expired) for c in records.committees(_root("committees.xml"))] == [
         ("312", "Appointment Sub Committee for Director of Adult Social Services", True),
         ("163", "Art Galleries Committee", False), ("144", "Audit Committee", False)]
+
+
+def test_records_read_a_special_meeting_with_a_decision() -> None:
+    """A city council's recorded answers: a special meeting, minutes numbered on from the last meeting,
+    a decision beside its minute, titles escaped twice, officers in attendance."""
+    base = "https://council.test"
+    listed = records.meetings(_root("GetMeetings.xml", "gloucester"))
+    assert len(listed) == 20 and {r.committee_title for r in listed} == {"Cabinet"}
+    assert [(r.id, r.date) for r in listed if r.cancelled] == [("7506", date(2024, 6, 12))]
+    special = next(r for r in listed if r.id == "7837")
+    assert (special.status, special.cancelled, records.clock(special.time)) == (
+        "Confirmed; Special Meeting", False, "12:30")
+
+    m = records.meeting(_root("GetMeeting_7837.xml", "gloucester"), base, special)
+    assert not m.cancelled and m.minutes_published and m.decisions_published
+    assert (m.committee_id, m.committee_title, m.date) == ("129", "Cabinet", date(2025, 11, 21))
+    # the agenda runs 2-6, the minutes 51-55 (printed "51."); the XML escaped the apostrophe twice
+    assert [(i.number, i.minute_number, i.display_number) for i in m.items] == [
+        ("2", "51", "51."), ("3", "52", "52."), ("4", "53", "53."), ("5", "54", "54."), ("6", "55", "55.")]
+    assert m.items[3].title == "Leader and Cabinet Members' Question Time (15 minutes)"
+    # one item is a decision: its HTML says RESOLVED and lists its parts
+    decided = [i for i in m.items if i.is_decision]
+    assert [i.id for i in decided] == ["44127"] and decided[0].decision_html and decided[0].minutes_html
+    assert "RESOLVED" in decided[0].decision_html and records.decision_url(base, "44127") == (
+        f"{base}/ieDecisionDetails.aspx?AIId=44127")
+    # seven papers on two items, absolute links on the site's own host (spelt with a capital)
+    docs = [(i.number, d.attachment_id, d.restricted, d.is_link) for i in m.items for d in i.documents]
+    assert docs == [("3", "65461", False, False)] + [("6", str(n), False, False) for n in range(65412, 65418)]
+    assert m.items[1].documents[0].url == "https://democracy.Gloucester.gov.uk/mgConvert2PDF.aspx?ID=65461"
+    # members present, officers in attendance representing their posts
+    assert [(a.role, a.role_description) for a in m.attendees][:3] == [
+        ("present", "Chair"), ("present", "Vice-Chair"), ("present", "Committee Member")]
+    officers = [a for a in m.attendees if a.role == "in_attendance"]
+    assert len(officers) == 6 and {a.role_description for a in officers} == {"Officer"}
+    assert officers[0].representing == "Managing Director"
+    assert len(records.committees(_root("GetCommittees.xml", "gloucester"))) == 131
 
 
 # ---------------------------------------------------------------------------------------------- end to end
@@ -331,6 +387,8 @@ def test_each_source_imports_end_to_end_and_a_second_run_imports_nothing(site: R
         recs = [r for r in lib.minutes(number=m["minute"], committee=src.committee, role="public")
                 if r.doc.source.endswith(".html")]
         assert len(recs) == 1 and recs[0].agenda_item == m["item"], m
+        # the title as people read it: escaped twice in the XML ("Members&amp;#39;"), once unescaped by XML
+        assert recs[0].title == " ".join(html.unescape(m["title"]).split()) and "&#" not in recs[0].title
         words = " ".join(re.sub(r"<[^>]+>|&[a-z#0-9]+;", " ", m["body"]).split()[:14])
         hits = lib.search(words, role="public", k=5)
         assert hits and hits[0].minute == m["minute"] and hits[0].doc_id == recs[0].doc.doc_id, (words, hits[:1])
@@ -338,6 +396,19 @@ def test_each_source_imports_end_to_end_and_a_second_run_imports_nothing(site: R
         assert doc is not None and doc.source_url == (
             f"{site.root}/ieDecisionDetails.aspx?AIId={m['id']}" if m["decision"]
             else f"{site.root}/ieListDocuments.aspx?CId={src.committee_id}&MId={m['meeting']}")
+        if not m["decision"]:
+            continue
+        # a decision: found by its own words, cited to its minute and the council's decision page
+        said = _words(m["decision"], 30).split("RESOLVED")[-1].lstrip(" :")
+        hits = lib.search(" ".join(said.split()[:14]), role="public", k=5)
+        assert hits and hits[0].minute == m["minute"] and hits[0].doc_id == recs[0].doc.doc_id, (said, hits[:1])
+        # in the decision register with its parts as printed ("(1) ...;", "(2) ..."), cited without a page
+        labels = re.findall(r"(?m)^\s*\((\w{1,3})\)", "\n".join(
+            _words(p, 3) for p in re.split(r"(?i)</p>", m["decision"])))
+        decided = [d.record for d in lib.decisions(role="public") if d.record.doc_id == recs[0].doc.doc_id]
+        assert len(decided) == 1, decided
+        assert [p["label"] for p in decided[0].parts] == labels and labels, (labels, decided[0].parts)
+        assert decided[0].source_url == doc.source_url and decided[0].cite.endswith(f"minute {m['minute']}")
 
     from service.engine import build_engine
     engine = build_engine(Settings(data_dir=data), library=lib)
@@ -347,15 +418,32 @@ def test_each_source_imports_end_to_end_and_a_second_run_imports_nothing(site: R
     assert cite.kind == "minute" and not cite.paged and "PDF p." not in cite.describe()
     assert f"minute {src.answer_minute}" in res.answer
     assert cite.source_url and cite.source_url.startswith(site.root)
+    answered = next(m for m in xml_minutes if m["minute"] == src.answer_minute)
+    if answered["decision"]:
+        assert cite.source_url == f"{site.root}/ieDecisionDetails.aspx?AIId={answered['id']}"
+        # what has been decided about it: the register's timeline, the minute cited by number, no page
+        res = engine.ask(f"What has been decided about {html.unescape(answered['title'])}?")
+        assert res.debug.get("route") == "decision timeline" and res.citations, res.answer
+        step = next(c for c in res.citations if c.item == src.answer_minute)
+        assert step.source_url == cite.source_url and not step.paged
+        assert f"— minute {src.answer_minute}]" in res.answer and "p. " not in res.answer, res.answer
+        assert ";;" not in res.answer and "; ;" not in res.answer, res.answer
 
-    # attendance as the site lists it
+    # attendance as the site lists it, each with a role read from it; the meeting as the site states it
+    roles: dict[str, int] = {}
+    statuses = {r["meeting_id"]: r["status"] for r in _rows(lib, meetings_table)}
     for mid, f in src.meeting_files.items():
         if mid in src.cancelled:
             continue
-        listed = ET.fromstring(site.recorded(f)).iter("attendee")
+        root = ET.fromstring(site.recorded(f))
+        assert statuses[mid] == root.findtext("meetingstatus", "").strip()
+        listed = list(root.iter("attendee"))
         got = attendance(lib, site.root, mid)
-        assert [(a.name, a.attendance) for a in got] == [(a.get("name"), a.get("attendance")) for a in listed]
-        assert got and all(a.role != "unknown" for a in got)
+        assert [(a.name, a.attendance, a.role_description, a.representing) for a in got] == [
+            (a.get("name"), a.get("attendance"), a.get("roledescription"), a.get("representing")) for a in listed]
+        for a in got:
+            roles[a.role] = roles.get(a.role, 0) + 1
+    assert roles == src.roles
 
     # a second run imports nothing and asks the site only for the listing: the meetings are settled
     site.log.clear()
@@ -373,21 +461,21 @@ def test_each_source_imports_end_to_end_and_a_second_run_imports_nothing(site: R
     assert len(Library(Settings(data_dir=data)).documents(role="admin")) == len(docs)
 
 
-def test_a_named_committee_is_listed_by_its_own_id(tmp_path: Path) -> None:
-    with ReplaySite(MANCHESTER) as site:
-        res = _import(site, tmp_path / "data", committee=True)
-        assert res.exit_code == 0, res.output
-        assert site.calls("GetCommittees") and site.calls("lCommitteeId=144")
-        assert not site.calls("lCommitteeId=-1")
+def test_a_named_committee_is_listed_by_its_own_id(site: ReplaySite, tmp_path: Path) -> None:
+    res = _import(site, tmp_path / "data", committee=True)
+    assert res.exit_code == 0, res.output
+    assert site.calls("GetCommittees") and site.calls(f"lCommitteeId={site.source.committee_id}")
+    assert not site.calls("lCommitteeId=-1")
+    assert "1 meetings" in res.output
 
 
-def test_cancelled_meetings_are_skipped(tmp_path: Path) -> None:
-    """The recorded site's only meeting in January 2026 is cancelled: listed, never asked for, nothing imported."""
-    with ReplaySite(MANCHESTER) as site:
-        res = _cli("import", "moderngov", "--base-url", site.root, "--from", "2026-01-01", "--to", "2026-01-31",
-                   "--interval", "0", "--data-dir", str(tmp_path / "data"))
-        assert res.exit_code == 0, res.output
-        assert "0 meetings (1 cancelled" in res.output and not site.calls("GetMeeting?")
+def test_cancelled_meetings_are_skipped(site: ReplaySite, tmp_path: Path) -> None:
+    """A month whose only meeting the listing marks "Cancelled": listed, never asked for, nothing imported."""
+    start, end = site.source.cancelled_span
+    res = _cli("import", "moderngov", "--base-url", site.root, "--from", start, "--to", end,
+               "--interval", "0", "--data-dir", str(tmp_path / "data"))
+    assert res.exit_code == 0, res.output
+    assert "0 meetings (1 cancelled" in res.output and not site.calls("GetMeeting?")
     _nothing_imported(tmp_path / "data")
 
 

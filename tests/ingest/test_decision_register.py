@@ -219,3 +219,22 @@ def test_part_outcomes_by_kind():
     assert classify_part("To receive the strategy at a meeting of the committee in early 2018.") == A
     assert classify_part("That the Cabinet Member be recommended to keep the scheme for 2025/26.") == R
     assert classify_part("Adopts the Local Plan as set out in Appendix B; and") == A
+
+
+def test_a_labelled_part_ending_in_a_semicolon_is_a_part_not_a_lead_in():
+    """Parts of a list end in ";" (a city council's minute as its ModernGov site prints it, and a county
+    council's "...; and"): the first part is a part like the rest, while an unlabelled opening that
+    ends in ":" or ";" only leads into them."""
+    from ingest.models import Minute
+    first_labelled = Minute("55", "Final Proposals for Local Government Reorganisation", (1, 1), resolved=[
+        "(1) to submit to Government the Greater Gloucester/Gloucestershire proposal for Local Government "
+        "Reorganisation in Gloucestershire, as per the advisory vote by Council;",
+        "(2) to delegate to the Managing Director, in consultation with the Leader, the authority to make any "
+        "necessary non-material amendments to the Final Proposal."], resolved_blocks=[0, 0])
+    led_in = Minute("91", "Local Plan", (1, 1), resolved=[
+        "RESOLVED that Cabinet:", "(a) Adopts the Local Plan as set out in Appendix B; and",
+        "(b) Delegates minor changes to the Director;"], resolved_blocks=[0, 0, 0])
+    got = decisions_of(minutes=[first_labelled, led_in], votes=[], pages=[], items=[], restricted=False,
+                       meeting_date=None)
+    assert [[p.label for p in d.parts] for d in got] == [["1", "2"], ["a", "b"]]
+    assert got[0].parts[0].text.startswith("to submit to Government") and got[1].parts[1].text.endswith("Director;")
