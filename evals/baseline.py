@@ -56,6 +56,8 @@ def _fingerprint(files: list[Path]) -> dict[str, Any]:
 
 
 class Baseline:
+    label = "baseline"   # evals.answerers.Answerer
+
     def __init__(self, files: list[Path], work_dir: Path) -> None:
         self.files = files
         self.work_dir = work_dir

@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,15 +58,16 @@ def queries(n: int) -> list[str]:
 
 
 class _CachedQueries:
-    def __init__(self, embedder) -> None:  # type: ignore[no-untyped-def]
-        self.embedder, self.cache = embedder, {}
+    def __init__(self, embedder) -> None:
+        self.embedder = embedder
+        self.cache: dict[str, Any] = {}
 
     def embed_query(self, text: str) -> np.ndarray:
         if text not in self.cache:
             self.cache[text] = self.embedder.embed_query(text)
         return self.cache[text]
 
-    def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+    def embed_documents(self, texts):
         return self.embedder.embed_documents(texts)
 
 
@@ -77,7 +79,7 @@ def ab(lib: Library, qs: list[str]) -> None:
     new_path = lib.vectors.query_allowed
     current: dict = {}
 
-    def old_path(qv, depth, cat, allowed):  # type: ignore[no-untyped-def]
+    def old_path(qv, depth, cat, allowed):
         f, allow = current["filters"], current["allow"]
         doc_ids = lib.store.matching_doc_ids(f, allow_restricted=allow)
         return lib.vectors.query(qv, depth, where_clause(f, allow_restricted=allow, doc_ids=doc_ids))

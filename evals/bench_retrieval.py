@@ -32,7 +32,8 @@ COMMITTEES = ["Cabinet", "Children's Select Committee", "Planning Committee", "F
 
 def _words(rng: np.random.Generator, n_vocab: int = 8000) -> list[str]:
     syll = ["ka", "lo", "mi", "ren", "tor", "sal", "ve", "din", "pra", "gus", "el", "ost", "man", "ith"]
-    out, seen = [], set()
+    out: list[str] = []
+    seen: set[str] = set()
     while len(out) < n_vocab:
         w = "".join(rng.choice(syll, size=int(rng.integers(2, 5))))
         if w not in seen:
@@ -140,7 +141,7 @@ def bench_size(n_chunks: int, n_queries: int, embedder) -> None:
                 lat = []
                 for q in queries:
                     t = time.perf_counter()
-                    lib.search(q, filters=filters, role=role, k=10, mode=mode)  # type: ignore[arg-type]
+                    lib.search(q, filters=filters, role=role, k=10, mode=mode)
                     lat.append((time.perf_counter() - t) * 1000)
                 print(f"  {name:<28} {mode:<8} {pct(lat, 50):8.1f} {pct(lat, 95):8.1f}")
         lib.close()

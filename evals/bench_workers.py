@@ -10,8 +10,9 @@ import os
 import resource
 import shutil
 import time
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from cllr.offline import ensure_offline
 
@@ -64,7 +65,7 @@ def ingest_plain(files: list[str], work_dir: str) -> dict[str, Any]:
     client = chromadb.PersistentClient(path=str(Path(work_dir) / "chroma"),
                                        settings=chromadb.Settings(anonymized_telemetry=False))
     got = client.get_collection(COLLECTION).get(include=["metadatas", "documents"])
-    texts = [metadata_dict_to_node(m, text=d).get_content(metadata_mode=MetadataMode.EMBED)
+    texts = [metadata_dict_to_node(dict(m), text=d).get_content(metadata_mode=MetadataMode.EMBED)
              for m, d in zip(got["metadatas"] or [], got["documents"] or [], strict=True)]
     out["chunks"] = len(texts)
     out.update(token_share(texts))
@@ -97,7 +98,7 @@ def ingest_cllr(files: list[str], data_dir: str, profile_out: str | None = None)
     lib.refresh_keyword()
     if prof is not None:
         prof.disable()
-        prof.dump_stats(profile_out)
+        prof.dump_stats(str(profile_out))
     t_end = time.perf_counter()
     _reap_parse_worker()
     out = {"ingest_s": round(t_end - t_build, 2), "imports_s": round(t_build - t0, 2), **rss(),
@@ -150,6 +151,14 @@ def _pcts(xs: list[float]) -> dict[str, float]:
             "p99_ms": round(float(np.percentile(a, 99)), 1), "n": len(xs)}
 
 
+def _next_search(lib: Any, qs: Iterator[str], filters: Any, role: str) -> Any:
+    return lib.search(next(qs), filters=filters, role=role, k=10)
+
+
+def _next_answer(engine: Any, qs: Iterator[str], filters: Any, role: str) -> Any:
+    return engine.ask(next(qs), filters=filters, role=role)
+
+
 def _timed(fn: Callable[[], Any], n: int) -> list[float]:
     out = []
     for _ in range(n):
@@ -188,11 +197,8 @@ def retrieval(n_chunks: int, data_dir: str, n_queries: int, n_answers: int) -> d
     engine.ask(queries[0], role="officer")   # warm-up: first-call caches are not steady state
     search, answer = {}, {}
     for name, (filters, role) in configs.items():
-        qs = iter(queries * 2)
-        # the loop's values bound as defaults: each lambda runs before the next iteration anyway
-        search[name] = _pcts(_timed(lambda qs=qs, filters=filters, role=role: lib.search(next(qs), filters=filters, role=role, k=10), n_queries))
-        qs = iter(queries * 2)
-        answer[name] = _pcts(_timed(lambda qs=qs, filters=filters, role=role: engine.ask(next(qs), filters=filters, role=role), n_answers))
+        search[name] = _pcts(_timed(partial(_next_search, lib, iter(queries * 2), filters, role), n_queries))
+        answer[name] = _pcts(_timed(partial(_next_answer, engine, iter(queries * 2), filters, role), n_answers))
     out = {"chunks": lib.store.chunk_count(), "load_s": round(t_load, 1), "bm25_build_s": round(t_bm25, 2),
            "search": search, "answer": answer, **rss()}
     lib.close()

@@ -336,11 +336,11 @@ class DecisionRegister:
         cat = self.library.catalog(gen)
         rows, groups, ids = [], [], []
         for chunk_id, doc_id, minute, item in self.library.store.minute_chunks():
-            g = keys.get((doc_id, f"m:{minute}")) if minute else keys.get((doc_id, f"i:{item}"))
+            grp = keys.get((doc_id, f"m:{minute}")) if minute else keys.get((doc_id, f"i:{item}"))
             r = cat.row.get(chunk_id)
-            if g is not None and r is not None:
+            if grp is not None and r is not None:
                 rows.append(r)
-                groups.append(g)
+                groups.append(grp)
                 ids.append(chunk_id)
         idx.chunk_rows = np.asarray(rows, np.int64)
         idx.chunk_group = np.asarray(groups, np.int32)
@@ -425,6 +425,7 @@ class DecisionRegister:
         hit = np.flatnonzero(scores > 0)
         order = hit[np.argsort(-scores[hit], kind="stable")][: self.library.settings.decisions_max_results]
         # coverage: how many of the question's own words each decision holds (CSC column = a word's decisions)
+        assert idx.scores is not None   # built with the index
         indptr, indices = idx.scores["indptr"], idx.scores["indices"]
         count = np.zeros(len(idx.records), np.int16)
         own = [idx.vocab[t] for t in asked if t in idx.vocab]
@@ -564,10 +565,10 @@ def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:
             followed_by.setdefault(i, set()).add(j)
     out = []
     for i, r in enumerate(recs):
-        f, b = follows.get(i), followed_by.get(i)
-        if f or b:
-            r = replace(r, follows=tuple(recs[x].id for x in sorted(f or ())),
-                        followed_by=tuple(recs[x].id for x in sorted(b or ())))
+        after, before = follows.get(i), followed_by.get(i)
+        if after or before:
+            r = replace(r, follows=tuple(recs[x].id for x in sorted(after or ())),
+                        followed_by=tuple(recs[x].id for x in sorted(before or ())))
         out.append(r)
     return out
 

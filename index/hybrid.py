@@ -67,7 +67,8 @@ def diversify_pages(items: list, page_of) -> list:
     """Keep the order, but move a second chunk from an already-listed page after the first-of-page
     chunks: citations are per page, so five slots on five pages beat five chunks of one page."""
     seen: set = set()
-    first, later = [], []
+    first: list = []
+    later: list = []
     for it in items:
         p = page_of(it)
         (later if p in seen else first).append(it)

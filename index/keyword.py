@@ -217,7 +217,7 @@ class KeywordIndex:
             self._save()
             self._pending.clear()
 
-    def _tokens_for(self, ids: list[str], fetch_text) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    def _tokens_for(self, ids: list[str], fetch_text) -> tuple[np.ndarray, np.ndarray]:
         """Token ids of `ids` in that order, as (flat int32, offsets): from the primed tokens, the
         cache file, or by tokenising the store's text of the rest."""
         old_ids, old_flat, old_off = self._read_tokens()
@@ -245,7 +245,7 @@ class KeywordIndex:
         return flat, offsets
 
     @staticmethod
-    def _make_model(st: _State):  # type: ignore[no-untyped-def]
+    def _make_model(st: _State):
         if st.scores is None:
             return None
         import bm25s

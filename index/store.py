@@ -324,7 +324,7 @@ class Store:
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             @event.listens_for(self.engine, "connect")
-            def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            def _sqlite_pragmas(dbapi_conn, _record):
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA journal_mode=WAL")   # readers don't block the ingesting writer
                 cur.execute("PRAGMA synchronous=NORMAL")
@@ -492,7 +492,7 @@ class Store:
             docs = select(DecisionRow.doc_id).distinct()
             q = select(ChunkRow.chunk_id, ChunkRow.doc_id, ChunkRow.minute, ChunkRow.item).where(
                 ChunkRow.doc_id.in_(docs))
-            return [tuple(r) for r in s.execute(q)]
+            return [(r.chunk_id, r.doc_id, r.minute, r.item) for r in s.execute(q)]
 
     def backfill_decisions(self) -> int:
         """Decision rows for papers stored before the register existed (migration 0007), built from
@@ -518,7 +518,7 @@ class Store:
                     minutes.append(Minute(number=m.number, title=m.title, pdf_pages=(m.pdf_from, m.pdf_to),
                                           resolved=[r.text for r in res], resolved_pages=[r.pdf_page for r in res],
                                           agenda_item=m.agenda_item,
-                                          resolved_blocks=[] if None in blocks else [int(b) for b in blocks]))
+                                          resolved_blocks=[] if None in blocks else [int(b) for b in blocks if b is not None]))
                 votes = [Vote(minute=v.minute_number, pdf_page=v.pdf_page, outcome=v.outcome, for_count=v.for_count,
                               against_count=v.against_count, abstain_count=v.abstain_count,
                               for_names=json.loads(v.for_names), against_names=json.loads(v.against_names),
@@ -547,7 +547,7 @@ class Store:
     def records(self, doc_id: str) -> dict:
         """A document's votes, attendance, declarations and inspection, as JSON-ready dicts."""
         with self.session() as s:
-            def rows(t):  # type: ignore[no-untyped-def]
+            def rows(t):
                 return list(s.scalars(select(t).where(t.doc_id == doc_id).order_by(t.seq)))
             insp = s.get(InspectionRow, doc_id)
             return {
@@ -603,7 +603,7 @@ class Store:
             return [_doc_info(r) for r in s.scalars(q.order_by(DocumentRow.date_key, DocumentRow.source))]
 
     @staticmethod
-    def _doc_query(q, filters: SearchFilters | None, allow_restricted: bool):  # type: ignore[no-untyped-def]
+    def _doc_query(q, filters: SearchFilters | None, allow_restricted: bool):
         if not allow_restricted:
             q = q.where(DocumentRow.restricted.is_(False))
         if filters is None:

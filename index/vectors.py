@@ -203,5 +203,5 @@ class VectorIndex:
         sims = (mat @ q) / norms            # cosine, as the collection's space
         k = min(k, len(got))
         top = np.argpartition(-sims, k - 1)[:k]
-        top = sorted(top.tolist(), key=lambda i: (-float(sims[i]), got[i]))   # ties by id: deterministic
-        return [VectorHit(got[i], float(sims[i])) for i in top]
+        ranked = sorted(top.tolist(), key=lambda i: (-float(sims[i]), got[i]))   # ties by id: deterministic
+        return [VectorHit(got[i], float(sims[i])) for i in ranked]

@@ -69,7 +69,7 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
         if not m:
             continue
         num, rest = m.group(1), m.group(2)
-        base = int(re.match(r"\d+", num).group())
+        base = int(re.sub(r"\D", "", num))   # "12a" -> 12
         if not rest[0].isupper() and not rest[0].isdigit():
             continue
         if expect is None:

@@ -190,7 +190,7 @@ def withheld(text: str, ranges: list[tuple[int, int]] | list[list[int]], notice:
     if not ranges:
         return text
     lines = text.split("\n")
-    hidden = set()
+    hidden: set[int] = set()
     for a, b in ranges:
         hidden.update(range(int(a), int(b) + 1))
     out: list[str] = []

@@ -62,13 +62,14 @@ def page_labels(pages: list[str]) -> list[str | None]:
 def _fill_gaps(labels: list[int | None]) -> None:
     """Fill runs of unlabelled pages whose labelled neighbours agree on the offset."""
     last: int | None = None
+    last_v = 0   # labels[last]
     for i, v in enumerate(labels):
         if v is None:
             continue
-        if last is not None and i - last > 1 and v - i == labels[last] - last:
+        if last is not None and i - last > 1 and v - i == last_v - last:
             for j in range(last + 1, i):
-                labels[j] = labels[last] + (j - last)
-        last = i
+                labels[j] = last_v + (j - last)
+        last, last_v = i, v
 
 
 def label_to_pdf(labels: list[str | None]) -> dict[str, int]:

@@ -106,8 +106,8 @@ def first_date(text: str) -> tuple[int, date] | None:
     """(position, date) of the first date in the text, in either order of day and month."""
     found = [(m.start(), _date_of(m)) for m in [_DATE.search(text)] if m]
     found += [(m.start(), _date_of(m, mdy=True)) for m in [_DATE_MDY.search(text)] if m]
-    found = [(p, d) for p, d in found if d]
-    return min(found, key=lambda x: x[0]) if found else None
+    dated = [(p, d) for p, d in found if d]
+    return min(dated, key=lambda x: x[0]) if dated else None
 
 
 # ----------------------------------------------------------------------------------------- council
@@ -167,6 +167,7 @@ def find_council(pages: list[str]) -> tuple[str | None, str]:
     """(council, how it was found). Only the paper's own heading, letterhead or webcast notice."""
     page1 = pages[0] if pages else ""
     top = "\n".join(_head_lines(page1, 12))
+    m: re.Match[str] | None
     for m in _MEETING_OF.finditer(top):
         c = _council_in(m.group("body"))
         if c:
@@ -231,6 +232,7 @@ def find_date(first: str) -> date | None:
     d = first_date(top)
     if d:
         return d[1]
+    m: re.Match[str] | None
     for rx in (_WEEKDAY + r"(.{0,40})", ):
         for m in re.finditer(rx, first, re.I):
             d = first_date(m.group(0))

@@ -61,7 +61,7 @@ class MinutesResult:
 
 
 def _next_nonblank(lines: list[Line], i: int, limit: int = 4) -> list[Line]:
-    out = []
+    out: list[Line] = []
     j = i + 1
     while j < len(lines) and len(out) < limit:
         if not lines[j].is_blank:
@@ -127,7 +127,7 @@ def _chain(cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, 
     n = len(cands)
     if not n:
         return []
-    best = [1] * n
+    best = [1.0] * n
     prev = [-1] * n
     for j in range(n):
         for i in range(j):
@@ -309,14 +309,14 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
 
     in_blocks = False
     by_sentence: list[tuple[Minute, list[bool]]] = []
-    for k, (start, num, title) in enumerate(heads):
+    for k, (start, head_num, title) in enumerate(heads):
         end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
         span = [line for line in lines[start:end] if not line.is_blank]
         if not span:
             continue
-        item = head_item.get(num)
+        item = head_item.get(head_num)
         resolved, pages, blocks = _resolved(lines, start, end)
-        minute = Minute(number=num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
+        minute = Minute(number=head_num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
                         resolved=resolved, resolved_pages=pages, agenda_item=item, resolved_blocks=blocks)
         if resolved:
             in_blocks = True
@@ -326,7 +326,7 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:
             minute.resolved_blocks = list(range(len(texts)))
             by_sentence.append((minute, closed))
         res.minutes.append(minute)
-        res.starts[start] = num
+        res.starts[start] = head_num
     if in_blocks:
         # Minutes that record decisions in RESOLVED blocks tell the debate in sentences: there, a
         # sentence records a decision only as a motion closed by its outcome ("Agreed unanimously."),
@@ -506,7 +506,7 @@ def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[st
     pages: list[int] = []
     closed: list[bool] = []
     used = -1   # the last sentence already part of a decision
-    for k, (sent, page, para) in enumerate(sents):
+    for k, (sent, page, para_no) in enumerate(sents):
         closes = bool(_CLOSES.search(sent)) and (_CLOSING.fullmatch(sent) is not None or not _DECISION.search(
             _CLOSES.sub("", sent)))
         if closes:
@@ -516,7 +516,7 @@ def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[st
                 used = k
                 continue
             first = k
-            while first - 1 > used and sents[first - 1][2] == para:   # the sentences before, in its paragraph
+            while first - 1 > used and sents[first - 1][2] == para_no:   # the sentences before, in its paragraph
                 first -= 1
             # a paragraph that does not open the motion ("Total cost ... Carried.") goes back to the one that does
             while first - 1 > used and not _MOTION_START.match(sents[first][0]) and not _PROPOSED.search(sents[first][0]):

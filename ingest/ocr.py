@@ -29,7 +29,7 @@ def available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def _render(data: bytes, index: int, dpi: int):  # type: ignore[no-untyped-def]
+def _render(data: bytes, index: int, dpi: int):
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(data)
     try:
@@ -41,7 +41,7 @@ def _render(data: bytes, index: int, dpi: int):  # type: ignore[no-untyped-def]
         pdf.close()
 
 
-def ocr_image(image, lang: str = "eng", timeout_s: float = 60.0) -> OcrPage:  # type: ignore[no-untyped-def]
+def ocr_image(image, lang: str = "eng", timeout_s: float = 60.0) -> OcrPage:
     """Text of one page image, lines kept (every later parser is line-based), with its confidence."""
     import pytesseract
     d = pytesseract.image_to_data(image, lang=lang, timeout=timeout_s, output_type=pytesseract.Output.DICT)

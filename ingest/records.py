@@ -80,8 +80,9 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
                 and not _STOP_LABEL.match(lines[j].text) and j - i < 12:
             text += " " + lines[j].stripped
             j += 1
-        if role == "apologies" and _APOLOGY_SENTENCE.search(text):
-            text = _APOLOGY_SENTENCE.search(text).group("names")
+        sentence = _APOLOGY_SENTENCE.search(text) if role == "apologies" else None
+        if sentence:
+            text = sentence.group("names")
         add(role, _names(text), page, None)
         i = j
     # apologies minutes and sentences ("Apologies were received from ...", "... substituted by X")

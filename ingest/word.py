@@ -23,11 +23,11 @@ def looks_like_docx(data: bytes) -> bool:
     return data[:2] == b"PK" and b"word/" in data[:4096]
 
 
-def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(cell) -> str:
     return " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
 
 
-def _blocks(doc):  # type: ignore[no-untyped-def]
+def _blocks(doc):
     """(text, is_heading) for the body's paragraphs and table rows, in document order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph

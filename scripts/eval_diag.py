@@ -15,7 +15,7 @@ def main(gold_paths: list[str], answers: str, data_dir: str) -> None:   # data_d
     rows = {r["id"]: r for r in map(json.loads, open(answers))}
     for gp in gold_paths:
         for g in map(json.loads, open(gp)):
-            a = rows.get(g["id"])
+            a = rows[g["id"]]
             if g["category"] == "unanswerable":
                 if not a["abstained"]:
                     print(f"\n## {g['id']} UNANSWERABLE answered: {g['question']}\n  got: {a['answer'][:300]}")

@@ -31,9 +31,9 @@ def scrub(target: str) -> str:
 class SignedLinkFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) > _TARGET and isinstance(args[_TARGET], str) \
-                and "?" in args[_TARGET]:
-            record.args = args[:_TARGET] + (scrub(args[_TARGET]),) + args[_TARGET + 1:]
+        target = args[_TARGET] if isinstance(args, tuple) and len(args) > _TARGET else None
+        if isinstance(args, tuple) and isinstance(target, str) and "?" in target:
+            record.args = args[:_TARGET] + (scrub(target),) + args[_TARGET + 1:]
         return True
 
 

@@ -10,9 +10,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, Index, Integer, LargeBinary, String, Text, create_engine,
+from sqlalchemy import (JSON, CursorResult, Boolean, DateTime, Float, Index, Integer, LargeBinary, String, Text, create_engine,
                         event, select, text, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -155,7 +155,7 @@ class ServiceDB:
                              .values(status="queued", stage="queued (worker lost)", worker=None,
                                      updated_at=_now())
                              .execution_options(synchronize_session=False))
-            return int(done.rowcount or 0)
+            return int(cast("CursorResult[Any]", done).rowcount or 0)
 
     def claim_job(self, worker: str) -> tuple[Job, bytes] | None:
         """Take the oldest queued job for `worker`, or None. Exactly one process wins a job:
@@ -170,8 +170,9 @@ class ServiceDB:
                 job_id = s.scalar(oldest.with_for_update(skip_locked=True))
                 if job_id is None:
                     return None
-                won = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
-                                .values(**claim).execution_options(synchronize_session=False)).rowcount == 1
+                won = cast("CursorResult[Any]", s.execute(
+                    update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
+                    .values(**claim).execution_options(synchronize_session=False))).rowcount == 1
             else:
                 # one statement, so the write lock is taken first: a SELECT-then-UPDATE transaction
                 # would fail with SQLITE_BUSY when another writer commits in between

@@ -45,7 +45,8 @@ _NUMBERED = re.compile(r"\b(minute|item)s?\s+(?:no\.?\s*)?(\d{1,4}[a-z]?)\b", re
 
 def asked_numbers(q: Question) -> tuple[set[str], set[str]]:
     """Minute and agenda item numbers the question names ("minute 394", "item 7")."""
-    minutes, items = set(), set()
+    minutes: set[str] = set()
+    items: set[str] = set()
     for kind, num in _NUMBERED.findall(q.text):
         (minutes if kind.lower() == "minute" else items).add(num.lower())
     return minutes, items

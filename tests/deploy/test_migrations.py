@@ -66,7 +66,7 @@ def test_a_database_made_by_create_all_is_adopted(tmp_path: Path) -> None:
     assert _diff(url) == []
 
 
-def _upgrade_in_child(url: str, q) -> None:  # type: ignore[no-untyped-def]
+def _upgrade_in_child(url: str, q) -> None:
     try:
         q.put(migrate.upgrade(url))
     except Exception as e:  # pragma: no cover - reported to the parent

@@ -207,12 +207,12 @@ def site(request: pytest.FixtureRequest) -> Iterator[ReplaySite]:
         yield s
 
 
-def _cli(*args: str):  # type: ignore[no-untyped-def]
+def _cli(*args: str):
     from cllr.cli import app
     return CliRunner().invoke(app, list(args))
 
 
-def _import(site: ReplaySite, data: Path, *extra: str, committee: bool = False):  # type: ignore[no-untyped-def]
+def _import(site: ReplaySite, data: Path, *extra: str, committee: bool = False):
     src = site.source
     args = ["import", "moderngov", "--base-url", site.root, "--from", src.span[0], "--to", src.span[1],
             "--interval", "0", "--data-dir", str(data), *extra]
@@ -259,7 +259,7 @@ def _words(fragment: str, n: int) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).replace("\xa0", " ").split()[:n])
 
 
-def _rows(lib: Library, table) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(lib: Library, table) -> list[dict]:
     with lib.store.engine.connect() as c:
         return [dict(r) for r in c.execute(select(table)).mappings()]
 
@@ -546,7 +546,7 @@ def _nothing_imported(data: Path) -> None:
         assert _rows(lib, table) == []
 
 
-def _one_line_error(res, *needles: str) -> str:  # type: ignore[no-untyped-def]
+def _one_line_error(res, *needles: str) -> str:
     assert res.exit_code == 1, res.output
     errors = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and errors[0].startswith("error: "), res.stderr
@@ -619,7 +619,7 @@ def test_a_slow_site_is_retried_then_resumed_on_the_next_run(tmp_path: Path, mon
 
 # ---------------------------------------------------------------------------------------------- client
 
-def _client(handler, sleeps: list[float]) -> ModernGovClient:  # type: ignore[no-untyped-def]
+def _client(handler, sleeps: list[float]) -> ModernGovClient:
     return ModernGovClient("http://council.test", min_interval_s=0, backoff_s=0.5, retries=3,
                            backoff_max_s=5.0, transport=httpx.MockTransport(handler), sleep=sleeps.append)
 

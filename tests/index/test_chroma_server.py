@@ -63,7 +63,7 @@ QUERIES = ["looked after children", "School Places Strategy capital", "394", "bu
 
 
 def _results(lib: Library) -> list:
-    out = []
+    out: list[list] = []
     for q in QUERIES:
         for role in ("public", "admin"):
             for mode in ("dense", "keyword", "hybrid"):

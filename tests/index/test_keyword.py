@@ -60,14 +60,14 @@ def _order(n: int) -> list[tuple[str, str, bool]]:
     return [(f"c{i}", f"d{i // 10}", i % 7 == 0) for i in range(n)]
 
 
-def _texts(ids) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _texts(ids) -> dict[str, str]:
     return {i: f"minute {i[1:]} school transport budget {'bus' if int(i[1:]) % 2 else 'rail'}" for i in ids}
 
 
 def test_rebuild_tokenises_only_new_chunks_across_processes(tmp_path) -> None:
     asked: list[str] = []
 
-    def fetch(ids):  # type: ignore[no-untyped-def]
+    def fetch(ids):
         asked.extend(ids)
         return _texts(ids)
     idx = KeywordIndex(tmp_path)
@@ -112,7 +112,7 @@ def test_old_format_keeps_its_tokens(tmp_path) -> None:
     ids = {}
     for cid, text in _texts([c for c, _, _ in _order(10)]).items():
         ids[cid] = np.asarray([st.vocab.setdefault(t, len(st.vocab)) for t in tok(text)], dtype=np.int32)
-    st.tokens, st.doc_codes = ids, np.zeros(10, dtype=np.int32)
+    st.__dict__.update(tokens=ids, doc_codes=np.zeros(10, dtype=np.int32))   # a state pickled by the old layout
     del st.__dict__["version"]
     (tmp_path / KeywordIndex.FILE).write_bytes(pickle.dumps(st))
     idx = KeywordIndex(tmp_path)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from index.filters import SearchFilters
-from index.library import Library
+from index.library import Library, Mode
 from tests.index.factories import CARE, TRANSPORT, make_doc
 
 
@@ -59,7 +59,7 @@ def test_delete_removes_everything(lib: Library) -> None:
 
 
 @pytest.mark.parametrize("mode", ["dense", "keyword", "hybrid"])
-def test_restricted_hidden_from_public(lib: Library, mode: str) -> None:
+def test_restricted_hidden_from_public(lib: Library, mode: Mode) -> None:
     q = "contract award Acme Transport Ltd"
     public = lib.search(q, role="public", k=10, mode=mode)
     assert public, "public still gets the non-restricted chunks"
@@ -184,5 +184,6 @@ def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedde
     for f in files:
         one.ingest_file(f)
     assert counts(one) == counts(lib)
-    assert {c.chunk_id for c in one.store.doc_chunks(got[0].doc_id)} == \
-        {c.chunk_id for c in lib.store.doc_chunks(got[0].doc_id)}
+    doc_id = got[0].doc_id
+    assert doc_id is not None
+    assert {c.chunk_id for c in one.store.doc_chunks(doc_id)} == {c.chunk_id for c in lib.store.doc_chunks(doc_id)}

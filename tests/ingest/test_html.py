@@ -83,7 +83,7 @@ def test_a_web_server_s_error_page_yields_its_text_not_its_head(tmp_path: Path) 
 def test_a_page_that_is_all_script_has_no_text() -> None:
     """The service's own API-docs page as FastAPI writes it: a script builds it in the browser, so
     there is no text to read, and its code is never read as text."""
-    page = get_swagger_ui_html(openapi_url="/openapi.json", title="cllr - Swagger UI").body
+    page = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title="cllr - Swagger UI").body)
     assert b"<script>" in page and b"SwaggerUIBundle(" in page
     with pytest.raises(EmptyFileError, match="the HTML has no text"):
         read_html(page, "docs.html")

@@ -29,7 +29,7 @@ class HashEmbedder:
         n = float(np.linalg.norm(v))
         return v / n if n else v + (1.0 / np.sqrt(self.dim))
 
-    def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+    def embed_documents(self, texts):
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -82,7 +82,7 @@ def raw_state(settings: Settings) -> RawState:
         store.close()
 
 
-def counts(library) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def counts(library) -> dict[str, int]:
     """Store tables, Chroma and BM25 sizes, and kept files, through the Library (after recovery)."""
     out = dict(library.stats())
     d = library.settings.files_dir
@@ -90,7 +90,7 @@ def counts(library) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return out
 
 
-def problems(library, *, allow_stray_files: bool = False) -> list[str]:  # type: ignore[no-untyped-def]
+def problems(library, *, allow_stray_files: bool = False) -> list[str]:
     """Disagreements between the store, Chroma, BM25 and the kept files (after the Library's own
     recovery on open). Empty = consistent. `allow_stray_files`: a kill between keeping the original
     and committing its rows leaves that file unreferenced until the same paper is ingested again

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,7 +71,7 @@ PAGES = {
 
 
 def make_hits() -> list[FakeHit]:
-    common = dict(source="pack.pdf", committee="Children's Select Committee", meeting_date="2017-12-19")
+    common: dict[str, Any] = dict(source="pack.pdf", committee="Children's Select Committee", meeting_date="2017-12-19")
     return [
         FakeHit("c1", "d1", text=PAGES[("d1", 1)], header="Children's Select Committee front sheet",
                 pdf_page=1, **common),

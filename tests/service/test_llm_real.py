@@ -21,6 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -132,8 +133,8 @@ class Recorder:
         self.server.server_close()
 
 
-def _settings(data_dir: Path, url: str, **kw: float) -> Settings:
-    limits = {"request_timeout_s": REQUEST_TIMEOUT_S, "llm_fallback_reserve_s": RESERVE_S, **kw}
+def _settings(data_dir: Path, url: str, **kw: Any) -> Settings:
+    limits: dict[str, Any] = {"request_timeout_s": REQUEST_TIMEOUT_S, "llm_fallback_reserve_s": RESERVE_S, **kw}
     return Settings(data_dir=data_dir, llm_base_url=url, llm_model="smollm2", **limits)
 
 

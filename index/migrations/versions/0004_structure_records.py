@@ -10,6 +10,8 @@ Revises: 0003
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,7 +24,7 @@ _DOC_COLS = (("meeting_time", sa.String(32)), ("venue", sa.Text), ("authority", 
 _PAGE_COLS = (("ocr", sa.Boolean), ("ocr_confidence", sa.Float), ("section", sa.Text))
 
 
-def _missing(table: str, cols: tuple[tuple[str, sa.types.TypeEngine], ...]) -> list[tuple[str, sa.types.TypeEngine]]:
+def _missing(table: str, cols: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:   # a type or an instance of one
     have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)}
     return [c for c in cols if c[0] not in have]
 
