@@ -31,23 +31,17 @@ def _pages(path: Path) -> tuple[str, ...]:
     return tuple(read_pdf_pages(path.read_bytes(), path.name, ocr=OcrOptions()))
 
 
-def check_row(row: dict[str, Any], files: dict[str, Path]) -> list[str]:
-    rid = row.get("id", "?")
-    problems: list[str] = []
-    for key in ("id", "category", "question", "answer"):
-        if not isinstance(row.get(key), str) or not row[key].strip():
-            problems.append(f"{rid}: missing {key}")
+def _fields(row: dict[str, Any], rid: str) -> list[str]:
+    problems = [f"{rid}: missing {key}" for key in ("id", "category", "question", "answer")
+                if not isinstance(row.get(key), str) or not row[key].strip()]
     if row.get("category") not in CATEGORIES:
         problems.append(f"{rid}: category {row.get('category')!r} not one of {sorted(CATEGORIES)}")
-    evidence = row.get("evidence_pages") or []
-    must = row.get("must_include") or []
-    if row.get("category") == "unanswerable":
-        if evidence or must:
-            problems.append(f"{rid}: unanswerable rows carry no evidence_pages or must_include")
-        return problems
-    if not evidence or not must:
-        return problems + [f"{rid}: answerable rows need evidence_pages and must_include"]
+    return problems
+
+
+def _evidence_text(evidence: list[dict[str, Any]], files: dict[str, Path], rid: str) -> tuple[str, list[str]]:
     texts: list[str] = []
+    problems: list[str] = []
     for ev in evidence:
         pdf = files.get(str(ev.get("pdf")))
         if pdf is None:
@@ -59,13 +53,28 @@ def check_row(row: dict[str, Any], files: dict[str, Path]) -> list[str]:
                 problems.append(f"{rid}: {pdf.name} has no page {n}")
             else:
                 texts.append(pages[n - 1])
-    joined = "\n".join(texts)
+    return "\n".join(texts), problems
+
+
+def check_row(row: dict[str, Any], files: dict[str, Path]) -> list[str]:
+    rid = row.get("id", "?")
+    problems = _fields(row, rid)
+    evidence = row.get("evidence_pages") or []
+    must = row.get("must_include") or []
+    if row.get("category") == "unanswerable":
+        if evidence or must:
+            problems.append(f"{rid}: unanswerable rows carry no evidence_pages or must_include")
+        return problems
+    if not evidence or not must:
+        return problems + [f"{rid}: answerable rows need evidence_pages and must_include"]
+    joined, more = _evidence_text(evidence, files, rid)
+    problems += more
     for group in must:
         if not isinstance(group, list) or not group:
             problems.append(f"{rid}: must_include groups are lists of alternatives")
         elif not any(has_alternative(joined, alt) for alt in group):
             problems.append(f"{rid}: none of {group} is on the evidence pages")
-    if not any(has_alternative(row.get("answer", ""), alt) for group in must[:1] for alt in group):
+    if not any(has_alternative(row.get("answer", ""), alt) for alt in must[0]):
         problems.append(f"{rid}: the written answer does not contain its own first must_include group")
     return problems
 
