@@ -45,7 +45,7 @@ def _memoise(lib: Library, path: Path) -> None:
                     cache["emb"][t] = v
             return np.stack([cache["emb"][t] for t in texts])
 
-    lib.search = cached_search   # type: ignore[method-assign]  # the loop's cache in front of the real search
+    lib.search = cached_search   # the loop's cache in front of the real search
     lib._embedder = lib._bulk_embedder = CachedEmbedder()
     atexit.register(lambda: path.write_bytes(pickle.dumps(cache)))
 
