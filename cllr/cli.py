@@ -24,7 +24,7 @@ DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="overrides C
 
 
 @app.command()
-def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False,
+def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False,  # noqa: C901
             data_dir: DataDir = None) -> None:
     """Print the structure recovered from one paper (nothing is stored)."""
     from ingest.errors import IngestError

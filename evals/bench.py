@@ -166,7 +166,7 @@ def print_table(res: dict[str, Any], out=None) -> None:
         w(f"\n{name}: FAILED {err.splitlines()[0]}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901
     ap = argparse.ArgumentParser(prog="cllr bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, action="append", help="folder or file (repeatable); default "
                     "../shared/corpus/seeds and ../shared/corpus/external")

@@ -64,7 +64,7 @@ def coverage(gold: str, line: str) -> float:
     return sum(min(n, ln[w]) for w, n in g.items()) / total if total else 0.0
 
 
-def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> tuple[PackScore, dict[str, Any]]:
+def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> tuple[PackScore, dict[str, Any]]:  # noqa: C901
     from service.briefing.build import build_briefing
     from service.briefing.meetings import meetings, slug
     out = PackScore(pack["id"])

@@ -529,7 +529,7 @@ def _report_papers(store: Any) -> dict[tuple[str, date | None, str], dict]:
     return out
 
 
-def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:
+def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:  # noqa: C901
     """Links the papers make between decisions: a decision that asks for something at a dated meeting
     is followed by that meeting's decisions of the same council (the same committee, or one the
     clause names); a decision that names an earlier meeting ("the minutes of the Scrutiny Committee

@@ -64,7 +64,7 @@ def _blocks(found: Sequence[Minute]) -> list[int]:
     return out
 
 
-def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, Any]] | None = None,
+def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, Any]] | None = None,  # noqa: C901
                          item: Mapping[str, Any] | None = None) -> ParsedDocument:
     if item:
         number, title = _str(item.get("number")), _str(item.get("title"))

@@ -57,7 +57,7 @@ def front_sheet_pages(lines: list[Line], labels: list[str | None]) -> int:
     return last
 
 
-def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet:
+def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet:  # noqa: C901
     last = front_sheet_pages(lines, labels)
     if last == 0:
         return FrontSheet(0, [], {})
@@ -113,7 +113,7 @@ def _part2_empty(fl: list[Line], part2_pos: list[int], item_pos: int) -> bool:
     return bool(re.search(r"\bNone\b|no exempt items", window, re.I))
 
 
-def _title(first: str, following: list[Line]) -> str:
+def _title(first: str, following: list[Line]) -> str:  # noqa: C901
     parts = [first.strip()]
     text_so_far = first
     # If "(Pages" follows within the same paragraph, the title runs up to it (a wrapped title).

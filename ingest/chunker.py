@@ -70,7 +70,7 @@ def make_header(ctx: DocContext, tag: LineTag, pdf_page: int) -> str:
     return header
 
 
-def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, budget: int, overlap: int) -> list[Chunk]:
+def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, budget: int, overlap: int) -> list[Chunk]:  # noqa: C901
     enc = encoder()
     chunks: list[Chunk] = []
     page_first: dict[int, int] = {}

@@ -216,7 +216,7 @@ def private_title(title: str) -> bool:
         and not _EXCLUSION.search(s)
 
 
-def line_rules(lines: list[Line], *, item_of_line: list[str | None], exempt_items: set[str],
+def line_rules(lines: list[Line], *, item_of_line: list[str | None], exempt_items: set[str],  # noqa: C901
                front_last: int, boundaries: set[int], part2_from: int | None = None) -> list[str | None]:
     """The rule that restricts each line, or None for an open line.
 

@@ -90,7 +90,7 @@ def _clean(text: str) -> str:
     return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
-def _walk(el: etree._Element, blocks: list[tuple[str | None, str]]) -> None:
+def _walk(el: etree._Element, blocks: list[tuple[str | None, str]]) -> None:  # noqa: C901
     """Depth-first: each block element's own inline text becomes one block; nested blocks their own.
     A table row is one block with its cells side by side (an agenda's "5. | Title" row reads "5. Title")."""
     inline: list[str] = []

@@ -27,7 +27,7 @@ def _edge_lines(text: str) -> tuple[list[str], list[str]]:
     return lines[:_EDGE], lines[-_EDGE:]
 
 
-def page_labels(pages: list[str]) -> list[str | None]:
+def page_labels(pages: list[str]) -> list[str | None]:  # noqa: C901
     n = len(pages)
     explicit: list[int | None] = [None] * n
     weak: list[set[int]] = [set() for _ in range(n)]

@@ -192,7 +192,7 @@ def find_council(pages: list[str]) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------------------------ committee
 
-def find_committee(page1: str, council: str | None) -> str | None:
+def find_committee(page1: str, council: str | None) -> str | None:  # noqa: C901
     lines = _head_lines(page1, 40)
     for line in lines:
         m = re.match(r"^Meeting:\s*(.+)$", line)

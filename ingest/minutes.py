@@ -187,7 +187,7 @@ def _relocate(lines: list[Line], i: int, title: str, stop: int) -> int:
     return first_para if first_para is not None else i
 
 
-def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None:
+def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None:  # noqa: C901
     """First heading-shaped line in (lo, hi), after any Resolved block, backed up to its paragraph."""
     begin = lo + 2
     for j in range(lo + 1, hi):
@@ -246,7 +246,7 @@ def _lists_under_labels(lines: list[Line], cands: list[tuple[int, int, str, str]
     return out
 
 
-def parse_minutes(lines: list[Line]) -> MinutesResult:
+def parse_minutes(lines: list[Line]) -> MinutesResult:  # noqa: C901
     res = MinutesResult()
     cands = _candidates(lines)
     listed = _lists_under_labels(lines, cands)
@@ -482,7 +482,7 @@ def _paragraphs(lines: list[Line], start: int, end: int) -> list[list[Line]]:
     return [p for p in paras if p]
 
 
-def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int], list[bool]]:
+def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[str], list[int], list[bool]]:  # noqa: C901
     """The sentences of a minute that record a decision, with the page each starts on and whether
     a motion's own outcome closed it: minutes in the conventions that never print a "RESOLVED"
     block ("AGREED", "It was APPROVED that", "the Councillors resolved to ...", a motion followed by

@@ -36,7 +36,7 @@ def _area_ok(area: str) -> bool:
     return a[0].isupper()
 
 
-def parse_judgements(lines: list[Line]) -> list[Judgement]:
+def parse_judgements(lines: list[Line]) -> list[Judgement]:  # noqa: C901
     out: list[Judgement] = []
     seen: set[tuple[str, str]] = set()
     buf: list[Line] = []

@@ -32,7 +32,7 @@ class OcrOptions:
     done: dict[int, float | None] = field(default_factory=dict)   # filled: 0-based page -> confidence
 
 
-def read_pdf_pages(data: bytes, source: str, *, timeout_s: float = 60.0, max_pages: int = 2000,
+def read_pdf_pages(data: bytes, source: str, *, timeout_s: float = 60.0, max_pages: int = 2000,  # noqa: C901
                    ocr: OcrOptions | None = None) -> list[str]:
     """Text of each page (index 0 = PDF page 1). Raises an IngestError subclass for unusable input.
     With `ocr`, pages with no text layer that carry an image are OCR'd (recorded in ocr.done)."""

@@ -55,7 +55,7 @@ def _names(text: str) -> list[str]:
     return out
 
 
-def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute_idx: int | None,
+def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute_idx: int | None,  # noqa: C901
                minute_titles: dict[str, str]) -> list[Attendance]:
     out: list[Attendance] = []
     seen: set[tuple[str, str]] = set()
@@ -110,7 +110,7 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
     return out
 
 
-def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_titles: dict[str, str]) -> list[Declaration]:
+def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_titles: dict[str, str]) -> list[Declaration]:  # noqa: C901
     out: list[Declaration] = []
     seen: set[tuple[str, str]] = set()
 
@@ -162,7 +162,7 @@ def _member_lines(s: str) -> list[tuple[str, str]]:
     return []
 
 
-def votes(lines: list[Line], minute_of: dict[int, str | None]) -> list[Vote]:
+def votes(lines: list[Line], minute_of: dict[int, str | None]) -> list[Vote]:  # noqa: C901
     """Recorded votes: a For / Against / Abstain block, each count followed by the names (which
     wrap over lines, so a block's names are read once it ends)."""
     out: list[Vote] = []

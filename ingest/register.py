@@ -231,7 +231,7 @@ def held_on(page: Page | None) -> date | None:
     return None
 
 
-def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Sequence[Page],
+def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Sequence[Page],  # noqa: C901
                  items: Sequence[AgendaItem], restricted: bool, meeting_date: date | None,
                  amended_minutes: set[str] | None = None, in_pack: bool = False) -> list[Decision]:
     """Every decision of a paper, in order. `amended_minutes`: minutes whose proceedings record a

@@ -102,7 +102,7 @@ def _first_sentences(text: str, n: int) -> str:
     return " ".join(out).strip()
 
 
-def authors(lines: Sequence[Line]) -> list[Printed]:
+def authors(lines: Sequence[Line]) -> list[Printed]:  # noqa: C901
     """Author and sponsor lines as printed, then each telephone number and e-mail address printed
     with them (kind "author" / "contact")."""
     out: list[Printed] = []
@@ -192,7 +192,7 @@ def figures(lines: Sequence[Line], limit: int = 5) -> list[Printed]:
     return [f[3] for f in found[:limit]]
 
 
-def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, list[tuple[int, int]]]]:
+def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, list[tuple[int, int]]]]:  # noqa: C901
     """(priority, sentence, [(offset in the sentence, page) ...]): priority 0 in the summary,
     recommendations and financial sections."""
     out: list[tuple[int, str, list[tuple[int, int]]]] = []

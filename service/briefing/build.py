@@ -168,7 +168,7 @@ def _line(p: Printed, paper: _Paper, item: str | None, kind: str | None = None) 
 
 # ------------------------------------------------------------------------------------------ building
 
-def build_briefing(library: Any, meeting: Meeting, role: str, config: BriefingConfig = CONFIG) -> Briefing:
+def build_briefing(library: Any, meeting: Meeting, role: str, config: BriefingConfig = CONFIG) -> Briefing:  # noqa: C901
     t0 = time.perf_counter()
     docs = briefing_papers(library, meeting, role)
     papers = {d.doc_id: _Paper(library, d, role) for d in docs}

@@ -702,7 +702,7 @@ def test_a_500_mb_body_does_not_grow_a_real_servers_memory(tmp_path):
 # ------------------------------------------------------------------ 3, live: every route, odd input, real index
 
 @pytest.mark.slow
-def test_every_route_answers_odd_input_with_a_4xx_never_a_500(secure, doc_ids):
+def test_every_route_answers_odd_input_with_a_4xx_never_a_500(secure, doc_ids):  # noqa: C901
     """Driven by the app's own OpenAPI: every query parameter of every GET route at 60,000
     characters (past SQLite's LIKE pattern limit, under the server's URL limit), and bodies that
     are not what the schema says. The index is the real one over the sample papers."""
