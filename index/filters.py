@@ -12,9 +12,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 Role = Literal["public", "member", "officer", "admin"]
+# The roles, defined here once (the service's credentials map onto them: service/auth.py).
 ROLES: tuple[str, ...] = ("public", "member", "officer", "admin")
-# Part II (exempt) papers are for councillors and officers; the public never sees them.
-_MAY_SEE_RESTRICTED = frozenset({"member", "officer", "admin"})
+# Part II (exempt) papers are for councillors and officers (admin manages the index); the public never
+# sees them.
+RESTRICTED_ROLES = frozenset({"member", "officer", "admin"})
 
 
 class FilterError(ValueError):
@@ -28,7 +30,7 @@ def check_role(role: str) -> str:
 
 
 def may_see_restricted(role: str) -> bool:
-    return check_role(role) in _MAY_SEE_RESTRICTED
+    return check_role(role) in RESTRICTED_ROLES
 
 
 def parse_date(value: str | date | None, name: str) -> date | None:

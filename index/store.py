@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         create_engine, delete, event, func, or_, select)
@@ -737,8 +737,3 @@ class Store:
         with self.session() as s:
             return {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
                     for t in (DocumentRow, PageRow, ItemRow, MinuteRow, ResolutionRow, JudgementRow, ChunkRow)}
-
-
-def iter_batches(xs: Sequence, n: int) -> Iterable[Sequence]:
-    for i in range(0, len(xs), n):
-        yield xs[i:i + n]

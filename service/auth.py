@@ -26,14 +26,12 @@ from urllib.parse import urlencode
 import jwt
 
 from cllr.settings import Settings
+from index.filters import RESTRICTED_ROLES, ROLES
 
 log = logging.getLogger("cllr.service.auth")
 
-ROLES = ("public", "member", "officer", "admin")
 # A viewer link carries the quotation it highlights; past this many characters it is cut (URL length).
 VIEW_HIGHLIGHT_CHARS = 1000
-# Part II (exempt) papers go to councillors and officers; admin manages the index.
-RESTRICTED_ROLES = frozenset({"member", "officer", "admin"})
 
 
 class AuthError(Exception):
