@@ -10,7 +10,7 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 
 # Fixtures several test packages use, defined once in tests/fixtures/ and asked for by name
 # (importing a fixture into a test module shadows it and hides which one a test gets).
-pytest_plugins = ["tests.fixtures.live", "tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.tiers", "tests.fixtures.live", "tests.fixtures.browser"]
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 
 from cllr.settings import Settings
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"

@@ -1,6 +1,7 @@
 """Upload jobs queued in the database are claimed by exactly one worker, however many compete."""
 from __future__ import annotations
 
+import pytest
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import update
 
 from service.db import JobRow, ServiceDB, _now
+
+pytestmark = pytest.mark.unit
 
 
 def test_each_job_is_claimed_exactly_once_by_competing_workers(tmp_path: Path) -> None:

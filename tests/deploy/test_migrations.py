@@ -2,6 +2,7 @@
 `create_all`, and are safe when several processes upgrade at once."""
 from __future__ import annotations
 
+import pytest
 import multiprocessing as mp
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from index import migrate
 from index.store import Base as StoreBase
 from service.answer.conversations import metadata as conversation_metadata
 from service.db import Base as ServiceBase
+
+pytestmark = pytest.mark.unit
 
 ALL_TABLES = {"documents", "pages", "items", "minutes", "resolutions", "judgements", "chunks", "meta",
               "ingest_failures", "originals", "moderngov_documents", "moderngov_meetings", "moderngov_attendance",

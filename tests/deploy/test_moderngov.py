@@ -37,6 +37,8 @@ from index.moderngov.importer import (ImportReport, ModernGovImporter, attendanc
                                       minutes_table, seen_table)
 from tests.fixtures.moderngov_recordings import RECORDINGS, recording
 
+pytestmark = pytest.mark.integration
+
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
 REPORT_PDF = (SAMPLES / "northshire_cssc_2025-01-14_agenda_pack.pdf").read_bytes()
 MINUTES_PDF = (SAMPLES / "northshire_cssc_2025-01-14_minutes.pdf").read_bytes()

@@ -23,7 +23,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "ingest" / "samples"

@@ -14,7 +14,7 @@ from evals import bench
 
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]   # 1-1.5 min quiet, 3-4 min under load
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1200)]   # 1-1.5 min quiet, 3-4 min under load
 
 
 def test_bench_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

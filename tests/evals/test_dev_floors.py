@@ -16,6 +16,8 @@ from cllr.settings import Settings
 from evals import corpus
 from evals.runner import main
 
+pytestmark = pytest.mark.integration
+
 FLOORS = Path(__file__).resolve().parents[2] / "evals" / "floors.json"
 
 

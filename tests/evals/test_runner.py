@@ -17,6 +17,8 @@ from reportlab.pdfgen import canvas
 from evals import runner
 from evals.scoring import score_files
 
+pytestmark = pytest.mark.unit
+
 PAGES = {
     "alpha.pdf": ["The meeting is held in the Kennet Room at County Hall, Trowbridge.",
                   "Item 7. The contract was awarded to Liquidlogic for the case management system."],

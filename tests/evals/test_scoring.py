@@ -19,11 +19,13 @@ import pytest
 from evals.matching import has_alternative, item_key, words
 from evals.scoring import load_answers, load_gold, score, score_files
 
+
 FIX = Path(__file__).parent / "fixtures"
 GOLD = [FIX / "gold_a.jsonl", FIX / "gold_b.jsonl"]
 ANSWERS = FIX / "answers.jsonl"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("answer, alt, expected", [
     ("In the Kennet\u00a0Room", "kennet room", True),
     ("The Children\u2019s Plan", "children's plan", True),
@@ -45,6 +47,7 @@ def test_alternative_matching(answer: str, alt: str, expected: bool) -> None:
     assert has_alternative(answer, alt) is expected
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("raw, key", [
     ("Item 7", "7"), ("7.", "7"), ("Minute 394", "394"), ("Minute 0394", "394"), ("agenda item 9a", "9a"),
     ("9A", "9a"), ("Item No. 12", "12"), ("#5", "5"), (None, None), ("  ", None), ("Part II", "part ii"),
@@ -53,10 +56,12 @@ def test_item_normalisation(raw: object, key: str | None) -> None:
     assert item_key(raw) == key
 
 
+@pytest.mark.unit
 def test_words_ignore_bracketed_citations() -> None:
     assert words("Approved [doc.pdf p.3 item 7] by the committee [p.4]") == 4
 
 
+@pytest.mark.unit
 def test_fixture_figures_by_hand() -> None:
     rep = score(load_gold(GOLD), load_answers(ANSWERS))
     o = rep.overall
@@ -96,6 +101,7 @@ def _same(ours: dict, theirs: dict, where: str) -> None:
             assert ours[key] == value, f"{where}.{key}: {ours[key]} != {value}"
 
 
+@pytest.mark.integration
 def test_agrees_with_independent_scorer(shared_dir: Path, tmp_path: Path) -> None:
     theirs = _shared_score(shared_dir, ANSWERS, tmp_path)
     ours = score_files(GOLD, ANSWERS).to_json()

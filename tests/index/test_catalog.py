@@ -20,6 +20,7 @@ from index.vectors import where_clause
 from ingest.models import Chunk, Page, ParsedDocument
 from tests.index.factories import CARE, TRANSPORT, make_doc
 
+
 DIM = 32
 COMMITTEES = ["Cabinet", "Children's Select Committee", "Planning Committee", "Audit Committee"]
 CENTRES = np.random.default_rng(3).standard_normal((len(COMMITTEES), DIM)).astype(np.float32) * 3
@@ -93,6 +94,7 @@ def _allowed(lib: Library, filters: SearchFilters | None, role: str):
     return cat, mask, doc_ids, allow
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("filters,role", CASES)
 def test_mask_allows_what_chroma_where_allows(synth, filters, role) -> None:
     lib, _ = synth
@@ -110,6 +112,7 @@ def _reference(vecs: dict[str, np.ndarray], ids: set[str], q: np.ndarray, k: int
     return sorted(sims, key=lambda c: (-sims[c], c))[:k]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("filters,role", CASES)
 def test_every_path_gives_the_exact_filtered_top_k(synth, monkeypatch, path, filters, role) -> None:
@@ -128,6 +131,7 @@ def test_every_path_gives_the_exact_filtered_top_k(synth, monkeypatch, path, fil
         assert np.allclose([h.score for h in got], ref_scores, atol=1e-4)
 
 
+@pytest.mark.unit
 def test_overfetch_that_comes_up_short_falls_back_to_the_allow_list(synth, monkeypatch) -> None:
     lib, vecs = synth
     monkeypatch.setattr(vectors_mod, "EXACT_MAX", 0)
@@ -143,6 +147,7 @@ def test_overfetch_that_comes_up_short_falls_back_to_the_allow_list(synth, monke
     assert [h.chunk_id for h in got] == _reference(vecs, {cat.ids[i] for i in np.flatnonzero(mask)}, q, 10)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("filters,role", CASES)
 def test_search_is_the_same_on_every_path_and_stays_inside_the_filter(synth, monkeypatch, filters, role) -> None:
     lib, _ = synth
@@ -164,6 +169,7 @@ def test_search_is_the_same_on_every_path_and_stays_inside_the_filter(synth, mon
     assert results[0] and results[0] == results[1] == results[2]
 
 
+@pytest.mark.integration
 def test_catalog_follows_writes_and_deletes(settings, embedder) -> None:
     lib = Library(settings, embedder=embedder)
     lib.ingest_parsed(CARE)
@@ -181,6 +187,7 @@ def test_catalog_follows_writes_and_deletes(settings, embedder) -> None:
     assert {h.doc_id for h in lib.search("bus passes", filters=f, role="public", mode="dense")} == {TRANSPORT.doc_id}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("path", PATHS)
 def test_public_never_sees_restricted_when_most_chunks_are(tmp_path: Path, monkeypatch, path) -> None:
     """Nine chunks in ten restricted: the over-fetch finds too few and must not pad with restricted ones."""

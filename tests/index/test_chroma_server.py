@@ -17,6 +17,8 @@ from index.filters import SearchFilters
 from index.library import Library
 from tests.index.factories import CARE, TRANSPORT
 
+pytestmark = pytest.mark.integration
+
 
 def _free_port() -> int:
     with socket.socket() as s:

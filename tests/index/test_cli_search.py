@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 import json
 
 from typer.testing import CliRunner
@@ -7,6 +8,8 @@ from typer.testing import CliRunner
 from cllr.cli import app
 from index.library import Library
 from tests.index.factories import CARE, TRANSPORT
+
+pytestmark = pytest.mark.integration
 
 
 def test_cli_search(settings, embedder) -> None:

@@ -18,7 +18,7 @@ PAPERS = ("kent-council-2025-01-09-minutes.pdf", "kent-council-2025-03-13-minute
           "kent-cabinet-2025-01-30-minutes.pdf", "kent-corporate-parenting-panel-2024-12-10-minutes.pdf",
           "kent-council-2025-03-13-item09-family-hubs-callin-report.pdf",
           "kent-council-2025-03-13-item11-devolution-lgr-report.pdf")
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")

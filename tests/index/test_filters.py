@@ -8,6 +8,8 @@ from index.filters import FilterError, SearchFilters, may_see_restricted
 from index.lookup import parse_reference
 from index.vectors import where_clause
 
+pytestmark = pytest.mark.unit
+
 
 def test_parse_dates_and_types() -> None:
     f = SearchFilters.parse(committee="  Cabinet ", date_from="2017-12-01", date_to="2018-01-31")

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from index.hybrid import boost_meeting_date, diversify_pages, rrf
 from index.lookup import query_date_keys
+
+pytestmark = pytest.mark.unit
 
 
 def test_rrf_scores_and_order() -> None:

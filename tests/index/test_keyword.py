@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pytest
 import numpy as np
 
 from index.keyword import KeywordIndex, bm25_matrix, tokenize
+
+pytestmark = pytest.mark.unit
 
 
 def test_tokenize_keeps_numbers_money_and_names() -> None:

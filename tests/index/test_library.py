@@ -9,6 +9,8 @@ from index.filters import SearchFilters
 from index.library import Library, Mode
 from tests.index.factories import CARE, TRANSPORT, make_doc
 
+pytestmark = pytest.mark.integration
+
 
 def counts(lib: Library) -> tuple[int, int, int]:
     lib.refresh_keyword()

@@ -1,6 +1,7 @@
 """Ingestion and search work with the network disabled for the whole process (model loads from disk)."""
 from __future__ import annotations
 
+import pytest
 import json
 import subprocess
 import sys
@@ -8,6 +9,8 @@ import textwrap
 from pathlib import Path
 
 from tests.fixtures.offline import INGEST_AND_SEARCH, REPO, offline_env
+
+pytestmark = pytest.mark.integration
 
 SCRIPT = INGEST_AND_SEARCH + textwrap.dedent('''
     print(json.dumps({"results": results, "top": hits[0].minute, "embedder": type(lib.embedder).__name__,

@@ -13,6 +13,8 @@ import pytest
 
 from tests.fixtures.offline import INGEST_AND_SEARCH, REPO, SENTENCES, offline_env
 
+pytestmark = pytest.mark.integration
+
 class StubTorch:
     """Stands in for the torch embedder where only the fallback's choice is under test."""
     name, dim, backend = "minilm", 384, "torch"
@@ -36,7 +38,7 @@ def onnx_dir() -> Path:
     return ensure_artifacts()
 
 
-@pytest.mark.parametrize("backend, least", [("onnx", 0.9999), ("onnx-int8", 0.99)])
+@pytest.mark.parametrize("backend, least", [("onnx", 0.9999), ("onnx-int8", 0.99), ("onnx-int8-avx2", 0.99)])
 def test_vectors_match_torch(torch_embedder, onnx_dir: Path, backend: str, least: float) -> None:
     from index.embedder import get_embedder
     onnx = get_embedder("minilm", backend=backend)
@@ -58,6 +60,32 @@ def test_text_past_the_window_is_cut_like_sentence_transformers(torch_embedder, 
     long = " ".join(f"paragraph {i} of the budget monitoring report" for i in range(200))   # > 256 pieces
     got = get_embedder("minilm", backend="onnx").embed_documents([long])[0]
     assert float(got @ torch_embedder.embed_documents([long])[0]) >= 0.9999
+
+
+def test_texts_run_side_by_side_give_the_vectors_they_give_alone(onnx_dir: Path) -> None:
+    """The bulk embedder runs one text per core at once (workers); order and vectors are unchanged."""
+    from index.onnx_embedder import FILES, OnnxMiniLMEmbedder
+    for backend in ("onnx", "onnx-int8-avx2"):
+        alone = OnnxMiniLMEmbedder(backend=backend, model_file=onnx_dir / FILES[backend], threads=2)
+        side_by_side = OnnxMiniLMEmbedder(backend=backend, model_file=onnx_dir / FILES[backend], threads=2, workers=2)
+        assert side_by_side.workers == 2 and side_by_side._session.get_session_options().intra_op_num_threads == 1
+        want = np.vstack([alone.embed_documents([s]) for s in SENTENCES])
+        np.testing.assert_allclose(side_by_side.embed_documents(SENTENCES), want, atol=1e-5)
+
+
+def test_the_avx2_int8_copy_has_7_bit_weights(onnx_dir: Path) -> None:
+    """7-bit weights cannot saturate AVX2's 16-bit pairwise sums (index/cpu.py): every int8 weight of
+    the avx2 copy lies in [-64, 63], while the full-range copy uses the whole byte."""
+    import onnx
+    from onnx import numpy_helper
+
+    from index.onnx_embedder import INT8, INT8_REDUCED
+
+    def widest(name: str) -> int:
+        g = onnx.load(str(onnx_dir / name)).graph
+        return max(int(np.abs(numpy_helper.to_array(t).astype(np.int32)).max()) for t in g.initializer
+                   if t.data_type == onnx.TensorProto.INT8 and t.name.endswith("_quantized"))
+    assert widest(INT8_REDUCED) <= 64 < widest(INT8)
 
 
 def test_missing_model_fails_clearly(monkeypatch, tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from index.library import Library
 from tests.fixtures.offline import INGEST_AND_SEARCH, REPO, offline_env
 from tests.fixtures.offline import SENTENCES
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def bf16():
@@ -69,12 +71,12 @@ def test_amx_is_read_from_the_cpu_flags(tmp_path: Path, flags: str, amx: bool) -
 
 
 def test_auto_embeds_in_bulk_with_bf16_only_on_amx(monkeypatch) -> None:
-    from index import openvino_embedder
+    from index import cpu
     from index.embedder import bulk_backend
-    monkeypatch.setattr(openvino_embedder, "amx_bf16_available", lambda: True)
+    monkeypatch.setattr(cpu, "this_cpu", lambda: cpu.CpuInfo("x", frozenset({"avx2", "fma", "amx_bf16", "amx_tile"}), 2))
     assert bulk_backend("auto", "onnx") == "openvino-bf16"
-    monkeypatch.setattr(openvino_embedder, "amx_bf16_available", lambda: False)
-    assert bulk_backend("auto", "onnx") == "onnx" and bulk_backend("auto", "torch") == "torch"
+    monkeypatch.setattr(cpu, "this_cpu", lambda: cpu.CpuInfo("x", frozenset({"avx2", "fma", "avx512f", "avx512_bf16"}), 2))
+    assert bulk_backend("auto", "onnx") != "openvino-bf16"   # bf16 without the tiles: not measured, so not chosen
     assert bulk_backend("onnx-int8", "onnx") == "onnx-int8"   # named: as named, whatever the CPU
 
 

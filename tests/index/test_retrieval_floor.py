@@ -5,7 +5,7 @@ import pytest
 
 from evals.retrieval_eval import library_ranker, load_gold, score
 
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared, pytest.mark.slow]   # setup indexes the whole corpus (minutes)
 
 # Floors = figures reached when written (see the report / evals.retrieval_eval), so a regression fails.
 # Lowered once, said why (issue 15): a council now comes only from what a paper prints about itself.

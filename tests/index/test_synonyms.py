@@ -1,5 +1,8 @@
 """Keyword search is widened with the papers' own names for what a question mentions."""
+import pytest
 from index.synonyms import widen
+
+pytestmark = pytest.mark.unit
 
 
 def test_children_in_care_also_searches_the_papers_term_looked_after():

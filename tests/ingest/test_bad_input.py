@@ -11,6 +11,8 @@ from ingest.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, I
                            ParseTimeoutError, UnsupportedFileError)
 from ingest.pipeline import parse_bytes, parse_file
 
+pytestmark = pytest.mark.unit
+
 
 def _text_pdf(text: str = "Agenda Item 4\nThe committee resolved to note the report.", pages: int = 3) -> bytes:
     from reportlab.pdfgen import canvas

@@ -21,7 +21,7 @@ from ingest.pipeline import parse_file
 from ingest.register import Decision, classify_part, decisions_of, minute_amendments
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,13 @@ minutes, whichever of the two common layouts a council uses: lettered fields wit
 letter, or labelled fields with the decision under "Decision:"."""
 from __future__ import annotations
 
+import pytest
 import io
 
 from cllr.settings import Settings
 from ingest.pipeline import parse_bytes
+
+pytestmark = pytest.mark.unit
 
 
 def _pdf(pages: list[list[str]]) -> bytes:

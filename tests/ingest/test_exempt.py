@@ -13,6 +13,7 @@ from ingest.layout import to_lines
 from ingest.pipeline import parse_file
 from tests.fixtures.part2_papers import write_all
 
+
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -34,6 +35,7 @@ def _rules(text: str, **kw) -> list[str | None]:
                       boundaries=kw.get("boundaries", set()))
 
 
+@pytest.mark.unit
 def test_a_marker_page_is_restricted_from_its_top_to_the_end(papers):
     doc = parse_file(papers["eastmarch_report.pdf"], Settings())
     assert not doc.pages[0].restricted_lines and doc.pages[1].fully_restricted
@@ -41,6 +43,7 @@ def test_a_marker_page_is_restricted_from_its_top_to_the_end(papers):
     assert not doc.restricted   # page 1 is open: the paper is listed, its appendix withheld
 
 
+@pytest.mark.unit
 def test_a_front_sheet_part_ii_section_is_withheld_line_by_line(papers):
     doc = parse_file(papers["eastmarch_pack.pdf"], Settings())
     front = "\n".join(_hidden(doc, 1))
@@ -50,6 +53,7 @@ def test_a_front_sheet_part_ii_section_is_withheld_line_by_line(papers):
     assert [i.number for i in doc.items if i.restricted] == ["5"]
 
 
+@pytest.mark.unit
 def test_the_sample_pack_front_sheet_hides_the_exempt_items_description():
     doc = parse_file(SAMPLES / "northshire_cssc_2025-01-14_agenda_pack.pdf", Settings())
     hidden = "\n".join(_hidden(doc, 2))
@@ -57,6 +61,7 @@ def test_the_sample_pack_front_sheet_hides_the_exempt_items_description():
     assert doc.pages[12].fully_restricted and doc.pages[13].fully_restricted
 
 
+@pytest.mark.unit
 def test_an_exclusion_motion_stays_open_and_what_follows_is_restricted_until_readmission(papers):
     doc = parse_file(papers["eastmarch_minutes.pdf"], Settings())
     hidden = "\n".join(_hidden(doc, 1))
@@ -66,12 +71,14 @@ def test_an_exclusion_motion_stays_open_and_what_follows_is_restricted_until_rea
     assert doc.restriction_summary()["pages_by_rule"] == {"exclusion": 1}
 
 
+@pytest.mark.unit
 def test_a_closed_session_ends_when_council_rises_from_it(papers):
     doc = parse_file(papers["township_minutes.pdf"], Settings())
     hidden = "\n".join(_hidden(doc, 1))
     assert "Vornholt" in hidden and "Adjournment" not in hidden and "winter sand" not in hidden
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("text", [
     "RESOLVED that the press and public be excluded for the following item as it involves exempt information "
     "under paragraph 3 of Part 1 of Schedule 12A.",
@@ -84,12 +91,14 @@ def test_the_motion_itself_is_open_business(text):
     assert rules[0] is None and rules[1] == "exclusion" and rules[2] == "exclusion"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("line", ["PART II", "Part 2 - Exempt items", "CONFIDENTIAL APPENDIX A", "Closed Session:",
                                   "11. In Camera"])
 def test_headings_that_open_a_private_part(line):
     assert _rules(f"Open matters.\n{line}\nThe private matter.")[1:] == ["heading", "heading"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("line", [
     "PART II\nItems during whose consideration the public should be excluded\nNone",
     "the 38 responses to confidential questionnaires received from staff",
@@ -100,17 +109,20 @@ def test_words_that_only_sound_private_restrict_nothing(line):
     assert set(_rules(line)) == {None}
 
 
+@pytest.mark.unit
 def test_item_titles_that_are_private_and_those_that_are_not():
     assert private_title("Closed Session") and private_title("Confidential: staffing restructure")
     assert not private_title("Exclusion of the Press and Public")
     assert not private_title("Confidential Reporting (Whistleblowing) Policy review")
 
 
+@pytest.mark.unit
 def test_withheld_keeps_the_open_lines_and_one_notice_per_gap():
     text = "open 1\nsecret 1\nsecret 2\nopen 2"
     assert withheld(text, [(1, 2)], "[withheld]") == "open 1\n[withheld]\nopen 2"
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared not beside the checkout")
 def test_no_shared_paper_is_restricted_except_front_sheet_part_ii_sections():
     """The shared papers are public papers: nothing in them is withheld but the boilerplate of a

@@ -2,11 +2,14 @@
 source, PDF page and item/minute match, so retrieval can cite it exactly. Failures are printed."""
 from __future__ import annotations
 
+import pytest
 import json
 import re
 
 from cllr.settings import Settings
 from ingest.pipeline import parse_file
+
+pytestmark = pytest.mark.integration
 
 
 def _norm(x) -> str | None:

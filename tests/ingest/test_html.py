@@ -35,6 +35,7 @@ def _minutes_html(minute: str) -> bytes:
     return (_item(minute).findtext("minutesnonemptyhtmlbody") or "").encode("utf-8")
 
 
+@pytest.mark.integration
 def test_word_exported_minutes_read_as_lines() -> None:
     html = _minutes_html("9")
     assert b'class="MsoNormal"' in html and b"of the\nGovernance" in html   # Word's markup, the source's own breaks
@@ -50,6 +51,7 @@ def test_word_exported_minutes_read_as_lines() -> None:
         "To approve as a correct record the minutes of the meeting held on 25 November 2025."]
 
 
+@pytest.mark.integration
 def test_an_uploaded_html_page_is_a_paper_without_pdf_pages(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, parse_isolated=False)
     assert ".html" in SUPPORTED and ".htm" in SUPPORTED
@@ -63,6 +65,7 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.mark.integration
 def test_a_web_server_s_error_page_yields_its_text_not_its_head(tmp_path: Path) -> None:
     """What a web server answers for a paper it does not have: Python's http.server's own 404 page."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(tmp_path)))
@@ -80,6 +83,7 @@ def test_a_web_server_s_error_page_yields_its_text_not_its_head(tmp_path: Path) 
     assert not any("charset" in line or "utf-8" in line for line in lines)
 
 
+@pytest.mark.unit
 def test_a_page_that_is_all_script_has_no_text() -> None:
     """The service's own API-docs page as FastAPI writes it: a script builds it in the browser, so
     there is no text to read, and its code is never read as text."""
@@ -89,12 +93,14 @@ def test_a_page_that_is_all_script_has_no_text() -> None:
         read_html(page, "docs.html")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("data", [b"", b"   \n", b"<html><head><title>t</title></head><body>  </body></html>"])
 def test_empty_html_is_a_clear_error(data: bytes) -> None:
     with pytest.raises(EmptyFileError):
         read_html(data, "empty.html")
 
 
+@pytest.mark.unit
 def test_binary_content_is_not_html() -> None:
     with pytest.raises(IngestError, match="binary"):
         read_html(b"\x00\x01PK\x03\x04" * 10, "fake.html")

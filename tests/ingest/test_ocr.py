@@ -13,6 +13,8 @@ from cllr.settings import Settings
 from ingest.errors import NeedsOcrError
 from ingest.pipeline import parse_bytes
 
+pytestmark = pytest.mark.integration
+
 SAMPLE = Path(__file__).resolve().parents[2] / "ingest" / "samples" / "northshire_cssc_2025-01-14_minutes.pdf"
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
                                      reason="tesseract-ocr is not installed (make system-deps installs it)")

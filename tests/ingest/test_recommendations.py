@@ -44,6 +44,7 @@ def _line(text: str, page: int = 1) -> list[Line]:
 
 # ------------------------------------------------------------------------------------------ sections
 
+@pytest.mark.integration
 def test_a_lettered_list_after_a_lead_in_printed_twice_is_given_once_with_both_pages(pages):
     """'Recommendation(s):' / 'Cabinet is asked to:' / 'A. …; and' / 'B. DELEGATE …' in the
     summary box and again at the end (a county cabinet report, its supplement pack)."""
@@ -56,6 +57,7 @@ def test_a_lettered_list_after_a_lead_in_printed_twice_is_given_once_with_both_p
     assert found[1].text.startswith("B. DELEGATE authority") and found[1].text.endswith("to implement the decision.")
 
 
+@pytest.mark.integration
 def test_a_numbered_list_in_brackets_and_a_decimal_lead_in(pages):
     """'(1) Endorse …' under 'County Council is asked to:' (summary and section 5), and
     '4.1 County Council is asked to:' / '(1) Note …' ending at '5. Relevant Director:'."""
@@ -67,6 +69,7 @@ def test_a_numbered_list_in_brackets_and_a_decimal_lead_in(pages):
     assert upd[0].also_on == (6,)
 
 
+@pytest.mark.integration
 def test_a_proposal_section_in_another_councils_reports(pages):
     """'4. Proposal' / '4.1 That the Committee note …' ending at the director's name; a list whose
     second marker was lost in the text layer keeps that entry in the first; 'Proposals' at a
@@ -82,6 +85,7 @@ def test_a_proposal_section_in_another_councils_reports(pages):
     assert _texts(report_recommendations(_lines(p, 49, 56))) == [(51, "1. To note the update on task group activity provided.")]
 
 
+@pytest.mark.integration
 def test_one_paragraph_recommendations_with_inline_letters(pages):
     """'Recommendation' / 'Cabinet to note: (a) … and' / '(b) …' is one recommendation, not two
     (a county cabinet report); 'Proposal' / 'The proposal to Cabinet is that …' (another)."""
@@ -92,6 +96,7 @@ def test_one_paragraph_recommendations_with_inline_letters(pages):
     assert len(wilts) == 1 and wilts[0].text.startswith("The proposal to Cabinet is that delegated authority")
 
 
+@pytest.mark.integration
 def test_a_conclusions_section_keeps_only_its_asks_and_a_numbered_list_runs_over_a_page(pages):
     p = pages("seeds/001_36758238c78a3e18.pdf")
     assert _texts(report_recommendations(_lines(p, 12, 39))) == [
@@ -104,6 +109,7 @@ def test_a_conclusions_section_keeps_only_its_asks_and_a_numbered_list_runs_over
     assert task[4].text.endswith("Cllr Bridget Wayman") and task[5].text.startswith("6. Note that the Chairman")
 
 
+@pytest.mark.integration
 def test_without_a_section_a_report_is_read_for_its_asks(pages):
     p = pages("seeds/001_36758238c78a3e18.pdf")
     found = report_recommendations(_lines(p, 40, 107))    # a report with an inspection report appended
@@ -111,11 +117,13 @@ def test_without_a_section_a_report_is_read_for_its_asks(pages):
                                   "actions that are being taken to improve.")]
 
 
+@pytest.mark.integration
 def test_reports_that_ask_for_nothing_give_nothing(pages):
     assert report_recommendations(_lines(pages("seeds/000_e7c76237b316faf7.pdf"), 41, 48)) == []
     assert report_recommendations(_lines(pages("external/kent-council-2025-03-13-item06-questions-pack.pdf"))) == []
 
 
+@pytest.mark.integration
 def test_every_recommendation_is_printed_on_the_page_it_cites(pages):
     """Nothing is composed: every unit's words are on its page (through the page it runs on to)."""
     for rel, span in (("seeds/000_e7c76237b316faf7.pdf", None), ("seeds/001_36758238c78a3e18.pdf", None),
@@ -130,6 +138,7 @@ def test_every_recommendation_is_printed_on_the_page_it_cites(pages):
 
 # ------------------------------------------------------------------------------------------ asks and front sheets
 
+@pytest.mark.integration
 def test_front_sheet_asks_of_three_councils(pages):
     """The agenda's own asks under an item: "Members are asked to …", "The report recommends that
     … to:" with its list, "To elect …", and a parish summons' "To approve the minutes …"."""
@@ -151,6 +160,7 @@ def test_front_sheet_asks_of_three_councils(pages):
     assert "b) To approve payment of accounts due" in got and "a) To receive the financial statement" in got
 
 
+@pytest.mark.unit
 def test_infinitives_are_asks_only_on_a_front_sheet():
     lines = _line("Purpose of Report\nTo provide an update on the programme.\nThe Committee is asked to note the report.")
     assert [p.text for p in asks(lines)] == ["The Committee is asked to note the report."]
@@ -160,12 +170,14 @@ def test_infinitives_are_asks_only_on_a_front_sheet():
     assert asks(_line("That said, the closure will be reviewed in May.")) == []
 
 
+@pytest.mark.unit
 def test_an_ask_ending_in_a_colon_takes_its_list_and_stops_after_it():
     lines = _line("Members are asked to:\na) note the update;\nb) agree the timetable.\nThe next meeting is in May.")
     got = asks(lines)
     assert [p.text for p in got] == ["Members are asked to: a) note the update; b) agree the timetable."]
 
 
+@pytest.mark.unit
 def test_procedure_is_told_by_its_title():
     for title in ("Apologies for Absence", "Declarations of Disclosable Pecuniary Interests or Other Significant "
                   "Interests in items on the agenda", "Minutes of the Previous Meeting", "Chairman's Announcements",
@@ -177,6 +189,7 @@ def test_procedure_is_told_by_its_title():
         assert not is_procedural(title), title
 
 
+@pytest.mark.unit
 def test_markers_and_merging():
     assert marker("A. Agree to transfer") == ("alpha-upper.", "A")
     assert marker("(1) Endorse the work") == ("(num)", "1")
@@ -192,6 +205,7 @@ def test_markers_and_merging():
 
 # ------------------------------------------------------------------------------------------ facts
 
+@pytest.mark.integration
 def test_purpose_from_three_conventions(pages):
     kent = purpose(_lines(pages("external/kent-council-2025-03-13-item09-family-hubs-callin-report.pdf")))
     # the second sentence opens the list of options ("the Council may: (a) …"): the purpose stops before it
@@ -203,6 +217,7 @@ def test_purpose_from_three_conventions(pages):
     assert bucks[0].text.startswith("The purpose of this report is to provide an update to Cabinet")
 
 
+@pytest.mark.integration
 def test_authors_and_contacts_of_three_councils(pages):
     w = authors(_lines(pages("seeds/000_e7c76237b316faf7.pdf"), 27, 34))
     assert [(a.kind, a.text) for a in w] == [
@@ -215,6 +230,7 @@ def test_authors_and_contacts_of_three_councils(pages):
     assert any(a.text.startswith("Contact officer: Tolis Vouyioukas") for a in b)
 
 
+@pytest.mark.integration
 def test_key_figures_say_what_they_are_money_first(pages):
     f = figures(_lines(pages("external/kent-cabinet-2025-01-30-item07-supplement-pack.pdf"), 3, 22))
     assert f[0].kind == "money" and f[0].lead == "£59m, £56m, £3m" and f[0].pdf_page == 8
@@ -227,6 +243,7 @@ def test_key_figures_say_what_they_are_money_first(pages):
     assert all(x.pdf_page <= 45 for x in o)
 
 
+@pytest.mark.unit
 def test_a_purpose_stops_at_the_next_numbered_heading():
     lines = _line("1. Purpose\n1.1 To seek the Committee's views on the award of the contract.\n"
                   "2. Tender evaluation\n2.1 Four bids were received.")

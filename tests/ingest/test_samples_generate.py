@@ -12,6 +12,8 @@ from ingest.samples.generate import SAMPLES_DIR, generate
 from ingest.samples.layout import SamplePdf, page, para
 from ingest.samples.render import PageOverflowError, render_pdf
 
+pytestmark = pytest.mark.unit
+
 PACK = SAMPLES_DIR / texts.AGENDA_PACK_FILE
 MINUTES = SAMPLES_DIR / texts.MINUTES_FILE
 REPORT = SAMPLES_DIR / texts.REPORT_TXT_FILE

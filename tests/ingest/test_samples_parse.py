@@ -8,6 +8,8 @@ import pytest
 from cllr.settings import Settings
 from ingest.pipeline import parse_file
 
+pytestmark = pytest.mark.unit
+
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
 
 

@@ -17,7 +17,7 @@ from cllr.settings import Settings
 from ingest.pipeline import parse_file
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 RI, RIG = "Requires improvement", "Requires improvement to be good"
 ILACS = ("The impact of leaders", "help and protection", "children in care", "care leavers", "Overall effectiveness")

@@ -9,6 +9,8 @@ import pytest
 from cllr.settings import Settings
 from ingest.pipeline import parse_file
 
+pytestmark = pytest.mark.integration
+
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 

@@ -16,7 +16,7 @@ from ingest.pipeline import parse_bytes, parse_file
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 MINUTES = SHARED / "corpus" / "councils" / "minutes" / "milburn-pc_minutes_2019-03-05.pdf"
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 def as_docx(pages: list[str], heading: str = r"^\d{2}\.\d{1,2}\.\d{1,2}\s") -> bytes:

@@ -4,6 +4,7 @@ never sees a Part II canary (item 9 of the pack) in any body, stream included; m
 do see it on the restricted page (so a broken check could not pass by seeing nothing)."""
 from __future__ import annotations
 
+import pytest
 import inspect
 
 import httpx
@@ -11,6 +12,8 @@ import httpx
 from service.auth import ApiKeys
 from tests.fixtures.reports import write_report
 from tests.fixtures.live import CANARIES, KEYS, PACK
+
+pytestmark = pytest.mark.integration
 
 ROLES = ("none", "bad", "public", "member", "officer", "admin")
 Q_PART2 = "Who was the residential placement framework contract awarded to, and at what weekly cost?"

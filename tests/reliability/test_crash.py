@@ -25,6 +25,8 @@ from cllr.settings import Settings
 from tests.fixtures.reports import write_report
 from tests.reliability.consistency import problems, raw_state
 
+pytestmark = pytest.mark.integration
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "ingest" / "samples"
 NAMES = ("northshire_cssc_2025-01-14_agenda_pack.pdf", "northshire_cssc_2025-01-14_minutes.pdf")

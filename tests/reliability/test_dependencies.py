@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration
+
 REPO = Path(__file__).resolve().parents[2]
 # Findings reviewed and accepted, with the reason (docs/reliability.md): {"package": {"VULN-ID": "why"}}
 ACCEPTED: dict[str, dict[str, str]] = {}

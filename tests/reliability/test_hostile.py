@@ -20,6 +20,8 @@ from tests.fixtures.reports import write_report
 from tests.reliability.consistency import HashEmbedder, counts, problems
 from tests.fixtures.live import KEYS, LiveServer, secure_settings, serve
 
+pytestmark = pytest.mark.integration
+
 REPO = Path(__file__).resolve().parents[2]
 PER_FILE_S = 20.0     # a generous ceiling; the slowest case (2 MB of text, ~2,000 chunks) takes ~3 s
 

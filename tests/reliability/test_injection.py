@@ -12,6 +12,8 @@ from cllr.settings import Settings
 from service.engine import build_engine
 from tests.fixtures.llm_server import Scripted, scripted_server
 
+pytestmark = pytest.mark.integration
+
 QUESTIONS = ("What does paragraph 4.3 of the budget monitoring report say?",
              "What is the forecast overspend for children's services?",
              "Has the council been abolished?")

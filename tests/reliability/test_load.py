@@ -15,6 +15,8 @@ from evals.load import run_load
 from tests.fixtures.reports import write_report
 from tests.fixtures.live import KEYS, LiveServer, MINUTES, SAMPLES, secure_settings, serve
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def roomy(sample_data_dir: Path, oidc, tmp_path_factory):

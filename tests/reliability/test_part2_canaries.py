@@ -24,6 +24,8 @@ from cllr.settings import Settings
 from tests.fixtures.part2_papers import CANARIES, OPEN_FACTS, write_all
 from tests.fixtures.live import LiveServer, client, secure_settings, serve
 
+pytestmark = pytest.mark.integration
+
 ALL_WORDS = sorted({c.words for c in CANARIES} | {w for c in CANARIES for w in c.words.split() if len(w) > 6})
 RATE = 100_000   # the suite asks hundreds of questions a minute; rate limits are tested elsewhere
 ROUTES_CHECKED: dict[str, set[str]] = {"public": set(), "member": set(), "officer": set()}

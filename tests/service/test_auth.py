@@ -13,6 +13,8 @@ from cllr.settings import Settings
 from service.auth import ApiKeys, AnswerSlots, Authenticator, AuthError, ConfigError, FileLinks, RateLimiter
 from tests.fixtures.live import DEMO_QUESTION, KEYS, MINUTES, PACK, client, secure_settings, serve
 
+pytestmark = pytest.mark.integration
+
 PROTECTED = [("POST", "/v1/ask", {"json": {"question": "x"}}),
              ("POST", "/v1/chat/completions", {"json": {"messages": [{"role": "user", "content": "x"}]}}),
              ("GET", "/v1/search?q=x", {}), ("GET", "/v1/documents", {}), ("GET", "/v1/documents/{pack}", {}),

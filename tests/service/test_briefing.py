@@ -3,6 +3,7 @@ Markdown and printable HTML, every line copied from the page it cites, Part II i
 only; against live servers over the shipped sample papers."""
 from __future__ import annotations
 
+import pytest
 import re
 from datetime import date
 
@@ -11,6 +12,8 @@ import httpx
 from ingest.printed import printed_on
 from service.briefing.meetings import Meeting, meetings, upcoming_then_recent
 from tests.fixtures.live import PACK, assert_no_canary, client
+
+pytestmark = pytest.mark.integration
 
 MEETING = "2025-01-14-childrens-services-scrutiny-committee"
 BRIEFING = f"/v1/meetings/{MEETING}/briefing"

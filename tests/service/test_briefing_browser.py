@@ -12,7 +12,7 @@ import pytest
 
 from tests.fixtures.live import KEYS, PACK, client
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 SHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 MEETING = "2025-01-14-childrens-services-scrutiny-committee"

@@ -6,6 +6,8 @@ import pytest
 
 from service.answer.claims import check, dates, figures, grades, names
 
+pytestmark = pytest.mark.unit
+
 PASSAGE = ("Following procurement the contract was awarded to Northgate Systems to deliver a hosted solution "
            "replacing up to five legacy databases. The total capital cost is £1,900,000 over three years "
            "(2024/25 to 2026/27). Phase 1 is due to be delivered on 14 November 2025. Cllr Anna Price, the "

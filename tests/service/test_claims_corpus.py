@@ -19,7 +19,7 @@ import pytest
 
 from service.answer.claims import check
 
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 KEEP = "true"
 # (seeds-text file prefix, anchor at the start of the passage's first line, lines, [(kind, claim)])

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 REPO = Path(__file__).resolve().parents[2]
 
 # the contrast ratio of an element's text on the background it is drawn on (WCAG 2.x relative luminance)

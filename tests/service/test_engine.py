@@ -2,11 +2,14 @@
 location answers in words, follow-ups, stored conversations, injection, streaming."""
 from __future__ import annotations
 
+import pytest
 from service.answer.citations import quote_on_page, verify
 from service.answer.rewrite import rewrite
 from service.answer.text import split_units, word_count
 from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 from service.engine import build_engine
+
+pytestmark = pytest.mark.unit
 
 
 def test_fact_answer_is_cited_to_the_page_its_quote_is_on(settings, library):

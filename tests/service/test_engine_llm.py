@@ -15,6 +15,8 @@ from service.answer.types import ABSTAIN_TEXT
 from service.engine import build_engine
 from tests.fixtures.llm_server import HTML, Raw, Scripted, closed_port, completion, scripted_server
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def llm_engine(settings, library):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-pytestmark = pytest.mark.shared
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")

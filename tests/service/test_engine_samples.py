@@ -10,8 +10,8 @@ import pytest
 from service.answer.citations import quote_on_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("ingest.pipeline") is None
-                                or not list(SAMPLES.glob("*.pdf")), reason="ingest pipeline/samples not available")
+pytestmark = [pytest.mark.integration, pytest.mark.skipif(importlib.util.find_spec("ingest.pipeline") is None
+                                or not list(SAMPLES.glob("*.pdf")), reason="ingest pipeline/samples not available")]
 
 
 @pytest.fixture(scope="module")

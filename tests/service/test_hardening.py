@@ -33,6 +33,8 @@ from cllr.settings import Settings
 from service.auth import Caller
 from tests.fixtures.live import DEMO_QUESTION, KEYS, PACK, free_port
 
+pytestmark = pytest.mark.integration
+
 DOC = "abcd1234abcd1234"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 KEY_SPEC = ",".join(f"{role}:{key}" for role, key in KEYS.items())

@@ -30,7 +30,7 @@ from cllr.settings import Settings
 from service.engine import build_engine
 from tests.fixtures.live import DEMO_QUESTION, client, free_port, serve
 
-pytestmark = pytest.mark.llm_real
+pytestmark = [pytest.mark.integration, pytest.mark.llm_real]
 
 REPO = Path(__file__).resolve().parents[2]
 LLAMA_PYTHON = Path(os.environ.get("CLLR_TEST_LLAMA_PYTHON", REPO / ".venv-llm" / "bin" / "python"))

@@ -14,6 +14,8 @@ from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
 from service.release import ReleaseCheck
 from tests.fixtures.part2_papers import write_all
 
+pytestmark = pytest.mark.unit
+
 APPENDIX = ("Brindlecombe House, the adjoining office building, has been valued at £815,500 by the "
             "district valuer")
 OPEN = "Mill Lane car park will close for resurfacing from 6 April 2026 for six weeks."

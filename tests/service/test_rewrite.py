@@ -7,6 +7,8 @@ import pytest
 from service.answer.rewrite import rewrite, says_nothing
 from service.answer.types import ABSTAIN_TEXT
 
+pytestmark = pytest.mark.unit
+
 ASKED = {"role": "user", "content": "What did the cabinet decide about the bus depot?"}
 
 

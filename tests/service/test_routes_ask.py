@@ -1,9 +1,12 @@
 """POST /v1/ask through HTTP against the real sample index."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.fixtures.live import DEMO_QUESTION, PACK, client
+
+pytestmark = pytest.mark.integration
 
 
 def test_demo_question_is_answered_with_a_citation_to_minute_45_page_4(secure):

@@ -1,11 +1,14 @@
 """POST /v1/chat/completions: the OpenAI-compatible endpoint, driven by the `openai` client."""
 from __future__ import annotations
 
+import pytest
 import json
 
 from openai import OpenAI
 
 from tests.fixtures.live import DEMO_QUESTION, KEYS, PACK, client
+
+pytestmark = pytest.mark.integration
 
 
 def _openai(server, role="officer") -> OpenAI:

@@ -2,10 +2,13 @@
 of 12 November 2024 (inside the 14 January 2025 pack) and of 14 January 2025."""
 from __future__ import annotations
 
+import pytest
 import csv
 import io
 
 from tests.fixtures.live import client
+
+pytestmark = pytest.mark.integration
 
 
 def test_decisions_on_a_topic_ranked_and_cited(secure):

@@ -1,11 +1,14 @@
 """Documents: list with filters and pagination, detail, pages, the file, and bad ids."""
 from __future__ import annotations
 
+import pytest
 import io
 
 from pypdf import PdfReader
 
 from tests.fixtures.live import MINUTES, PACK, client
+
+pytestmark = pytest.mark.integration
 
 
 def test_list_filters_and_paginates(secure, doc_ids):

@@ -1,9 +1,12 @@
 """POST /v1/feedback."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.fixtures.live import DEMO_QUESTION, client
+
+pytestmark = pytest.mark.integration
 
 
 def test_feedback_on_an_answer(secure, sample_data_dir):

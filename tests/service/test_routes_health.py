@@ -1,7 +1,10 @@
 """GET /healthz, /readyz, the OpenAPI schema, /widget.js and the demo page."""
 from __future__ import annotations
 
+import pytest
 import httpx
+
+pytestmark = pytest.mark.integration
 
 
 ROUTES = {("/v1/ask", "post"), ("/v1/chat/completions", "post"), ("/v1/search", "get"), ("/v1/documents", "get"),

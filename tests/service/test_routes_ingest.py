@@ -1,6 +1,7 @@
 """Ingestion over HTTP: upload (admin, size and type checks) → job → document; delete."""
 from __future__ import annotations
 
+import pytest
 import io
 import time
 
@@ -8,6 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from tests.fixtures.live import MINUTES, SAMPLES, client
+
+pytestmark = pytest.mark.integration
 
 
 def _wait(c, job_url: str, timeout: float = 120) -> dict:

@@ -21,6 +21,8 @@ from cllr.settings import Settings
 from tests.fixtures.live import DEMO_QUESTION, LiveServer, client, serve
 from tests.fixtures.llm_server import HTML, Raw, Scripted, closed_port, scripted_server
 
+pytestmark = pytest.mark.integration
+
 REQUEST_TIMEOUT_S = 8.0
 RESERVE_S = 4.0     # the extractive answer's share; the model gets at most 4 s
 QUESTION = DEMO_QUESTION

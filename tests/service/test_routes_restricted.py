@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from tests.fixtures.live import PACK, assert_no_canary, client
 
+pytestmark = pytest.mark.integration
+
 PART_II_QUESTION = "Which provider was the residential placement framework contract awarded to, and at what cost?"
 
 

@@ -1,7 +1,10 @@
 """GET /v1/search, /v1/resolutions and /v1/meetings."""
 from __future__ import annotations
 
+import pytest
 from tests.fixtures.live import MINUTES, PACK, client
+
+pytestmark = pytest.mark.integration
 
 
 def test_search_returns_linked_passages(secure):

@@ -13,6 +13,8 @@ from PIL import Image
 from service.page_images import CONFIG, find_quote, page_words, quote_words, render
 from tests.fixtures.live import DEMO_QUESTION, PACK, client
 
+pytestmark = pytest.mark.integration
+
 QUOTE = "That the Committee notes the projected overspend of £6.4 million and comments on the recovery actions"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fixtures.live import DEMO_QUESTION, KEYS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 def _external_requests(page, base: str) -> list[str]:
     seen: list[str] = []
