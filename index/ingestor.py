@@ -19,18 +19,16 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal, Protocol, Sequence
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
-from cllr.settings import Settings
-from index.keyword import KeywordIndex
-from index.store import DocumentInfo, Store
+from index.parts import IndexParts
+from index.store import DocumentInfo
 from index.vectors import VectorIndex
 from ingest.errors import IngestError
 from ingest.exempt import restrict_pages, sync_document
@@ -111,31 +109,11 @@ def _restricts_items(overrides: dict[str, Any]) -> bool:
     return bool(item.get("restricted")) or any(i.get("restricted") for i in overrides.get("items") or [])
 
 
-class IngestParts(Protocol):
-    """What ingest writes to, opened lazily by the wiring object (index/library.py `Library`)."""
-    settings: Settings
-
-    @property
-    def lock(self) -> threading.RLock: ...
-
-    @property
-    def store(self) -> Store: ...
-
-    @property
-    def vectors(self) -> VectorIndex: ...
-
-    @property
-    def keyword(self) -> KeywordIndex: ...
-
-    @property
-    def bulk_embedder(self) -> Any: ...
-
-
 class Ingestor:
     """Adds, replaces, restricts and deletes papers in the write order above, and reconciles the
     vectors with the store."""
 
-    def __init__(self, parts: IngestParts):
+    def __init__(self, parts: IndexParts):
         self._parts = parts
 
     def reconcile(self, vectors: VectorIndex | None = None) -> dict[str, int]:

@@ -11,30 +11,21 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
-from cllr.settings import Settings
 from index.filters import SearchFilters, may_see_restricted
 from index.lookup import ItemRecord, JudgementRecord, Lookup, MeetingRecord, MinuteRecord, ResolutionRecord
-from index.store import DocumentInfo, Store
+from index.parts import StoreParts
+from index.store import DocumentInfo
 from ingest.exempt import restricted_part, withheld
 
 # What a caller who may not see Part II reads in place of a page's restricted lines.
 WITHHELD_NOTICE = "[Exempt information withheld (Part II, Schedule 12A)]"
 
 
-class PaperParts(Protocol):
-    """What the look-ups read, opened lazily by the wiring object (index/library.py `Library`)."""
-    settings: Settings
-
-    @property
-    def store(self) -> Store: ...
-
-
 class Papers:
     """Documents, pages, files and look-ups, each filtered by `_allow(role)`."""
 
-    def __init__(self, parts: PaperParts):
+    def __init__(self, parts: StoreParts):
         self._parts = parts
 
     @property

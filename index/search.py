@@ -5,19 +5,16 @@ chunks are dropped again when the hits are read (defence in depth).
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal
 
-from cllr.settings import Settings
 from index.catalog import ChunkCatalog
 from index.filters import SearchFilters, date_key, may_see_restricted
 from index.hybrid import boost_meeting_date, diversify_pages, rrf
-from index.keyword import KeywordIndex
 from index.lookup import query_date_keys
-from index.store import Store
+from index.parts import IndexParts
 from index.synonyms import widen
-from index.vectors import VectorIndex, where_clause
+from index.vectors import where_clause
 from ingest.models import Chunk
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -79,31 +76,11 @@ class Hit:
                 + f"\n    {text}")
 
 
-class SearchParts(Protocol):
-    """What search reads, opened lazily by the wiring object (index/library.py `Library`)."""
-    settings: Settings
-
-    @property
-    def lock(self) -> threading.RLock: ...
-
-    @property
-    def store(self) -> Store: ...
-
-    @property
-    def vectors(self) -> VectorIndex: ...
-
-    @property
-    def keyword(self) -> KeywordIndex: ...
-
-    @property
-    def embedder(self) -> Any: ...
-
-
 class Searcher:
     """Hybrid, dense or keyword search; keeps the keyword index and the filter catalog at the store's
     generation."""
 
-    def __init__(self, parts: SearchParts):
+    def __init__(self, parts: IndexParts):
         self._parts = parts
         self._catalog = ChunkCatalog()
 
