@@ -1,5 +1,6 @@
-"""Developer diagnostic: the engine's answer, abstention reason and chosen units for given gold ids
-(or all failing ones from out/loop.jsonl). Uses engine_loop's --cache."""
+"""Developer diagnostic: the engine's answer, its calibrated support and abstention reason, and
+each chosen line with every named feature's contribution to its score, for given gold ids.
+Uses engine_loop's --cache."""
 from __future__ import annotations
 
 import json
@@ -22,8 +23,15 @@ def main() -> None:
             if ids and g["id"] not in ids:
                 continue
             r = eng.ask(g["question"], history=g.get("history"), role="officer")
-            print(f"\n{g['id']} must={g['must_include']} abst={r.abstained} {r.debug.get('support')} "
-                  f"best={r.debug.get('best')} cov={r.debug.get('coverage')}\n  Q: {g['question']}\n  A: {r.answer[:500]}")
+            d = r.debug or {}
+            print(f"\n{g['id']} must={g['must_include']} abst={r.abstained} {d.get('support')} "
+                  f"P(right)={d.get('p_right')} best={d.get('best')} cov={d.get('coverage')}\n"
+                  f"  Q: {g['question']}\n  A: {r.answer[:500]}")
+            print(f"  support features: {d.get('support_features')}")
+            for text, contrib in zip(d.get("chosen", []), d.get("why", []), strict=False):
+                # Each named feature's contribution to the line's logit (service/answer/scorer.py).
+                top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))
+                print(f"  line {text[:90]!r}\n    " + ", ".join(f"{k} {v:+.2f}" for k, v in top))
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from cllr.settings import Settings
 from index.filters import may_see_restricted
 from ingest.html import HTML_SUFFIXES
 from ingest.word import WORD_SUFFIXES
-from service.answer import abstain, extractive
+from service.answer import abstain, extractive, scorer
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
 from service.answer.llm import ModelUnavailable
@@ -28,30 +28,18 @@ from service.answer.rewrite import rewrite
 from service.answer.roles import ROLE_LINES, roles_asked
 from service.answer.text import content_stems, word_count
 from service.answer.timeline import body_asked, timeline_answer, topic_asked
-from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation
+from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation, short_date
 
-# Calibrated on the dev sets plus off-topic probes: answerable questions' closest unit scored
-# >= 0.42 (cosine, MiniLM); questions about things the papers never mention scored <= 0.32.
-# Between the two, a unit that is only loosely similar must also share the question's words:
-# off-topic probes covered <= 0.27 of their IDF mass, loosely-similar answerable ones >= 0.33
-# unless their best unit was >= 0.55 similar.
-MIN_SIMILARITY = 0.37
-WEAK_SIMILARITY = 0.45
-WEAK_COVERAGE = 0.3
 PAGE_CACHE_MAX = 2000   # page texts kept for citation checks (~3 KB each)
 SEARCH_DEPTH = 40      # passages fetched before the papers the question names are put first
 EMBED_LIMIT = 60       # units per question compared with it by the embedding model
 SEARCH_K = 25          # passages retrieved and returned in `retrieved`
-TYPED_MARGIN = 0.3     # how far below the best a unit holding the kind of answer asked for may score
-PART_MONTH_BONUS = 0.25  # a part of a question naming a month prefers that month's papers
 FRONT_SHEET_AT = 2      # where a named day's meeting front sheet joins the passages
 ROLE_DOCS = 6           # top passages whose papers are read for a role printed beside a name
 ROLE_LINES_AT = 2
 ROLE_LINES_PER_DOC = 3
 JUDGEMENTS_PER_DOC = 8    # judgement records per retrieved report read for an Ofsted question
 _GRADES = ("outstanding", "good", "requires improvement", "inadequate", "adequate")
-OFSTED_SOURCE_BONUS = 0.1  # an Ofsted report's own words, for a question attributed to Ofsted
-CONTEXT_WEIGHT = 0.4   # carried-over follow-up context counts less than the user's own words
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 log = logging.getLogger("cllr.service.engine")
 _PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
@@ -70,6 +58,7 @@ class AnswerEngine:
         self._page_cache: OrderedDict[tuple[str, int, bool], str | None] = OrderedDict()
         self._doc_cache: dict[tuple[str, bool], str] = {}
         self._place_names: set[str] | None = None
+        self._model: scorer.ScorerModel | None = None
 
     # ------------------------------------------------------------------ page text (verification)
 
@@ -127,6 +116,11 @@ class AnswerEngine:
 
     # ------------------------------------------------------------------ asking
 
+    @property
+    def model(self) -> scorer.ScorerModel:
+        """The fitted scorer (service/answer/scorer_weights.json), or one given to this engine."""
+        return self._model or scorer.load_model()
+
     def ask(self, question: str, *, history: list[dict] | None = None, conversation_id: str | None = None,
             filters: Any = None, role: str = "public", caller: str | None = None,
             remember: bool = True) -> AnswerResult:
@@ -140,17 +134,16 @@ class AnswerEngine:
             if history is None:
                 history = self.store.history(cid)
         rw = rewrite(question, history)
+        # Analysed once each: the user's words (what is scored) and the stand-alone question a
+        # follow-up becomes (what is searched for).
         q = analyse(question)
+        sq = q if rw.standalone == question else analyse(rw.standalone)
         timeline = self._timeline(question, rw, cid, filters, role, t0)
         if timeline is not None:
             if remember:
                 self.remember(question, timeline)
             return timeline
-        hits = self.library.search(rw.standalone, filters=filters, role=role, k=SEARCH_DEPTH)
-        hits = rerank(hits, analyse(rw.standalone), self._places(), lambda d: self.doc_text(d, role))[:SEARCH_K]
-        hits = self._with_front_sheets(hits, analyse(rw.standalone), role)
-        hits = self._with_role_lines(hits, analyse(rw.standalone), role)
-        hits = self._with_judgements(hits, analyse(rw.standalone), role)
+        hits = self._passages(sq, rw.standalone, filters, role)
         mode, fallback = "extractive", None
         if self.llm is not None:
             answer, cites, abstained, debug, mode, fallback = self._with_model(q, rw, hits, role, t0)
@@ -164,6 +157,24 @@ class AnswerEngine:
         if remember:
             self.remember(question, result)
         return result
+
+    def _passages(self, sq: Question, standalone: str, filters: Any, role: str) -> list[Any]:
+        """Search, then the papers the question names first, then the records that answer its kind."""
+        hits = self.library.search(standalone, filters=filters, role=role, k=SEARCH_DEPTH)
+        hits = rerank(hits, sq, self._places(), lambda d: self.doc_text(d, role))[:SEARCH_K]
+        hits = self._with_front_sheets(hits, sq, role)
+        hits = self._with_role_lines(hits, sq, role)
+        return self._with_judgements(hits, sq, role)
+
+    def candidates(self, question: str, history: list[dict] | None = None, role: str = "public"
+                   ) -> tuple[Question, list[Any]]:
+        """The scored candidate lines of a question, best first: what `evals.fit_scorer` learns from."""
+        rw = rewrite(question, history)
+        q = analyse(question)
+        sq = q if rw.standalone == question else analyse(rw.standalone)
+        hits = self._passages(sq, rw.standalone, None, role)
+        scored = self._scored(q, rw, hits, role)
+        return scored.q, sorted(scored.units, key=lambda u: -u.score)
 
     def _timeline(self, question: str, rw: Any, cid: str | None, filters: Any, role: str,
                   t0: float) -> AnswerResult | None:
@@ -285,44 +296,46 @@ class AnswerEngine:
 
     # ------------------------------------------------------------------ extractive
 
-    def _extractive(self, q: Question, rw: Any, hits: list[Any], role: str = "public"
-                    ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
-        context = rw.context
-        ctx = [s for s in dict.fromkeys(content_stems(context)) if s not in q.stems]
-        scoring_q = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days, q.month_years)
+    def _scored(self, q: Question, rw: Any, hits: list[Any], role: str) -> "Scored":
+        """The candidate lines of the top passages, each scored once for the whole question
+        (service/answer/scorer.py), and the parts of a two-part question with their own lines."""
+        model = self.model
+        ctx = [s for s in dict.fromkeys(content_stems(rw.context)) if s not in q.stems]
+        wq = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days, q.month_years)
         units = extractive.units_from_hits(hits)
         if "resolution" in q.kinds:
             units += extractive.resolved_units(hits, self.library, role)
-        idf = extractive.idf_table(units, scoring_q)
+        idf = extractive.idf_table(units, wq)
         for s in ctx:
-            idf[s] *= CONTEXT_WEIGHT
-        embedder = unit_embedder(self.library)
+            idf[s] *= model.selection.context_weight
         parts = extractive.question_parts(q.text)
-        penalties = _source_bonus(q, units, self._date_penalties(q, units, role))
-        extractive.score_units(units, scoring_q, idf, None, penalties)   # words, rank and cues only
-        all_sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
-                                                    embedder, prior=[u.score for u in units], limit=EMBED_LIMIT)
-        chosen = self._select_parts(parts, all_sims[1:], units, scoring_q, penalties) if len(parts) > 1 else []
-        # Scores for the whole question: they order the passages and decide abstention.
-        extractive.score_units(units, scoring_q, idf, all_sims[0], penalties)
-        if not chosen:
-            _prefer_typed(scoring_q, units, frozenset(self._places()))
+        sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
+                                                unit_embedder(self.library), prior=scorer.embed_prior(units, idf),
+                                                limit=EMBED_LIMIT)
+        paper = self._paper_features(wq, units, role)
+        chosen = self._select_parts(parts, sims[1:], units, wq, paper) if len(parts) > 1 else []
+        places = frozenset(self._places())
+        scorer.score_units(units, wq, idf, sims[0], paper, lambda u: _kind_held(wq, u, places), model)
+        return Scored(wq, units, idf, chosen)
+
+    def _extractive(self, q: Question, rw: Any, hits: list[Any], role: str = "public"
+                    ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
+        scored = self._scored(q, rw, hits, role)
+        units, idf, model = scored.units, scored.idf, self.model
         self._rerank_by_units(hits, units)
-        if not chosen:
-            chosen = extractive.select(units, scoring_q, idf)
+        chosen = scored.parts_chosen or extractive.select(units, scored.q, idf, model.selection)
         chosen = self._continue_over_page(chosen, units, role)
         chosen = self._rest_of_points(chosen, role)
-        sup = abstain.support(scoring_q, chosen, idf, lambda d: self.doc_text(d, role),
-                              asked_places(q, self._places()), frozenset(self._places()))
-        debug = {"support": sup.reason, "best": round(sup.best, 3), "coverage": round(sup.coverage, 3),
+        sup = abstain.decide(scored.q, chosen, units, idf, model, lambda d: self.doc_text(d, role),
+                             asked_places(q, self._places()), frozenset(self._places()))
+        debug = {"support": sup.reason, "p_right": round(sup.p, 3), "best": round(sup.best, 3),
+                 "coverage": round(sup.coverage, 3),
                  "best_sim": round(max((u.sim for u in units), default=0.0), 3),
-                 "chosen": [u.text for u in chosen]}
-        if sup.ok and embedder is not None and (
-                debug["best_sim"] < MIN_SIMILARITY
-                or (debug["best_sim"] < WEAK_SIMILARITY and sup.coverage < WEAK_COVERAGE)):
-            sup.ok, debug["support"] = False, f"nothing in the papers is close (best similarity {debug['best_sim']})"
+                 "support_features": {k: round(v, 3) for k, v in sup.features.items()},
+                 "chosen": [u.text for u in chosen],
+                 "why": [model.contributions(u.features) for u in chosen[:2]]}
         if not sup.ok:
-            return ABSTAIN_TEXT, [], True, debug
+            return _abstention(chosen), [], True, debug
         pieces: list[tuple[str, Citation]] = []
         prefixed: set[tuple[str, str]] = set()
         for u in chosen:
@@ -479,23 +492,25 @@ class AnswerEngine:
             h.page_label = self.page_label(hit.doc_id, n)
         return extractive.units_from_hits([h], depth=1)
 
-    @staticmethod
-    def _select_parts(parts: list[str], sims: list[list[float]], units: list[Any], whole: Question,
-                      penalties: dict[str, float]) -> list[Any]:
-        """A two-part question gets the best sentence for each part ("what was his job in July,
-        and what was it by December?"). Each part is scored with its own words and kind, plus the
+    def _select_parts(self, parts: list[str], sims: list[list[float]], units: list[Any], whole: Question,
+                      paper: dict[str, dict[str, float]]) -> list[Any]:
+        """A two-part question gets the best lines for each part ("what was his job in July, and
+        what was it by December?"). Each part is scored with its own words and kind, plus the
         whole question's words at a lower weight (the part "what was it by December" leans on
-        "the report author's job" from the other)."""
+        "the report author's job" from the other), and its own month's papers."""
         chosen: list[Any] = []
+        sel, places = self.model.selection, frozenset(self._places())
         for part, part_sims in zip(parts, sims):
             pq = analyse(part)
             carried = [s for s in whole.stems if s not in pq.stems]
             pq = Question(pq.text, pq.stems + carried, pq.kinds, pq.years, pq.months, pq.days, pq.month_years)
             idf = extractive.idf_table(units, pq)
             for s in carried:
-                idf[s] *= CONTEXT_WEIGHT
-            extractive.score_units(units, pq, idf, part_sims, _month_bonus(pq, units, penalties))
-            for u in extractive.select(units, pq, idf, max_units=2, max_words=55):
+                idf[s] *= sel.context_weight
+            scorer.score_units(units, pq, idf, part_sims, _with_month(pq, units, paper),
+                               lambda u, pq=pq: _kind_held(pq, u, places), self.model)
+            for u in extractive.select(units, pq, idf, sel, max_units=sel.part_max_units,
+                                       max_words=sel.part_max_words):
                 if u not in chosen:
                     chosen.append(u)
         return chosen
@@ -516,19 +531,15 @@ class AnswerEngine:
         head.sort(key=lambda h: (0, -best[id(h)]) if id(h) in best else (1, order[id(h)]))
         hits[:top] = head
 
-    def _date_penalties(self, q: Question, units: list[Any], role: str) -> dict[str, float]:
-        """Papers from another year than the one a question is pinned to rank lower: a question
-        about "the 2012 inspection" is not answered by a 2017 pack that mentions inspections.
-        A paper's years are its meeting date, its headers and its opening pages."""
-        if not q.years:
-            return {}
-        out: dict[str, float] = {}
+    def _paper_features(self, q: Question, units: list[Any], role: str) -> dict[str, dict[str, float]]:
+        """What each candidate paper is, as the scorer's paper features: of another year than the
+        one a question is pinned to (a question about "the 2012 inspection" is not answered by a
+        2017 pack that mentions inspections; a paper's years are its meeting date, its headers and
+        its opening pages), and the inspectorate's own report for a question attributed to it."""
+        out: dict[str, dict[str, float]] = {}
         for u in units:
-            d = u.hit.doc_id
-            if d in out:
-                continue
-            blob = " ".join([str(u.hit.meeting_date or ""), u.hit.header or "", self.doc_text(d, role)])
-            out[d] = 0.0 if any(y in blob for y in q.years) else -0.3
+            if u.hit.doc_id not in out:
+                out[u.hit.doc_id] = paper_features(q, u.hit, lambda d=u.hit.doc_id: self.doc_text(d, role))
         return out
 
     def _render(self, text: str, q: Question) -> tuple[str, str | None]:
@@ -625,31 +636,31 @@ def build_engine(settings: Settings, library: Any = None) -> AnswerEngine:
     return AnswerEngine(settings, library, store=store, llm=llm)
 
 
-def _prefer_typed(q: Question, units: list[Any], places: frozenset[str] = frozenset()) -> None:
-    """A question asking for a figure, a person or a grade is answered by a unit that holds one:
-    when the best-scoring unit does not, a close runner-up that does is put first (in place)."""
-    ranked = sorted(units, key=lambda u: -u.score)[:20]
-    if not ranked or abstain.missing_kind(q, ranked[:1], None, places) is None:
-        return
-    for u in ranked[1:]:
-        if u.score < ranked[0].score - TYPED_MARGIN:
-            return
-        if abstain.missing_kind(q, [u], None, places) is None:
-            u.score = ranked[0].score + 0.01
-            return
+@dataclass
+class Scored:
+    q: Question                  # the question with a follow-up's carried-over words
+    units: list[Any]             # every candidate line, scored for the whole question
+    idf: dict[str, float]
+    parts_chosen: list[Any]      # a two-part question's lines, each part scored on its own
 
 
-def _month_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> dict[str, float]:
+def _kind_held(q: Question, u: Any, places: frozenset[str]) -> bool | None:
+    """For a question asking a figure, a person or a grade: whether the line holds one."""
+    if not ({"count", "person"} & q.kinds or abstain.asks_rating(q)):
+        return None
+    return abstain.missing_kind(q, [u], None, places) is None
+
+
+def _with_month(q: Question, units: list[Any], paper: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     """One part of a comparison names its paper by month ("in the March 2025 scrutiny report ...,
     and what was it by the June 2025 papers?"): that part prefers papers of that month."""
     if not q.month_years:
-        return penalties
-    out = dict(penalties)
+        return paper
+    out = {d: dict(f) for d, f in paper.items()}
     for u in units:
-        d = u.hit.doc_id
         md = str(getattr(u.hit, "meeting_date", "") or "")
         if md and any(md.startswith(f"{y}-{abstain.month_number(m)}") for m, y in q.month_years):
-            out[d] = penalties.get(d, 0.0) + PART_MONTH_BONUS
+            out.setdefault(u.hit.doc_id, {})["paper_of_month_named"] = 1.0
     return out
 
 
@@ -669,17 +680,29 @@ _CITES_OFSTED = re.compile(r"\b(according to|in|did|does|do)\s+ofsted'?s?\b|\bof
                            r"(inspection|report|visit|findings?)\b|\bofsted\s+(say|said|find|found|judge|rate)", re.I)
 
 
-def _source_bonus(q: Question, units: list[Any], penalties: dict[str, float]) -> dict[str, float]:
-    """A question that attributes what it asks to Ofsted ("according to Ofsted's October 2024
-    inspection", "what did Ofsted say") is answered from Ofsted's own report when one was
-    retrieved, before a committee's minutes that discuss it."""
-    if not _CITES_OFSTED.search(q.text):
-        return penalties
-    out = dict(penalties)
-    for u in units:
-        if str(getattr(u.hit, "doc_type", "")) == "ofsted_report":
-            out[u.hit.doc_id] = penalties.get(u.hit.doc_id, 0.0) + OFSTED_SOURCE_BONUS
-    return out
+def _abstention(chosen: list[Any]) -> str:
+    """"The papers don't say", and what they do cover nearby, in words (no citation: nothing
+    here is offered as the answer): the paper and page of the closest line that was found."""
+    if not chosen:
+        return ABSTAIN_TEXT
+    h = chosen[0].hit
+    what = (getattr(h, "minute_title", None) or getattr(h, "item_title", None) or getattr(h, "title", None)
+            or h.source)
+    where = ", ".join(x for x in (getattr(h, "committee", None), short_date(getattr(h, "meeting_date", None))) if x)
+    page = f"page {h.page_label}" if getattr(h, "page_label", None) else f"PDF page {h.pdf_page}"
+    return f"{ABSTAIN_TEXT} The nearest they come is {what}" + (f" ({where})" if where else "") + f", {page}."
+
+
+def paper_features(q: Question, hit: Any, opening: Any) -> dict[str, float]:
+    """The scorer's features of the paper a passage is from; `opening()` reads its first pages."""
+    f: dict[str, float] = {}
+    if q.years:
+        blob = " ".join([str(hit.meeting_date or ""), hit.header or "", opening()])
+        if not any(y in blob for y in q.years):
+            f["paper_other_year"] = 1.0
+    if _CITES_OFSTED.search(q.text) and str(getattr(hit, "doc_type", "")) == "ofsted_report":
+        f["paper_is_attributed_source"] = 1.0
+    return f
 
 
 UNPAGED_SUFFIXES = HTML_SUFFIXES + WORD_SUFFIXES   # papers without printed pages: cited by minute, item or section

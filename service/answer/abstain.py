@@ -1,28 +1,31 @@
-"""Whether the evidence supports an answer at all.
+"""Whether the evidence supports an answer at all: decided here, and only here.
 
-Calibrated on the dev set by *scores*, never by wording: (1) how well the best units cover the
-question's content (IDF-weighted, so the rare terms that make a question specific dominate);
-(2) whether every year / month-and-year the question is pinned to is present in the evidence's
-text, headers or meeting dates (a question about July 2018 is not answered by 2017 papers).
+Two steps. First the conventions a wrong answer would break, whatever the scores: a question
+about another council, another year, or a month after every evidence paper's own date is not
+answered from the papers at hand (a wrong council is worse than none). Then the calibrated
+support: a logistic model over the answer's features (service/answer/scorer.py,
+SUPPORT_FEATURES), fitted on held-out answers that were right or wrong, gives P(the answer is
+right); below the model's threshold cllr says the papers do not cover it.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from service.answer import scorer
 from service.answer.extractive import Unit
 from service.answer.question import Question
-
-MIN_SCORE = 0.42       # best unit's score (coverage + cues) below which nothing is answered
 
 
 @dataclass
 class Support:
     ok: bool
     reason: str
-    best: float
+    best: float                 # the chosen line's probability of stating the answer
     coverage: float
+    p: float = 0.0              # calibrated probability that the answer is right
+    features: dict[str, float] = field(default_factory=dict)
 
 
 def _date_text(u: Unit) -> str:
@@ -30,41 +33,49 @@ def _date_text(u: Unit) -> str:
     return " ".join(str(x) for x in (u.text, h.header, getattr(h, "meeting_date", "")) if x)
 
 
-def support(q: Question, chosen: list[Unit], idf: dict[str, float],
-            doc_text: Callable[[str], str] | None = None, places: set[str] | None = None,
-            known_places: frozenset[str] = frozenset()) -> Support:
+def coverage_of(chosen: list[Unit], idf: dict[str, float]) -> float:
+    total = sum(idf.values()) or 1.0
+    covered: set[str] = set().union(*(u.covered for u in chosen)) if chosen else set()
+    return sum(idf[s] for s in covered if s in idf) / total
+
+
+def decide(q: Question, chosen: list[Unit], units: list[Unit], idf: dict[str, float], model: Any,
+           doc_text: Callable[[str], str] | None = None, places: set[str] | None = None,
+           known_places: frozenset[str] = frozenset()) -> Support:
     """known_places: the distinctive words of the councils the library holds papers from (not
     people's names when a question asks "who")."""
     if not chosen:
         return Support(False, "no evidence", 0.0, 0.0)
-    best = max(u.score for u in chosen)
-    total = sum(idf.values()) or 1.0
-    covered: set[str] = set()
-    for u in chosen:
-        covered |= u.covered
-    coverage = sum(idf[s] for s in covered if s in idf) / total
-    # The answer is in the best unit (with what it leads into, from the same passage).
+    best = chosen[0].score
+    coverage = coverage_of(chosen, idf)
+    gate = _convention_gate(q, chosen, doc_text, places or set())
+    if gate:
+        return Support(False, gate, best, coverage)
     # The question's rarest words that the evidence does use (a word found nowhere is a paraphrase
     # gap, not what the question is about).
-    present = set().union(*(u.stems for u in chosen)) if chosen else set()
+    present = set().union(*(u.stems for u in chosen))
     focus = sorted((st for st in idf if st in present), key=lambda st: -idf[st])[:3]
     missing = missing_kind(q, [u for u in chosen if u.hit is chosen[0].hit], focus, known_places)
-    if not missing:
-        missing = _pending(q, chosen[0])
-    if missing:
-        return Support(False, missing, best, coverage)
-    if best < MIN_SCORE and not chosen[0].under_heading:
-        # (Points under a heading that asks the question score low themselves; the heading's
-        # match with the question is the evidence.)
-        return Support(False, f"best score {best:.2f}", best, coverage)
-    # Years and month-years: in the evidence itself or on its document's opening pages (where
-    # papers state their meeting or inspection dates) - not anywhere in a long pack, where a
-    # passing mention of another year would let the wrong meeting answer.
-    # The best unit carries the answer, so it is the one whose papers must match a question
-    # pinned to one year; a question spanning years (comparisons) is matched by all the units.
+    pending = _pending(q, chosen[0])
+    feats = scorer.support_features(q, chosen, units, idf, coverage, missing is not None, pending is not None)
+    p = model.support(feats)
+    if p < model.support_threshold:
+        why = "; ".join(x for x in (missing, pending) if x)
+        return Support(False, f"support {p:.2f} below {model.support_threshold:.2f}" + (f" ({why})" if why else ""),
+                       best, coverage, p, feats)
+    return Support(True, "supported", best, coverage, p, feats)
+
+
+def _convention_gate(q: Question, chosen: list[Unit], doc_text: Callable[[str], str] | None,
+                     places: set[str]) -> str | None:
+    """Years and month-years: in the evidence itself or on its document's opening pages (where
+    papers state their meeting or inspection dates), not anywhere in a long pack, where a
+    passing mention of another year would let the wrong meeting answer. The best unit carries
+    the answer, so it is the one whose papers must match a question pinned to one year; a
+    question spanning years (comparisons) is matched by all the units."""
     later = _after_papers(q, chosen[:1])
     if later:
-        return Support(False, later, best, coverage)
+        return later
     if len(q.years) <= 1:
         chosen = chosen[:1]
     docs = {u.hit.doc_id for u in chosen}
@@ -72,14 +83,13 @@ def support(q: Question, chosen: list[Unit], idf: dict[str, float],
     if doc_text is not None:
         texts += [doc_text(d) for d in docs]
     blob = " ".join(texts).lower()
-    places = places or set()
     if len(places) == 1 and next(iter(places)) not in blob:
-        return Support(False, f"{next(iter(places))} not in the evidence's papers", best, coverage)
+        return f"{next(iter(places))} not in the evidence's papers"
     # One year: the best unit's paper must be of it. Several (a comparison across papers): at
     # least one of them must be in the evidence.
     if q.years and not any(y in blob for y in q.years):
-        return Support(False, f"year {'/'.join(sorted(q.years))} not in evidence", best, coverage)
-    return Support(True, "supported", best, coverage)
+        return f"year {'/'.join(sorted(q.years))} not in evidence"
+    return None
 
 
 _YES_NO_OUTCOME = re.compile(r"^\s*(did|was|were|has|have|had)\b.*\b(succeed\w*|successful|approved|granted|"
@@ -132,6 +142,10 @@ _GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequ
                     r"not yet good|serious weakness|effective)\b", re.I)
 _NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+[A-Z][\w'-]+|"
                    r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z]{2,}\b")
+
+
+def asks_rating(q: Question) -> bool:
+    return bool(_ASKS_RATING.search(q.text))
 
 
 def missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None,

@@ -1,10 +1,8 @@
 """The offline answerer: pick the units (sentences, bullets, table rows, Resolved lines) of the
 retrieved passages that answer the question, and compose a short answer from them.
 
-Scoring is deliberately transparent: IDF-weighted coverage of the question's content stems
-(idf over the retrieved units, so words every passage shares count little), a cue bonus when a
-unit has the *kind* of thing the question asks for (a figure, a name, a date, a Resolved line,
-a grade), and a small prior from the passage's search rank.
+Units are scored by service/answer/scorer.py (named features, fitted weights); this module
+makes the units, embeds them, and selects the lines of an answer from the scored units.
 """
 from __future__ import annotations
 
@@ -15,40 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.answer.guard import looks_like_instruction
-from service.answer.question import MONTHS, Question
-from service.answer.roles import roles_asked
+from service.answer.question import Question
+from service.answer.scorer import Selection
 from service.answer.text import content_stems, split_units
-
-_MONTH_WORD = re.compile(r"\b(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b", re.I)
-_NUMBER = re.compile(r"£\s?\d|\d+(?:\.\d+)?\s?(?:%|m\b|k\b|million|per cent)|\b\d[\d,]*\b")
-_BARE_YEAR = re.compile(r"^(19|20)\d\d$")
-_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                           r"twenty|hundred|dozen|half|quarter|third)\b", re.I)
-_PERSON = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+[A-Z]|"
-                     r"\b(Chairman|Chair|Chairperson|Vice-Chairman|Director|Inspector|Leader|"
-                     r"Cabinet Member|Head of|Manager|Officer|presented by|Author)\b|"
-                     r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
-_PLACE = re.compile(r"\b(Room|Hall|Chamber|Centre|Center|House|Road|Street|Offices?|Venue|Place:)\b|"
-                    r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b")
-_PLACE_FIELD = re.compile(r"^\s*(Place|Venue|Location)\s*:", re.I)
-PLACE_FIELD_BONUS = 0.3
-_RESOLVED = re.compile(r"\b(resolved|agreed|endorsed?|approved?|noted|recommend\w*|decided|"
-                       r"carried|lost|moved|seconded|postpone\w*|defer\w*|refer\w*)\b", re.I)
-_GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d)\b", re.I)
-_PAGES = re.compile(r"\bpages?\s*\d+", re.I)
-
-
-# Weights chosen by a coarse grid on the 70 dev questions (scripts/grid.py): the search rank
-# carries real information, so it outweighs the embedding similarity of single sentences.
-W_LEXICAL = 0.6
-W_SEMANTIC = 0.5
-W_RANK = 0.3
-W_RESOLVED = 0.25
-W_JUDGEMENT = 0.45
-SHORT_BEST_WORDS = 20   # a best sentence shorter than this is read with the one after it
-COUNT_NOUN_BONUS = 0.15  # a figure followed by what the question counts
-OTHER_PAGE_GAIN = 0.35   # share of the question's IDF mass a sentence from another page must add
-
 
 @dataclass
 class Unit:
@@ -60,10 +27,12 @@ class Unit:
     resolved: bool = False    # a line of a minute's Resolved block (from the structure records)
     asked: bool = False       # part of a member's question printed in the paper, before its answer
     under_heading: bool = False  # chosen as a point under a heading that asks the question
-    score: float = 0.0
+    score: float = 0.0        # probability that the line states the answer (service/answer/scorer.py)
+    logit: float = 0.0
     lexical: float = 0.0
     sim: float = 0.0
     covered: set[str] = field(default_factory=set)
+    features: dict[str, float] = field(default_factory=dict)
 
 
 _BOILER = re.compile(r"intentionally (left )?blank|^\W*page \d+\W*$|^\W*\d+\s+of\s+\d+\W*$|"
@@ -146,99 +115,6 @@ def idf_table(units: list[Unit], q: Question) -> dict[str, float]:
     return idf
 
 
-_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
-                   r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b")
-_DATE_TOKEN = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
-                         r"sept|sep|oct|nov|dec)[a-z]*\b|\b(?:" + "|".join(MONTHS) + r")\s+\d{4}\b|"
-                         r"\b(?:end|start|beginning|middle) of (?:" + "|".join(MONTHS) + r")\b", re.I)
-
-
-_DATE_RANGE = re.compile(r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s+(?:" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
-                         r"sept|sep|oct|nov|dec)[a-z]*\b", re.I)
-_ROLE_NEAR = {
-    "chair": re.compile(r"\((?:Vice[- ])?Chair(?:man|woman|person)?\)|\bChair(?:man|woman|person)?\s*[:,]|"
-                        r"\bChair(?:man|woman)?\s+(?:Cllr|Councillor|Mr|Mrs|Ms)"),
-    "lead": re.compile(r"\blead inspector\b|\breporting inspector\b|\bled by\b|\bleads?\b", re.I),
-    "author": re.compile(r"\bauthor|\breport by\b|\bwritten by\b|\bcontact officer", re.I),
-    "director": re.compile(r"\bdirector\b", re.I),
-    "present": re.compile(r"\bpresent(ed)?\b|\bintroduced\b", re.I),
-}
-
-
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|"
-                        r"sept|sep|oct|nov|dec)\b", re.I)
-OTHER_DAY_PENALTY = 0.2
-ROLE_BONUS = 0.4
-ROLE_LEXICAL = 0.25
-
-
-def _new(tokens: list[str], qtext: str) -> list[str]:
-    """Tokens the question does not already contain: an answer adds something."""
-    return [t for t in tokens if t.lower().strip("£%. ") not in qtext]
-
-
-def cue_bonus(q: Question, text: str, lexical: float = 1.0) -> float:
-    """The kind of thing the question asks for, present in the unit *and new to the question*
-    (a unit that only repeats the question's own figure, name or date answers nothing)."""
-    qtext = q.text.lower()
-    bonus = 0.0
-    if "count" in q.kinds:
-        # Dates, page references and leading item numbers are numbers but not amounts.
-        plain = _DATE_TOKEN.sub(" ", _DATE_RANGE.sub(" ", text))
-        plain = re.sub(r"\bpages?\s*\d+(\s*[-–]\s*\d+)?|^\s*\d+[a-z]?\s+(?=[A-Z])", " ", plain, flags=re.I)
-        nums = [m.group(0) for m in _NUMBER.finditer(plain)]
-        real = _new([x for x in nums if not _BARE_YEAR.match(x.strip())], qtext)
-        bonus += 0.2 if (real or _NUMBER_WORDS.search(plain)) else -0.15
-        # "217 foster carer households", "405 children and young people": the figure counts
-        # the very thing asked about when one of the question's words follows it.
-        asked = set(q.stems)
-        for m in re.finditer(r"(?<![\d,.£])(\d[\d,]*)\s+((?:[A-Za-z'-]+\s+){0,2}[A-Za-z'-]+)", plain):
-            if not _BARE_YEAR.match(m.group(1)) and m.group(1).lower() not in qtext \
-                    and set(content_stems(m.group(2))) & asked:
-                bonus += COUNT_NOUN_BONUS
-                break
-    if "person" in q.kinds:
-        names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
-        bonus += 0.2 if names else -0.1
-        # The role the question asks about, printed beside a name: "Mrs A Fenwick (Chairman)",
-        # "Lead inspector: A Lowe", "Report of: Simon Ferreira, Executive Director".
-        roles = roles_asked(qtext)
-        if names and any(_ROLE_NEAR[r].search(text) for r in roles):
-            # ... scaled by how much of the question the line is about: "PRESENT: Mr B J
-            # Sweetland (Chairman)" chairs a meeting, not the working group asked about.
-            bonus += ROLE_BONUS * min(1.0, lexical / ROLE_LEXICAL)
-    if "date" in q.kinds:
-        bonus += 0.15 if _new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext) else -0.05
-    if q.days:
-        # A sentence dated to another day is about another meeting than the one asked about.
-        said = {(d.lstrip("0"), m.lower()[:3]) for d, m in _DAY_MONTH.findall(text)}
-        if said and not said & {(d.lstrip("0"), m) for d, m in q.days}:
-            bonus -= OTHER_DAY_PENALTY
-    if "place" in q.kinds:
-        bonus += 0.12 if _PLACE.search(text) else 0.0
-        # A front sheet states it as a field: "Place: Council Chamber, Eastmarch House".
-        bonus += PLACE_FIELD_BONUS if _PLACE_FIELD.match(text) else 0.0
-    if "resolution" in q.kinds:
-        bonus += 0.12 if _RESOLVED.search(text) else 0.0
-    if "judgement" in q.kinds:
-        bonus += 0.12 if _GRADE.search(text) else 0.0
-    if "location" in q.kinds:
-        bonus += 0.2 if _PAGES.search(text) else 0.0
-    return bonus
-
-
-def novelty_penalty(q: Question, u: "Unit") -> float:
-    """Headings and restatements of the question ("Case Management System Update", a councillor's
-    question printed in the paper) match it best and answer it least."""
-    if not u.stems:
-        return -0.3
-    new = len(u.stems - set(q.stems)) / len(u.stems)
-    pen = -0.3 if new < 0.25 else (-0.12 if new < 0.4 else 0.0)
-    if u.text.rstrip().endswith("?") or u.asked:
-        pen -= 0.2
-    return pen
-
-
 _VEC_CACHE: "OrderedDict[str, Any]" = OrderedDict()
 _VEC_CACHE_MAX = 20_000   # ~30 MB of 384-d float32: passages recur across a conversation's questions
 EMBED_WORDS = 48          # a unit's opening words carry its meaning; longer inputs cost attention time
@@ -289,46 +165,14 @@ def question_parts(text: str) -> list[str]:
     return parts if len(parts) > 1 else [text]
 
 
-def score_units(units: list[Unit], q: Question, idf: dict[str, float],
-                sims: list[float] | None = None, doc_penalty: dict[str, float] | None = None) -> None:
-    total = sum(idf.values()) or 1.0
-    header_stems: dict[int, set[str]] = {}
-    for u in units:
-        key = id(u.hit)
-        if key not in header_stems:
-            header_stems[key] = set(content_stems(u.hit.header or ""))
-    for i, u in enumerate(units):
-        hs = header_stems[id(u.hit)]
-        got = 0.0
-        covered = set()
-        for s, w in idf.items():
-            if s in u.stems:
-                got += w
-                covered.add(s)
-            elif s in hs:
-                # The passage's header (committee, item title) is context the unit inherits.
-                got += 0.5 * w
-                covered.add(s)
-        u.covered = covered
-        nwords = len(u.text.split())
-        length = -0.15 if nwords < 4 else (-0.05 if nwords > 55 else 0.0)
-        u.lexical = got / total
-        u.sim = sims[i] if sims else 0.0
-        if u.resolved and "resolution" in q.kinds:
-            length += W_RESOLVED
-        elif "judgement" in q.kinds and "#judgement" in str(getattr(u.hit, "chunk_id", "")):
-            length += W_JUDGEMENT   # a judgement record answers "what did Ofsted judge" directly
-        if doc_penalty:
-            length += doc_penalty.get(u.hit.doc_id, 0.0)
-        u.score = (W_LEXICAL * u.lexical + W_SEMANTIC * u.sim + cue_bonus(q, u.text, u.lexical)
-                   + W_RANK / (1 + u.rank) + length + novelty_penalty(q, u))
-
-
-def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int = 4,
-           max_words: int = 95) -> list[Unit]:
+def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection | None = None,
+           max_units: int | None = None, max_words: int | None = None) -> list[Unit]:
     """The best unit; the unit after it when the best one only leads into it (ends with ':' or
     is a bare heading/lead-in); then units that add question terms the answer lacks, or that
     score nearly as well (a second part of a two-part question)."""
+    sel = sel or Selection()
+    max_units = sel.max_units if max_units is None else max_units
+    max_words = sel.max_words if max_words is None else max_words
     ranked = sorted(units, key=lambda u: -u.score)
     if not ranked:
         return []
@@ -352,7 +196,7 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
                 break
             follow.append(n2)
         chosen += follow
-    elif nxt is not None and (len(best_u.text.split()) < SHORT_BEST_WORDS
+    elif nxt is not None and (len(best_u.text.split()) < sel.short_best_words
                               or "resolution" in q.kinds and re.search(r"\bresolved\b", best_u.text, re.I)):
         chosen.append(nxt)
     covered = set().union(*(u.covered for u in chosen))
@@ -371,8 +215,9 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], max_units: int
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
         # Another page's sentence is cited only when it adds much of what the question asks that
         # the answer lacks: every extra page cited is one more place a councillor has to check.
-        if (same_page and ((gain >= 0.15 and u.score >= best * 0.7) or u.score >= best * 0.5)) or \
-                (not same_page and gain >= OTHER_PAGE_GAIN and u.score >= best * 0.7):
+        if (same_page and ((gain >= sel.same_page_gain and u.score >= best * sel.same_page_ratio)
+                           or u.score >= best * sel.same_page_close)) or \
+                (not same_page and gain >= sel.other_page_gain and u.score >= best * sel.other_page_ratio):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)

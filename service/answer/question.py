@@ -29,6 +29,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("person", re.compile(r"^\s*(who|whom)\b|\bwho (was|is|chairs|led|wrote|presented|provided|delivers)\b|"
                           r"\bwhich (members|councillors?|care leaver|officer)\b", re.I)),
     ("date", re.compile(r"^\s*(when|by when)\b|\bwhat date\b|\bby when\b|\bwhen\b", re.I)),
+    ("vote", re.compile(r"\bvot(e|ed|es|ing)\b|\bopposed\b|\bagainst\b|\bin favour\b|\babstain\w*|"
+                        r"\bunanimous\w*|\bmajority\b|\bshow of hands\b", re.I)),
     ("place", re.compile(r"^\s*where\b|\bwhere is\b.*\bheld\b", re.I)),
 ]
 

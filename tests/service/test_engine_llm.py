@@ -77,7 +77,8 @@ def test_reply_with_only_invented_citations_abstains_clean(llm_engine):
     engine, script = llm_engine
     script.replies = ["Kent was rated outstanding in 2017. [P99] See page 500. [P0]"]
     r = engine.ask("How was Kent rated in 2017?")
-    assert r.abstained and r.citations == [] and r.answer == ABSTAIN_TEXT
+    assert r.abstained and r.citations == [] and r.answer.startswith(ABSTAIN_TEXT)
+    assert "outstanding" not in r.answer and "P99" not in r.answer
 
 
 def test_injected_paper_text_reaches_the_model_as_delimited_data(llm_engine):
