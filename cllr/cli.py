@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cllr.offline import ensure_offline
+
+if TYPE_CHECKING:
+    from cllr.settings import Settings
 
 ensure_offline()
 
@@ -69,6 +72,12 @@ def inspect(file: Path, as_json: Annotated[bool, typer.Option("--json")] = False
         typer.echo(f"  declaration (minute {d['minute'] or '-'}, pdf {d['pdf_page']}): {d['member']}: {d['interest']}")
 
 
+def _say_embedding(settings: Settings) -> None:
+    """Which backend embeds what on this CPU (index/cpu.py), on stderr: a person should know."""
+    from index.embedder import describe_choice
+    typer.echo(describe_choice(settings.embed_backend, settings.embed_bulk_backend), err=True)
+
+
 @app.command()
 def ingest(paths: list[Path], data_dir: DataDir = None) -> None:
     """Ingest papers (files or folders) into the data directory and index them for search."""
@@ -77,6 +86,7 @@ def ingest(paths: list[Path], data_dir: DataDir = None) -> None:
     settings = _settings(data_dir)
     library = Library(settings)
     files = library.expand_paths(paths)
+    _say_embedding(settings)
     failed = 0
     with Progress(transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
@@ -224,6 +234,7 @@ def serve(host: Annotated[str, typer.Option()] = "127.0.0.1",
     from service.app import create_app
     from service.server import uvicorn_options
     settings = _settings(data_dir)
+    _say_embedding(settings)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options(settings))
 
 

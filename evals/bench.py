@@ -118,11 +118,15 @@ def print_table(res: dict[str, Any], out=None) -> None:
     out = out or sys.stdout   # looked up per call: a default bound at import misses redirection
     def w(s: str = "") -> None:
         print(s, file=out)
-    w(f"\ncllr bench — {res['machine']['cpus']} cpus, load {res['machine']['load_avg_start']} at start "
+    cpu = res["machine"].get("cpu") or {}
+    tag = f"[{cpu.get('kind', '?')}: {' '.join(cpu.get('flags', [])) or 'no flags read'}]"
+    w(f"\ncllr bench — {cpu.get('model') or 'unknown CPU'}, {res['machine']['cpus']} cpus, flags "
+      f"{' '.join(cpu.get('flags', []))}; load {res['machine']['load_avg_start']} at start "
       f"(shared machine: figures are under that load)")
     ing = res.get("ingest")
     if ing:
-        w(f"\nIngest: {ing['files']} files, {ing['pages']} pages")
+        w(f"\nIngest: {ing['files']} files, {ing['pages']} pages; cllr embeds with "
+          f"{ing['cllr'].get('embed_backend', '?')} {tag}")
         w(f"  {'':<16}{'wall s':>9}{'pages/s':>9}{'chunks':>8}{'chunks/s':>9}{'RSS MB':>8}{'+child':>8}"
           f"{'tokens':>9}{'embedded':>10}{'trunc':>7}")
         for name in ("plain", "cllr"):
@@ -135,14 +139,14 @@ def print_table(res: dict[str, Any], out=None) -> None:
           f"{rt['peak_rss_mb']:>8}")
     inc = res.get("incremental")
     if inc:
-        w(f"\nIncremental: +1 pack ({inc['pages']} pages, {inc['add_chunks']} chunks) into an archive of "
+        w(f"\nIncremental {tag}: +1 pack ({inc['pages']} pages, {inc['add_chunks']} chunks) into an archive of "
           f"{inc['archive_pages']} pages: {inc['total_s']:.1f}s ({inc['pages_per_s']:.2f} pages/s, "
           f"BM25 refresh {inc['bm25_refresh_s']:.2f}s); re-offering the {inc['reoffer_files']} indexed files: "
           f"{inc['reoffer_unchanged_s']:.2f}s ({inc['reoffer_unchanged']} unchanged)")
     svc = res.get("service")
     if svc:
         s, c, st = svc["sequential"], svc["concurrent"], svc["stream"]
-        w(f"\n/v1/ask on loopback (ready in {svc['ready_s']}s, first answer {svc['first_answer_ms']} ms, "
+        w(f"\n/v1/ask on loopback {tag} (ready in {svc['ready_s']}s, first answer {svc['first_answer_ms']} ms, "
           f"{svc['distinct_questions']} distinct questions, server RSS {svc['server'].get('rss_mb')} MB):")
         w(f"  sequential   {s['requests']:>4} req  {s['req_per_s']:>6} req/s  p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms"
           f"  errors {s['errors']}")
@@ -151,8 +155,8 @@ def print_table(res: dict[str, Any], out=None) -> None:
         w(f"  stream first token p50 {st['first_token']['p50_ms']} ms  p95 {st['first_token']['p95_ms']} ms "
           f"(complete p50 {st['complete']['p50_ms']} ms)")
     for size, r in (res.get("retrieval") or {}).items():
-        w(f"\n{size} synthetic chunks (load {r['load_s']}s, BM25 {r['bm25_build_s']}s, bench process RSS "
-          f"{r['peak_rss_mb']:.0f} MB):")
+        w(f"\n{size} synthetic chunks {tag} (load {r['load_s']}s, BM25 {r['bm25_build_s']}s, bench process RSS "
+          f"{r['peak_rss_mb']:.0f} MB; answer sentences embedded by {r.get('embed_backend', '?')}):")
         w(f"  {'config':<32}{'search p50':>11}{'p95':>8}{'p99':>8}{'answer p50':>12}{'p95':>8}{'p99':>8}")
         for name in r["search"]:
             a, b = r["search"][name], r["answer"][name]
@@ -160,7 +164,7 @@ def print_table(res: dict[str, Any], out=None) -> None:
               f"{b['p99_ms']:>8}")
     if res.get("serving_rss"):
         sr = res["serving_rss"]
-        w(f"\ncllr serve over {sr['chunks']} chunks: RSS {sr['after_queries'].get('rss_mb')} MB after queries, "
+        w(f"\ncllr serve over {sr['chunks']} chunks {tag}: RSS {sr['after_queries'].get('rss_mb')} MB after queries, "
           f"peak {sr['after_queries'].get('peak_rss_mb')} MB (idle {sr['idle'].get('rss_mb')} MB)")
     for name, err in res.get("errors", {}).items():
         w(f"\n{name}: FAILED {err.splitlines()[0]}")
@@ -195,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
               "and service phases (pass --corpus)", file=sys.stderr)
         skip |= {"ingest", "incremental", "service"}
     tmp = Path(tempfile.mkdtemp(prefix="cllr-bench-", dir=a.work_dir))
-    res: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load_avg_start": round(os.getloadavg()[0], 2)},
+    from index.cpu import this_cpu
+    res: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "cpu": this_cpu().to_json(),
+                                       "embed_bulk_backend": os.environ.get("CLLR_EMBED_BULK_BACKEND", "auto"),
+                                       "load_avg_start": round(os.getloadavg()[0], 2)},
                            "corpus": [str(d) for d in dirs], "errors": {}}
     cllr_dir = tmp / "cllr-data"
     try:

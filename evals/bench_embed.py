@@ -49,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     tok = tokenizer(minilm_model_path())
     pieces = sum(len(ids) for d in docs for ids in token_ids(tok, d))
     backends = [b.strip() for b in a.backends.split(",") if b.strip()]
+    from index.cpu import this_cpu
     res: dict = {"chunks": n, "documents": len(docs), "word_pieces": pieces, "cpus": os.cpu_count(),
-                 "backends": {}}
+                 "cpu": this_cpu().to_json(), "backends": {}}
+    print(f"CPU: {this_cpu().describe()}", flush=True)
     models, vectors = {}, {}
     for b in backends:
         t = time.perf_counter()

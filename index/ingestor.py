@@ -71,6 +71,8 @@ class _Started:
     sha: str
     t0: float
     parsing: Future
+    # (document, vectors) once parsed and embedded: embedded ahead while earlier files are written
+    embedding: Future | None = None
 
 
 def apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> ParsedDocument:
@@ -209,6 +211,9 @@ class Ingestor:
         Same results as calling `ingest_file` file by file."""
         todo = iter(Path(p) for p in paths)
         pending: deque[_Started | IngestResult] = deque()
+        # The next file is embedded while this one is written (store, Chroma, BM25 tokens), so the
+        # embedding model never waits on the writes; the writes keep their order in this thread.
+        embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-embed-ahead")
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-parse") as pool, \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-model") as loader:
             warming: Future | None = None
@@ -221,17 +226,26 @@ class Ingestor:
                     if path is None:
                         return
                     started = self._start(path, pool)
-                    if isinstance(started, _Started) and warming is None:
-                        # the model, then Chroma (0.9 s to import and open); an error surfaces where
-                        # either is used, as it would unwarmed
-                        warming = loader.submit(lambda: (self._parts.bulk_embedder, self._parts.vectors))
+                    if isinstance(started, _Started):
+                        if warming is None:
+                            # the model, then Chroma (0.9 s to import and open); an error surfaces where
+                            # either is used, as it would unwarmed
+                            warming = loader.submit(lambda: (self._parts.bulk_embedder, self._parts.vectors))
+                        started.embedding = embedding.submit(self._embed_parsed, started.parsing)
                     pending.append(started)
 
-            fill()
-            while pending:
-                cur = pending.popleft()
+            try:
                 fill()
-                yield cur if isinstance(cur, IngestResult) else self._complete(cur)
+                while pending:
+                    cur = pending.popleft()
+                    fill()
+                    yield cur if isinstance(cur, IngestResult) else self._complete(cur)
+            finally:   # a caller that stops early (or an error) leaves nothing embedding for nobody
+                embedding.shutdown(wait=True, cancel_futures=True)
+
+    def _embed_parsed(self, parsing: Future) -> tuple[ParsedDocument, Any]:
+        doc = parsing.result()   # a parse error surfaces where the result is read, in order
+        return doc, self._parts.bulk_embedder.embed_documents([c.embed_text() for c in doc.chunks])
 
     def _start(self, path: Path, pool: ThreadPoolExecutor) -> "_Started | IngestResult":
         """Read a file; an unchanged one is answered now, a new one starts parsing in `pool`."""
@@ -249,8 +263,12 @@ class Ingestor:
 
     def _complete(self, started: "_Started") -> IngestResult:
         source, data, sha, t0 = started.source, started.data, started.sha, started.t0
+        vecs = None
         try:
-            doc = started.parsing.result()
+            if started.embedding is not None:
+                doc, vecs = started.embedding.result()
+            else:
+                doc = started.parsing.result()
         except IngestError as e:
             return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
         _ = self._parts.bulk_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
@@ -259,7 +277,7 @@ class Ingestor:
             if same is not None:
                 return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
                                     seconds=time.perf_counter() - t0)
-            result = self._write(doc, data, self._parts.store.by_source(source))
+            result = self._write(doc, data, self._parts.store.by_source(source), vecs=vecs)
             result.seconds = time.perf_counter() - t0
             return result
 
@@ -305,12 +323,13 @@ class Ingestor:
         return str(final.resolve())
 
     def _write(self, doc: ParsedDocument, data: bytes | None, prev: DocumentInfo | None,
-               source_url: str | None = None) -> IngestResult:
+               source_url: str | None = None, vecs: Any = None) -> IngestResult:
         file_path = self._keep_file(doc, data)
         vectors = self._parts.vectors
         chunks = doc.chunks
         texts = [c.embed_text() for c in chunks]
-        vecs = self._parts.bulk_embedder.embed_documents(texts)   # before the commit: a bad model fails with no trace
+        if vecs is None:   # before the commit: a bad model fails with no trace
+            vecs = self._parts.bulk_embedder.embed_documents(texts)
         replaced = prev if prev is not None and prev.doc_id != doc.doc_id else None
         if replaced is not None:
             # Before the commit, not after: killed after it, the old version's vectors (orphans) and the

@@ -108,7 +108,8 @@ class Library:
                 from index.embedder import get_embedder
                 self._embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
                                               backend=self.settings.embed_backend,
-                                              cache_dir=self.settings.embed_cache_dir)
+                                              cache_dir=self.settings.embed_cache_dir,
+                                              threads=self.settings.embed_threads or None)
             return self._embedder
 
     @property
@@ -123,8 +124,11 @@ class Library:
                 if backend == self.settings.embed_backend:
                     self._bulk_embedder = self.embedder
                 else:
+                    from index.cpu import usable_cores
                     self._bulk_embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
-                                                       backend=backend, cache_dir=self.settings.embed_cache_dir)
+                                                       backend=backend, cache_dir=self.settings.embed_cache_dir,
+                                                       threads=self.settings.embed_threads or None,
+                                                       workers=self.settings.embed_bulk_workers or usable_cores())
             return self._bulk_embedder
 
     @property

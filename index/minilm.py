@@ -56,12 +56,14 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def embed_batched(tok: Any, texts: Sequence[str], batch_size: int,
-                  forward: Callable[[list[list[int]]], np.ndarray]) -> np.ndarray:
-    """Tokenise, run `forward` on batches of similar length, return the vectors in the caller's order."""
+                  forward: Callable[[list[list[int]]], np.ndarray], mapper: Callable[..., Any] = map) -> np.ndarray:
+    """Tokenise, run `forward` on batches of similar length (through `mapper`: a thread pool's map runs
+    them side by side), return the vectors in the caller's order."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     ids = token_ids(tok, texts)
     out = np.zeros((len(ids), DIM), dtype=np.float32)
-    for batch in batches_longest_first(ids, batch_size):
-        out[batch] = forward([ids[i] for i in batch])
+    batches = list(batches_longest_first(ids, batch_size))
+    for batch, vecs in zip(batches, mapper(forward, [[ids[i] for i in b] for b in batches]), strict=True):
+        out[batch] = vecs
     return out

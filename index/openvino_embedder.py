@@ -15,7 +15,6 @@ encoder's output, whatever precision the encoder ran in.
 """
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from cllr.offline import ensure_offline
+from index.cpu import CPUINFO, read_cpuinfo, usable_cores
 from index.minilm import DIM, embed_batched, mean_pool, padded, tokenizer
 
 # 16 texts of similar length per inference: the fastest on this CPU (1: 10.9 s, 8: 8.5 s, 16: 8.45 s,
@@ -36,17 +36,9 @@ class OpenVinoUnavailableError(RuntimeError):
 
 
 @lru_cache(maxsize=1)
-def amx_bf16_available(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether this CPU, and the kernel that runs us, offer AMX bfloat16 (Linux lists a flag only when
-    the kernel supports it; elsewhere: no)."""
-    try:
-        with open(cpuinfo, encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("flags"):
-                    return {"amx_bf16", "amx_tile"} <= set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return False
+def amx_bf16_available(cpuinfo: Path = CPUINFO) -> bool:
+    """Whether this CPU, and the kernel that runs us, offer AMX bfloat16 (index/cpu.py)."""
+    return read_cpuinfo(cpuinfo).kind == "amx"
 
 
 class OpenVinoMiniLMEmbedder:
@@ -68,9 +60,9 @@ class OpenVinoMiniLMEmbedder:
         if model_file is None:
             model_file = ensure_artifacts(cache_dir) / FP32
         self.model_file = Path(model_file)
-        # 2 cores shared with other work (as the other backends): no more threads than that
+        # as many threads as CPUs this process may use (index/cpu.py), as the ONNX backend
         config = {"INFERENCE_PRECISION_HINT": "bf16", "PERFORMANCE_HINT": "LATENCY",
-                  "INFERENCE_NUM_THREADS": threads or max(1, min(os.cpu_count() or 1, 2))}
+                  "INFERENCE_NUM_THREADS": threads or usable_cores()}
         try:
             self._compiled = ov.Core().compile_model(str(self.model_file), "CPU", config)
         except Exception as e:   # a truncated file, or a CPU/plugin that refuses the precision: say which

@@ -189,3 +189,54 @@ def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedde
     doc_id = got[0].doc_id
     assert doc_id is not None
     assert {c.chunk_id for c in one.store.doc_chunks(doc_id)} == {c.chunk_id for c in lib.store.doc_chunks(doc_id)}
+
+
+def test_the_next_file_is_embedded_while_this_one_is_written(settings, embedder, tmp_path, monkeypatch) -> None:
+    """ingest_files embeds file N+1 while file N's store write runs (each write still after its own
+    vectors are ready, in order); a caller that stops early leaves no embedding thread behind."""
+    import threading
+    import time as _time
+    from pathlib import Path
+    samples = Path(__file__).resolve().parents[2] / "ingest" / "samples"
+    files = sorted(samples.glob("*.pdf")) + sorted(samples.glob("*.txt"))
+    events: list[str] = []
+    lock = threading.Lock()
+
+    class Recording:
+        name, dim = embedder.name, embedder.dim
+
+        def embed_documents(self, texts):
+            with lock:
+                events.append("embed")
+            return embedder.embed_documents(texts)
+
+        def embed_query(self, text):
+            return embedder.embed_query(text)
+
+    lib = Library(settings, embedder=Recording())
+    put = lib.store.put_document
+
+    def slow_put(*a, **k):
+        with lock:
+            events.append("write")
+        _time.sleep(1.0)          # long enough for the next file's embedding to start meanwhile
+        with lock:
+            events.append("written")
+        return put(*a, **k)
+
+    monkeypatch.setattr(lib.store, "put_document", slow_put)
+    assert [r.status for r in lib.ingest_files(files)] == ["added"] * len(files)
+    first_write = events.index("write")
+    assert "embed" in events[first_write:events.index("written")]    # file 2 embedded during file 1's write
+    assert events.count("embed") == len(files) and events.count("write") == len(files)
+
+    events.clear()
+    more = []
+    for f in files:               # new bytes, so each is a new paper
+        more.append(tmp_path / f"again-{f.name}")
+        more[-1].write_bytes(f.read_bytes() + b"\n")
+    it = lib.ingest_files(more)
+    next(it)
+    it.close()                    # the caller stops after one result
+    assert events.count("write") == 1
+    assert not [t for t in threading.enumerate() if t.name.startswith("cllr-embed-ahead")]
