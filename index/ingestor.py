@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal, Sequence
+from typing import Any, Generator, Iterable, Literal, Sequence
 
 from index.parts import IndexParts
 from index.store import DocumentInfo
@@ -203,7 +203,7 @@ class Ingestor:
         return IngestResult("restricted", same.source, same.doc_id, len(doc.chunks), seconds=time.perf_counter() - t0)
 
     def ingest_files(self, paths: Sequence[Path], *, ahead: int = 16,
-                     ahead_bytes: int = 256 << 20) -> Iterator[IngestResult]:
+                     ahead_bytes: int = 256 << 20) -> Generator[IngestResult, None, None]:
         """`ingest_file` over many files, in order, with later files parsed (in the parse worker
         process) while this one is embedded and written, up to `ahead` files or `ahead_bytes` of
         originals in flight; the bulk embedder and Chroma load meanwhile. pypdf and the embedding

@@ -141,7 +141,6 @@ def _scored(hits, question: str):
 
 
 def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
-    from service.answer import extractive
     text = ("Question by Sean Holden to Neil Baker, Cabinet Member for Highways\n"
             "How much are the repairs to country lanes costing the county?\n"
             "Verges are chewed up and the lanes are being eroded by diverted traffic.\n"
