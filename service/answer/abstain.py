@@ -140,8 +140,6 @@ _NUM_TOKEN = re.compile(r"£?\d[\d,]*(?:\.\d+)?%?|\b(?:one|two|three|four|five|s
 _ASKS_RATING = re.compile(r"\b(rated|rating|judged|judgement|graded|grade)\b", re.I)
 _GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d|"
                     r"not yet good|serious weakness|effective)\b", re.I)
-_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+[A-Z][\w'-]+|"
-                   r"\b[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z]{2,}\b")
 
 
 def asks_rating(q: Question) -> bool:

@@ -45,10 +45,6 @@ class Question:
     days: set[tuple[str, str]] = field(default_factory=set)  # ("19", "dec")
     month_years: set[tuple[str, str]] = field(default_factory=set)  # ("jul", "2018"), as written together
 
-    @property
-    def wants_number(self) -> bool:
-        return "count" in self.kinds
-
 
 def analyse(text: str) -> Question:
     t = clean(text)
