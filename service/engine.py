@@ -229,7 +229,7 @@ class AnswerEngine:
         A page whose text came from OCR says so (and whether the OCR was unsure)."""
         store = getattr(self.library, "store", None)
         info = store.get_document(cit.doc_id) if store is not None else None
-        if info is None:
+        if store is None or info is None:
             return cit
         paged = not str(info.source).lower().endswith(UNPAGED_SUFFIXES)
         how = store.page_source(cit.doc_id, cit.pdf_page, self.settings.ocr_low_confidence) or {}
@@ -318,7 +318,7 @@ class AnswerEngine:
         scorer.score_units(units, wq, idf, sims[0], paper, lambda u: _kind_held(wq, u, places), model)
         return Scored(wq, units, idf, chosen)
 
-    def _extractive(self, q: Question, rw: Any, hits: list[Any], role: str = "public"
+    def _extractive(self, q: Question, rw: Any, hits: list[Any], role: str = "public"  # noqa: C901
                     ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
         scored = self._scored(q, rw, hits, role)
         units, idf, model = scored.units, scored.idf, self.model
@@ -343,8 +343,8 @@ class AnswerEngine:
             if u.resolved and (u.hit.doc_id, u.hit.minute) not in prefixed:
                 text = f"Minute {u.hit.minute} resolved: {text}"
                 prefixed.add((u.hit.doc_id, u.hit.minute))
-            cit = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
-            cit = verify(cit, lambda d, n: self.page_text(d, n, role),
+            drafted = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
+            cit = verify(drafted, lambda d, n: self.page_text(d, n, role),
                          span=list(getattr(u.hit, "pdf_pages", []) or []), label_of=self.page_label)
             if cit is None:
                 continue
@@ -376,11 +376,11 @@ class AnswerEngine:
 
     def _minute_citation(self, minute: Any, role: str) -> Citation | None:
         """A citation of a minute record by its heading, verified on the minute's own pages."""
-        cit = Citation(source=minute.doc.source, doc_id=minute.doc.doc_id, pdf_page=minute.pdf_pages[0],
+        drafted = Citation(source=minute.doc.source, doc_id=minute.doc.doc_id, pdf_page=minute.pdf_pages[0],
                        page_label=None, item=minute.number, quote=minute.title, committee=minute.doc.committee,
                        meeting_date=minute.doc.meeting_date.isoformat() if minute.doc.meeting_date else None,
                        title=minute.title, kind="minute")
-        cit = verify(cit, lambda d, n: self.page_text(d, n, role),
+        cit = verify(drafted, lambda d, n: self.page_text(d, n, role),
                      span=list(range(minute.pdf_pages[0], minute.pdf_pages[1] + 1)), label_of=self.page_label)
         return self._sourced(cit) if cit is not None else None
 
@@ -481,11 +481,12 @@ class AnswerEngine:
     def _units_on(self, hit: Any, n: int, text: str, neighbour: str) -> list[Any]:
         import copy
         # A running header sits at the top of both pages, a footer at the bottom of both.
-        edge = [l for l in neighbour.splitlines() if l.strip()]
-        tops, bottoms = {_shape(l) for l in edge[:3]}, {_shape(l) for l in edge[-3:]}
-        lines = [l for l in text.splitlines() if l.strip()]
-        kept = "\n".join(l for i, l in enumerate(lines)
-                         if not ((i < 3 and _shape(l) in tops) or (i >= len(lines) - 3 and _shape(l) in bottoms)))
+        edge = [line for line in neighbour.splitlines() if line.strip()]
+        tops, bottoms = {_shape(e) for e in edge[:3]}, {_shape(e) for e in edge[-3:]}
+        lines = [line for line in text.splitlines() if line.strip()]
+        kept = "\n".join(line for i, line in enumerate(lines)
+                         if not ((i < 3 and _shape(line) in tops)
+                                 or (i >= len(lines) - 3 and _shape(line) in bottoms)))
         h = copy.copy(hit)
         h.pdf_page, h.pdf_pages, h.text = n, [n], kept
         if n != int(hit.pdf_page):
@@ -500,7 +501,7 @@ class AnswerEngine:
         "the report author's job" from the other), and its own month's papers."""
         chosen: list[Any] = []
         sel, places = self.model.selection, frozenset(self._places())
-        for part, part_sims in zip(parts, sims):
+        for part, part_sims in zip(parts, sims, strict=True):
             pq = analyse(part)
             carried = [s for s in whole.stems if s not in pq.stems]
             pq = Question(pq.text, pq.stems + carried, pq.kinds, pq.years, pq.months, pq.days, pq.month_years)

@@ -234,7 +234,7 @@ class _Reading:
     negated: list[bool]
 
     def negated_stems(self) -> set[str]:
-        return {s for s, n in zip(self.stems, self.negated) if s and n}
+        return {s for s, n in zip(self.stems, self.negated, strict=True) if s and n}
 
 
 def _tokens(text: str) -> list[str]:
@@ -355,7 +355,7 @@ def _best_window(units: list[str], core: set[str]) -> tuple[int, int, set[str]]:
     return best
 
 
-def check(claim: str, passage: str, header: str = "") -> ClaimCheck:
+def check(claim: str, passage: str, header: str = "") -> ClaimCheck:  # noqa: C901
     """Whether `claim` says what `passage` says (see the module docstring), with the reason when not."""
     claim = clean(claim).strip()
     paper = clean(passage)

@@ -145,7 +145,7 @@ def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any
     todo = list(dict.fromkeys(k for k in keys if k not in _VEC_CACHE))
     fresh = np.asarray(embedder.embed_documents(list(questions) + todo))
     qv = fresh[:len(questions)]
-    for k, v in zip(todo, fresh[len(questions):]):
+    for k, v in zip(todo, fresh[len(questions):], strict=True):
         _VEC_CACHE[k] = v
     while len(_VEC_CACHE) > _VEC_CACHE_MAX:
         _VEC_CACHE.popitem(last=False)
@@ -165,7 +165,7 @@ def question_parts(text: str) -> list[str]:
     return parts if len(parts) > 1 else [text]
 
 
-def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection | None = None,
+def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection | None = None,  # noqa: C901
            max_units: int | None = None, max_words: int | None = None) -> list[Unit]:
     """The best unit; the unit after it when the best one only leads into it (ends with ':' or
     is a bare heading/lead-in); then units that add question terms the answer lacks, or that
@@ -229,8 +229,8 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection
     out: list[Unit] = []
     for u in chosen:
         out.append(u)
-        v = u
-        while v.text.rstrip().endswith(":") and len(out) < max_units + 4 and u is not best_u:
+        v: Unit | None = u
+        while v is not None and v.text.rstrip().endswith(":") and len(out) < max_units + 4 and u is not best_u:
             v = _next_unit(units, v)
             if v is None or v in chosen or v in out:
                 break

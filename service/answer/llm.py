@@ -160,7 +160,7 @@ class LLMAnswerer:
             return "unavailable: /models is not a model list"
         return "ok"
 
-    def answer(self, engine: "AnswerEngine", q: Question, rw: "Rewritten", hits: list[Any],
+    def answer(self, engine: "AnswerEngine", q: Question, rw: "Rewritten", hits: list[Any],  # noqa: C901
                role: str = "public", timeout_s: float | None = None
                ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
         """The model's answer with only the sentences that check out. Abstains (debug["outcome"] says

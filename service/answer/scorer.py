@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from service.answer.question import MONTHS, Question
@@ -189,60 +190,92 @@ def asks_present(q: Question) -> bool:
     return bool(_PRESENT_TENSE.search(q.text))
 
 
+def _count_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+    # Dates, page references and leading item numbers are numbers but not amounts.
+    plain = _DATE_TOKEN.sub(" ", _DATE_RANGE.sub(" ", text))
+    plain = re.sub(r"\bpages?\s*\d+(\s*[-–]\s*\d+)?|^\s*\d+[a-z]?\s+(?=[A-Z])", " ", plain, flags=re.I)
+    nums = [m.group(0) for m in _NUMBER.finditer(plain)]
+    real = _new([x for x in nums if not _BARE_YEAR.match(x.strip())], qtext)
+    has = bool(real or _NUMBER_WORDS.search(plain))
+    f["figure_new" if has else "figure_missing"] = 1.0
+    asked = set(q.stems)
+    for m in re.finditer(r"(?<![\d,.£])(\d[\d,]*)\s+((?:[A-Za-z'-]+\s+){0,2}[A-Za-z'-]+)", plain):
+        if not _BARE_YEAR.match(m.group(1)) and m.group(1).lower() not in qtext \
+                and set(content_stems(m.group(2))) & asked:
+            f["figure_counts_asked"] = 1.0
+            break
+
+
+def _person_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+    names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
+    f["name_new" if names else "name_missing"] = 1.0
+    if names and any(_ROLE_NEAR[r].search(text) for r in roles_asked(qtext)):
+        f["role_beside_name"] = 1.0
+
+
+def _date_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+    has = bool(_new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext))
+    f["date_new" if has else "date_missing"] = 1.0
+
+
+def _place_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+    if _PLACE.search(text):
+        f["place_word"] = 1.0
+    if _PLACE_FIELD.match(text):
+        f["place_field"] = 1.0
+
+
+def _resolution_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+    if _DECISION.search(text):
+        f["decision_word"] = 1.0
+    if _AMENDMENT.search(text):
+        f["amendment_line"] = 1.0
+
+
+def _vote_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+    if _VOTE_LINE.search(text):
+        f["vote_line"] = 1.0
+        if _VOTE_NAMES.search(text):
+            f["vote_names"] = 1.0
+
+
+def _flag(name: str, rx: re.Pattern[str]) -> Callable[[Question, str, str, dict[str, float]], None]:
+    def features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
+        if rx.search(text):
+            f[name] = 1.0
+    return features
+
+
+# One entry per kind of question: what a line must hold to answer that kind.
+_KIND_FEATURES: list[tuple[str, Callable[[Question, str, str, dict[str, float]], None]]] = [
+    ("count", _count_features),
+    ("person", _person_features),
+    ("date", _date_features),
+    ("place", _place_features),
+    ("resolution", _resolution_features),
+    ("vote", _vote_features),
+    ("judgement", _flag("grade_word", _GRADE)),
+    ("location", _flag("page_reference", _PAGES)),
+]
+
+
 def kind_features(q: Question, text: str) -> dict[str, float]:
     """The kind of thing the question asks for, present in the line *and new to the question*
     (a line that only repeats the question's own figure, name or date answers nothing)."""
     qtext = q.text.lower()
     f: dict[str, float] = {}
-    if "count" in q.kinds:
-        # Dates, page references and leading item numbers are numbers but not amounts.
-        plain = _DATE_TOKEN.sub(" ", _DATE_RANGE.sub(" ", text))
-        plain = re.sub(r"\bpages?\s*\d+(\s*[-–]\s*\d+)?|^\s*\d+[a-z]?\s+(?=[A-Z])", " ", plain, flags=re.I)
-        nums = [m.group(0) for m in _NUMBER.finditer(plain)]
-        real = _new([x for x in nums if not _BARE_YEAR.match(x.strip())], qtext)
-        has = bool(real or _NUMBER_WORDS.search(plain))
-        f["figure_new" if has else "figure_missing"] = 1.0
-        asked = set(q.stems)
-        for m in re.finditer(r"(?<![\d,.£])(\d[\d,]*)\s+((?:[A-Za-z'-]+\s+){0,2}[A-Za-z'-]+)", plain):
-            if not _BARE_YEAR.match(m.group(1)) and m.group(1).lower() not in qtext \
-                    and set(content_stems(m.group(2))) & asked:
-                f["figure_counts_asked"] = 1.0
-                break
-    if "person" in q.kinds:
-        names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
-        f["name_new" if names else "name_missing"] = 1.0
-        if names and any(_ROLE_NEAR[r].search(text) for r in roles_asked(qtext)):
-            f["role_beside_name"] = 1.0
-    if "date" in q.kinds:
-        has = bool(_new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext))
-        f["date_new" if has else "date_missing"] = 1.0
+    for kind, features in _KIND_FEATURES:
+        if kind in q.kinds:
+            features(q, text, qtext, f)
     if q.days:
         said = {(d.lstrip("0"), m.lower()[:3]) for d, m in _DAY_MONTH.findall(text)}
         if said and not said & {(d.lstrip("0"), m) for d, m in q.days}:
             f["other_day"] = 1.0
-    if "place" in q.kinds:
-        if _PLACE.search(text):
-            f["place_word"] = 1.0
-        if _PLACE_FIELD.match(text):
-            f["place_field"] = 1.0
-    if "resolution" in q.kinds and _DECISION.search(text):
-        f["decision_word"] = 1.0
-    if "vote" in q.kinds and _VOTE_LINE.search(text):
-        f["vote_line"] = 1.0
-        if _VOTE_NAMES.search(text):
-            f["vote_names"] = 1.0
-    if "resolution" in q.kinds and _AMENDMENT.search(text):
-        f["amendment_line"] = 1.0
-    if "judgement" in q.kinds and _GRADE.search(text):
-        f["grade_word"] = 1.0
-    if "location" in q.kinds and _PAGES.search(text):
-        f["page_reference"] = 1.0
     return f
 
 
-def unit_features(q: Question, u: Any, idf: dict[str, float], header_stems: set[str], sim: float,
-                  paper: dict[str, float], kind_held: bool | None) -> dict[str, float]:
-    """All features of one line for one question (absent = 0)."""
+def _cover(u: Any, idf: dict[str, float], header_stems: set[str]) -> None:
+    """The share of the question's weighted words the line holds (its `lexical`), and which."""
     total = sum(idf.values()) or 1.0
     got = 0.0
     covered: set[str] = set()
@@ -256,20 +289,19 @@ def unit_features(q: Question, u: Any, idf: dict[str, float], header_stems: set[
             covered.add(s)
     u.covered = covered
     u.lexical = got / total
-    u.sim = sim
-    f: dict[str, float] = {"lexical": u.lexical, "semantic": sim, "rank_prior": 1.0 / (1 + u.rank)}
-    f.update(kind_features(q, u.text))
-    nwords = len(u.text.split())
+
+
+def _shape_features(text: str) -> dict[str, float]:
+    nwords = len(text.split())
     if nwords < 4:
-        f["very_short"] = 1.0
-    elif nwords > 55:
-        f["long"] = 1.0
-    if u.resolved and "resolution" in q.kinds:
-        f["decision_record"] = 1.0
-    if "judgement" in q.kinds and "#judgement" in str(getattr(u.hit, "chunk_id", "")):
-        f["judgement_record"] = 1.0
-    if kind_held is not None:
-        f["kind_held"] = 1.0 if kind_held else 0.0
+        return {"very_short": 1.0}
+    if nwords > 55:
+        return {"long": 1.0}
+    return {}
+
+
+def _restating_features(q: Question, u: Any) -> dict[str, float]:
+    f: dict[str, float] = {}
     if u.stems:
         new = len(u.stems - set(q.stems)) / len(u.stems)
         if new < 0.25:
@@ -280,6 +312,24 @@ def unit_features(q: Question, u: Any, idf: dict[str, float], header_stems: set[
         f["restates_question"] = 1.0
     if u.text.rstrip().endswith("?") or u.asked:
         f["asks_back"] = 1.0
+    return f
+
+
+def unit_features(q: Question, u: Any, idf: dict[str, float], header_stems: set[str], sim: float,
+                  paper: dict[str, float], kind_held: bool | None) -> dict[str, float]:
+    """All features of one line for one question (absent = 0)."""
+    _cover(u, idf, header_stems)
+    u.sim = sim
+    f: dict[str, float] = {"lexical": u.lexical, "semantic": sim, "rank_prior": 1.0 / (1 + u.rank)}
+    f.update(kind_features(q, u.text))
+    f.update(_shape_features(u.text))
+    if u.resolved and "resolution" in q.kinds:
+        f["decision_record"] = 1.0
+    if "judgement" in q.kinds and "#judgement" in str(getattr(u.hit, "chunk_id", "")):
+        f["judgement_record"] = 1.0
+    if kind_held is not None:
+        f["kind_held"] = 1.0 if kind_held else 0.0
+    f.update(_restating_features(q, u))
     f.update({k: v for k, v in paper.items() if v})
     return {k: v for k, v in f.items() if v}
 

@@ -92,7 +92,7 @@ def _is_row(line: str) -> bool:
     return len(figures) >= 2 and len(alpha) <= 2 * len(figures) and not line.rstrip().endswith(".")
 
 
-def split_units(text: str) -> list[str]:
+def split_units(text: str) -> list[str]:  # noqa: C901
     """Split a passage's text into sentences, bullets and table rows."""
     text = clean(text)
     blocks: list[str] = []
