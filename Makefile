@@ -51,9 +51,10 @@ demo: setup
 	$(CLLR) ask "What did the committee resolve about the School Transport Policy?"
 	$(CLLR) serve --host 127.0.0.1 --port 8000
 
-# Lint and types over the whole project (configured in pyproject.toml), then every test tier.
+# Lint, format and types over the whole project (configured in pyproject.toml), then every test tier.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 format: setup

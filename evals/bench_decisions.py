@@ -16,6 +16,7 @@ allow-list, fusion, filters and the role mask. Configurations: topic alone (publ
 topic + committee, topic + date range, topic + outcome, and a timeline. The register is built once
 per store generation; that build is reported apart (it is not a per-query cost).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,21 +37,51 @@ from cllr.settings import Settings  # noqa: E402
 from index.library import Library  # noqa: E402
 from ingest.models import Chunk, Minute, Page, ParsedDocument  # noqa: E402
 
-COMMITTEES = ["Cabinet", "Children's Select Committee", "Planning Committee", "Full Council", "Audit Committee",
-              "Corporate Parenting Panel", "Health Overview and Scrutiny Committee", "Licensing Committee"]
-TOPICS = ["school transport policy", "library opening hours", "highways maintenance programme",
-          "adult social care charging", "council tax reduction scheme", "home to school transport",
-          "special educational needs provision", "waste collection contract", "local plan consultation",
-          "children's homes sufficiency", "capital programme", "treasury management strategy",
-          "parking charges review", "youth services", "care leavers offer", "flood risk management",
-          "devolution and local government reorganisation", "pay policy statement", "family hubs",
-          "minerals and waste plan", "bus service improvement plan", "school places strategy",
-          "early help services", "foster carer recruitment", "budget monitoring"]
-VERBS = [("That the {t} be noted.", "noted"), ("That the {t} be approved.", "agreed"),
-         ("That the {t} be endorsed for public consultation.", "agreed"),
-         ("That the Cabinet be recommended to adopt the {t}.", "recommended"),
-         ("To note the update on the {t}.", "noted"),
-         ("That the report on the {t} be considered at the meeting on 11 March 2025.", "agreed")]
+COMMITTEES = [
+    "Cabinet",
+    "Children's Select Committee",
+    "Planning Committee",
+    "Full Council",
+    "Audit Committee",
+    "Corporate Parenting Panel",
+    "Health Overview and Scrutiny Committee",
+    "Licensing Committee",
+]
+TOPICS = [
+    "school transport policy",
+    "library opening hours",
+    "highways maintenance programme",
+    "adult social care charging",
+    "council tax reduction scheme",
+    "home to school transport",
+    "special educational needs provision",
+    "waste collection contract",
+    "local plan consultation",
+    "children's homes sufficiency",
+    "capital programme",
+    "treasury management strategy",
+    "parking charges review",
+    "youth services",
+    "care leavers offer",
+    "flood risk management",
+    "devolution and local government reorganisation",
+    "pay policy statement",
+    "family hubs",
+    "minerals and waste plan",
+    "bus service improvement plan",
+    "school places strategy",
+    "early help services",
+    "foster carer recruitment",
+    "budget monitoring",
+]
+VERBS = [
+    ("That the {t} be noted.", "noted"),
+    ("That the {t} be approved.", "agreed"),
+    ("That the {t} be endorsed for public consultation.", "agreed"),
+    ("That the Cabinet be recommended to adopt the {t}.", "recommended"),
+    ("To note the update on the {t}.", "noted"),
+    ("That the report on the {t} be considered at the meeting on 11 March 2025.", "agreed"),
+]
 PER_DOC = 50
 
 
@@ -82,23 +113,57 @@ def synthetic_minutes(n_decisions: int, seed: int = 0):
                 filler = " ".join(rng.choice(vocab, size=int(rng.integers(4, 14)), p=p))
                 lines.append((f"({'abcd'[k]}) " if k else "") + text.format(t=topic).rstrip(".") + f", {filler}.")
             page = s // 2 + 1
-            minutes.append(Minute(number=number, title=topic.title(), pdf_pages=(page, page), resolved=lines,
-                                  resolved_pages=[page] * len(lines), resolved_blocks=[0] * len(lines)))
+            minutes.append(
+                Minute(
+                    number=number,
+                    title=topic.title(),
+                    pdf_pages=(page, page),
+                    resolved=lines,
+                    resolved_pages=[page] * len(lines),
+                    resolved_blocks=[0] * len(lines),
+                )
+            )
             body = " ".join(rng.choice(vocab, size=80, p=p))
-            chunks.append(Chunk(chunk_id=f"{doc_id}-{s:04d}", doc_id=doc_id, source=f"min{d}.pdf", seq=s,
-                                text=f"{number} {topic.title()}. {body} RESOLVED " + " ".join(lines),
-                                header=f"{committee} · {day} · minute {number}", pdf_pages=[page],
-                                page_labels=[str(page)], token_count=150, minute=number, minute_title=topic.title(),
-                                restricted=(s % 25 == 24), doc_type="minutes", council="Benchshire",
-                                committee=committee, meeting_date=day.isoformat()))
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc_id}-{s:04d}",
+                    doc_id=doc_id,
+                    source=f"min{d}.pdf",
+                    seq=s,
+                    text=f"{number} {topic.title()}. {body} RESOLVED " + " ".join(lines),
+                    header=f"{committee} · {day} · minute {number}",
+                    pdf_pages=[page],
+                    page_labels=[str(page)],
+                    token_count=150,
+                    minute=number,
+                    minute_title=topic.title(),
+                    restricted=(s % 25 == 24),
+                    doc_type="minutes",
+                    council="Benchshire",
+                    committee=committee,
+                    meeting_date=day.isoformat(),
+                )
+            )
         for n in range(PER_DOC // 2):
-            text = "\n".join(c.text for c in chunks[2 * n:2 * n + 2])
-            restricted = [(1, 1)] if any(c.restricted for c in chunks[2 * n:2 * n + 2]) else []
+            text = "\n".join(c.text for c in chunks[2 * n : 2 * n + 2])
+            restricted = [(1, 1)] if any(c.restricted for c in chunks[2 * n : 2 * n + 2]) else []
             pages.append(Page(n + 1, str(n + 1), "x\n" + text, restricted_lines=restricted))
-        yield ParsedDocument(doc_id=doc_id, source=f"min{d}.pdf", sha256=doc_id * 4, doc_type="minutes",
-                             title=f"{committee} minutes {day}", council="Benchshire", committee=committee,
-                             meeting_date=day, pages=pages, minutes=minutes, chunks=chunks), \
-            rng.standard_normal((PER_DOC, 384)).astype(np.float32)
+        yield (
+            ParsedDocument(
+                doc_id=doc_id,
+                source=f"min{d}.pdf",
+                sha256=doc_id * 4,
+                doc_type="minutes",
+                title=f"{committee} minutes {day}",
+                council="Benchshire",
+                committee=committee,
+                meeting_date=day,
+                pages=pages,
+                minutes=minutes,
+                chunks=chunks,
+            ),
+            rng.standard_normal((PER_DOC, 384)).astype(np.float32),
+        )
 
 
 def build(data_dir: Path, n: int) -> None:
@@ -137,30 +202,39 @@ def run(data_dir: Path, n_queries: int) -> None:
     t = time.perf_counter()
     n = len(lib.register.index().records)
     t_build = time.perf_counter() - t
-    print(f"CPU: {_cpu()}\n{n} decisions; model loaded in {t_model:.1f} s; register built in {t_build:.1f} s "
-          f"(once per store generation)")
+    print(
+        f"CPU: {_cpu()}\n{n} decisions; model loaded in {t_model:.1f} s; register built in {t_build:.1f} s "
+        f"(once per store generation)"
+    )
     rng = np.random.default_rng(11)
-    queries = [TOPICS[int(rng.integers(len(TOPICS)))] if i % 3 else
-               " ".join(TOPICS[int(rng.integers(len(TOPICS)))].split()[:2]) for i in range(n_queries)]
+    queries = [
+        TOPICS[int(rng.integers(len(TOPICS)))]
+        if i % 3
+        else " ".join(TOPICS[int(rng.integers(len(TOPICS)))].split()[:2])
+        for i in range(n_queries)
+    ]
     configs = {
         "topic, public": lambda q: lib.decisions(q, role="public", limit=50),
         "topic, officer": lambda q: lib.decisions(q, role="officer", limit=50),
         "topic + committee": lambda q: lib.decisions(q, committee="cabinet", role="public", limit=50),
-        "topic + date range": lambda q: lib.decisions(q, date_from="2012-01-01", date_to="2013-12-31",
-                                                      role="public", limit=50),
+        "topic + date range": lambda q: lib.decisions(
+            q, date_from="2012-01-01", date_to="2013-12-31", role="public", limit=50
+        ),
         "topic + outcome": lambda q: lib.decisions(q, outcome="noted", role="public", limit=50),
         "timeline": lambda q: lib.decision_timeline(q, role="public"),
     }
     for name, fn in configs.items():
-        fn(queries[0])   # warm
+        fn(queries[0])  # warm
         times, counts = [], []
         for q in queries:
             t = time.perf_counter()
             got = fn(q)
             times.append((time.perf_counter() - t) * 1000)
             counts.append(len(got))
-        print(f"{name:20} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  p99 {pct(times, 99):6.1f} ms"
-              f"  ({len(queries)} queries, median {int(np.median(counts))} results)")
+        print(
+            f"{name:20} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  p99 {pct(times, 99):6.1f} ms"
+            f"  ({len(queries)} queries, median {int(np.median(counts))} results)"
+        )
     lib.close()
 
 

@@ -9,6 +9,7 @@ query (same load for both); `--cached` embeds each query once beforehand so only
 `--recall` compares each path's dense top 50 with brute force over every vector (the exact filtered
 top 50). Figures: docs/performance.md section 3.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,17 @@ CONFIGS = {
     "no filter, officer": (None, "officer"),
     "no filter, public": (None, "public"),
     "committee filter, public": (SearchFilters.parse(committee="cabinet"), "public"),
-    "committee + date range, public": (SearchFilters.parse(committee="cabinet", date_from="2015-03-01",
-                                                           date_to="2015-06-30"), "public"),
+    "committee + date range, public": (
+        SearchFilters.parse(committee="cabinet", date_from="2015-03-01", date_to="2015-06-30"),
+        "public",
+    ),
     "date range, officer": (SearchFilters.parse(date_from="2015-03-01", date_to="2015-03-31"), "officer"),
 }
 
 
 def build(data_dir: Path, n_chunks: int) -> None:
     from evals.bench_retrieval import load_synthetic
+
     shutil.rmtree(data_dir, ignore_errors=True)
     lib = Library(Settings(data_dir=data_dir))
     t = time.perf_counter()
@@ -54,6 +58,7 @@ def build(data_dir: Path, n_chunks: int) -> None:
 
 def queries(n: int) -> list[str]:
     from evals.bench_retrieval import bench_queries
+
     return bench_queries(n)
 
 
@@ -91,7 +96,7 @@ def ab(lib: Library, qs: list[str]) -> None:
         lat: dict[str, list[float]] = {"old": [], "new": []}
         for i, q in enumerate(qs):
             got = {}
-            for which in (("old", "new") if i % 2 == 0 else ("new", "old")):
+            for which in ("old", "new") if i % 2 == 0 else ("new", "old"):
                 lib.vectors.query_allowed = old_path if which == "old" else new_path  # type: ignore[method-assign]
                 t = time.perf_counter()
                 hits = lib.search(q, filters=f, role=role, k=10)
@@ -101,8 +106,11 @@ def ab(lib: Library, qs: list[str]) -> None:
             same += got["old"] == got["new"]
         for which in ("old", "new"):
             a = np.asarray(lat[which])
-            print(f"{name:<32} {which}: p50 {np.percentile(a, 50):7.1f}  p95 {np.percentile(a, 95):7.1f}  "
-                  f"p99 {np.percentile(a, 99):7.1f} ms", flush=True)
+            print(
+                f"{name:<32} {which}: p50 {np.percentile(a, 50):7.1f}  p95 {np.percentile(a, 95):7.1f}  "
+                f"p99 {np.percentile(a, 99):7.1f} ms",
+                flush=True,
+            )
     lib.vectors.query_allowed = new_path  # type: ignore[method-assign]
     print(f"identical top 10, old vs new: {same} of {total}; load {load()} at end")
 
@@ -126,8 +134,12 @@ def recall(lib: Library, qs: list[str], k: int = 50) -> None:
                 sims = np.where(mask, sims, -9.0)
             truth = {cat.ids[i] for i in np.argsort(-sims)[:k]}
             old = {h.chunk_id for h in lib.vectors.query(qv, k, where)}
-            new = {h.chunk_id for h in (lib.vectors.query_allowed(qv, k, cat, mask) if mask is not None
-                                        else lib.vectors.query(qv, k, None))}
+            new = {
+                h.chunk_id
+                for h in (
+                    lib.vectors.query_allowed(qv, k, cat, mask) if mask is not None else lib.vectors.query(qv, k, None)
+                )
+            }
             r_old.append(len(old & truth) / k)
             r_new.append(len(new & truth) / k)
         n_allowed = int(mask.sum()) if mask is not None else len(cat)
@@ -150,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         lib._embedder = _CachedQueries(lib.embedder)
     qs = queries(args.queries)
     for q in qs if args.cached else qs[:3]:
-        lib.search(q, k=10)   # warm-up (and the cache): model, Chroma, BM25, catalog
+        lib.search(q, k=10)  # warm-up (and the cache): model, Chroma, BM25, catalog
     if args.recall:
         recall(lib, qs[:30])
     else:

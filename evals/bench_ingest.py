@@ -7,6 +7,7 @@ our structure parsing and chunking in the remaining ~5%. A page-level process po
 halve wall time on this 2-core machine that other jobs share, at the cost of pickling pypdf state; not
 done until ingestion throughput matters more than a few seconds per corpus.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,10 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         walls.append(wall)
         page_rates.append(pages / wall)
         chunk_rates.append(chunks / wall)
-        print(f"run {run + 1}: {len(files)} files ({failed} failed), {pages} pages, {chunks} chunks in {wall:.2f}s "
-              f"-> {pages / wall:.1f} pages/s, {chunks / wall:.1f} chunks/s")
-    print(f"median: {statistics.median(page_rates):.1f} pages/s, {statistics.median(chunk_rates):.1f} chunks/s, "
-          f"{statistics.median(walls):.2f}s per pass")
+        print(
+            f"run {run + 1}: {len(files)} files ({failed} failed), {pages} pages, {chunks} chunks in {wall:.2f}s "
+            f"-> {pages / wall:.1f} pages/s, {chunks / wall:.1f} chunks/s"
+        )
+    print(
+        f"median: {statistics.median(page_rates):.1f} pages/s, {statistics.median(chunk_rates):.1f} chunks/s, "
+        f"{statistics.median(walls):.2f}s per pass"
+    )
     return 0
 
 

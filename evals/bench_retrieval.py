@@ -7,6 +7,7 @@ distributed words, minute numbers, sums of money) with random unit vectors, writ
 same store / Chroma / BM25 code paths as real documents; queries are embedded by the real model, so
 the latencies include query embedding. Prints medians (p50) and p95 per configuration.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,15 +57,40 @@ def synthetic_docs(n_chunks: int, per_doc: int = 100, seed: int = 0):
             words = rng.choice(vocab, size=120, p=p).tolist()
             words[5] = str(100 + (d * per_doc + s) % 900)
             words[40] = f"£{int(rng.integers(1, 99))}.{int(rng.integers(0, 9))}m"
-            chunks.append(Chunk(chunk_id=f"{doc_id}-{s:04d}", doc_id=doc_id, source=f"syn{d}.pdf", seq=s,
-                                text=" ".join(words), header=f"{committee} · {day} · item {s // 10 + 1}",
-                                pdf_pages=[s // 4 + 1], page_labels=[str(s // 4 + 1)], token_count=150,
-                                item=str(s // 10 + 1), restricted=(s % 20 == 19), doc_type="agenda_pack",
-                                council="Benchshire", committee=committee, meeting_date=day.isoformat()))
-        yield ParsedDocument(doc_id=doc_id, source=f"syn{d}.pdf", sha256=doc_id * 4, doc_type="agenda_pack",
-                             title=f"{committee} {day}", council="Benchshire", committee=committee,
-                             meeting_date=day, pages=[Page(i + 1, str(i + 1), "") for i in range(per_doc // 4)],
-                             chunks=chunks), rng.standard_normal((per_doc, 384)).astype(np.float32)
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc_id}-{s:04d}",
+                    doc_id=doc_id,
+                    source=f"syn{d}.pdf",
+                    seq=s,
+                    text=" ".join(words),
+                    header=f"{committee} · {day} · item {s // 10 + 1}",
+                    pdf_pages=[s // 4 + 1],
+                    page_labels=[str(s // 4 + 1)],
+                    token_count=150,
+                    item=str(s // 10 + 1),
+                    restricted=(s % 20 == 19),
+                    doc_type="agenda_pack",
+                    council="Benchshire",
+                    committee=committee,
+                    meeting_date=day.isoformat(),
+                )
+            )
+        yield (
+            ParsedDocument(
+                doc_id=doc_id,
+                source=f"syn{d}.pdf",
+                sha256=doc_id * 4,
+                doc_type="agenda_pack",
+                title=f"{committee} {day}",
+                council="Benchshire",
+                committee=committee,
+                meeting_date=day,
+                pages=[Page(i + 1, str(i + 1), "") for i in range(per_doc // 4)],
+                chunks=chunks,
+            ),
+            rng.standard_normal((per_doc, 384)).astype(np.float32),
+        )
 
 
 def load_synthetic(lib: Library, n_chunks: int) -> None:
@@ -80,8 +106,7 @@ def bench_queries(n: int) -> list[str]:
     """The scale benches' questions: a few of the archive's common words and a minute number."""
     rng = np.random.default_rng(7)
     vocab = _words(np.random.default_rng(0))
-    return [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" minute {100 + i}"
-            for i in range(n)]
+    return [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" minute {100 + i}" for i in range(n)]
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -92,7 +117,7 @@ def bench_embedding(lib: Library, n: int = 256, runs: int = 3) -> float:
     rng = np.random.default_rng(1)
     vocab = _words(rng, 3000)
     texts = [" ".join(rng.choice(vocab, size=150)) for _ in range(n)]
-    lib.embedder.embed_documents(texts[:8])   # warm-up (model load)
+    lib.embedder.embed_documents(texts[:8])  # warm-up (model load)
     rates = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -121,12 +146,15 @@ def bench_size(n_chunks: int, n_queries: int, embedder) -> None:
         t0 = time.perf_counter()
         lib.refresh_keyword()
         t_bm25_step = time.perf_counter() - t0
-        print(f"\n{n_chunks} chunks: loaded in {t_load:.1f}s; BM25 first build {t_bm25_first:.2f}s, "
-              f"rebuild after adding one document {t_bm25_step:.2f}s")
+        print(
+            f"\n{n_chunks} chunks: loaded in {t_load:.1f}s; BM25 first build {t_bm25_first:.2f}s, "
+            f"rebuild after adding one document {t_bm25_step:.2f}s"
+        )
         rng = np.random.default_rng(7)
         vocab = _words(np.random.default_rng(0))
-        queries = [" ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" {100 + i}"
-                   for i in range(n_queries)]
+        queries = [
+            " ".join(rng.choice(vocab[:2000], size=int(rng.integers(3, 8)))) + f" {100 + i}" for i in range(n_queries)
+        ]
         configs = {
             "no filter, officer": (None, "officer"),
             "public (restriction)": (None, "public"),
@@ -134,7 +162,7 @@ def bench_size(n_chunks: int, n_queries: int, embedder) -> None:
             # the synthetic meetings run every 3 days from 2015-01-01: this range holds about a tenth
             "date range, officer": (SearchFilters.parse(date_from="2015-03-01", date_to="2015-03-31"), "officer"),
         }
-        lib.search(queries[0], k=10)   # warm-up
+        lib.search(queries[0], k=10)  # warm-up
         print(f"  {'config':<28} {'mode':<8} {'p50 ms':>8} {'p95 ms':>8}")
         for name, (filters, role) in configs.items():
             for mode in ("dense", "keyword", "hybrid"):
@@ -153,10 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=60)
     args = ap.parse_args(argv)
     from index.embedder import get_embedder
+
     embedder = get_embedder("minilm")
     with tempfile.TemporaryDirectory() as tmp:
         rate = bench_embedding(Library(Settings(data_dir=Path(tmp)), embedder=embedder))
     import os
+
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (others' jobs inflate these figures)")
     print(f"embedding (MiniLM, 150-word chunks, batch 64): median {rate:.1f} chunks/s")
     for n in (int(x) for x in args.sizes.split(",")):

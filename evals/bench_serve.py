@@ -3,6 +3,7 @@ the first streamed token of /v1/chat/completions, and the serving process's RSS.
 
 The server is the real command (not an in-process app), so its RSS is the serving process's own.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,10 +45,19 @@ def serve(data_dir: Path, timeout_s: float = 180.0) -> Iterator[tuple[str, subpr
     """Start `cllr serve` over data_dir on a free loopback port; yield (base url, process); stop it."""
     port = _free_port()
     # the limits exist for shared use; here one client measures, so they would only measure themselves
-    env = {**os.environ, "CLLR_RATE_LIMIT_PER_MINUTE": "1000000", "CLLR_API_KEYS": "",
-           "CLLR_DATA_DIR": str(data_dir)}
-    cmd = [sys.executable, "-m", "cllr.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--data-dir", str(data_dir)]
+    env = {**os.environ, "CLLR_RATE_LIMIT_PER_MINUTE": "1000000", "CLLR_API_KEYS": "", "CLLR_DATA_DIR": str(data_dir)}
+    cmd = [
+        sys.executable,
+        "-m",
+        "cllr.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
     log = open(data_dir / "bench-serve.log", "wb")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -66,7 +76,7 @@ def serve(data_dir: Path, timeout_s: float = 180.0) -> Iterator[tuple[str, subpr
             time.sleep(0.3)
         yield base, proc
     finally:
-        proc.terminate()   # our own child, by its handle
+        proc.terminate()  # our own child, by its handle
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -79,6 +89,7 @@ def _pcts(xs: list[float]) -> dict[str, float | None]:
     if not xs:
         return {"p50_ms": None, "p95_ms": None}
     import numpy as np
+
     a = np.asarray(xs)
     return {"p50_ms": round(float(np.percentile(a, 50)), 1), "p95_ms": round(float(np.percentile(a, 95)), 1)}
 
@@ -108,6 +119,7 @@ async def _concurrent(base: str, n: int, concurrency: int, qs: list[str]) -> dic
     gate = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as c:
+
         async def one(i: int) -> None:
             nonlocal errors
             async with gate:
@@ -117,11 +129,11 @@ async def _concurrent(base: str, n: int, concurrency: int, qs: list[str]) -> dic
                     lat.append((time.perf_counter() - t) * 1000)
                 else:
                     errors += 1
+
         t0 = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(n)))
         wall = time.perf_counter() - t0
-    return {"requests": n, "concurrency": concurrency, "errors": errors, "req_per_s": round(n / wall, 2),
-            **_pcts(lat)}
+    return {"requests": n, "concurrency": concurrency, "errors": errors, "req_per_s": round(n / wall, 2), **_pcts(lat)}
 
 
 def first_token(base: str, n: int, qs: list[str]) -> dict[str, Any]:
@@ -129,14 +141,17 @@ def first_token(base: str, n: int, qs: list[str]) -> dict[str, Any]:
     firsts, totals = [], []
     with httpx.Client(base_url=base, timeout=120) as c:
         for i in range(n):
-            body = {"model": "cllr", "stream": True,
-                    "messages": [{"role": "user", "content": qs[i % len(qs)]}]}
+            body = {"model": "cllr", "stream": True, "messages": [{"role": "user", "content": qs[i % len(qs)]}]}
             t = time.perf_counter()
             first = None
             with c.stream("POST", "/v1/chat/completions", json=body) as r:
                 for line in r.iter_lines():
-                    if first is None and line.startswith("data:") and '"content": "' in line \
-                            and '"content": ""' not in line:
+                    if (
+                        first is None
+                        and line.startswith("data:")
+                        and '"content": "' in line
+                        and '"content": ""' not in line
+                    ):
                         first = (time.perf_counter() - t) * 1000
             totals.append((time.perf_counter() - t) * 1000)
             if first is not None:
@@ -152,21 +167,24 @@ def bench_service(data_dir: Path, n: int, concurrency: int, questions: list[str]
     qs = list(questions or QUESTIONS)
     m = max(5, n // 3)
     if len(qs) >= 2 * n + m + 1:
-        warm, seq, conc, strm = qs[:1], qs[1:n + 1], qs[n + 1:2 * n + 1], qs[2 * n + 1:2 * n + 1 + m]
+        warm, seq, conc, strm = qs[:1], qs[1 : n + 1], qs[n + 1 : 2 * n + 1], qs[2 * n + 1 : 2 * n + 1 + m]
     else:
         warm = seq = conc = strm = qs
     t = time.perf_counter()
     with serve(data_dir) as (base, proc):
         ready_s = time.perf_counter() - t
-        with httpx.Client(base_url=base, timeout=120) as c:   # warm-up: model load, BM25 build
+        with httpx.Client(base_url=base, timeout=120) as c:  # warm-up: model load, BM25 build
             t = time.perf_counter()
             c.post("/v1/ask", json=_ask_body(warm, 0))
             first_ms = (time.perf_counter() - t) * 1000
-        out = {"ready_s": round(ready_s, 1), "first_answer_ms": round(first_ms, 1),
-               "distinct_questions": len(set(seq) | set(conc) | set(strm)),
-               "sequential": sequential(base, n, seq),
-               "concurrent": asyncio.run(_concurrent(base, n, concurrency, conc)),
-               "stream": first_token(base, m, strm)}
+        out = {
+            "ready_s": round(ready_s, 1),
+            "first_answer_ms": round(first_ms, 1),
+            "distinct_questions": len(set(seq) | set(conc) | set(strm)),
+            "sequential": sequential(base, n, seq),
+            "concurrent": asyncio.run(_concurrent(base, n, concurrency, conc)),
+            "stream": first_token(base, m, strm),
+        }
         out["server"] = proc_rss_mb(proc.pid)
     return out
 
@@ -179,8 +197,13 @@ def serving_rss(data_dir: Path, n: int = 20) -> dict[str, Any]:
         with httpx.Client(base_url=base, timeout=300) as c:
             for i in range(n):
                 t = time.perf_counter()
-                c.post("/v1/ask", json={"question": f"{QUESTIONS[i % len(QUESTIONS)]} minute {100 + i}",
-                                        "filters": {"committee": "cabinet"} if i % 2 else None})
+                c.post(
+                    "/v1/ask",
+                    json={
+                        "question": f"{QUESTIONS[i % len(QUESTIONS)]} minute {100 + i}",
+                        "filters": {"committee": "cabinet"} if i % 2 else None,
+                    },
+                )
                 c.get("/v1/search", params={"q": f"budget minute {200 + i}", "k": 10})
                 lat.append((time.perf_counter() - t) * 1000)
         return {"idle": idle, "after_queries": proc_rss_mb(proc.pid), "ask_plus_search": _pcts(lat)}

@@ -16,6 +16,7 @@ meeting's briefing as an officer reads it, and measures, over the recommendation
 
 Targets (issue 19): found >= 0.90, pages right >= 0.95, invented == 0; `--check` exits 1 below them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,9 +68,13 @@ def coverage(gold: str, line: str) -> float:
 def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> tuple[PackScore, dict[str, Any]]:  # noqa: C901
     from service.briefing.build import build_briefing
     from service.briefing.meetings import meetings, slug
+
     out = PackScore(pack["id"])
-    found = [m for m in meetings(library, ROLE) if m.meeting_date.isoformat() == pack["meeting_date"]
-             and slug(m.committee) == slug(pack["committee"])]
+    found = [
+        m
+        for m in meetings(library, ROLE)
+        if m.meeting_date.isoformat() == pack["meeting_date"] and slug(m.committee) == slug(pack["committee"])
+    ]
     if not found:
         out.misses.append(f"no meeting {pack['committee']} {pack['meeting_date']} in the library")
         out.gold = sum(len(i.get("recommendations", [])) for i in pack["items"] if not i.get("procedural"))
@@ -111,12 +116,15 @@ def score_pack(library: Any, pack: dict[str, Any], sources: dict[str, str]) -> t
             if sources.get(best["doc_id"]) == Path(g["file"]).name and pages & set(g["pages"]):
                 out.pages_right += 1
             else:
-                out.misses.append(f"wrong page item {gold_item['number']}: cited {sources.get(best['doc_id'])} "
-                                  f"p{sorted(pages)}, gold {Path(g['file']).name} p{g['pages']}")
+                out.misses.append(
+                    f"wrong page item {gold_item['number']}: cited {sources.get(best['doc_id'])} "
+                    f"p{sorted(pages)}, gold {Path(g['file']).name} p{g['pages']}"
+                )
         allowed = [g["text"] for g in golds] + gold_item.get("acceptable", [])
         for ln in lines:
-            if not any(coverage(a, ln["text"]) >= FOUND_COVERAGE or coverage(ln["text"], a) >= FOUND_COVERAGE
-                       for a in allowed):
+            if not any(
+                coverage(a, ln["text"]) >= FOUND_COVERAGE or coverage(ln["text"], a) >= FOUND_COVERAGE for a in allowed
+            ):
                 out.extra += 1
                 out.misses.append(f"extra item {gold_item['number']} p{ln['pdf_page']}: {ln['text'][:120]}")
     return out, data
@@ -126,28 +134,45 @@ def totals(scores: list[PackScore]) -> dict[str, Any]:
     gold = sum(s.gold for s in scores)
     found = sum(s.found for s in scores)
     lines = sum(s.lines for s in scores)
-    return {"gold": gold, "found": found / gold if gold else 0.0,
-            "pages_right": sum(s.pages_right for s in scores) / found if found else 0.0,
-            "invented": sum(s.invented for s in scores), "extra": sum(s.extra for s in scores),
-            "precision": 1 - sum(s.extra for s in scores) / lines if lines else 0.0,
-            "seconds_max": max((s.seconds for s in scores), default=0.0)}
+    return {
+        "gold": gold,
+        "found": found / gold if gold else 0.0,
+        "pages_right": sum(s.pages_right for s in scores) / found if found else 0.0,
+        "invented": sum(s.invented for s in scores),
+        "extra": sum(s.extra for s in scores),
+        "precision": 1 - sum(s.extra for s in scores) / lines if lines else 0.0,
+        "seconds_max": max((s.seconds for s in scores), default=0.0),
+    }
 
 
 def meets(total: dict[str, Any]) -> bool:
-    return (total["found"] >= TARGETS["found"] and total["pages_right"] >= TARGETS["pages_right"]
-            and total["invented"] <= TARGETS["invented"])
+    return (
+        total["found"] >= TARGETS["found"]
+        and total["pages_right"] >= TARGETS["pages_right"]
+        and total["invented"] <= TARGETS["invented"]
+    )
 
 
 def report(scores: list[PackScore], total: dict[str, Any]) -> str:
     rows = ["| pack | gold | found | pages right | invented | extra | briefing s |", "|---|---|---|---|---|---|---|"]
     for s in scores:
-        rows.append(f"| {s.pack} | {s.gold} | {s.found} | {s.pages_right} | {s.invented} | {s.extra} | {s.seconds:.2f} |")
-    rows.append(f"| **all** | {total['gold']} | **{total['found']:.3f}** | **{total['pages_right']:.3f}** | "
-                f"**{total['invented']}** | {total['extra']} | {total['seconds_max']:.2f} (max) |")
+        rows.append(
+            f"| {s.pack} | {s.gold} | {s.found} | {s.pages_right} | {s.invented} | {s.extra} | {s.seconds:.2f} |"
+        )
+    rows.append(
+        f"| **all** | {total['gold']} | **{total['found']:.3f}** | **{total['pages_right']:.3f}** | "
+        f"**{total['invented']}** | {total['extra']} | {total['seconds_max']:.2f} (max) |"
+    )
     verdict = "meets" if meets(total) else "DOES NOT meet"
-    out = ["# Briefing eval", "", "\n".join(rows), "",
-           f"Targets: found ≥ {TARGETS['found']}, pages right ≥ {TARGETS['pages_right']}, invented = 0: "
-           f"**{verdict}**. Precision (lines matching gold or acceptable): {total['precision']:.3f}.", ""]
+    out = [
+        "# Briefing eval",
+        "",
+        "\n".join(rows),
+        "",
+        f"Targets: found ≥ {TARGETS['found']}, pages right ≥ {TARGETS['pages_right']}, invented = 0: "
+        f"**{verdict}**. Precision (lines matching gold or acceptable): {total['precision']:.3f}.",
+        "",
+    ]
     for s in scores:
         if s.misses:
             out.append(f"## {s.pack}")
@@ -158,6 +183,7 @@ def report(scores: list[PackScore], total: dict[str, Any]) -> str:
 
 def run(gold_path: Path, corpus: Path, data_dir: Path) -> tuple[list[PackScore], dict[str, Any], dict[str, Any]]:
     from index.library import Library
+
     gold = json.loads(gold_path.read_text())
     library = Library(Settings(data_dir=data_dir))
     sources: dict[str, str] = {}
@@ -199,8 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         args.report.write_text(text)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"total": total, "packs": [s.to_json() for s in scores],
-                                         "briefings": briefings}, indent=1))
+        args.json.write_text(
+            json.dumps({"total": total, "packs": [s.to_json() for s in scores], "briefings": briefings}, indent=1)
+        )
     return 0 if meets(total) or not args.check else 1
 
 

@@ -6,6 +6,7 @@ embedded corpus is reused (this is what keeps the CI eval to a few minutes); any
 the dir is rebuilt. A stale index would hide a regression (or an improvement) in ingest/index,
 so the fingerprint covers their source, not just the PDFs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,12 +19,18 @@ from cllr.settings import Settings
 
 MANIFEST = "eval-manifest.json"
 BASELINE_SUBDIR = "baseline"
-MARKER = ".made-by-cllr-eval"   # written first, so an interrupted build is still known as ours
+MARKER = ".made-by-cllr-eval"  # written first, so an interrupted build is still known as ours
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The code whose output is stored in a data dir; answering code (service/) is rerun every time.
 _INDEXING_CODE = ("ingest", "index", "cllr/settings.py")
-_SETTINGS_THAT_SHAPE_THE_INDEX = ("chunk_tokens", "chunk_overlap_tokens", "max_pages", "embed_model",
-                                  "embed_backend", "chroma_collection")
+_SETTINGS_THAT_SHAPE_THE_INDEX = (
+    "chunk_tokens",
+    "chunk_overlap_tokens",
+    "max_pages",
+    "embed_model",
+    "embed_backend",
+    "chroma_collection",
+)
 
 
 class CorpusError(Exception):
@@ -31,8 +38,8 @@ class CorpusError(Exception):
 
 
 class Manifest(BaseModel):
-    files: dict[str, str]          # base name → sha256
-    pipeline: str                  # fingerprint of the indexing code and settings
+    files: dict[str, str]  # base name → sha256
+    pipeline: str  # fingerprint of the indexing code and settings
 
 
 def expand_corpus(paths: list[Path]) -> list[Path]:
@@ -75,7 +82,8 @@ def pipeline_fingerprint(settings: Settings) -> str:
                 h.update(f.read_bytes())
     for name in _SETTINGS_THAT_SHAPE_THE_INDEX:
         h.update(f"{name}={getattr(settings, name, None)!r}".encode())
-    from index.embedder import bulk_backend   # as resolved on this machine ('auto' depends on the CPU)
+    from index.embedder import bulk_backend  # as resolved on this machine ('auto' depends on the CPU)
+
     h.update(f"bulk_backend={bulk_backend(settings.embed_bulk_backend, settings.embed_backend)}".encode())
     return h.hexdigest()[:16]
 

@@ -18,6 +18,7 @@ K-fold over questions (grouped, so a question's lines never sit on both sides) g
 held-out figures: each fold is answered by models fitted on the other folds only. Keep
 ../shared/evals/gold_dev_external.jsonl out of --gold: it is the check never tuned on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,10 +38,10 @@ from evals.runner import ingest, log, open_library
 from service.answer.scorer import SUPPORT_FEATURES, UNIT_FEATURES, ScorerModel, Selection
 
 FALSE_ABSTENTION_BUDGET = 0.10  # share of answerable questions the support model may decline (issue 17's bound)
-C_UNIT = 1.0           # inverse L2 strength of the line model (scikit-learn's default)
+C_UNIT = 1.0  # inverse L2 strength of the line model (scikit-learn's default)
 C_SUPPORT = 1.0
-PAIRS_PER_LINE = 20    # other lines of the same question each answering line is compared with
-_FORCE_ANSWER = 40.0   # support intercept that answers everything (to see what the answer would be)
+PAIRS_PER_LINE = 20  # other lines of the same question each answering line is compared with
+_FORCE_ANSWER = 40.0  # support intercept that answers everything (to see what the answer would be)
 
 
 @dataclass
@@ -51,16 +52,19 @@ class Gold:
     category: str
     must: list[list[str]]
     evidence: set[tuple[str, int]]
-    rows: list[tuple[dict[str, float], int]] = field(default_factory=list)   # line features, label
+    rows: list[tuple[dict[str, float], int]] = field(default_factory=list)  # line features, label
 
 
 def load(paths: list[Path]) -> list[Gold]:
     out: list[Gold] = []
     for p in paths:
         for _, r in read_jsonl(p):
-            ev = {(source_key(e.get("pdf")), int(n)) for e in r.get("evidence_pages") or [] for n in e.get("pages") or []}
-            out.append(Gold(r["id"], r["question"], r.get("history"), r.get("category", ""),
-                            r.get("must_include") or [], ev))
+            ev = {
+                (source_key(e.get("pdf")), int(n)) for e in r.get("evidence_pages") or [] for n in e.get("pages") or []
+            }
+            out.append(
+                Gold(r["id"], r["question"], r.get("history"), r.get("category", ""), r.get("must_include") or [], ev)
+            )
     return out
 
 
@@ -71,12 +75,21 @@ def line_rows(engine: Any, golds: list[Gold]) -> None:
             continue
         _, units = engine.candidates(g.question, g.history, role=ROLE)
         alts = [a for grp in g.must for a in grp]
-        g.rows = [(u.features, int((source_key(u.hit.source), int(u.hit.pdf_page)) in g.evidence
-                                   and any(has_alternative(u.text, a) for a in alts))) for u in units]
+        g.rows = [
+            (
+                u.features,
+                int(
+                    (source_key(u.hit.source), int(u.hit.pdf_page)) in g.evidence
+                    and any(has_alternative(u.text, a) for a in alts)
+                ),
+            )
+            for u in units
+        ]
 
 
 def _matrix(rows: list[tuple[dict[str, float], int]], names: tuple[str, ...]) -> tuple[Any, Any]:
     import numpy as np
+
     X = np.array([[f.get(n, 0.0) for n in names] for f, _ in rows], dtype=float)
     y = np.array([lab for _, lab in rows], dtype=int)
     return X, y
@@ -90,6 +103,7 @@ def fit_lines(golds: list[Gold], ranker: str = "pairwise") -> tuple[dict[str, fl
     `pointwise` fits the lines directly."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
+
     usable = [g for g in golds if any(lab for _, lab in g.rows)]
     rows = [r for g in usable for r in g.rows]
     X, y = _matrix(rows, UNIT_FEATURES)
@@ -106,7 +120,8 @@ def fit_lines(golds: list[Gold], ranker: str = "pairwise") -> tuple[dict[str, fl
                 diffs.append(gx[i] - gx[j])
     D = np.array(diffs)
     pair = LogisticRegression(C=C_UNIT, fit_intercept=False, max_iter=2000).fit(
-        np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))])
+        np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))]
+    )
     w = pair.coef_[0]
     platt = LogisticRegression(class_weight="balanced", max_iter=2000).fit((X @ w).reshape(-1, 1), y)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
@@ -116,9 +131,9 @@ def fit_lines(golds: list[Gold], ranker: str = "pairwise") -> tuple[dict[str, fl
 @dataclass
 class Answered:
     gold: Gold
-    row: AnswerRow           # the answer given when nothing abstains on support
+    row: AnswerRow  # the answer given when nothing abstains on support
     features: dict[str, float]
-    gated: bool              # abstained by a convention (another council or year), whatever the support
+    gated: bool  # abstained by a convention (another council or year), whatever the support
     right: bool
 
 
@@ -127,13 +142,21 @@ def answer_all(engine: Any, golds: list[Gold]) -> list[Answered]:
     for g in golds:
         t0 = time.perf_counter()
         res = engine.ask(g.question, history=g.history, role=ROLE, remember=False)
-        row = AnswerRow(id=g.id, answer=res.answer or "", abstained=bool(res.abstained),
-                        citations=[citation_ref(c) for c in res.citations],
-                        retrieved=[hit_ref(h) for h in res.retrieved],
-                        latency_ms=round((time.perf_counter() - t0) * 1000, 1))
+        row = AnswerRow(
+            id=g.id,
+            answer=res.answer or "",
+            abstained=bool(res.abstained),
+            citations=[citation_ref(c) for c in res.citations],
+            retrieved=[hit_ref(h) for h in res.retrieved],
+            latency_ms=round((time.perf_counter() - t0) * 1000, 1),
+        )
         feats = dict((res.debug or {}).get("support_features") or {})
-        right = (g.category != scoring.UNANSWERABLE and not res.abstained
-                 and includes_all(res.answer, g.must) and words(res.answer) <= scoring.DEFAULT_MAX_WORDS)
+        right = (
+            g.category != scoring.UNANSWERABLE
+            and not res.abstained
+            and includes_all(res.answer, g.must)
+            and words(res.answer) <= scoring.DEFAULT_MAX_WORDS
+        )
         out.append(Answered(g, row, feats, bool(res.abstained), right))
     return out
 
@@ -144,6 +167,7 @@ def fit_support(answered: list[Answered], curve: Path | None = None) -> tuple[di
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_predict
+
     kept = [a for a in answered if not a.gated and a.features]
     rows = [(a.features, int(a.right)) for a in kept]
     X, y = _matrix(rows, SUPPORT_FEATURES)
@@ -155,36 +179,60 @@ def fit_support(answered: list[Answered], curve: Path | None = None) -> tuple[di
     # The highest threshold that keeps out-of-fold false abstention (answerable questions
     # declined) within the budget: as much honest "the papers don't say" as that allows.
     answerable = np.array([a.gold.category != scoring.UNANSWERABLE for a in kept])
-    n_answerable = max(1, int(answerable.sum()) + sum(1 for a in answered if a.gated and
-                                                        a.gold.category != scoring.UNANSWERABLE))
+    n_answerable = max(
+        1, int(answerable.sum()) + sum(1 for a in answered if a.gated and a.gold.category != scoring.UNANSWERABLE)
+    )
     best_t = 0.0
     for t in sorted(set(np.round(p, 3))):
         if ((p < t) & answerable).sum() / n_answerable <= FALSE_ABSTENTION_BUDGET:
             best_t = float(t)
     if curve is not None:
-        curve.write_text(json.dumps([{"id": a.gold.id, "category": a.gold.category, "right": a.right,
-                                      "p": round(float(pi), 4)} for a, pi in zip(kept, p, strict=True)]))
+        curve.write_text(
+            json.dumps(
+                [
+                    {"id": a.gold.id, "category": a.gold.category, "right": a.right, "p": round(float(pi), 4)}
+                    for a, pi in zip(kept, p, strict=True)
+                ]
+            )
+        )
     model.fit(X, y)
-    return {n: float(w) for n, w in zip(SUPPORT_FEATURES, model.coef_[0], strict=True)}, float(model.intercept_[0]), best_t
+    return (
+        {n: float(w) for n, w in zip(SUPPORT_FEATURES, model.coef_[0], strict=True)},
+        float(model.intercept_[0]),
+        best_t,
+    )
 
 
 def with_support(a: Answered, model: ScorerModel) -> AnswerRow:
     if a.gated or not a.features or model.support(a.features) >= model.support_threshold:
         return a.row
-    return AnswerRow(id=a.row.id, answer="", abstained=True, citations=[], retrieved=a.row.retrieved,
-                     latency_ms=a.row.latency_ms)
+    return AnswerRow(
+        id=a.row.id, answer="", abstained=True, citations=[], retrieved=a.row.retrieved, latency_ms=a.row.latency_ms
+    )
 
 
-def fit(engine: Any, golds: list[Gold], note: str, ranker: str = "pairwise", curve: Path | None = None
-        ) -> ScorerModel:
+def fit(engine: Any, golds: list[Gold], note: str, ranker: str = "pairwise", curve: Path | None = None) -> ScorerModel:
     coef, icpt = fit_lines(golds, ranker)
-    lines_only = ScorerModel(coef=coef, intercept=icpt, support_intercept=_FORCE_ANSWER,
-                             support_threshold=0.0, selection=Selection(), fitted_on=note)
+    lines_only = ScorerModel(
+        coef=coef,
+        intercept=icpt,
+        support_intercept=_FORCE_ANSWER,
+        support_threshold=0.0,
+        selection=Selection(),
+        fitted_on=note,
+    )
     engine._model = lines_only
     answered = answer_all(engine, golds)
     scoef, sicpt, thr = fit_support(answered, curve)
-    return ScorerModel(coef=coef, intercept=icpt, support_coef=scoef, support_intercept=sicpt,
-                       support_threshold=thr, selection=Selection(), fitted_on=note)
+    return ScorerModel(
+        coef=coef,
+        intercept=icpt,
+        support_coef=scoef,
+        support_intercept=sicpt,
+        support_threshold=thr,
+        selection=Selection(),
+        fitted_on=note,
+    )
 
 
 def kfold(engine: Any, golds: list[Gold], k: int, ranker: str = "pairwise") -> list[AnswerRow]:
@@ -216,6 +264,7 @@ def open_engine(corpus_paths: list[Path], data_dir: Path, reuse: bool = False) -
     else:
         library = open_library(settings)
     from service.engine import AnswerEngine
+
     return AnswerEngine(settings, library)
 
 
@@ -238,8 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     line_rows(engine, golds)
     pos = sum(lab for g in golds for _, lab in g.rows)
-    log(f"{len(golds)} questions, {sum(len(g.rows) for g in golds)} lines ({pos} answering) "
-        f"in {time.perf_counter() - t0:.0f}s")
+    log(
+        f"{len(golds)} questions, {sum(len(g.rows) for g in golds)} lines ({pos} answering) "
+        f"in {time.perf_counter() - t0:.0f}s"
+    )
     if args.folds > 1:
         rows = kfold(engine, golds, args.folds, args.ranker)
         if args.kfold_answers:

@@ -9,6 +9,7 @@ Every request is sent once (no retries). Outcomes: ok (2xx with the expected bod
 error (anything else: transport errors, timeouts, other statuses, malformed bodies). Prints a JSON
 summary with p50/p95 latencies of the ok requests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,11 +54,21 @@ class Summary:
         return round(xs[min(len(xs) - 1, int(q * len(xs)))], 1)
 
     def to_json(self) -> dict[str, Any]:
-        return {"requests": self.requests, "ok": self.ok, "shed": self.shed, "errors": self.errors,
-                "p50_ms": self.p(0.50), "p95_ms": self.p(0.95), "max_ms": self.p(1.0),
-                "mean_ms": round(statistics.fmean(self.latencies_ms), 1) if self.latencies_ms else None,
-                "by_kind": self.by_kind, "statuses": self.statuses, "upload": self.upload,
-                "wall_s": round(self.wall_s, 2), "error_samples": self.error_samples[:10]}
+        return {
+            "requests": self.requests,
+            "ok": self.ok,
+            "shed": self.shed,
+            "errors": self.errors,
+            "p50_ms": self.p(0.50),
+            "p95_ms": self.p(0.95),
+            "max_ms": self.p(1.0),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 1) if self.latencies_ms else None,
+            "by_kind": self.by_kind,
+            "statuses": self.statuses,
+            "upload": self.upload,
+            "wall_s": round(self.wall_s, 2),
+            "error_samples": self.error_samples[:10],
+        }
 
 
 def _check(kind: str, r: httpx.Response, body: str) -> str | None:
@@ -86,9 +97,11 @@ async def _one(c: httpx.AsyncClient, kind: str, rng: random.Random, s: Summary) 
         elif kind == "ask":
             req = c.build_request("POST", "/v1/ask", json={"question": q})
         else:
-            req = c.build_request("POST", "/v1/chat/completions",
-                                  json={"model": "cllr", "stream": kind == "stream",
-                                        "messages": [{"role": "user", "content": q}]})
+            req = c.build_request(
+                "POST",
+                "/v1/chat/completions",
+                json={"model": "cllr", "stream": kind == "stream", "messages": [{"role": "user", "content": q}]},
+            )
         r = await c.send(req, stream=True)
         try:
             body = (await r.aread()).decode("utf-8", "replace")
@@ -114,8 +127,7 @@ async def _one(c: httpx.AsyncClient, kind: str, rng: random.Random, s: Summary) 
 
 
 async def _upload(base: str, admin_key: str, path: Path, s: Summary, timeout: float) -> None:
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {admin_key}"},
-                                 timeout=timeout) as c:
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {admin_key}"}, timeout=timeout) as c:
         # new bytes each run (a comment after %%EOF), so the upload really indexes while the load runs
         data = path.read_bytes() + f"\n% load {time.time_ns()}\n".encode()
         r = await c.post("/v1/documents", files={"file": (f"load-{path.name}", data, "application/pdf")})
@@ -133,9 +145,18 @@ async def _upload(base: str, admin_key: str, path: Path, s: Summary, timeout: fl
         s.upload = "timeout"
 
 
-async def run_load(base: str, key: str, *, requests: int = 200, concurrency: int = 200, seed: int = 9,
-                   mix: tuple[float, float, float, float] = (0.35, 0.15, 0.1, 0.4), timeout: float = 120.0,
-                   admin_key: str | None = None, upload: Path | None = None) -> Summary:
+async def run_load(
+    base: str,
+    key: str,
+    *,
+    requests: int = 200,
+    concurrency: int = 200,
+    seed: int = 9,
+    mix: tuple[float, float, float, float] = (0.35, 0.15, 0.1, 0.4),
+    timeout: float = 120.0,
+    admin_key: str | None = None,
+    upload: Path | None = None,
+) -> Summary:
     """mix: shares of ask, chat, streamed chat, search. Bounded: exactly `requests` requests."""
     rng = random.Random(seed)
     kinds = rng.choices(["ask", "chat", "stream", "search"], weights=mix, k=requests)
@@ -145,11 +166,14 @@ async def run_load(base: str, key: str, *, requests: int = 200, concurrency: int
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     gate = asyncio.Semaphore(concurrency)
     t0 = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=timeout,
-                                 limits=limits) as c:
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=timeout, limits=limits
+    ) as c:
+
         async def go(kind: str) -> None:
             async with gate:
                 await _one(c, kind, rng, s)
+
         tasks = [asyncio.create_task(go(k)) for k in kinds]
         if upload is not None and admin_key:
             tasks.append(asyncio.create_task(_upload(base, admin_key, upload, s, timeout)))
@@ -171,8 +195,18 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if not a.url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]")):
         ap.error("load tests run against loopback only")
-    s = asyncio.run(run_load(a.url, a.key, requests=a.requests, concurrency=a.concurrency, seed=a.seed,
-                             timeout=a.timeout, admin_key=a.admin_key, upload=a.upload))
+    s = asyncio.run(
+        run_load(
+            a.url,
+            a.key,
+            requests=a.requests,
+            concurrency=a.concurrency,
+            seed=a.seed,
+            timeout=a.timeout,
+            admin_key=a.admin_key,
+            upload=a.upload,
+        )
+    )
     print(json.dumps(s.to_json(), indent=2))
     return 1 if s.errors else 0
 

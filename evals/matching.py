@@ -4,6 +4,7 @@ These follow the written definitions that ../shared/evals/score.py (the independ
 documents, so the two agree figure for figure; tests/evals/test_scoring.py checks that on a
 fixture covering every rule. This is our own code: the shared scorer is not part of the project.
 """
+
 from __future__ import annotations
 
 import re
@@ -72,7 +73,7 @@ def _bounded_in(hay: str, needle: str) -> bool:
     digit_start, digit_end = needle[0].isdigit(), needle[-1].isdigit()
     at = hay.find(needle)
     while at != -1:
-        after = hay[at + len(needle):]
+        after = hay[at + len(needle) :]
         if (not digit_start or _left_ok(hay[:at])) and (not digit_end or not (after and _is_digit(after[0]))):
             return True
         at = hay.find(needle, at + 1)
@@ -102,8 +103,8 @@ def words(answer: str) -> int:
 
 # "Agenda item 7", "Item No. 7", "Minute 394", "min. 394", "#7", "7." -> "7"
 _ITEM_LEAD = re.compile(
-    r"^\s*(?:agenda\s+)?(?:items|item|minutes|minute|min|number|no)?\s*\.?\s*(?:no\.?\s*)?[#:]?\s*",
-    re.IGNORECASE)
+    r"^\s*(?:agenda\s+)?(?:items|item|minutes|minute|min|number|no)?\s*\.?\s*(?:no\.?\s*)?[#:]?\s*", re.IGNORECASE
+)
 _ITEM_NUMBER = re.compile(r"^0*(\d+[a-z]?)(?![a-z0-9])", re.IGNORECASE)
 
 

@@ -1,4 +1,5 @@
 """The markdown report: cllr and the baseline side by side, then why each failure failed."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,10 +7,21 @@ from typing import Any
 from evals.scoring import GivenAnswer, GoldQuestion, QuestionScore, ScoreReport
 
 COLUMNS: list[tuple[str, str]] = [
-    ("n", "n"), ("answered", "answered"), ("abstention", "abstain"), ("false_abstention", "false_abst"),
-    ("correct", "correct"), ("contains", "contains"), ("hit@1", "hit@1"), ("hit@5", "hit@5"),
-    ("hit@10", "hit@10"), ("mrr", "mrr"), ("cite_page", "cite_page"), ("cite_precision", "cite_prec"),
-    ("item_accuracy", "item_acc"), ("latency_ms_p50", "p50 ms"), ("latency_ms_p95", "p95 ms"),
+    ("n", "n"),
+    ("answered", "answered"),
+    ("abstention", "abstain"),
+    ("false_abstention", "false_abst"),
+    ("correct", "correct"),
+    ("contains", "contains"),
+    ("hit@1", "hit@1"),
+    ("hit@5", "hit@5"),
+    ("hit@10", "hit@10"),
+    ("mrr", "mrr"),
+    ("cite_page", "cite_page"),
+    ("cite_precision", "cite_prec"),
+    ("item_accuracy", "item_acc"),
+    ("latency_ms_p50", "p50 ms"),
+    ("latency_ms_p95", "p95 ms"),
 ]
 GOT_CHARS = 300
 
@@ -26,8 +38,12 @@ def fmt(key: str, value: Any) -> str:
 
 def _table(title: str, groups: list[str], runs: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     """One row per (group, system), the systems of a group adjacent so they read side by side."""
-    lines = [f"### {title}", "", "| group | system | " + " | ".join(h for _, h in COLUMNS) + " |",
-             "|---|---|" + "|".join("---:" for _ in COLUMNS) + "|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| group | system | " + " | ".join(h for _, h in COLUMNS) + " |",
+        "|---|---|" + "|".join("---:" for _ in COLUMNS) + "|",
+    ]
     for g in groups:
         for system, by_group in runs.items():
             m = by_group.get(g)
@@ -74,12 +90,21 @@ def _why(q: QuestionScore) -> str:
     return "; ".join(reasons)
 
 
-def failures(golds: list[GoldQuestion], report: ScoreReport, answers: dict[str, GivenAnswer],
-             other: ScoreReport | None, other_name: str) -> list[str]:
+def failures(
+    golds: list[GoldQuestion],
+    report: ScoreReport,
+    answers: dict[str, GivenAnswer],
+    other: ScoreReport | None,
+    other_name: str,
+) -> list[str]:
     by_id = {q.id: q for q in report.per_question}
     other_rank = {q.id: q.first_hit_rank for q in other.per_question} if other else {}
-    out = ["## Failures", "",
-           "Answerable questions not correct or not cited to a gold page, and unanswerable questions answered.", ""]
+    out = [
+        "## Failures",
+        "",
+        "Answerable questions not correct or not cited to a gold page, and unanswerable questions answered.",
+        "",
+    ]
     n = 0
     for g in golds:
         q = by_id[g.id]
@@ -89,12 +114,15 @@ def failures(golds: list[GoldQuestion], report: ScoreReport, answers: dict[str, 
         a = answers.get(g.id) or GivenAnswer(id=g.id)
         got = " ".join(a.answer.split())
         got = got if len(got) <= GOT_CHARS else got[:GOT_CHARS] + " …"
-        out += [f"### {g.id} ({g.category}): {_why(q)}", "",
-                f"- question: {g.question}",
-                f"- expected: {g.answer or '(the papers do not say)'}",
-                f"- got{' (abstained)' if a.abstained else ''}: {got or '(empty)'}",
-                f"- cited: {_pages(a.citations)}",
-                f"- gold pages: {_gold_pages(g)}"]
+        out += [
+            f"### {g.id} ({g.category}): {_why(q)}",
+            "",
+            f"- question: {g.question}",
+            f"- expected: {g.answer or '(the papers do not say)'}",
+            f"- got{' (abstained)' if a.abstained else ''}: {got or '(empty)'}",
+            f"- cited: {_pages(a.citations)}",
+            f"- gold pages: {_gold_pages(g)}",
+        ]
         if q.answerable:
             rank = f"- first hit rank: {q.first_hit_rank or 'none in top 10'}"
             if other:
@@ -106,8 +134,13 @@ def failures(golds: list[GoldQuestion], report: ScoreReport, answers: dict[str, 
     return out
 
 
-def render(title: str, notes: list[str], golds: list[GoldQuestion], reports: dict[str, ScoreReport],
-           primary_answers: dict[str, GivenAnswer]) -> str:
+def render(
+    title: str,
+    notes: list[str],
+    golds: list[GoldQuestion],
+    reports: dict[str, ScoreReport],
+    primary_answers: dict[str, GivenAnswer],
+) -> str:
     names = list(reports)
     primary = reports[names[0]]
     other = reports[names[1]] if len(names) > 1 else None

@@ -8,6 +8,7 @@ A question is a hit at k when one of the top-k passages is on a gold evidence pa
 pdf_page in the evidence pages). Only answerable questions count. Follow-ups are searched with the
 earlier user turns prepended (the only context a system may read besides the question).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,7 @@ def load_gold(path: Path) -> list[GoldQuery]:
         r = json.loads(line)
         ev = tuple((e["pdf"], frozenset(e["pages"])) for e in r.get("evidence_pages") or [] if e.get("pdf"))
         if not ev:
-            continue   # unanswerable
+            continue  # unanswerable
         prior = [t["content"] for t in r.get("history") or [] if t.get("role") == "user"]
         out.append(GoldQuery(r["id"], " ".join(prior + [r["question"]]), ev))
     return out
@@ -78,8 +79,9 @@ def cache_key(files: Sequence[Path], backend: str | None = None) -> str:
     h.update(f"embed_backend={backend or Settings().embed_backend}".encode())
     for f in files:
         h.update(f.name.encode() + hashlib.sha256(f.read_bytes()).digest())
-    for code in sorted((REPO / "ingest").glob("*.py")) + [REPO / "index" / n for n in
-                                                           ("store.py", "embedder.py", "keyword.py")]:
+    for code in sorted((REPO / "ingest").glob("*.py")) + [
+        REPO / "index" / n for n in ("store.py", "embedder.py", "keyword.py")
+    ]:
         if code.is_file():
             h.update(code.name.encode() + code.read_bytes())
     return h.hexdigest()[:16]
@@ -88,9 +90,10 @@ def cache_key(files: Sequence[Path], backend: str | None = None) -> str:
 def build_library(files: Sequence[Path], data_dir: Path, *, embedder=None):
     """Ingest files into data_dir unless a complete build is already there (marker file)."""
     from index.library import Library
+
     marker = data_dir / ".complete"
     if data_dir.exists() and not marker.exists():
-        shutil.rmtree(data_dir)   # an interrupted build: start again rather than trust it
+        shutil.rmtree(data_dir)  # an interrupted build: start again rather than trust it
     lib = Library(Settings(data_dir=data_dir), embedder=embedder)
     if not marker.exists():
         failed = [r for r in (lib.ingest_file(f) for f in files) if r.status == "failed"]
@@ -108,12 +111,16 @@ def library_ranker(lib, mode: str) -> Callable[[str], list[tuple[str, int]]]:
 def baseline_ranker(files: Sequence[Path], work_dir: Path) -> Callable[[str], list[tuple[str, int]]]:
     """The plain llama-index pipeline of evals/baseline.py (shared with `cllr eval`), top 10 passages."""
     from evals.baseline import Baseline
+
     base = Baseline(list(files), work_dir)
     base.build()
 
     def rank(q: str) -> list[tuple[str, int]]:
-        return [(n.node.metadata.get("file_name", ""), int(n.node.metadata.get("page") or 0))
-                for n in base._retriever.retrieve(q)]
+        return [
+            (n.node.metadata.get("file_name", ""), int(n.node.metadata.get("page") or 0))
+            for n in base._retriever.retrieve(q)
+        ]
+
     return rank
 
 
@@ -134,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     for gname, gold in golds.items():
         for mname, rank in rankers.items():
             s = score(rank, gold)
-            print(f"{gname:<24} {mname:<22} {s['n']:>3} {s['hit@1']:6.3f} {s['hit@5']:6.3f} {s['hit@10']:6.3f} "
-                  f"{s['mrr']:6.3f}")
+            print(
+                f"{gname:<24} {mname:<22} {s['n']:>3} {s['hit@1']:6.3f} {s['hit@5']:6.3f} {s['hit@10']:6.3f} "
+                f"{s['mrr']:6.3f}"
+            )
     return 0
 
 

@@ -5,6 +5,7 @@ so its fields and their order are fixed by issue 5. `QuestionRow` is the only vi
 row the answering side ever gets: id, question, history; everything else in a gold row is for
 scoring and is deliberately not a field here, so it cannot leak into an answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,6 +23,7 @@ class Turn(BaseModel):
 
 class QuestionRow(BaseModel):
     """What may be read from a gold row to produce an answer."""
+
     model_config = ConfigDict(extra="ignore")
     id: str
     question: str
@@ -33,6 +35,7 @@ class QuestionRow(BaseModel):
 
 class PassageRef(BaseModel):
     """A cited or retrieved passage: file base name, 1-based PDF page, printed label, item."""
+
     source: str
     pdf_page: int | None
     page_label: str | None = None

@@ -15,6 +15,7 @@ Definitions (the same as ../shared/evals/score.py; tests/evals/test_scoring.py h
 - latency p50/p95 (nearest rank) over the rows that carry latency_ms.
 A gold question with no answers row counts as abstained with no citations.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,13 +36,13 @@ HIT_KS = (1, 5, 10)
 class GoldQuestion:
     id: str
     category: str
-    file: str                                  # the gold file's base name
+    file: str  # the gold file's base name
     question: str
-    answer: str                                # the gold's own wording, for the report
+    answer: str  # the gold's own wording, for the report
     must_include: list[list[str]]
-    item: str | None                           # normalised
-    evidence: set[tuple[str, int]]             # (normalised PDF name, 1-based page)
-    has_answer_key: bool = True                # False for a questions-only row
+    item: str | None  # normalised
+    evidence: set[tuple[str, int]]  # (normalised PDF name, 1-based page)
+    has_answer_key: bool = True  # False for a questions-only row
 
     @property
     def answerable(self) -> bool:
@@ -84,10 +85,11 @@ class QuestionScore:
     citation_hits: int = 0
     cite_page: bool = False
     gold_item: str | None = None
-    item_hit: bool | None = None               # None when the gold has no item
+    item_hit: bool | None = None  # None when the gold has no item
 
 
 # --------------------------------------------------------------------------- loading
+
 
 def is_scorable(row: dict[str, Any]) -> bool:
     """A questions-only row (id, question, history, category) carries no answer key."""
@@ -110,21 +112,25 @@ def load_gold(paths: list[Path], warnings: list[str] | None = None) -> list[Gold
             must = row.get("must_include") or []
             if not isinstance(must, list) or not all(isinstance(g, list) for g in must):
                 raise ValueError(f"{path}:{n}: {gid}: must_include must be a list of lists of strings")
-            evidence = {(source_key(ev.get("pdf")), p)
-                        for ev in row.get("evidence_pages") or []
-                        for p in (page_number(x) for x in ev.get("pages") or [])
-                        if source_key(ev.get("pdf")) and p is not None}
-            out.append(GoldQuestion(
-                id=gid,
-                category=str(row.get("category") or "").strip() or "uncategorised",
-                file=Path(path).name,
-                question=str(row.get("question") or ""),
-                answer=str(row.get("answer") or ""),
-                must_include=[[str(a) for a in g] for g in must],
-                item=item_key(row.get("item")),
-                evidence=evidence,
-                has_answer_key=is_scorable(row),
-            ))
+            evidence = {
+                (source_key(ev.get("pdf")), p)
+                for ev in row.get("evidence_pages") or []
+                for p in (page_number(x) for x in ev.get("pages") or [])
+                if source_key(ev.get("pdf")) and p is not None
+            }
+            out.append(
+                GoldQuestion(
+                    id=gid,
+                    category=str(row.get("category") or "").strip() or "uncategorised",
+                    file=Path(path).name,
+                    question=str(row.get("question") or ""),
+                    answer=str(row.get("answer") or ""),
+                    must_include=[[str(a) for a in g] for g in must],
+                    item=item_key(row.get("item")),
+                    evidence=evidence,
+                    has_answer_key=is_scorable(row),
+                )
+            )
     return out
 
 
@@ -169,16 +175,24 @@ def load_answers(path: Path, warnings: list[str] | None = None) -> dict[str, Giv
 
 # --------------------------------------------------------------------------- scoring
 
+
 def _lands(gold: GoldQuestion, ref: Ref) -> bool:
     return ref.pdf_page is not None and (ref.source, ref.pdf_page) in gold.evidence
 
 
-def score_question(gold: GoldQuestion, given: GivenAnswer | None,
-                   max_words: int = DEFAULT_MAX_WORDS) -> QuestionScore:
+def score_question(gold: GoldQuestion, given: GivenAnswer | None, max_words: int = DEFAULT_MAX_WORDS) -> QuestionScore:
     a = given or GivenAnswer(id=gold.id)
-    s = QuestionScore(id=gold.id, category=gold.category, file=gold.file, answerable=gold.answerable,
-                      missing=given is None, abstained=a.abstained, n_citations=len(a.citations),
-                      words=words(a.answer), latency_ms=a.latency_ms)
+    s = QuestionScore(
+        id=gold.id,
+        category=gold.category,
+        file=gold.file,
+        answerable=gold.answerable,
+        missing=given is None,
+        abstained=a.abstained,
+        n_citations=len(a.citations),
+        words=words(a.answer),
+        latency_ms=a.latency_ms,
+    )
     if not gold.answerable:
         s.clean_abstention = a.abstained and not a.citations
         return s
@@ -213,8 +227,11 @@ def aggregate(scores: list[QuestionScore]) -> dict[str, Any]:
     n_cites = sum(s.n_citations for s in ans)
     lat = [s.latency_ms for s in scores if s.latency_ms is not None]
     m: dict[str, Any] = {
-        "n": len(scores), "n_answerable": len(ans), "n_unanswerable": len(una),
-        "n_with_item": len(itemed), "n_missing": sum(s.missing for s in scores),
+        "n": len(scores),
+        "n_answerable": len(ans),
+        "n_unanswerable": len(una),
+        "n_with_item": len(itemed),
+        "n_missing": sum(s.missing for s in scores),
         "answered": _share(sum(not s.abstained for s in scores), len(scores)),
         "abstention": _share(sum(s.abstained for s in una), len(una)),
         "false_abstention": _share(sum(s.abstained for s in ans), len(ans)),
@@ -247,13 +264,20 @@ class ScoreReport:
 
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
-        return {"overall": self.overall, "by_category": self.by_category, "by_file": self.by_file,
-                "missing_ids": self.missing_ids, "unknown_ids": self.unknown_ids,
-                "per_question": [asdict(q) for q in self.per_question]}
+
+        return {
+            "overall": self.overall,
+            "by_category": self.by_category,
+            "by_file": self.by_file,
+            "missing_ids": self.missing_ids,
+            "unknown_ids": self.unknown_ids,
+            "per_question": [asdict(q) for q in self.per_question],
+        }
 
 
-def score(golds: list[GoldQuestion], answers: dict[str, GivenAnswer],
-          max_words: int = DEFAULT_MAX_WORDS) -> ScoreReport:
+def score(
+    golds: list[GoldQuestion], answers: dict[str, GivenAnswer], max_words: int = DEFAULT_MAX_WORDS
+) -> ScoreReport:
     per_q = [score_question(g, answers.get(g.id), max_words) for g in golds]
     files = list(dict.fromkeys(g.file for g in golds))
     return ScoreReport(

@@ -9,6 +9,7 @@ and each evidence page must exist in its PDF. Unanswerable rows carry no evidenc
 must_include. Image-only pages are read through the project's own OCR. Prints one line per
 problem and exits 1 if there is any.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,19 +22,33 @@ from typing import Any
 from evals.corpus import expand_corpus
 from evals.matching import has_alternative
 
-CATEGORIES = {"fact", "number", "resolution", "ofsted", "agenda", "people", "cross_doc",
-              "followup", "unanswerable", "paraphrase"}
+CATEGORIES = {
+    "fact",
+    "number",
+    "resolution",
+    "ofsted",
+    "agenda",
+    "people",
+    "cross_doc",
+    "followup",
+    "unanswerable",
+    "paraphrase",
+}
 
 
 @lru_cache(maxsize=64)
 def _pages(path: Path) -> tuple[str, ...]:
     from ingest.pdf import OcrOptions, read_pdf_pages  # the product's reader; OCRs image-only pages
+
     return tuple(read_pdf_pages(path.read_bytes(), path.name, ocr=OcrOptions()))
 
 
 def _fields(row: dict[str, Any], rid: str) -> list[str]:
-    problems = [f"{rid}: missing {key}" for key in ("id", "category", "question", "answer")
-                if not isinstance(row.get(key), str) or not row[key].strip()]
+    problems = [
+        f"{rid}: missing {key}"
+        for key in ("id", "category", "question", "answer")
+        if not isinstance(row.get(key), str) or not row[key].strip()
+    ]
     if row.get("category") not in CATEGORIES:
         problems.append(f"{rid}: category {row.get('category')!r} not one of {sorted(CATEGORIES)}")
     return problems

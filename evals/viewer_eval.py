@@ -11,6 +11,7 @@ does (service/page_images.py). A citation is highlighted when the highlighted bo
 HIGHLIGHTED of the quote's words, in order; the share of citations that are is the figure
 (target >= 0.95). With --briefings the lines of every meeting's briefing are measured too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,8 @@ ensure_offline()
 
 from cllr.settings import Settings  # noqa: E402
 
-HIGHLIGHTED = 0.9          # share of the quote's words the boxes must hold
-TARGET = 0.95              # share of citations highlighted (issue 19)
+HIGHLIGHTED = 0.9  # share of the quote's words the boxes must hold
+TARGET = 0.95  # share of citations highlighted (issue 19)
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Tally:
     name: str
     citations: int = 0
     highlighted: int = 0
-    whole: int = 0                 # every word of the quote highlighted
+    whole: int = 0  # every word of the quote highlighted
     coverage_sum: float = 0.0
     misses: list[str] = field(default_factory=list)
 
@@ -51,8 +52,14 @@ class Tally:
 
     def to_json(self) -> dict[str, Any]:
         n = self.citations or 1
-        return {"name": self.name, "citations": self.citations, "highlighted": self.highlighted / n,
-                "whole": self.whole / n, "mean_coverage": self.coverage_sum / n, "misses": self.misses}
+        return {
+            "name": self.name,
+            "citations": self.citations,
+            "highlighted": self.highlighted / n,
+            "whole": self.whole / n,
+            "mean_coverage": self.coverage_sum / n,
+            "misses": self.misses,
+        }
 
 
 class Pages:
@@ -64,6 +71,7 @@ class Pages:
 
     def highlight(self, doc_id: str, n: int, quote: str) -> Any:
         from service.page_images import find_quote, page_words
+
         key = (doc_id, n)
         if key not in self.cache:
             path = self.library.file_path(doc_id, "officer")
@@ -74,12 +82,14 @@ class Pages:
 def link_quote(quote: str) -> str:
     """The highlight a viewer link carries for this quote (service/auth.py FileLinks.view_url)."""
     from service.auth import VIEW_HIGHLIGHT_CHARS
+
     return " ".join((quote or "").split())[:VIEW_HIGHLIGHT_CHARS]
 
 
 def answers(library: Any, settings: Settings, gold: list[Path], pages: Pages) -> Tally:
     from evals.rows import read_questions
     from service.engine import build_engine
+
     engine = build_engine(settings, library)
     tally = Tally("answers")
     for _, q in read_questions(gold):
@@ -98,6 +108,7 @@ def answers(library: Any, settings: Settings, gold: list[Path], pages: Pages) ->
 def briefings(library: Any, pages: Pages) -> Tally:
     from service.briefing.build import build_briefing
     from service.briefing.meetings import meetings
+
     tally = Tally("briefing lines")
     for m in meetings(library, "officer"):
         data = build_briefing(library, m, "officer").to_json()
@@ -107,8 +118,11 @@ def briefings(library: Any, pages: Pages) -> Tally:
                     if not line["source"].lower().endswith(".pdf"):
                         continue
                     quote = link_quote(line["text"])
-                    tally.add(f"{m.meeting_id} item {item['number']} {key} p{line['pdf_page']}", quote,
-                              pages.highlight(line["doc_id"], line["pdf_page"], quote))
+                    tally.add(
+                        f"{m.meeting_id} item {item['number']} {key} p{line['pdf_page']}",
+                        quote,
+                        pages.highlight(line["doc_id"], line["pdf_page"], quote),
+                    )
     return tally
 
 
@@ -116,7 +130,9 @@ def report(tallies: list[Tally]) -> str:
     rows = ["| citations of | n | highlighted (≥ 90% of words) | every word | mean coverage |", "|---|---|---|---|---|"]
     for t in tallies:
         j = t.to_json()
-        rows.append(f"| {t.name} | {t.citations} | {j['highlighted']:.3f} | {j['whole']:.3f} | {j['mean_coverage']:.3f} |")
+        rows.append(
+            f"| {t.name} | {t.citations} | {j['highlighted']:.3f} | {j['whole']:.3f} | {j['mean_coverage']:.3f} |"
+        )
     out = ["# Viewer highlight eval", "", "\n".join(rows), "", f"Target: highlighted ≥ {TARGET}.", ""]
     for t in tallies:
         if t.misses:
@@ -133,10 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     if not (args.data_dir / "cllr.db").is_file():
-        print(f"viewer eval: {args.data_dir} holds no index (run cllr eval --data-dir {args.data_dir} first)",
-              file=sys.stderr)
+        print(
+            f"viewer eval: {args.data_dir} holds no index (run cllr eval --data-dir {args.data_dir} first)",
+            file=sys.stderr,
+        )
         return 2
     from index.library import Library
+
     settings = Settings(data_dir=args.data_dir)
     library = Library(settings)
     try:

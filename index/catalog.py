@@ -10,6 +10,7 @@ Derived from the store like BM25: built from the store's chunk rows at a store g
 rebuilt when the generation moves. The store is the source of truth for restriction and dates; the
 mask reproduces `index/vectors.py where_clause` field by field (tests/index/test_catalog.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,12 +24,12 @@ from index.filters import SearchFilters
 @dataclass
 class ChunkCatalog:
     generation: int = -1
-    ids: list[str] = field(default_factory=list)                  # row order
-    row: dict[str, int] = field(default_factory=dict)             # chunk id → row
-    doc_index: dict[str, int] = field(default_factory=dict)       # doc id → code
+    ids: list[str] = field(default_factory=list)  # row order
+    row: dict[str, int] = field(default_factory=dict)  # chunk id → row
+    doc_index: dict[str, int] = field(default_factory=dict)  # doc id → code
     doc_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     restricted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    dates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))    # yyyymmdd, 0 unknown
+    dates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # yyyymmdd, 0 unknown
     type_index: dict[str, int] = field(default_factory=dict)
     types: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
 
@@ -53,8 +54,9 @@ class ChunkCatalog:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def mask(self, filters: SearchFilters | None, *, allow_restricted: bool,
-             doc_ids: Sequence[str] | None) -> np.ndarray | None:
+    def mask(
+        self, filters: SearchFilters | None, *, allow_restricted: bool, doc_ids: Sequence[str] | None
+    ) -> np.ndarray | None:
         """Boolean per row: may this search return the chunk? None when nothing is excluded.
         The same conditions as `where_clause` (doc ids come from the store's loose council/committee
         match; dates, type and restriction are the chunk's own)."""

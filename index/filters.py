@@ -4,6 +4,7 @@ The restriction rule lives here, in the index layer, so that every caller (CLI, 
 goes through it: a caller can forget to pass filters, it cannot forget the role because
 `Library.search` takes it and defaults to the least privileged one.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -56,6 +57,7 @@ def date_key(d: date | str | None) -> int:
 class SearchFilters(BaseModel):
     """What a search may be narrowed to. Text fields match case-insensitively as substrings
     ("children" matches "Children's Select Committee"): people don't type committee names exactly."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     council: str | None = None
@@ -80,27 +82,35 @@ class SearchFilters(BaseModel):
         return self
 
     @classmethod
-    def parse(cls, *, council: str | None = None, committee: str | None = None,
-              date_from: str | date | None = None, date_to: str | date | None = None,
-              doc_type: str | None = None, doc_id: str | None = None,
-              doc_ids: list[str] | tuple[str, ...] | None = None) -> "SearchFilters":
+    def parse(
+        cls,
+        *,
+        council: str | None = None,
+        committee: str | None = None,
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        doc_type: str | None = None,
+        doc_id: str | None = None,
+        doc_ids: list[str] | tuple[str, ...] | None = None,
+    ) -> "SearchFilters":
         """Build from user input (CLI options, query strings); bad values raise FilterError."""
         from ingest.models import DocType
+
         if doc_type:
             allowed = [t.value for t in DocType]
             if doc_type.strip() not in allowed:
                 raise FilterError(f"unknown document type {doc_type!r}; expected one of {', '.join(allowed)}")
         ids = tuple(doc_ids or ()) + ((doc_id,) if doc_id else ())
         d_from, d_to = parse_date(date_from, "from"), parse_date(date_to, "to")
-        if d_from and d_to and d_from > d_to:   # checked here too: pydantic would wrap it in a ValidationError
+        if d_from and d_to and d_from > d_to:  # checked here too: pydantic would wrap it in a ValidationError
             raise FilterError(f"date range is empty: from {d_from} is after to {d_to}")
-        return cls(council=council, committee=committee, date_from=d_from, date_to=d_to,
-                   doc_type=doc_type, doc_ids=ids or None)
+        return cls(
+            council=council, committee=committee, date_from=d_from, date_to=d_to, doc_type=doc_type, doc_ids=ids or None
+        )
 
     @property
     def is_empty(self) -> bool:
-        return not (self.council or self.committee or self.date_from or self.date_to
-                    or self.doc_type or self.doc_ids)
+        return not (self.council or self.committee or self.date_from or self.date_to or self.doc_type or self.doc_ids)
 
     @property
     def date_from_key(self) -> int | None:

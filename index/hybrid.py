@@ -3,6 +3,7 @@
 RRF needs no score calibration between cosine similarities and BM25 scores, only ranks:
 score(d) = Σ_lists weight / (k + rank(d)), rank 1-based, k = settings.rrf_k (60, the usual value).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,14 @@ class Fused:
     extra: dict = field(default_factory=dict)
 
 
-def rrf(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]], *, k: int = 60,
-        dense_weight: float = 1.0, keyword_weight: float = 1.0) -> list[Fused]:
+def rrf(
+    dense: Sequence[tuple[str, float]],
+    keyword: Sequence[tuple[str, float]],
+    *,
+    k: int = 60,
+    dense_weight: float = 1.0,
+    keyword_weight: float = 1.0,
+) -> list[Fused]:
     fused: dict[str, Fused] = {}
     for rank, (cid, s) in enumerate(dense, 1):
         f = fused.setdefault(cid, Fused(cid, 0.0))
@@ -32,8 +39,9 @@ def rrf(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]]
         f.score += keyword_weight / (k + rank)
         f.keyword_rank, f.keyword_score = rank, s
     # deterministic order on ties: best single rank, then id
-    return sorted(fused.values(), key=lambda f: (-f.score, min(f.dense_rank or 10**9, f.keyword_rank or 10**9),
-                                                 f.chunk_id))
+    return sorted(
+        fused.values(), key=lambda f: (-f.score, min(f.dense_rank or 10**9, f.keyword_rank or 10**9), f.chunk_id)
+    )
 
 
 # Measured on the shared corpus (63 answerable gold questions; hit@1/hit@5/hit@10, dev | external):
@@ -44,8 +52,15 @@ def rrf(dense: Sequence[tuple[str, float]], keyword: Sequence[tuple[str, float]]
 DATE_BOOST = 0.5
 
 
-def boost_meeting_date(fused: list[Fused], chunk_date_keys: dict[str, int], query_date: int | None,
-                       query_month: int | None, *, k: int, weight: float = DATE_BOOST) -> list[Fused]:
+def boost_meeting_date(
+    fused: list[Fused],
+    chunk_date_keys: dict[str, int],
+    query_date: int | None,
+    query_month: int | None,
+    *,
+    k: int,
+    weight: float = DATE_BOOST,
+) -> list[Fused]:
     """Questions name meetings by date ("the 14 January 2025 pack", "in March 2025"): lift chunks of
     meetings on that day (or in that month) by `weight` of a first rank. A prior, not a filter, so a
     question whose date is about something else still gets its other passages."""
@@ -60,7 +75,7 @@ def boost_meeting_date(fused: list[Fused], chunk_date_keys: dict[str, int], quer
         if match(f.chunk_id):
             f.score += weight / (k + 1)
             f.extra["date_boost"] = True
-    return sorted(fused, key=lambda f: -f.score)   # stable: RRF's tie order kept
+    return sorted(fused, key=lambda f: -f.score)  # stable: RRF's tie order kept
 
 
 def diversify_pages(items: list, page_of) -> list:

@@ -14,6 +14,7 @@ only one of the two kinds (a replace deletes the old vectors before its commit f
 comparing counts is enough to find it: orphans and missing vectors never cancel out. BM25 is rebuilt
 from the store whenever the store's generation moves, in any process, so it cannot drift.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,9 @@ from ingest.models import ParsedDocument
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    try:   # the parser owns the list of file types it reads
+    try:  # the parser owns the list of file types it reads
         from ingest.pipeline import SUPPORTED
+
         return tuple(SUPPORTED)
     except ImportError:
         return (".pdf",)
@@ -66,6 +68,7 @@ class IngestResult:
 @dataclass
 class _Started:
     """A file read, hashed and handed to the parser; `Ingestor.ingest_files` completes it in order."""
+
     source: str
     data: bytes
     sha: str
@@ -81,13 +84,26 @@ def apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> Pa
     paper itself marks: a marker printed on a page is evidence that no form field can undo."""
     if not overrides:
         return doc
-    allowed = {"council", "committee", "meeting_date", "doc_type", "title", "restricted", "restricted_pages",
-               "items", "item", "source_url"}
+    allowed = {
+        "council",
+        "committee",
+        "meeting_date",
+        "doc_type",
+        "title",
+        "restricted",
+        "restricted_pages",
+        "items",
+        "item",
+        "source_url",
+    }
     unknown = set(overrides) - allowed
     if unknown:
         raise ValueError(f"unknown override(s): {', '.join(sorted(unknown))}")
-    ov = {k: v for k, v in overrides.items()
-          if v is not None and k not in ("items", "item", "source_url", "restricted", "restricted_pages")}
+    ov = {
+        k: v
+        for k, v in overrides.items()
+        if v is not None and k not in ("items", "item", "source_url", "restricted", "restricted_pages")
+    }
     if isinstance(ov.get("meeting_date"), str):
         ov["meeting_date"] = date.fromisoformat(ov["meeting_date"])
     doc = replace(doc, **ov)
@@ -101,6 +117,7 @@ def apply_overrides(doc: ParsedDocument, overrides: dict[str, Any] | None) -> Pa
     if overrides.get("restricted_pages"):
         restrict_pages(doc, {int(n) for n in overrides["restricted_pages"]}, "override")
     from index.overrides import apply_item_overrides
+
     doc = apply_item_overrides(doc, items=overrides.get("items"), item=overrides.get("item"))
     sync_document(doc, "override")
     return doc
@@ -132,21 +149,26 @@ class Ingestor:
             vectors.upsert(chunks, self._parts.bulk_embedder.embed_documents([c.embed_text() for c in chunks]))
         return {"orphans": len(orphans), "missing": len(missing)}
 
-
     def expand_paths(self, paths: Iterable[Path]) -> list[Path]:
         out: list[Path] = []
         suffixes = supported_suffixes()
         for p in paths:
             p = Path(p)
             if p.is_dir():
-                out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                                  and not f.name.startswith(".")))
+                out.extend(
+                    sorted(
+                        f
+                        for f in p.rglob("*")
+                        if f.is_file() and f.suffix.lower() in suffixes and not f.name.startswith(".")
+                    )
+                )
             else:
-                out.append(p)   # a named file is always tried, so an unsupported one fails with a message
+                out.append(p)  # a named file is always tried, so an unsupported one fails with a message
         return out
 
-    def ingest_file(self, path: Path, *, source: str | None = None,
-                    overrides: dict[str, Any] | None = None) -> IngestResult:
+    def ingest_file(
+        self, path: Path, *, source: str | None = None, overrides: dict[str, Any] | None = None
+    ) -> IngestResult:
         path = Path(path)
         source = source or path.name
         try:
@@ -162,11 +184,13 @@ class Ingestor:
         with self._parts.lock:
             same = self._parts.store.by_sha(sha)
             if same is not None:
-                if overrides and (overrides.get("restricted") or overrides.get("restricted_pages")
-                                  or _restricts_items(overrides)):
+                if overrides and (
+                    overrides.get("restricted") or overrides.get("restricted_pages") or _restricts_items(overrides)
+                ):
                     return self._restrict_existing(same, data, overrides, t0)
-                return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
-                                    seconds=time.perf_counter() - t0)
+                return IngestResult(
+                    "unchanged", same.source, same.doc_id, same.chunk_count, seconds=time.perf_counter() - t0
+                )
             try:
                 doc = apply_overrides(self._parse(data, source), overrides)
             except IngestError as e:
@@ -176,8 +200,7 @@ class Ingestor:
             result.seconds = time.perf_counter() - t0
             return result
 
-    def _restrict_existing(self, same: DocumentInfo, data: bytes, overrides: dict[str, Any],
-                           t0: float) -> IngestResult:
+    def _restrict_existing(self, same: DocumentInfo, data: bytes, overrides: dict[str, Any], t0: float) -> IngestResult:
         """The same paper again with a restriction it did not have (an admin flags pages of a paper
         already indexed, a publishing system marks an item restricted): it is written again under the
         same id with the restriction added to what it had. A restriction is never lifted this way."""
@@ -189,21 +212,27 @@ class Ingestor:
         keep = {n for n, r in had.items() if r == [(0, doc.pages[n - 1].line_count - 1)]} if doc.pages else set()
         if keep:
             restrict_pages(doc, keep, "override")
-        for p in doc.pages:   # the lines it had restricted stay restricted
+        for p in doc.pages:  # the lines it had restricted stay restricted
             for a, b in had.get(p.pdf_page, []):
-                doc.chunks = [replace(c, restricted=True) if p.pdf_page in c.pdf_pages and c.page_lines
-                              and c.page_lines[0] <= b and c.page_lines[1] >= a else c for c in doc.chunks]
+                doc.chunks = [
+                    replace(c, restricted=True)
+                    if p.pdf_page in c.pdf_pages and c.page_lines and c.page_lines[0] <= b and c.page_lines[1] >= a
+                    else c
+                    for c in doc.chunks
+                ]
         sync_document(doc, "override")
         now = {p.pdf_page: p.restricted_lines for p in doc.pages if p.restricted_lines}
         if now == had:
-            return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
-                                seconds=time.perf_counter() - t0)
+            return IngestResult(
+                "unchanged", same.source, same.doc_id, same.chunk_count, seconds=time.perf_counter() - t0
+            )
         doc = replace(doc, source=same.source)
         self._write(doc, data, same, source_url=overrides.get("source_url") or same.source_url)
         return IngestResult("restricted", same.source, same.doc_id, len(doc.chunks), seconds=time.perf_counter() - t0)
 
-    def ingest_files(self, paths: Sequence[Path], *, ahead: int = 16,
-                     ahead_bytes: int = 256 << 20) -> Generator[IngestResult, None, None]:
+    def ingest_files(
+        self, paths: Sequence[Path], *, ahead: int = 16, ahead_bytes: int = 256 << 20
+    ) -> Generator[IngestResult, None, None]:
         """`ingest_file` over many files, in order, with later files parsed (in the parse worker
         process) while this one is embedded and written, up to `ahead` files or `ahead_bytes` of
         originals in flight; the bulk embedder and Chroma load meanwhile. pypdf and the embedding
@@ -214,14 +243,17 @@ class Ingestor:
         # The next file is embedded while this one is written (store, Chroma, BM25 tokens), so the
         # embedding model never waits on the writes; the writes keep their order in this thread.
         embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-embed-ahead")
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-parse") as pool, \
-                ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-model") as loader:
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-parse") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="cllr-model") as loader,
+        ):
             warming: Future | None = None
 
             def fill() -> None:
                 nonlocal warming
-                while len(pending) < ahead and sum(len(p.data) for p in pending
-                                                   if isinstance(p, _Started)) < ahead_bytes:
+                while (
+                    len(pending) < ahead and sum(len(p.data) for p in pending if isinstance(p, _Started)) < ahead_bytes
+                ):
                     path = next(todo, None)
                     if path is None:
                         return
@@ -240,11 +272,11 @@ class Ingestor:
                     cur = pending.popleft()
                     fill()
                     yield cur if isinstance(cur, IngestResult) else self._complete(cur)
-            finally:   # a caller that stops early (or an error) leaves nothing embedding for nobody
+            finally:  # a caller that stops early (or an error) leaves nothing embedding for nobody
                 embedding.shutdown(wait=True, cancel_futures=True)
 
     def _embed_parsed(self, parsing: Future) -> tuple[ParsedDocument, Any]:
-        doc = parsing.result()   # a parse error surfaces where the result is read, in order
+        doc = parsing.result()  # a parse error surfaces where the result is read, in order
         return doc, self._parts.bulk_embedder.embed_documents([c.embed_text() for c in doc.chunks])
 
     def _start(self, path: Path, pool: ThreadPoolExecutor) -> "_Started | IngestResult":
@@ -257,8 +289,9 @@ class Ingestor:
         sha = hashlib.sha256(data).hexdigest()
         same = self._parts.store.by_sha(sha)
         if same is not None:
-            return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
-                                seconds=time.perf_counter() - t0)
+            return IngestResult(
+                "unchanged", same.source, same.doc_id, same.chunk_count, seconds=time.perf_counter() - t0
+            )
         return _Started(source, data, sha, t0, pool.submit(self._parse, data, source))
 
     def _complete(self, started: "_Started") -> IngestResult:
@@ -271,12 +304,13 @@ class Ingestor:
                 doc = started.parsing.result()
         except IngestError as e:
             return self._failed(source, sha, str(e).splitlines()[0] if str(e) else f"{source}: failed")
-        _ = self._parts.bulk_embedder   # loaded outside the library lock: the parse-ahead needs the store meanwhile
+        _ = self._parts.bulk_embedder  # loaded outside the library lock: the parse-ahead needs the store meanwhile
         with self._parts.lock:
-            same = self._parts.store.by_sha(sha)   # the same bytes under another name, written meanwhile
+            same = self._parts.store.by_sha(sha)  # the same bytes under another name, written meanwhile
             if same is not None:
-                return IngestResult("unchanged", same.source, same.doc_id, same.chunk_count,
-                                    seconds=time.perf_counter() - t0)
+                return IngestResult(
+                    "unchanged", same.source, same.doc_id, same.chunk_count, seconds=time.perf_counter() - t0
+                )
             result = self._write(doc, data, self._parts.store.by_source(source), vecs=vecs)
             result.seconds = time.perf_counter() - t0
             return result
@@ -292,12 +326,14 @@ class Ingestor:
 
     def _parse(self, data: bytes, source: str) -> ParsedDocument:
         from ingest import pipeline
-        if self._parts.settings.parse_isolated:   # hard deadline and memory cap (ingest/isolated.py)
+
+        if self._parts.settings.parse_isolated:  # hard deadline and memory cap (ingest/isolated.py)
             from ingest.isolated import parse_bytes_isolated
+
             return parse_bytes_isolated(data, source, self._parts.settings)
         if hasattr(pipeline, "parse_bytes"):
             return pipeline.parse_bytes(data, source, self._parts.settings)
-        with tempfile.TemporaryDirectory() as tmp:   # parse_file wants a path named like the source
+        with tempfile.TemporaryDirectory() as tmp:  # parse_file wants a path named like the source
             p = Path(tmp) / source
             p.write_bytes(data)
             return pipeline.parse_file(p, self._parts.settings)
@@ -305,7 +341,7 @@ class Ingestor:
     def _failed(self, source: str, sha: str | None, message: str) -> IngestResult:
         try:
             self._parts.store.record_failure(source, sha, message)
-        except Exception:   # recording is a courtesy; the result still says what failed
+        except Exception:  # recording is a courtesy; the result still says what failed
             pass
         return IngestResult("failed", source, error=message)
 
@@ -322,13 +358,19 @@ class Ingestor:
             os.replace(tmp, final)
         return str(final.resolve())
 
-    def _write(self, doc: ParsedDocument, data: bytes | None, prev: DocumentInfo | None,
-               source_url: str | None = None, vecs: Any = None) -> IngestResult:
+    def _write(
+        self,
+        doc: ParsedDocument,
+        data: bytes | None,
+        prev: DocumentInfo | None,
+        source_url: str | None = None,
+        vecs: Any = None,
+    ) -> IngestResult:
         file_path = self._keep_file(doc, data)
         vectors = self._parts.vectors
         chunks = doc.chunks
         texts = [c.embed_text() for c in chunks]
-        if vecs is None:   # before the commit: a bad model fails with no trace
+        if vecs is None:  # before the commit: a bad model fails with no trace
             vecs = self._parts.bulk_embedder.embed_documents(texts)
         replaced = prev if prev is not None and prev.doc_id != doc.doc_id else None
         if replaced is not None:
@@ -336,8 +378,13 @@ class Ingestor:
             # new one's missing vectors could be equal in number, and reconcile compares counts.
             # Killed here, the old version just lacks vectors, and reconcile re-embeds them.
             vectors.delete_doc(replaced.doc_id)
-        self._parts.store.put_document(doc, file_path=file_path, original=data, source_url=source_url,
-                                       replace_doc_id=replaced.doc_id if replaced is not None else None)
+        self._parts.store.put_document(
+            doc,
+            file_path=file_path,
+            original=data,
+            source_url=source_url,
+            replace_doc_id=replaced.doc_id if replaced is not None else None,
+        )
         # A failure from here on leaves store chunks without vectors; reconcile() re-embeds them.
         vectors.upsert(chunks, vecs)
         # tokens now, so the lazy BM25 rebuild only has to build the matrix
@@ -358,4 +405,3 @@ class Ingestor:
             if info.file_path:
                 Path(info.file_path).unlink(missing_ok=True)
             return True
-

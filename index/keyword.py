@@ -16,6 +16,7 @@ tokens (~70 MB at 100k as per-chunk arrays). The matrix is built in numpy from t
 bit-for-bit what `bm25s.BM25.index` builds (tests/index/test_keyword.py) without its list of lists
 of Python ints (~0.5 GB at 100k chunks).
 """
+
 from __future__ import annotations
 
 import math
@@ -26,14 +27,16 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 _TOKEN = re.compile(r"£?\d[\d,]*(?:\.\d+)?[a-z]*|[a-z]+(?:['’][a-z]+)*")
-_STOP = frozenset("""a an and are as at be been but by for from had has have he her his i if in into is it its
+_STOP = frozenset(
+    """a an and are as at be been but by for from had has have he her his i if in into is it its
 of on or our she so than that the their them then there these they this those to was we were what when
-where which who whom why will with would you your shall may""".split())
+where which who whom why will with would you your shall may""".split()
+)
 
 
 class _Stem:
@@ -41,6 +44,7 @@ class _Stem:
 
     def __init__(self) -> None:
         import Stemmer  # PyStemmer
+
         self._stem = Stemmer.Stemmer("english").stemWord
         self._cache: dict[str, str] = {}
 
@@ -71,7 +75,7 @@ def tokenize(text: str) -> list[str]:
             t = t.replace("’", "'")
             if t.endswith("'s"):
                 t = t[:-2]
-            t = t.replace("'", "")   # O'Neill → oneill
+            t = t.replace("'", "")  # O'Neill → oneill
             if t and t not in _STOP and len(t) > 1:
                 out.append(_stemmer(t))
     return out
@@ -83,21 +87,21 @@ class KeywordHit:
     score: float
 
 
-FORMAT = 2   # 1: tokens inside the state (per-chunk arrays); 2: tokens in their own file
+FORMAT = 2  # 1: tokens inside the state (per-chunk arrays); 2: tokens in their own file
 
 
 @dataclass
 class _State:
     generation: int = -1
     version: int = FORMAT
-    stamp: str = ""   # names the token cache file written with this state (same vocabulary)
+    stamp: str = ""  # names the token cache file written with this state (same vocabulary)
     vocab: dict[str, int] = field(default_factory=dict)
-    chunk_ids: list[str] = field(default_factory=list)           # row order of the BM25 matrix
+    chunk_ids: list[str] = field(default_factory=list)  # row order of the BM25 matrix
     # doc ids as small ints: np.isin over 100k object strings took ~300 ms per filtered query
     doc_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     doc_index: dict[str, int] = field(default_factory=dict)
     restricted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    scores: dict | None = None                                    # bm25s sparse matrix arrays
+    scores: dict | None = None  # bm25s sparse matrix arrays
 
 
 class KeywordIndex:
@@ -109,11 +113,11 @@ class KeywordIndex:
     def __init__(self, directory: Path):
         self.dir = directory
         self._state = _State()
-        self._pending: dict[str, np.ndarray] = {}   # primed since the last rebuild: chunk_id → token ids
+        self._pending: dict[str, np.ndarray] = {}  # primed since the last rebuild: chunk_id → token ids
         self._loaded = False
         self._lock = threading.RLock()
         self._model = None
-        self._restricted_only: tuple[str, frozenset[str]] | None = None   # (state stamp, terms)
+        self._restricted_only: tuple[str, frozenset[str]] | None = None  # (state stamp, terms)
 
     # ------------------------------------------------------------------ persistence
     def _load(self) -> None:
@@ -125,7 +129,7 @@ class KeywordIndex:
             try:
                 with path.open("rb") as f:
                     st = pickle.load(f)
-                if vars(st).get("version", 1) != FORMAT:   # (the class default would hide its absence)
+                if vars(st).get("version", 1) != FORMAT:  # (the class default would hide its absence)
                     # older format: keep its vocabulary and cached tokens, rebuild the rest
                     old_tokens = getattr(st, "tokens", None) or {}
                     if not hasattr(st, "doc_codes") or not isinstance(old_tokens, dict):
@@ -135,7 +139,7 @@ class KeywordIndex:
                     return
                 self._state = st
                 self._model = self._make_model(self._state)
-            except Exception:   # a torn or old-format file is just a cache miss: rebuild from the store
+            except Exception:  # a torn or old-format file is just a cache miss: rebuild from the store
                 self._state = _State()
                 self._pending.clear()
 
@@ -144,7 +148,7 @@ class KeywordIndex:
         tmp = self.dir / f".{name}.{os.getpid()}.tmp"
         with tmp.open("wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.dir / name)   # atomic: readers see the old or the new file
+        os.replace(tmp, self.dir / name)  # atomic: readers see the old or the new file
 
     def _save(self) -> None:
         self._write(self.FILE, self._state)
@@ -192,8 +196,12 @@ class KeywordIndex:
             for cid, text in rows:
                 self._pending[cid] = self._ids(tokenize(text))
 
-    def rebuild(self, generation: int, order: Sequence[tuple[str, str, bool]],
-                fetch_text: "callable[[list[str]], dict[str, str]]") -> None:  # type: ignore[valid-type]
+    def rebuild(
+        self,
+        generation: int,
+        order: Sequence[tuple[str, str, bool]],
+        fetch_text: Callable[[list[str]], dict[str, str]],
+    ) -> None:
         """order: (chunk_id, doc_id, restricted) for every chunk in the store; fetch_text returns
         header + text for chunk ids the token cache lacks."""
         with self._lock:
@@ -221,7 +229,7 @@ class KeywordIndex:
         """Token ids of `ids` in that order, as (flat int32, offsets): from the primed tokens, the
         cache file, or by tokenising the store's text of the rest."""
         old_ids, old_flat, old_off = self._read_tokens()
-        if old_ids == ids and not self._pending:   # nothing moved (e.g. a second process)
+        if old_ids == ids and not self._pending:  # nothing moved (e.g. a second process)
             return old_flat, old_off
         where = {cid: i for i, cid in enumerate(old_ids)}
         missing = [cid for cid in ids if cid not in self._pending and cid not in where]
@@ -240,8 +248,8 @@ class KeywordIndex:
             p = self._pending.get(cid)
             if p is None:
                 i = where[cid]
-                p = old_flat[old_off[i]:old_off[i + 1]]
-            flat[offsets[n]:offsets[n + 1]] = p
+                p = old_flat[old_off[i] : old_off[i + 1]]
+            flat[offsets[n] : offsets[n + 1]] = p
         return flat, offsets
 
     @staticmethod
@@ -249,10 +257,11 @@ class KeywordIndex:
         if st.scores is None:
             return None
         import bm25s
+
         model = bm25s.BM25()
         model.scores = st.scores
         model.vocab_dict = st.vocab
-        model.nonoccurrence_array = None   # only BM25L/BM25+ have one; we use the default (Lucene) variant
+        model.nonoccurrence_array = None  # only BM25L/BM25+ have one; we use the default (Lucene) variant
         return model
 
     def restricted_only_terms(self) -> frozenset[str]:
@@ -278,8 +287,9 @@ class KeywordIndex:
             return terms
 
     # ------------------------------------------------------------------ search
-    def search(self, query: str, k: int, *, allow_restricted: bool,
-               doc_ids: Sequence[str] | None = None) -> list[KeywordHit]:
+    def search(
+        self, query: str, k: int, *, allow_restricted: bool, doc_ids: Sequence[str] | None = None
+    ) -> list[KeywordHit]:
         with self._lock:
             self._load()
             st, model = self._state, self._model
@@ -310,6 +320,7 @@ def bm25_matrix(flat: np.ndarray, offsets: np.ndarray, n_vocab: int) -> dict:
     (Lucene BM25, its k1 and b, float32, CSC by token), computed with the same operations in the same
     precision but over flat arrays: bm25s takes a list of lists of Python ints and counts per document."""
     import bm25s
+
     cfg = bm25s.BM25()
     k1, b = cfg.k1, cfg.b
     n_docs = len(offsets) - 1
@@ -320,16 +331,15 @@ def bm25_matrix(flat: np.ndarray, offsets: np.ndarray, n_vocab: int) -> dict:
     for a in range(0, n_docs, 8192):
         z = min(a + 8192, n_docs)
         rows = np.repeat(np.arange(a, z, dtype=np.int64), lengths[a:z])
-        pairs, counts = np.unique(rows * n_vocab + flat[offsets[a]:offsets[z]], return_counts=True)
-        parts.append(((pairs // n_vocab).astype(np.int32), (pairs % n_vocab).astype(np.int32),
-                      counts.astype(np.int32)))
+        pairs, counts = np.unique(rows * n_vocab + flat[offsets[a] : offsets[z]], return_counts=True)
+        parts.append(((pairs // n_vocab).astype(np.int32), (pairs % n_vocab).astype(np.int32), counts.astype(np.int32)))
     doc_idx = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
     voc_idx = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
     tf = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int32)
     del parts
     df = np.bincount(voc_idx, minlength=n_vocab)
     idf = np.zeros(n_vocab, dtype=np.float32)
-    for t in np.flatnonzero(df).tolist():   # math.log, as bm25s (np.log may differ in the last bit)
+    for t in np.flatnonzero(df).tolist():  # math.log, as bm25s (np.log may differ in the last bit)
         idf[t] = math.log(1 + (n_docs - int(df[t]) + 0.5) / (int(df[t]) + 0.5))
     # per document, as bm25s: k1 * ((1 - b) + b * l_d / l_avg) in float64, tf as float32
     norm = k1 * ((1 - b) + (b * lengths.astype(np.float64)) / avg_doc_len)

@@ -10,6 +10,7 @@ Its methods of old (`ingest_file`, `search`, `page`, ...) are the parts' methods
 know which part does what. The engine's evidence-line helpers (`front_sheets`, `judgement_lines`,
 `lines_matching`) and the decision register's look-ups are still here.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,13 +39,13 @@ class Library:
         self._store: Store | None = None
         self._vectors: VectorIndex | None = None
         self._keyword: KeywordIndex | None = None
-        self._register: Any = None   # index/decisions.py, built on first use
+        self._register: Any = None  # index/decisions.py, built on first use
         self._embedder = embedder
         # a caller's own embedder embeds documents too, unless it gives one for that
         self._bulk_embedder = bulk_embedder or embedder
         self._reconciled = False
         self._lock = threading.RLock()
-        self._model_lock = threading.RLock()   # loading a model must not hold up the store
+        self._model_lock = threading.RLock()  # loading a model must not hold up the store
         # the parts, each with one job; they reach the stores and models through this object
         self.ingestor = Ingestor(self)
         self.searcher = Searcher(self)
@@ -106,10 +107,14 @@ class Library:
         with self._model_lock:
             if self._embedder is None:
                 from index.embedder import get_embedder
-                self._embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
-                                              backend=self.settings.embed_backend,
-                                              cache_dir=self.settings.embed_cache_dir,
-                                              threads=self.settings.embed_threads or None)
+
+                self._embedder = get_embedder(
+                    self.settings.embed_model,
+                    self.settings.embed_batch_size,
+                    backend=self.settings.embed_backend,
+                    cache_dir=self.settings.embed_cache_dir,
+                    threads=self.settings.embed_threads or None,
+                )
             return self._embedder
 
     @property
@@ -120,15 +125,21 @@ class Library:
         with self._model_lock:
             if self._bulk_embedder is None:
                 from index.embedder import bulk_backend, get_embedder
+
                 backend = bulk_backend(self.settings.embed_bulk_backend, self.settings.embed_backend)
                 if backend == self.settings.embed_backend:
                     self._bulk_embedder = self.embedder
                 else:
                     from index.cpu import usable_cores
-                    self._bulk_embedder = get_embedder(self.settings.embed_model, self.settings.embed_batch_size,
-                                                       backend=backend, cache_dir=self.settings.embed_cache_dir,
-                                                       threads=self.settings.embed_threads or None,
-                                                       workers=self.settings.embed_bulk_workers or usable_cores())
+
+                    self._bulk_embedder = get_embedder(
+                        self.settings.embed_model,
+                        self.settings.embed_batch_size,
+                        backend=backend,
+                        cache_dir=self.settings.embed_cache_dir,
+                        threads=self.settings.embed_threads or None,
+                        workers=self.settings.embed_bulk_workers or usable_cores(),
+                    )
             return self._bulk_embedder
 
     @property
@@ -152,12 +163,12 @@ class Library:
         out: list[Hit] = []
         for m in self.meetings(date_from=on, date_to=on, role=role):
             for doc_id in m.doc_ids:
-                out += [Hit.from_chunk(c, 0.0) for c in self.store.first_chunks(doc_id, n)
-                        if allow or not c.restricted]
+                out += [Hit.from_chunk(c, 0.0) for c in self.store.first_chunks(doc_id, n) if allow or not c.restricted]
         return out
 
-    def judgement_lines(self, doc_ids: Sequence[str], role: str = "public", grade: str | None = None,
-                        limit: int = 30) -> list[Hit]:
+    def judgement_lines(
+        self, doc_ids: Sequence[str], role: str = "public", grade: str | None = None, limit: int = 30
+    ) -> list[Hit]:
         """The Ofsted judgement records of the documents, each as the line of its page that states
         it ("Making a positive contribution, including user engagement Grade 1 (outstanding)")."""
         out: list[Hit] = []
@@ -165,14 +176,22 @@ class Library:
             for j in self.judgements(doc_id=doc_id, grade=grade, role=role)[:limit]:
                 words = re.findall(r"[a-z]+", j.area.lower())[:6]
                 pattern = re.compile(r"\W+".join(map(re.escape, words)), re.I)
-                for h in self.lines_matching([doc_id], [" ".join(words[:2])], pattern, role=role, limit=1,
-                                             pages=[j.pdf_page]):
+                for h in self.lines_matching(
+                    [doc_id], [" ".join(words[:2])], pattern, role=role, limit=1, pages=[j.pdf_page]
+                ):
                     h.chunk_id = h.chunk_id.replace("#line", "#judgement")
                     out.append(h)
         return out
 
-    def lines_matching(self, doc_ids: Sequence[str], words: Sequence[str], pattern: re.Pattern[str],
-                       role: str = "public", limit: int = 8, pages: Sequence[int] | None = None) -> list[Hit]:
+    def lines_matching(
+        self,
+        doc_ids: Sequence[str],
+        words: Sequence[str],
+        pattern: re.Pattern[str],
+        role: str = "public",
+        limit: int = 8,
+        pages: Sequence[int] | None = None,
+    ) -> list[Hit]:
         """Single lines of the documents' pages that match `pattern` (pages pre-selected by any of
         `words`), each as a passage of its own carrying the metadata of the page's passage. A line
         the role may not see is never read (restriction is per line: ingest/exempt.py)."""
@@ -191,7 +210,7 @@ class Library:
                     return out
                 if not pattern.search(line):
                     continue
-                if here is None:   # one look-up per page, however many of its lines match
+                if here is None:  # one look-up per page, however many of its lines match
                     here = [c for c in self.store.page_chunks(doc_id, n) if allow or not c.restricted]
                 if not here:
                     continue
@@ -206,7 +225,6 @@ class Library:
         """The store's write counter: derived views of it are stale when it moves."""
         return self.store.generation()
 
-
     # ------------------------------------------------------------------ the decision register
     @property
     def register(self) -> Any:
@@ -214,24 +232,43 @@ class Library:
         with self._lock:
             if self._register is None:
                 from index.decisions import DecisionRegister
+
                 self._register = DecisionRegister(self)
             return self._register
 
-    def decisions(self, q: str | None = None, *, committee: str | None = None, council: str | None = None,
-                  date_from: date | str | None = None, date_to: date | str | None = None,
-                  outcome: str | None = None, role: str = "public", limit: int | None = None) -> list[Any]:
+    def decisions(
+        self,
+        q: str | None = None,
+        *,
+        committee: str | None = None,
+        council: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        outcome: str | None = None,
+        role: str = "public",
+        limit: int | None = None,
+    ) -> list[Any]:
         """Decisions ranked for the topic q (keyword and meaning), or every one the filters allow,
         newest first; Part II decisions only for a role that may see them."""
         filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to)
-        return self.register.search(q, filters=None if filters.is_empty else filters, outcome=outcome or None,
-                                    role=role, limit=limit)
+        return self.register.search(
+            q, filters=None if filters.is_empty else filters, outcome=outcome or None, role=role, limit=limit
+        )
 
     def decision(self, decision_id: str, role: str = "public") -> Any:
         return self.register.get(decision_id, role)
 
-    def decision_timeline(self, q: str, *, committee: str | None = None, council: str | None = None,
-                          date_from: date | str | None = None, date_to: date | str | None = None,
-                          role: str = "public", limit: int = 50) -> list[Any]:
+    def decision_timeline(
+        self,
+        q: str,
+        *,
+        committee: str | None = None,
+        council: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        role: str = "public",
+        limit: int = 50,
+    ) -> list[Any]:
         """What has been decided about q: its decisions oldest first, each a line and a citation."""
         filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to)
         return self.register.timeline(q, filters=None if filters.is_empty else filters, role=role, limit=limit)

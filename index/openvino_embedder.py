@@ -13,6 +13,7 @@ why `auto` picks it nowhere else.
 Tokenizer and pooling are the ONNX backend's (index/minilm.py): pooling runs in float32 on the
 encoder's output, whatever precision the encoder ran in.
 """
+
 from __future__ import annotations
 
 import threading
@@ -43,15 +44,23 @@ def amx_bf16_available(cpuinfo: Path = CPUINFO) -> bool:
 
 class OpenVinoMiniLMEmbedder:
     """The `Embedder` interface (index/embedder.py) on OpenVINO's CPU plugin, bfloat16 precision."""
+
     name = "minilm"
     dim = DIM
     backend = "openvino-bf16"
 
-    def __init__(self, batch_size: int = BATCH_SIZE, *, cache_dir: Path | None = None,
-                 model_file: Path | None = None, threads: int | None = None):
+    def __init__(
+        self,
+        batch_size: int = BATCH_SIZE,
+        *,
+        cache_dir: Path | None = None,
+        model_file: Path | None = None,
+        threads: int | None = None,
+    ):
         ensure_offline()
         from index.embedder import minilm_model_path
         from index.onnx_embedder import FP32, ensure_artifacts
+
         model_path = minilm_model_path()
         try:
             import openvino as ov
@@ -61,13 +70,18 @@ class OpenVinoMiniLMEmbedder:
             model_file = ensure_artifacts(cache_dir) / FP32
         self.model_file = Path(model_file)
         # as many threads as CPUs this process may use (index/cpu.py), as the ONNX backend
-        config = {"INFERENCE_PRECISION_HINT": "bf16", "PERFORMANCE_HINT": "LATENCY",
-                  "INFERENCE_NUM_THREADS": threads or usable_cores()}
+        config = {
+            "INFERENCE_PRECISION_HINT": "bf16",
+            "PERFORMANCE_HINT": "LATENCY",
+            "INFERENCE_NUM_THREADS": threads or usable_cores(),
+        }
         try:
             self._compiled = ov.Core().compile_model(str(self.model_file), "CPU", config)
-        except Exception as e:   # a truncated file, or a CPU/plugin that refuses the precision: say which
-            raise OpenVinoUnavailableError(f"OpenVINO cannot compile {self.model_file}: "
-                                           f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}") from None
+        except Exception as e:  # a truncated file, or a CPU/plugin that refuses the precision: say which
+            raise OpenVinoUnavailableError(
+                f"OpenVINO cannot compile {self.model_file}: "
+                f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+            ) from None
         self._inputs = [i.get_any_name() for i in self._compiled.inputs]
         self._tok = tokenizer(model_path)
         self.batch_size = batch_size

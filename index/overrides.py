@@ -12,6 +12,7 @@ the PDF's text. Two shapes:
              minute number and restriction.
 Chunk headers keep the parser's wording; only the fields citations and filters use are changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,13 +48,16 @@ def _one_minute(doc: ParsedDocument, number: str, item: str | None, title: str |
     service's number, or a record spanning the document when the parser found no heading."""
     found = doc.minutes
     pages = [p for m in found for p in m.pdf_pages] or [1, max(1, len(doc.pages))]
-    return Minute(number=number, title=title or (found[0].title if found else ""),
-                  pdf_pages=(min(pages), max(pages)),
-                  resolved=[r for m in found for r in m.resolved],
-                  resolved_pages=[p for m in found for p in m.resolved_pages],
-                  # each minute's decisions stay apart: block numbers carried on past the one before
-                  resolved_blocks=_blocks(found),
-                  agenda_item=item or (found[0].agenda_item if found else None))
+    return Minute(
+        number=number,
+        title=title or (found[0].title if found else ""),
+        pdf_pages=(min(pages), max(pages)),
+        resolved=[r for m in found for r in m.resolved],
+        resolved_pages=[p for m in found for p in m.resolved_pages],
+        # each minute's decisions stay apart: block numbers carried on past the one before
+        resolved_blocks=_blocks(found),
+        agenda_item=item or (found[0].agenda_item if found else None),
+    )
 
 
 def _blocks(found: Sequence[Minute]) -> list[int]:
@@ -64,8 +68,12 @@ def _blocks(found: Sequence[Minute]) -> list[int]:
     return out
 
 
-def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, Any]] | None = None,  # noqa: C901
-                         item: Mapping[str, Any] | None = None) -> ParsedDocument:
+def apply_item_overrides(  # noqa: C901
+    doc: ParsedDocument,
+    *,
+    items: Sequence[Mapping[str, Any]] | None = None,
+    item: Mapping[str, Any] | None = None,
+) -> ParsedDocument:
     if item:
         number, title = _str(item.get("number")), _str(item.get("title"))
         minute = _str(item.get("minute"))
@@ -77,7 +85,7 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
                 ch.update(item=number, item_title=title or c.item_title)
             if minute:
                 ch.update(minute=minute, minute_title=title or c.minute_title)
-            if restricted:   # adds to the paper's own Part II marks, never lifts them
+            if restricted:  # adds to the paper's own Part II marks, never lifts them
                 ch["restricted"] = True
             chunks.append(replace(c, **ch))
         doc = replace(doc, chunks=chunks)
@@ -85,7 +93,7 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
             doc = replace(doc, minutes=[_one_minute(doc, minute, number, title)])
     if not items:
         return doc
-    item_map: dict[str, Mapping[str, Any]] = {}     # parsed item number → service item
+    item_map: dict[str, Mapping[str, Any]] = {}  # parsed item number → service item
     new_items = []
     for it in doc.items:
         svc = _match(it.title, it.number, items)
@@ -93,9 +101,12 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
             new_items.append(it)
             continue
         item_map[it.number] = svc
-        new_items.append(replace(it, number=_str(svc.get("number")) or it.number,
-                                 restricted=it.restricted or bool(svc.get("restricted"))))
-    minute_map: dict[str, Mapping[str, Any]] = {}   # parsed minute number → service item
+        new_items.append(
+            replace(
+                it, number=_str(svc.get("number")) or it.number, restricted=it.restricted or bool(svc.get("restricted"))
+            )
+        )
+    minute_map: dict[str, Mapping[str, Any]] = {}  # parsed minute number → service item
     new_minutes = []
     for m in doc.minutes:
         svc = _match(m.title, None, items)
@@ -103,8 +114,9 @@ def apply_item_overrides(doc: ParsedDocument, *, items: Sequence[Mapping[str, An
             new_minutes.append(m)
             continue
         minute_map[m.number] = svc
-        new_minutes.append(replace(m, number=_str(svc.get("minute")) or m.number,
-                                   agenda_item=_str(svc.get("number")) or m.agenda_item))
+        new_minutes.append(
+            replace(m, number=_str(svc.get("minute")) or m.number, agenda_item=_str(svc.get("number")) or m.agenda_item)
+        )
     chunks = []
     for c in doc.chunks:
         ch = {}

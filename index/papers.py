@@ -5,6 +5,7 @@ A caller who may not see Part II never gets a restricted document; a page with r
 comes with those lines withheld (ingest/exempt.py), and the original file of such a paper is
 replaced page by page by the service (service/redaction.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,9 @@ class Papers:
             return None
         return d
 
-    def page(self, doc_id: str, n: int, role: str = "public", notice: str = WITHHELD_NOTICE
-             ) -> tuple[str | None, str] | None:
+    def page(
+        self, doc_id: str, n: int, role: str = "public", notice: str = WITHHELD_NOTICE
+    ) -> tuple[str | None, str] | None:
         """(printed label, text) of PDF page n as `role` may read it, or None if absent or not
         visible. A caller who may not see Part II gets a page that is restricted throughout as
         None, and a mixed page (a front sheet listing an open and an exempt item) with its
@@ -84,7 +86,6 @@ class Papers:
             out.append((rec.doc_id, rec.pdf_page, restricted_part(rec.text, ranges)))
         return out
 
-
     def file_path(self, doc_id: str, role: str = "public") -> Path | None:
         """The original on local disk. Another replica may have ingested it (its path is then on
         that machine): the bytes come from the store into this process's files_dir cache."""
@@ -106,35 +107,101 @@ class Papers:
         os.replace(tmp, cached)
         return cached
 
+    def items(
+        self,
+        *,
+        number: str | None = None,
+        q: str | None = None,
+        committee: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        doc_id: str | None = None,
+        role: str = "public",
+        limit: int = 100,
+    ) -> list[ItemRecord]:
+        return self._lookup.items(
+            number=number,
+            q=q,
+            committee=committee,
+            date_from=date_from,
+            date_to=date_to,
+            doc_id=doc_id,
+            allow_restricted=self._allow(role),
+            limit=limit,
+        )
 
-    def items(self, *, number: str | None = None, q: str | None = None, committee: str | None = None,
-              date_from: date | str | None = None, date_to: date | str | None = None, doc_id: str | None = None,
-              role: str = "public", limit: int = 100) -> list[ItemRecord]:
-        return self._lookup.items(number=number, q=q, committee=committee, date_from=date_from, date_to=date_to,
-                                 doc_id=doc_id, allow_restricted=self._allow(role), limit=limit)
+    def minutes(
+        self,
+        *,
+        number: str | None = None,
+        q: str | None = None,
+        committee: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        doc_id: str | None = None,
+        role: str = "public",
+        limit: int = 100,
+    ) -> list[MinuteRecord]:
+        return self._lookup.minutes(
+            number=number,
+            q=q,
+            committee=committee,
+            date_from=date_from,
+            date_to=date_to,
+            doc_id=doc_id,
+            allow_restricted=self._allow(role),
+            limit=limit,
+        )
 
-    def minutes(self, *, number: str | None = None, q: str | None = None, committee: str | None = None,
-                date_from: date | str | None = None, date_to: date | str | None = None, doc_id: str | None = None,
-                role: str = "public", limit: int = 100) -> list[MinuteRecord]:
-        return self._lookup.minutes(number=number, q=q, committee=committee, date_from=date_from,
-                                   date_to=date_to, doc_id=doc_id, allow_restricted=self._allow(role),
-                                   limit=limit)
+    def resolutions(
+        self,
+        q: str | None = None,
+        committee: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        role: str = "public",
+        *,
+        minute: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+    ) -> list[ResolutionRecord]:
+        return self._lookup.resolutions(
+            q,
+            committee=committee,
+            date_from=date_from,
+            date_to=date_to,
+            minute=minute,
+            doc_id=doc_id,
+            allow_restricted=self._allow(role),
+            limit=limit,
+        )
 
-    def resolutions(self, q: str | None = None, committee: str | None = None, date_from: date | str | None = None,
-                    date_to: date | str | None = None, role: str = "public", *, minute: str | None = None,
-                    doc_id: str | None = None, limit: int = 100) -> list[ResolutionRecord]:
-        return self._lookup.resolutions(q, committee=committee, date_from=date_from, date_to=date_to,
-                                       minute=minute, doc_id=doc_id, allow_restricted=self._allow(role),
-                                       limit=limit)
+    def judgements(
+        self,
+        *,
+        area: str | None = None,
+        grade: str | None = None,
+        council: str | None = None,
+        doc_id: str | None = None,
+        role: str = "public",
+    ) -> list[JudgementRecord]:
+        return self._lookup.judgements(
+            area=area, grade=grade, council=council, doc_id=doc_id, allow_restricted=self._allow(role)
+        )
 
-    def judgements(self, *, area: str | None = None, grade: str | None = None, council: str | None = None,
-                   doc_id: str | None = None, role: str = "public") -> list[JudgementRecord]:
-        return self._lookup.judgements(area=area, grade=grade, council=council, doc_id=doc_id,
-                                      allow_restricted=self._allow(role))
-
-    def meetings(self, *, committee: str | None = None, council: str | None = None,
-                 date_from: date | str | None = None, date_to: date | str | None = None,
-                 role: str = "public") -> list[MeetingRecord]:
-        return self._lookup.meetings(committee=committee, council=council, date_from=date_from, date_to=date_to,
-                                    allow_restricted=self._allow(role))
-
+    def meetings(
+        self,
+        *,
+        committee: str | None = None,
+        council: str | None = None,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        role: str = "public",
+    ) -> list[MeetingRecord]:
+        return self._lookup.meetings(
+            committee=committee,
+            council=council,
+            date_from=date_from,
+            date_to=date_to,
+            allow_restricted=self._allow(role),
+        )

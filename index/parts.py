@@ -1,5 +1,6 @@
 """What the library's parts (ingestor, search, papers) are given: the stores and models, opened lazily
 and once per process by the wiring object, index/library.py `Library`, which satisfies these."""
+
 from __future__ import annotations
 
 import threading
@@ -13,6 +14,7 @@ from index.vectors import VectorIndex
 
 class StoreParts(Protocol):
     """The settings and the document store: enough for the look-ups (index/papers.py)."""
+
     settings: Settings
 
     @property

@@ -3,6 +3,7 @@
 Filters narrow by document first (store), then each index searches only what is allowed; restricted
 chunks are dropped again when the hits are read (defence in depth).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,14 +48,34 @@ class Hit:
     keyword_rank: int | None = None
 
     @classmethod
-    def from_chunk(cls, c: Chunk, score: float, dense_rank: int | None = None,
-                   keyword_rank: int | None = None) -> "Hit":
-        return cls(chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, text=c.text, header=c.header,
-                   pdf_page=c.pdf_page, pdf_pages=list(c.pdf_pages), page_label=c.page_label,
-                   page_labels=list(c.page_labels), item=c.item, item_title=c.item_title, minute=c.minute,
-                   minute_title=c.minute_title, cite_item=c.cite_item, paragraph=c.paragraph,
-                   restricted=c.restricted, doc_type=str(c.doc_type), council=c.council, committee=c.committee,
-                   meeting_date=c.meeting_date, score=score, dense_rank=dense_rank, keyword_rank=keyword_rank)
+    def from_chunk(
+        cls, c: Chunk, score: float, dense_rank: int | None = None, keyword_rank: int | None = None
+    ) -> "Hit":
+        return cls(
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            source=c.source,
+            text=c.text,
+            header=c.header,
+            pdf_page=c.pdf_page,
+            pdf_pages=list(c.pdf_pages),
+            page_label=c.page_label,
+            page_labels=list(c.page_labels),
+            item=c.item,
+            item_title=c.item_title,
+            minute=c.minute,
+            minute_title=c.minute_title,
+            cite_item=c.cite_item,
+            paragraph=c.paragraph,
+            restricted=c.restricted,
+            doc_type=str(c.doc_type),
+            council=c.council,
+            committee=c.committee,
+            meeting_date=c.meeting_date,
+            score=score,
+            dense_rank=dense_rank,
+            keyword_rank=keyword_rank,
+        )
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -71,9 +92,12 @@ class Hit:
         text = " ".join(self.text.split())
         if len(text) > 300:
             text = text[:297] + "..."
-        return (f"{rank:>2}. [{self.score:.4f}] {self.source} — {', '.join(where)}"
-                + (f"  ({meta})" if meta else "") + ("  [restricted]" if self.restricted else "")
-                + f"\n    {text}")
+        return (
+            f"{rank:>2}. [{self.score:.4f}] {self.source} — {', '.join(where)}"
+            + (f"  ({meta})" if meta else "")
+            + ("  [restricted]" if self.restricted else "")
+            + f"\n    {text}"
+        )
 
 
 class Searcher:
@@ -84,8 +108,15 @@ class Searcher:
         self._parts = parts
         self._catalog = ChunkCatalog()
 
-    def search(self, query: str, *, filters: SearchFilters | None = None, role: str = "public", k: int = 10,
-               mode: Mode = "hybrid") -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        role: str = "public",
+        k: int = 10,
+        mode: Mode = "hybrid",
+    ) -> list[Hit]:
         allow = may_see_restricted(role)
         query = query.strip()
         if not query:
@@ -102,40 +133,50 @@ class Searcher:
         if mode in ("hybrid", "keyword"):
             depth = max(k, s.keyword_depth) if mode == "hybrid" else k
             self.refresh_keyword()
-            keyword = [(h.chunk_id, h.score) for h in
-                       self._parts.keyword.search(widen(query), depth, allow_restricted=allow, doc_ids=doc_ids)]
+            keyword = [
+                (h.chunk_id, h.score)
+                for h in self._parts.keyword.search(widen(query), depth, allow_restricted=allow, doc_ids=doc_ids)
+            ]
         fused = rrf(dense, keyword, k=s.rrf_k, dense_weight=s.dense_weight, keyword_weight=s.keyword_weight)
         if mode != "hybrid":
             fused = fused[:k]
         chunks = self._parts.store.chunks([f.chunk_id for f in fused])
-        if mode == "hybrid":   # the measured refinements (numbers in index/hybrid.py)
+        if mode == "hybrid":  # the measured refinements (numbers in index/hybrid.py)
             qdate, qmonth = query_date_keys(query)
-            fused = boost_meeting_date(fused, {c: date_key(ch.meeting_date) for c, ch in chunks.items()},
-                                       qdate, qmonth, k=s.rrf_k)
-            fused = diversify_pages(fused, lambda f: (chunks[f.chunk_id].doc_id, chunks[f.chunk_id].pdf_page)
-                                    if f.chunk_id in chunks else f.chunk_id)[:k]
+            fused = boost_meeting_date(
+                fused, {c: date_key(ch.meeting_date) for c, ch in chunks.items()}, qdate, qmonth, k=s.rrf_k
+            )
+            fused = diversify_pages(
+                fused,
+                lambda f: (
+                    (chunks[f.chunk_id].doc_id, chunks[f.chunk_id].pdf_page) if f.chunk_id in chunks else f.chunk_id
+                ),
+            )[:k]
         hits = []
         for f in fused:
             c = chunks.get(f.chunk_id)
-            if c is None:   # deleted between the index read and now
+            if c is None:  # deleted between the index read and now
                 continue
-            if c.restricted and not allow:   # defence in depth: the indexes already filtered
+            if c.restricted and not allow:  # defence in depth: the indexes already filtered
                 continue
             score = f.score if mode == "hybrid" else (f.dense_score if mode == "dense" else f.keyword_score) or 0.0
             hits.append(Hit.from_chunk(c, score, f.dense_rank, f.keyword_rank))
         return hits
 
-
-    def _dense(self, query: str, depth: int, filters: SearchFilters | None, allow: bool,
-               doc_ids: list[str] | None) -> list[tuple[str, float]]:
+    def _dense(
+        self, query: str, depth: int, filters: SearchFilters | None, allow: bool, doc_ids: list[str] | None
+    ) -> list[tuple[str, float]]:
         qv = self._parts.embedder.embed_query(query)
         if where_clause(filters, allow_restricted=allow, doc_ids=doc_ids) is None:
             found = self._parts.vectors.query(qv, depth, None)
-        else:   # filtered without Chroma's `where` (slow at scale): index/catalog.py
+        else:  # filtered without Chroma's `where` (slow at scale): index/catalog.py
             cat = self.catalog()
             allowed = cat.mask(filters, allow_restricted=allow, doc_ids=doc_ids)
-            found = (self._parts.vectors.query(qv, depth, None) if allowed is None
-                     else self._parts.vectors.query_allowed(qv, depth, cat, allowed))
+            found = (
+                self._parts.vectors.query(qv, depth, None)
+                if allowed is None
+                else self._parts.vectors.query_allowed(qv, depth, cat, allowed)
+            )
         return [(h.chunk_id, h.score) for h in found]
 
     def refresh_keyword(self) -> None:
@@ -143,7 +184,6 @@ class Searcher:
         gen = self._parts.store.generation()
         if self._parts.keyword.generation != gen:
             self._parts.keyword.rebuild(gen, self._parts.store.keyword_order(), self._parts.store.keyword_texts)
-
 
     def catalog(self, generation: int | None = None) -> ChunkCatalog:
         """Every chunk's filter fields at the store's current generation (rebuilt when it moved)."""
@@ -156,10 +196,8 @@ class Searcher:
                 cat = self._catalog
         return cat
 
-
     def restricted_only_terms(self) -> frozenset[str]:
         """Keyword terms found only in restricted passages (index/keyword.py), at the store's
         current generation."""
         self.refresh_keyword()
         return self._parts.keyword.restricted_only_terms()
-

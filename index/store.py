@@ -5,6 +5,7 @@ are reconciled against it when opened (see Library), so a crash between writing 
 committing here leaves orphans that get cleaned up, never a half-document in the store.
 Each document is written in a single transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Sequence
 
-from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        create_engine, delete, event, func, or_, select)
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -56,6 +73,7 @@ class DocumentRow(Base):
 class OriginalRow(Base):
     """The uploaded file itself. In the database, not only on local disk, so every API replica can
     serve `/file` for a paper another replica ingested (files_dir is then just a local cache)."""
+
     __tablename__ = "originals"
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
@@ -120,6 +138,7 @@ class ResolutionRow(Base):
 class DecisionRow(Base):
     """One decision of a paper (ingest/register.py), written with it. JSON columns hold its parts,
     votes, report and follow-on as the register hands them out."""
+
     __tablename__ = "decisions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
@@ -131,7 +150,7 @@ class DecisionRow(Base):
     parts: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(16))
     outcome_rule: Mapped[str] = mapped_column(String(64))
-    meeting_date: Mapped[date | None] = mapped_column(Date, nullable=True)   # when not the paper's
+    meeting_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # when not the paper's
     pdf_page: Mapped[int] = mapped_column(Integer)
     page_label: Mapped[str | None] = mapped_column(String(32), nullable=True)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -155,6 +174,7 @@ class JudgementRow(Base):
 
 class VoteRow(Base):
     """A recorded vote beside its minute: counts and names as printed (names are JSON lists)."""
+
     __tablename__ = "votes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
@@ -176,7 +196,7 @@ class AttendanceRow(Base):
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     minute_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    role: Mapped[str] = mapped_column(String(32))      # present | apologies | substitute | in_attendance | absent
+    role: Mapped[str] = mapped_column(String(32))  # present | apologies | substitute | in_attendance | absent
     name: Mapped[str] = mapped_column(Text)
     pdf_page: Mapped[int] = mapped_column(Integer)
 
@@ -194,6 +214,7 @@ class DeclarationRow(Base):
 
 class InspectionRow(Base):
     """An Ofsted report's own facts: its kind, the body inspected, the dates, the lead inspector."""
+
     __tablename__ = "inspections"
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), primary_key=True)
     kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -213,8 +234,8 @@ class ChunkRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     header: Mapped[str] = mapped_column(Text)
-    pdf_pages: Mapped[str] = mapped_column(Text)      # JSON list[int]
-    page_labels: Mapped[str] = mapped_column(Text)    # JSON list[str | None]
+    pdf_pages: Mapped[str] = mapped_column(Text)  # JSON list[int]
+    page_labels: Mapped[str] = mapped_column(Text)  # JSON list[str | None]
     token_count: Mapped[int] = mapped_column(Integer)
     item: Mapped[str | None] = mapped_column(String(16), nullable=True)
     item_title: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -234,6 +255,7 @@ Index("ix_chunks_doc_seq", ChunkRow.doc_id, ChunkRow.seq)
 
 class MetaRow(Base):
     """Key/value: `generation` counts committed writes so derived indexes can tell they are stale."""
+
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
@@ -249,6 +271,7 @@ class FailureRow(Base):
 
 
 # --------------------------------------------------------------------------- records handed out
+
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -271,22 +294,53 @@ class DocumentInfo:
     authority: str | None = None
 
     def to_json(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()
-                if k != "file_path"}
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if k != "file_path"}
 
 
 def _doc_info(r: DocumentRow) -> DocumentInfo:
-    return DocumentInfo(r.doc_id, r.source, r.sha256, r.doc_type, r.title, r.council, r.committee,
-                        r.meeting_date, r.restricted, r.file_path, r.page_count, r.chunk_count, r.status,
-                        r.source_url, r.meeting_time, r.venue, r.authority)
+    return DocumentInfo(
+        r.doc_id,
+        r.source,
+        r.sha256,
+        r.doc_type,
+        r.title,
+        r.council,
+        r.committee,
+        r.meeting_date,
+        r.restricted,
+        r.file_path,
+        r.page_count,
+        r.chunk_count,
+        r.status,
+        r.source_url,
+        r.meeting_time,
+        r.venue,
+        r.authority,
+    )
 
 
 def chunk_from_row(r: ChunkRow) -> Chunk:
-    return Chunk(chunk_id=r.chunk_id, doc_id=r.doc_id, source=r.source, seq=r.seq, text=r.text,
-                 header=r.header, pdf_pages=json.loads(r.pdf_pages), page_labels=json.loads(r.page_labels),
-                 token_count=r.token_count, item=r.item, item_title=r.item_title, minute=r.minute,
-                 minute_title=r.minute_title, paragraph=r.paragraph, restricted=r.restricted,
-                 doc_type=r.doc_type, council=r.council, committee=r.committee, meeting_date=r.meeting_date)
+    return Chunk(
+        chunk_id=r.chunk_id,
+        doc_id=r.doc_id,
+        source=r.source,
+        seq=r.seq,
+        text=r.text,
+        header=r.header,
+        pdf_pages=json.loads(r.pdf_pages),
+        page_labels=json.loads(r.page_labels),
+        token_count=r.token_count,
+        item=r.item,
+        item_title=r.item_title,
+        minute=r.minute,
+        minute_title=r.minute_title,
+        paragraph=r.paragraph,
+        restricted=r.restricted,
+        doc_type=r.doc_type,
+        council=r.council,
+        committee=r.committee,
+        meeting_date=r.meeting_date,
+    )
 
 
 @dataclass(frozen=True)
@@ -323,14 +377,17 @@ class Store:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
+
             @event.listens_for(self.engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):
                 cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")   # readers don't block the ingesting writer
+                cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the ingesting writer
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.close()
+
         # the schema is Alembic's (index/migrations), shared with the service's tables
         from index.migrate import upgrade
+
         upgrade(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -357,9 +414,15 @@ class Store:
             row.value = str(int(row.value) + 1)
 
     # ---------------------------------------------------------------- writes
-    def put_document(self, doc: ParsedDocument, *, file_path: str | None,
-                     replace_doc_id: str | None = None, original: bytes | None = None,
-                     source_url: str | None = None) -> None:
+    def put_document(
+        self,
+        doc: ParsedDocument,
+        *,
+        file_path: str | None,
+        replace_doc_id: str | None = None,
+        original: bytes | None = None,
+        source_url: str | None = None,
+    ) -> None:
         """Write a whole document (and delete the one it replaces) in one transaction."""
         # A restricted passage's lines are restricted on its page too, however the flags were set:
         # the page text routes and the release check read the pages, search reads the passages.
@@ -367,62 +430,144 @@ class Store:
         with self.session() as s, s.begin():
             if replace_doc_id:
                 self._delete_rows(s, replace_doc_id)
-            self._delete_rows(s, doc.doc_id)   # idempotent re-put after a crash
+            self._delete_rows(s, doc.doc_id)  # idempotent re-put after a crash
             s.flush()
-            s.add(DocumentRow(
-                doc_id=doc.doc_id, source=doc.source, sha256=doc.sha256, doc_type=str(doc.doc_type),
-                title=doc.title or doc.source, council=doc.council, committee=doc.committee,
-                meeting_date=doc.meeting_date, date_key=date_key(doc.meeting_date),
-                restricted=doc.restricted, file_path=file_path, page_count=len(doc.pages),
-                chunk_count=len(doc.chunks), status="ready", ingested_at=datetime.now(timezone.utc),
-                source_url=source_url, meeting_time=doc.meeting_time, venue=doc.venue, authority=doc.authority))
+            s.add(
+                DocumentRow(
+                    doc_id=doc.doc_id,
+                    source=doc.source,
+                    sha256=doc.sha256,
+                    doc_type=str(doc.doc_type),
+                    title=doc.title or doc.source,
+                    council=doc.council,
+                    committee=doc.committee,
+                    meeting_date=doc.meeting_date,
+                    date_key=date_key(doc.meeting_date),
+                    restricted=doc.restricted,
+                    file_path=file_path,
+                    page_count=len(doc.pages),
+                    chunk_count=len(doc.chunks),
+                    status="ready",
+                    ingested_at=datetime.now(timezone.utc),
+                    source_url=source_url,
+                    meeting_time=doc.meeting_time,
+                    venue=doc.venue,
+                    authority=doc.authority,
+                )
+            )
             s.flush()
             if original is not None:
                 s.add(OriginalRow(doc_id=doc.doc_id, data=original))
-            s.add_all(PageRow(doc_id=doc.doc_id, pdf_page=p.pdf_page, label=p.label, text=p.text,
-                              restricted_lines=json.dumps([list(r) for r in p.restricted_lines]),
-                              ocr=p.ocr, ocr_confidence=p.ocr_confidence, section=p.section)
-                      for p in doc.pages)
+            s.add_all(
+                PageRow(
+                    doc_id=doc.doc_id,
+                    pdf_page=p.pdf_page,
+                    label=p.label,
+                    text=p.text,
+                    restricted_lines=json.dumps([list(r) for r in p.restricted_lines]),
+                    ocr=p.ocr,
+                    ocr_confidence=p.ocr_confidence,
+                    section=p.section,
+                )
+                for p in doc.pages
+            )
             partly_restricted = {p.pdf_page for p in doc.pages if p.restricted_lines}
             restricted_items = {i.number for i in doc.items if i.restricted}
             for n, i in enumerate(doc.items):
-                s.add(ItemRow(doc_id=doc.doc_id, seq=n, number=i.number, title=i.title,
-                              label_from=i.page_labels[0] if i.page_labels else None,
-                              label_to=i.page_labels[1] if i.page_labels else None,
-                              pdf_from=i.pdf_pages[0] if i.pdf_pages else None,
-                              pdf_to=i.pdf_pages[1] if i.pdf_pages else None,
-                              restricted=i.restricted or doc.restricted, description=i.description))
+                s.add(
+                    ItemRow(
+                        doc_id=doc.doc_id,
+                        seq=n,
+                        number=i.number,
+                        title=i.title,
+                        label_from=i.page_labels[0] if i.page_labels else None,
+                        label_to=i.page_labels[1] if i.page_labels else None,
+                        pdf_from=i.pdf_pages[0] if i.pdf_pages else None,
+                        pdf_to=i.pdf_pages[1] if i.pdf_pages else None,
+                        restricted=i.restricted or doc.restricted,
+                        description=i.description,
+                    )
+                )
             restricted_minutes = {c.minute for c in doc.chunks if c.minute and c.restricted}
             for n, m in enumerate(doc.minutes):
-                row = MinuteRow(doc_id=doc.doc_id, seq=n, number=m.number, title=m.title,
-                                pdf_from=m.pdf_pages[0], pdf_to=m.pdf_pages[1], agenda_item=m.agenda_item,
-                                restricted=(doc.restricted or m.number in restricted_minutes
-                                            or (m.agenda_item in restricted_items)))
+                row = MinuteRow(
+                    doc_id=doc.doc_id,
+                    seq=n,
+                    number=m.number,
+                    title=m.title,
+                    pdf_from=m.pdf_pages[0],
+                    pdf_to=m.pdf_pages[1],
+                    agenda_item=m.agenda_item,
+                    restricted=(
+                        doc.restricted or m.number in restricted_minutes or (m.agenda_item in restricted_items)
+                    ),
+                )
                 s.add(row)
-                s.flush()   # need row.id for the resolutions
+                s.flush()  # need row.id for the resolutions
                 for k, line in enumerate(m.resolved):
                     page = m.resolved_pages[k] if k < len(m.resolved_pages) else m.pdf_pages[0]
                     block = m.resolved_blocks[k] if len(m.resolved_blocks) == len(m.resolved) else None
-                    s.add(ResolutionRow(doc_id=doc.doc_id, minute_id=row.id, minute_number=m.number,
-                                        seq=k, text=line, pdf_page=page, block=block))
+                    s.add(
+                        ResolutionRow(
+                            doc_id=doc.doc_id,
+                            minute_id=row.id,
+                            minute_number=m.number,
+                            seq=k,
+                            text=line,
+                            pdf_page=page,
+                            block=block,
+                        )
+                    )
             for n, j in enumerate(doc.judgements):
-                s.add(JudgementRow(doc_id=doc.doc_id, seq=n, area=j.area, grade=j.grade, pdf_page=j.pdf_page,
-                                   restricted=doc.restricted or j.pdf_page in partly_restricted))
+                s.add(
+                    JudgementRow(
+                        doc_id=doc.doc_id,
+                        seq=n,
+                        area=j.area,
+                        grade=j.grade,
+                        pdf_page=j.pdf_page,
+                        restricted=doc.restricted or j.pdf_page in partly_restricted,
+                    )
+                )
             self._put_records(s, doc)
             decisions = decisions_of(
-                minutes=doc.minutes, votes=doc.votes, pages=doc.pages, items=doc.items, restricted=doc.restricted,
-                meeting_date=doc.meeting_date, amended_minutes=minute_amendments([p.text for p in doc.pages], doc.minutes),
-                in_pack=str(doc.doc_type) == "agenda_pack")
-            for x in decisions:   # a minute with any Part II passage keeps its decisions from the public
+                minutes=doc.minutes,
+                votes=doc.votes,
+                pages=doc.pages,
+                items=doc.items,
+                restricted=doc.restricted,
+                meeting_date=doc.meeting_date,
+                amended_minutes=minute_amendments([p.text for p in doc.pages], doc.minutes),
+                in_pack=str(doc.doc_type) == "agenda_pack",
+            )
+            for x in decisions:  # a minute with any Part II passage keeps its decisions from the public
                 x.restricted = x.restricted or bool(x.minute and x.minute in restricted_minutes)
             self._put_decisions(s, doc.doc_id, decisions)
-            s.add_all(ChunkRow(
-                chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, seq=c.seq, text=c.text, header=c.header,
-                pdf_pages=json.dumps(list(c.pdf_pages)), page_labels=json.dumps(list(c.page_labels)),
-                token_count=c.token_count, item=c.item, item_title=c.item_title, minute=c.minute,
-                minute_title=c.minute_title, paragraph=c.paragraph, restricted=c.restricted or doc.restricted,
-                doc_type=str(c.doc_type), council=c.council, committee=c.committee,
-                meeting_date=c.meeting_date, date_key=date_key(c.meeting_date)) for c in doc.chunks)
+            s.add_all(
+                ChunkRow(
+                    chunk_id=c.chunk_id,
+                    doc_id=c.doc_id,
+                    source=c.source,
+                    seq=c.seq,
+                    text=c.text,
+                    header=c.header,
+                    pdf_pages=json.dumps(list(c.pdf_pages)),
+                    page_labels=json.dumps(list(c.page_labels)),
+                    token_count=c.token_count,
+                    item=c.item,
+                    item_title=c.item_title,
+                    minute=c.minute,
+                    minute_title=c.minute_title,
+                    paragraph=c.paragraph,
+                    restricted=c.restricted or doc.restricted,
+                    doc_type=str(c.doc_type),
+                    council=c.council,
+                    committee=c.committee,
+                    meeting_date=c.meeting_date,
+                    date_key=date_key(c.meeting_date),
+                )
+                for c in doc.chunks
+            )
             self._bump(s)
 
     def delete_document(self, doc_id: str) -> bool:
@@ -436,41 +581,99 @@ class Store:
     @staticmethod
     def _delete_rows(s: Session, doc_id: str) -> None:
         # children first: foreign keys without relying on ON DELETE CASCADE (off by default in SQLite)
-        for table in (DecisionRow, ResolutionRow, MinuteRow, ItemRow, JudgementRow, VoteRow, AttendanceRow, DeclarationRow,
-                      InspectionRow, ChunkRow, PageRow, OriginalRow, DocumentRow):
+        for table in (
+            DecisionRow,
+            ResolutionRow,
+            MinuteRow,
+            ItemRow,
+            JudgementRow,
+            VoteRow,
+            AttendanceRow,
+            DeclarationRow,
+            InspectionRow,
+            ChunkRow,
+            PageRow,
+            OriginalRow,
+            DocumentRow,
+        ):
             s.execute(delete(table).where(table.doc_id == doc_id))
 
     @staticmethod
     def _put_records(s: Session, doc: ParsedDocument) -> None:
         """The records beside the text: votes, attendance, declarations, the inspection."""
         for n, v in enumerate(doc.votes):
-            s.add(VoteRow(doc_id=doc.doc_id, seq=n, minute_number=v.minute, outcome=v.outcome,
-                          for_count=v.for_count, against_count=v.against_count, abstain_count=v.abstain_count,
-                          for_names=json.dumps(v.for_names), against_names=json.dumps(v.against_names),
-                          abstain_names=json.dumps(v.abstain_names), pdf_page=v.pdf_page))
+            s.add(
+                VoteRow(
+                    doc_id=doc.doc_id,
+                    seq=n,
+                    minute_number=v.minute,
+                    outcome=v.outcome,
+                    for_count=v.for_count,
+                    against_count=v.against_count,
+                    abstain_count=v.abstain_count,
+                    for_names=json.dumps(v.for_names),
+                    against_names=json.dumps(v.against_names),
+                    abstain_names=json.dumps(v.abstain_names),
+                    pdf_page=v.pdf_page,
+                )
+            )
         for n, a in enumerate(doc.attendance):
-            s.add(AttendanceRow(doc_id=doc.doc_id, seq=n, minute_number=a.minute, role=a.role, name=a.name,
-                                pdf_page=a.pdf_page))
+            s.add(
+                AttendanceRow(
+                    doc_id=doc.doc_id, seq=n, minute_number=a.minute, role=a.role, name=a.name, pdf_page=a.pdf_page
+                )
+            )
         for n, d in enumerate(doc.declarations):
-            s.add(DeclarationRow(doc_id=doc.doc_id, seq=n, minute_number=d.minute, member=d.member,
-                                 interest=d.interest, pdf_page=d.pdf_page))
+            s.add(
+                DeclarationRow(
+                    doc_id=doc.doc_id,
+                    seq=n,
+                    minute_number=d.minute,
+                    member=d.member,
+                    interest=d.interest,
+                    pdf_page=d.pdf_page,
+                )
+            )
         i = doc.inspection
         if i is not None:
-            s.add(InspectionRow(doc_id=doc.doc_id, kind=i.kind, authority=i.authority, dates=i.dates,
-                                start_date=i.start_date, end_date=i.end_date, lead_inspector=i.lead_inspector,
-                                pdf_page=i.pdf_page))
+            s.add(
+                InspectionRow(
+                    doc_id=doc.doc_id,
+                    kind=i.kind,
+                    authority=i.authority,
+                    dates=i.dates,
+                    start_date=i.start_date,
+                    end_date=i.end_date,
+                    lead_inspector=i.lead_inspector,
+                    pdf_page=i.pdf_page,
+                )
+            )
 
     @staticmethod
     def _put_decisions(s: Session, doc_id: str, decisions: Sequence[Decision]) -> None:
         for d in decisions:
-            s.add(DecisionRow(
-                doc_id=doc_id, seq=d.seq, minute_number=d.minute, minute_title=d.minute_title,
-                agenda_item=d.agenda_item, text=d.text, parts=json.dumps([p.__dict__ for p in d.parts]),
-                outcome=d.outcome, outcome_rule=d.outcome_rule, meeting_date=d.meeting_date,
-                pdf_page=d.pdf_page, page_label=d.page_label,
-                restricted=d.restricted, votes=json.dumps(d.votes), vote=json.dumps(d.vote) if d.vote else None,
-                report=json.dumps(d.report) if d.report else None, follow_on=json.dumps(d.follow_on),
-                refers_to=json.dumps(d.refers_to)))
+            s.add(
+                DecisionRow(
+                    doc_id=doc_id,
+                    seq=d.seq,
+                    minute_number=d.minute,
+                    minute_title=d.minute_title,
+                    agenda_item=d.agenda_item,
+                    text=d.text,
+                    parts=json.dumps([p.__dict__ for p in d.parts]),
+                    outcome=d.outcome,
+                    outcome_rule=d.outcome_rule,
+                    meeting_date=d.meeting_date,
+                    pdf_page=d.pdf_page,
+                    page_label=d.page_label,
+                    restricted=d.restricted,
+                    votes=json.dumps(d.votes),
+                    vote=json.dumps(d.vote) if d.vote else None,
+                    report=json.dumps(d.report) if d.report else None,
+                    follow_on=json.dumps(d.follow_on),
+                    refers_to=json.dumps(d.refers_to),
+                )
+            )
 
     # ---------------------------------------------------------------- the decision register
     def decision_rows(self) -> list:
@@ -479,10 +682,16 @@ class Store:
         doc_restricted, source_url. Plain rows, not ORM objects: a register of 100k decisions reads them all."""
         d = DecisionRow.__table__.c
         with self.session() as s:
-            q = select(*d, DocumentRow.council, DocumentRow.committee,
-                       DocumentRow.meeting_date.label("doc_meeting_date"), DocumentRow.source, DocumentRow.doc_type,
-                       DocumentRow.restricted.label("doc_restricted"), DocumentRow.source_url
-                       ).join(DocumentRow, d.doc_id == DocumentRow.doc_id)
+            q = select(
+                *d,
+                DocumentRow.council,
+                DocumentRow.committee,
+                DocumentRow.meeting_date.label("doc_meeting_date"),
+                DocumentRow.source,
+                DocumentRow.doc_type,
+                DocumentRow.restricted.label("doc_restricted"),
+                DocumentRow.source_url,
+            ).join(DocumentRow, d.doc_id == DocumentRow.doc_id)
             return list(s.execute(q.order_by(DocumentRow.date_key, d.doc_id, d.seq)))
 
     def minute_chunks(self) -> list[tuple[str, str, str | None, str | None]]:
@@ -491,7 +700,8 @@ class Store:
         with self.session() as s:
             docs = select(DecisionRow.doc_id).distinct()
             q = select(ChunkRow.chunk_id, ChunkRow.doc_id, ChunkRow.minute, ChunkRow.item).where(
-                ChunkRow.doc_id.in_(docs))
+                ChunkRow.doc_id.in_(docs)
+            )
             return [(r.chunk_id, r.doc_id, r.minute, r.item) for r in s.execute(q)]
 
     def backfill_decisions(self) -> int:
@@ -507,34 +717,68 @@ class Store:
         for doc_id in todo:
             with self.session() as s, s.begin():
                 d = s.get(DocumentRow, doc_id)
-                if d is None or s.scalar(select(func.count()).select_from(DecisionRow)
-                                         .where(DecisionRow.doc_id == doc_id)):
+                if d is None or s.scalar(
+                    select(func.count()).select_from(DecisionRow).where(DecisionRow.doc_id == doc_id)
+                ):
                     continue
                 minutes = []
                 for m in s.scalars(select(MinuteRow).where(MinuteRow.doc_id == doc_id).order_by(MinuteRow.seq)):
-                    res = list(s.scalars(select(ResolutionRow).where(ResolutionRow.minute_id == m.id)
-                                         .order_by(ResolutionRow.seq)))
+                    res = list(
+                        s.scalars(
+                            select(ResolutionRow).where(ResolutionRow.minute_id == m.id).order_by(ResolutionRow.seq)
+                        )
+                    )
                     blocks = [r.block for r in res]
-                    minutes.append(Minute(number=m.number, title=m.title, pdf_pages=(m.pdf_from, m.pdf_to),
-                                          resolved=[r.text for r in res], resolved_pages=[r.pdf_page for r in res],
-                                          agenda_item=m.agenda_item,
-                                          resolved_blocks=[] if None in blocks else [int(b) for b in blocks if b is not None]))
-                votes = [Vote(minute=v.minute_number, pdf_page=v.pdf_page, outcome=v.outcome, for_count=v.for_count,
-                              against_count=v.against_count, abstain_count=v.abstain_count,
-                              for_names=json.loads(v.for_names), against_names=json.loads(v.against_names),
-                              abstain_names=json.loads(v.abstain_names))
-                         for v in s.scalars(select(VoteRow).where(VoteRow.doc_id == doc_id).order_by(VoteRow.seq))]
-                pages = [Page(pdf_page=p.pdf_page, label=p.label, text=p.text, restricted_lines=_ranges(p.restricted_lines))
-                         for p in s.scalars(select(PageRow).where(PageRow.doc_id == doc_id).order_by(PageRow.pdf_page))]
-                items = [AgendaItem(number=i.number, title=i.title, restricted=i.restricted)
-                         for i in s.scalars(select(ItemRow).where(ItemRow.doc_id == doc_id))]
-                restricted_minutes = {m.number for m in s.scalars(select(MinuteRow).where(
-                    MinuteRow.doc_id == doc_id, MinuteRow.restricted.is_(True)))}
-                found = decisions_of(minutes=minutes, votes=votes, pages=pages, items=items, restricted=d.restricted,
-                                     meeting_date=d.meeting_date,
-                                     amended_minutes=minute_amendments([p.text for p in pages], minutes),
-                                     in_pack=d.doc_type == "agenda_pack")
-                for x in found:   # the minute's stored flag only ever adds restriction
+                    minutes.append(
+                        Minute(
+                            number=m.number,
+                            title=m.title,
+                            pdf_pages=(m.pdf_from, m.pdf_to),
+                            resolved=[r.text for r in res],
+                            resolved_pages=[r.pdf_page for r in res],
+                            agenda_item=m.agenda_item,
+                            resolved_blocks=[] if None in blocks else [int(b) for b in blocks if b is not None],
+                        )
+                    )
+                votes = [
+                    Vote(
+                        minute=v.minute_number,
+                        pdf_page=v.pdf_page,
+                        outcome=v.outcome,
+                        for_count=v.for_count,
+                        against_count=v.against_count,
+                        abstain_count=v.abstain_count,
+                        for_names=json.loads(v.for_names),
+                        against_names=json.loads(v.against_names),
+                        abstain_names=json.loads(v.abstain_names),
+                    )
+                    for v in s.scalars(select(VoteRow).where(VoteRow.doc_id == doc_id).order_by(VoteRow.seq))
+                ]
+                pages = [
+                    Page(pdf_page=p.pdf_page, label=p.label, text=p.text, restricted_lines=_ranges(p.restricted_lines))
+                    for p in s.scalars(select(PageRow).where(PageRow.doc_id == doc_id).order_by(PageRow.pdf_page))
+                ]
+                items = [
+                    AgendaItem(number=i.number, title=i.title, restricted=i.restricted)
+                    for i in s.scalars(select(ItemRow).where(ItemRow.doc_id == doc_id))
+                ]
+                restricted_minutes = {
+                    m.number
+                    for m in s.scalars(
+                        select(MinuteRow).where(MinuteRow.doc_id == doc_id, MinuteRow.restricted.is_(True))
+                    )
+                }
+                found = decisions_of(
+                    minutes=minutes,
+                    votes=votes,
+                    pages=pages,
+                    items=items,
+                    restricted=d.restricted,
+                    meeting_date=d.meeting_date,
+                    amended_minutes=minute_amendments([p.text for p in pages], minutes),
+                    in_pack=d.doc_type == "agenda_pack",
+                )
+                for x in found:  # the minute's stored flag only ever adds restriction
                     x.restricted = x.restricted or x.minute in restricted_minutes
                 self._put_decisions(s, doc_id, found)
                 if found:
@@ -547,24 +791,45 @@ class Store:
     def records(self, doc_id: str) -> dict:
         """A document's votes, attendance, declarations and inspection, as JSON-ready dicts."""
         with self.session() as s:
+
             def rows(t):
                 return list(s.scalars(select(t).where(t.doc_id == doc_id).order_by(t.seq)))
+
             insp = s.get(InspectionRow, doc_id)
             return {
-                "votes": [{"minute": r.minute_number, "outcome": r.outcome, "for": r.for_count,
-                           "against": r.against_count, "abstain": r.abstain_count,
-                           "for_names": json.loads(r.for_names), "against_names": json.loads(r.against_names),
-                           "abstain_names": json.loads(r.abstain_names), "pdf_page": r.pdf_page}
-                          for r in rows(VoteRow)],
-                "attendance": [{"minute": r.minute_number, "role": r.role, "name": r.name, "pdf_page": r.pdf_page}
-                               for r in rows(AttendanceRow)],
-                "declarations": [{"minute": r.minute_number, "member": r.member, "interest": r.interest,
-                                  "pdf_page": r.pdf_page} for r in rows(DeclarationRow)],
-                "inspection": None if insp is None else {
-                    "kind": insp.kind, "authority": insp.authority, "dates": insp.dates,
+                "votes": [
+                    {
+                        "minute": r.minute_number,
+                        "outcome": r.outcome,
+                        "for": r.for_count,
+                        "against": r.against_count,
+                        "abstain": r.abstain_count,
+                        "for_names": json.loads(r.for_names),
+                        "against_names": json.loads(r.against_names),
+                        "abstain_names": json.loads(r.abstain_names),
+                        "pdf_page": r.pdf_page,
+                    }
+                    for r in rows(VoteRow)
+                ],
+                "attendance": [
+                    {"minute": r.minute_number, "role": r.role, "name": r.name, "pdf_page": r.pdf_page}
+                    for r in rows(AttendanceRow)
+                ],
+                "declarations": [
+                    {"minute": r.minute_number, "member": r.member, "interest": r.interest, "pdf_page": r.pdf_page}
+                    for r in rows(DeclarationRow)
+                ],
+                "inspection": None
+                if insp is None
+                else {
+                    "kind": insp.kind,
+                    "authority": insp.authority,
+                    "dates": insp.dates,
                     "start_date": insp.start_date.isoformat() if insp.start_date else None,
                     "end_date": insp.end_date.isoformat() if insp.end_date else None,
-                    "lead_inspector": insp.lead_inspector, "pdf_page": insp.pdf_page},
+                    "lead_inspector": insp.lead_inspector,
+                    "pdf_page": insp.pdf_page,
+                },
             }
 
     def page_source(self, doc_id: str, pdf_page: int, low_below: float) -> dict | None:
@@ -574,8 +839,12 @@ class Store:
             r = s.get(PageRow, (doc_id, pdf_page))
             if r is None:
                 return None
-            return {"ocr": bool(r.ocr), "ocr_confidence": r.ocr_confidence, "section": r.section,
-                    "low_confidence": bool(r.ocr) and r.ocr_confidence is not None and r.ocr_confidence < low_below}
+            return {
+                "ocr": bool(r.ocr),
+                "ocr_confidence": r.ocr_confidence,
+                "section": r.section,
+                "low_confidence": bool(r.ocr) and r.ocr_confidence is not None and r.ocr_confidence < low_below,
+            }
 
     def record_failure(self, source: str, sha256: str | None, error: str) -> None:
         with self.session() as s, s.begin():
@@ -611,8 +880,12 @@ class Store:
         if filters.council:
             q = q.where(func.lower(DocumentRow.council).like(_like(filters.council), escape="\\"))
         if filters.committee:
-            q = q.where(or_(func.lower(DocumentRow.committee).like(_like(filters.committee), escape="\\"),
-                            func.lower(DocumentRow.title).like(_like(filters.committee), escape="\\")))
+            q = q.where(
+                or_(
+                    func.lower(DocumentRow.committee).like(_like(filters.committee), escape="\\"),
+                    func.lower(DocumentRow.title).like(_like(filters.committee), escape="\\"),
+                )
+            )
         if filters.date_from:
             q = q.where(DocumentRow.date_key >= filters.date_from_key)
         if filters.date_to:
@@ -643,15 +916,17 @@ class Store:
         out: dict[str, Chunk] = {}
         ids = list(chunk_ids)
         with self.session() as s:
-            for i in range(0, len(ids), 500):   # stay under SQLite's bound-parameter limit
-                for r in s.scalars(select(ChunkRow).where(ChunkRow.chunk_id.in_(ids[i:i + 500]))):
+            for i in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+                for r in s.scalars(select(ChunkRow).where(ChunkRow.chunk_id.in_(ids[i : i + 500]))):
                     out[r.chunk_id] = chunk_from_row(r)
         return out
 
     def doc_chunks(self, doc_id: str) -> list[Chunk]:
         with self.session() as s:
-            return [chunk_from_row(r) for r in
-                    s.scalars(select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq))]
+            return [
+                chunk_from_row(r)
+                for r in s.scalars(select(ChunkRow).where(ChunkRow.doc_id == doc_id).order_by(ChunkRow.seq))
+            ]
 
     def first_chunks(self, doc_id: str, n: int) -> list[Chunk]:
         with self.session() as s:
@@ -665,7 +940,8 @@ class Store:
         with self.session() as s:
             q = select(PageRow).where(
                 PageRow.doc_id.in_(list(doc_ids)),
-                or_(*[func.lower(PageRow.text).like(_like(w), escape="\\") for w in words]))
+                or_(*[func.lower(PageRow.text).like(_like(w), escape="\\") for w in words]),
+            )
             return [_page_record(r) for r in s.scalars(q.order_by(PageRow.doc_id, PageRow.pdf_page))]
 
     def page_chunks(self, doc_id: str, pdf_page: int) -> list[Chunk]:
@@ -673,9 +949,10 @@ class Store:
         n = str(int(pdf_page))
         col = ChunkRow.pdf_pages
         with self.session() as s:
-            q = select(ChunkRow).where(ChunkRow.doc_id == doc_id,
-                                       or_(col == f"[{n}]", col.like(f"[{n},%"), col.like(f"%, {n}]"),
-                                           col.like(f"%, {n},%")))
+            q = select(ChunkRow).where(
+                ChunkRow.doc_id == doc_id,
+                or_(col == f"[{n}]", col.like(f"[{n},%"), col.like(f"%, {n}]"), col.like(f"%, {n},%")),
+            )
             return [chunk_from_row(r) for r in s.scalars(q.order_by(ChunkRow.seq))]
 
     def keyword_order(self) -> list[tuple[str, str, bool]]:
@@ -695,7 +972,9 @@ class Store:
         ids = list(chunk_ids)
         with self.session() as s:
             for i in range(0, len(ids), 500):
-                q = select(ChunkRow.chunk_id, ChunkRow.header, ChunkRow.text).where(ChunkRow.chunk_id.in_(ids[i:i + 500]))
+                q = select(ChunkRow.chunk_id, ChunkRow.header, ChunkRow.text).where(
+                    ChunkRow.chunk_id.in_(ids[i : i + 500])
+                )
                 for cid, header, text in s.execute(q):
                     out[cid] = f"{header}\n{text}"
         return out
@@ -719,14 +998,18 @@ class Store:
         """PDF page -> its restricted line ranges, for the pages of a document that have any."""
         with self.session() as s:
             q = select(PageRow.pdf_page, PageRow.restricted_lines).where(
-                PageRow.doc_id == doc_id, PageRow.restricted_lines != "[]")
+                PageRow.doc_id == doc_id, PageRow.restricted_lines != "[]"
+            )
             return {n: _ranges(r) for n, r in s.execute(q)}
 
     def restricted_pages_all(self) -> list[PageRecord]:
         """Every page holding Part II lines, whole restricted documents' pages included."""
         with self.session() as s:
-            q = select(PageRow).join(DocumentRow, PageRow.doc_id == DocumentRow.doc_id).where(
-                or_(PageRow.restricted_lines != "[]", DocumentRow.restricted.is_(True)))
+            q = (
+                select(PageRow)
+                .join(DocumentRow, PageRow.doc_id == DocumentRow.doc_id)
+                .where(or_(PageRow.restricted_lines != "[]", DocumentRow.restricted.is_(True)))
+            )
             return [_page_record(r) for r in s.scalars(q)]
 
     def doc_ids(self) -> set[str]:
@@ -735,5 +1018,7 @@ class Store:
 
     def stats(self) -> dict[str, int]:
         with self.session() as s:
-            return {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
-                    for t in (DocumentRow, PageRow, ItemRow, MinuteRow, ResolutionRow, JudgementRow, ChunkRow)}
+            return {
+                t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
+                for t in (DocumentRow, PageRow, ItemRow, MinuteRow, ResolutionRow, JudgementRow, ChunkRow)
+            }

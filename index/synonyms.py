@@ -5,6 +5,7 @@ left as asked: the embedding model already relates the two).
 
 Hand-written because no packaged thesaurus covers UK local-government usage; kept to terms of
 art that name the same thing, never to loose associations."""
+
 from __future__ import annotations
 
 import re

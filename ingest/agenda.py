@@ -6,6 +6,7 @@ Front sheets differ: some print "6 Title (Pages 15 - 26)" then a description; ot
 supplement packs list "Agenda Item No / 7 Title (Pages 1 - 20)" in a covering letter. A parish
 summons ("Members of the Council are hereby summoned ...") lists its items with no page ranges.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,16 +23,16 @@ _PART2 = re.compile(r"^\s*(PART\s*(II|2)\b|EXEMPT ITEMS|Exempt Information)", re
 _NONE = re.compile(r"^\s*(None\.?|\(?At the time of preparing the agenda there were no exempt items)", re.I)
 _AGENDA_MARK = re.compile(r"^\s*Agenda\s+Item\s+(?:No\.?\s*)?(\d{1,2}[a-z]?)\s*$", re.I)
 _FRONT_CUE = re.compile(r"\bAGENDA\b|A G E N D A|Agenda Item No|Summons|hereby summoned", re.I)
-_SHORT_AGENDA_PAGES = 3   # a numbered paper this short that says AGENDA / summons is its own front sheet
+_SHORT_AGENDA_PAGES = 3  # a numbered paper this short that says AGENDA / summons is its own front sheet
 _CONNECTIVE = re.compile(r"\b(and|or|of|the|to|for|in|on|with|from|by|a|an)$|[-–,&]$", re.I)
 
 
 @dataclass
 class FrontSheet:
-    last_page: int                      # last PDF page of the front sheet (0 when there is none)
+    last_page: int  # last PDF page of the front sheet (0 when there is none)
     items: list[AgendaItem]
-    item_lines: dict[int, str]          # line idx -> item number, for front-sheet lines in an item block
-    part2_from: int | None = None       # line idx where the front sheet's Part II section starts (if not "None")
+    item_lines: dict[int, str]  # line idx -> item number, for front-sheet lines in an item block
+    part2_from: int | None = None  # line idx where the front sheet's Part II section starts (if not "None")
 
 
 def _page_range(block: str) -> tuple[str, str] | None:
@@ -51,8 +52,9 @@ def front_sheet_pages(lines: list[Line], labels: list[str | None]) -> int:
         # a short one (a parish summons of two pages) is all front sheet.
         last = n_pages if n_pages <= _SHORT_AGENDA_PAGES else 1
     text = "\n".join(line.text for line in lines if line.pdf_page <= last)
-    if not _FRONT_CUE.search(text) or not (_PAGES.search(re.sub(r"\s+", " ", text))
-                                           or re.search(r"\bAGENDA\b|hereby summoned", text)):
+    if not _FRONT_CUE.search(text) or not (
+        _PAGES.search(re.sub(r"\s+", " ", text)) or re.search(r"\bAGENDA\b|hereby summoned", text)
+    ):
         return 0
     return last
 
@@ -62,14 +64,14 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
     if last == 0:
         return FrontSheet(0, [], {})
     fl = [ln for ln in lines if ln.pdf_page <= last]
-    starts: list[tuple[int, str, str]] = []   # (position in fl, number, rest)
+    starts: list[tuple[int, str, str]] = []  # (position in fl, number, rest)
     expect = None
     for pos, line in enumerate(fl):
         m = _ITEM_START.match(line.text)
         if not m:
             continue
         num, rest = m.group(1), m.group(2)
-        base = int(re.sub(r"\D", "", num))   # "12a" -> 12
+        base = int(re.sub(r"\D", "", num))  # "12a" -> 12
         if not rest[0].isupper() and not rest[0].isdigit():
             continue
         if expect is None:
@@ -95,11 +97,11 @@ def parse_front_sheet(lines: list[Line], labels: list[str | None]) -> FrontSheet
         block_lines = fl[pos:end]
         title = _title(rest, block_lines[1:])
         rng = _page_range("\n".join(ln.text for ln in block_lines[:6]))
-        restricted = (any(p < pos for p in part2_pos) and not _part2_empty(fl, part2_pos, pos)) \
-            or private_title(title)
+        restricted = (any(p < pos for p in part2_pos) and not _part2_empty(fl, part2_pos, pos)) or private_title(title)
         desc = " ".join(ln.stripped for ln in block_lines[1:] if ln.stripped and not _PAGES.fullmatch(ln.stripped))
-        items.append(AgendaItem(number=num, title=title, page_labels=rng, restricted=restricted,
-                                description=desc[:2000]))
+        items.append(
+            AgendaItem(number=num, title=title, page_labels=rng, restricted=restricted, description=desc[:2000])
+        )
         for ln in block_lines:
             item_lines[ln.idx] = num
     return FrontSheet(last, items, item_lines, part2_from)
@@ -180,8 +182,9 @@ def map_items_to_pdf(items: list[AgendaItem], label_map: dict[str, int], n_pages
         it.pdf_pages = (pa, max(pa, pb))
 
 
-def page_items(items: list[AgendaItem], marks: dict[int, str], front_last: int, n_pages: int,
-               hint: str | None = None) -> dict[int, str | None]:
+def page_items(
+    items: list[AgendaItem], marks: dict[int, str], front_last: int, n_pages: int, hint: str | None = None
+) -> dict[int, str | None]:
     """Every page after the front sheet belongs to an item: by the front sheet's mapped range, else
     the nearest "Agenda Item N" stamp at or before it, else the previous page's item."""
     by_range: dict[int, str] = {}

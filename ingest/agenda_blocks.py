@@ -9,6 +9,7 @@ Procedure is the business every meeting transacts and nobody prepares for (apolo
 of interest, the last meeting's minutes, announcements, public participation and questions, the
 date of the next meeting, urgent items): a briefing gives such an item one line.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,9 @@ PROCEDURAL = re.compile(
     r"|register\s+an\s+interest|minutes|announcements?|public\s+participation|(?:public\s+|members'?\s+)?questions"
     r"|date\s+of\s+(?:the\s+)?next\s+meeting|dates\s+of\s+(?:the\s+)?next\s+meetings|urgent\s+(?:items|business)"
     r"|any\s+other\s+business|^\s*aob\b|^\s*membership\b|substitutes|exclusion\s+of\s+(?:the\s+)?(?:press|public)"
-    r"|matters\s+arising|adjournment|correspondence|confirming\s+proceedings|welcome)", re.I)
+    r"|matters\s+arising|adjournment|correspondence|confirming\s+proceedings|welcome)",
+    re.I,
+)
 
 
 def is_procedural(title: str) -> bool:
@@ -39,7 +42,7 @@ def _starts(line: Line, number: str, title: str) -> bool:
         return True
     first = re.findall(r"[^\W_]+", title.lower())[:2]
     got = re.findall(r"[^\W_]+", m.group(2).lower())[:2]
-    return bool(first) and got[:len(first)] == first
+    return bool(first) and got[: len(first)] == first
 
 
 def item_blocks(lines: Sequence[Line], items: Sequence[tuple[str, str]]) -> dict[str, list[Line]]:

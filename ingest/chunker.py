@@ -1,5 +1,6 @@
 """Token-budgeted chunks that never cross a PDF page or an item/minute boundary, each with a short
 deterministic context header (embedded and keyword-indexed with the text)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,10 @@ HEADER_MAX_TOKENS = 40
 @lru_cache(maxsize=1)
 def encoder():
     from cllr.offline import ensure_offline
+
     ensure_offline()
     import tiktoken
+
     return tiktoken.get_encoding("cl100k_base")
 
 
@@ -29,7 +32,7 @@ class LineTag:
     minute: str | None = None
     paragraph: str | None = None
     restricted: bool = False
-    furniture: bool = False   # a running header/footer or page number: kept on the page, not in chunks
+    furniture: bool = False  # a running header/footer or page number: kept on the page, not in chunks
 
 
 @dataclass
@@ -43,7 +46,7 @@ class DocContext:
     item_titles: dict[str, str]
     minute_titles: dict[str, str]
     labels: list[str | None]
-    venue: str | None = None      # where the meeting was held: stands in for a council the paper never names
+    venue: str | None = None  # where the meeting was held: stands in for a council the paper never names
 
 
 def _short(title: str | None, words: int) -> str:
@@ -89,7 +92,7 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
         groups[-1].append(i)
 
     for g in groups:
-        pieces: list[tuple[int, str, int]] = []   # (line index, text, tokens)
+        pieces: list[tuple[int, str, int]] = []  # (line index, text, tokens)
         for i in g:
             s = lines[i].text.strip()
             if not s or tags[i].furniture:
@@ -99,7 +102,7 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
                 pieces.append((i, s, len(toks)))
             else:  # one enormous line (a table flattened by pypdf): cut by tokens
                 for k in range(0, len(toks), budget):
-                    pieces.append((i, enc.decode(toks[k:k + budget]), len(toks[k:k + budget])))
+                    pieces.append((i, enc.decode(toks[k : k + budget]), len(toks[k : k + budget])))
         if not pieces:
             continue
         start = 0
@@ -108,8 +111,11 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
             while end < len(pieces) and total + pieces[end][2] <= budget:
                 # prefer to end a chunk where a numbered paragraph starts, once it is half full:
                 # citations name paragraphs, so a chunk should rarely straddle two
-                if end > start and total >= budget // 2 and \
-                        tags[pieces[end][0]].paragraph != tags[pieces[end - 1][0]].paragraph:
+                if (
+                    end > start
+                    and total >= budget // 2
+                    and tags[pieces[end][0]].paragraph != tags[pieces[end - 1][0]].paragraph
+                ):
                     para_break = True
                     break
                 total += pieces[end][2]
@@ -127,8 +133,14 @@ def build_chunks(ctx: DocContext, lines: list[Line], tags: list[LineTag], *, bud
     return chunks
 
 
-def _emit(ctx: DocContext, chunks: list[Chunk], lines: list[Line], tags: list[LineTag],
-          pieces: list[tuple[int, str, int]], page_first: dict[int, int]) -> None:
+def _emit(
+    ctx: DocContext,
+    chunks: list[Chunk],
+    lines: list[Line],
+    tags: list[LineTag],
+    pieces: list[tuple[int, str, int]],
+    page_first: dict[int, int],
+) -> None:
     first = pieces[0][0]
     tag = tags[first]
     page = lines[first].pdf_page
@@ -136,11 +148,27 @@ def _emit(ctx: DocContext, chunks: list[Chunk], lines: list[Line], tags: list[Li
     para = next((tags[p[0]].paragraph for p in pieces if tags[p[0]].paragraph), None)
     seq = len(chunks)
     label = ctx.labels[page - 1] if 0 < page <= len(ctx.labels) else None
-    chunks.append(Chunk(
-        chunk_id=f"{ctx.doc_id}-{seq:05d}", doc_id=ctx.doc_id, source=ctx.source, seq=seq, text=text,
-        header=make_header(ctx, tag, page), pdf_pages=[page], page_labels=[label],
-        token_count=sum(p[2] for p in pieces), item=tag.item, item_title=ctx.item_titles.get(tag.item or ""),
-        minute=tag.minute, minute_title=ctx.minute_titles.get(tag.minute or ""), paragraph=para,
-        restricted=tag.restricted, page_lines=(pieces[0][0] - page_first[page], pieces[-1][0] - page_first[page]),
-        doc_type=ctx.doc_type, council=ctx.council, committee=ctx.committee,
-        meeting_date=ctx.meeting_date))
+    chunks.append(
+        Chunk(
+            chunk_id=f"{ctx.doc_id}-{seq:05d}",
+            doc_id=ctx.doc_id,
+            source=ctx.source,
+            seq=seq,
+            text=text,
+            header=make_header(ctx, tag, page),
+            pdf_pages=[page],
+            page_labels=[label],
+            token_count=sum(p[2] for p in pieces),
+            item=tag.item,
+            item_title=ctx.item_titles.get(tag.item or ""),
+            minute=tag.minute,
+            minute_title=ctx.minute_titles.get(tag.minute or ""),
+            paragraph=para,
+            restricted=tag.restricted,
+            page_lines=(pieces[0][0] - page_first[page], pieces[-1][0] - page_first[page]),
+            doc_type=ctx.doc_type,
+            council=ctx.council,
+            committee=ctx.committee,
+            meeting_date=ctx.meeting_date,
+        )
+    )

@@ -1,4 +1,5 @@
 """Errors ingestion raises for input it cannot use. Each message names the file and says why."""
+
 from __future__ import annotations
 
 

@@ -24,6 +24,7 @@ agenda item that is not itself exempt and prints no marker. Otherwise it runs to
 Overrides from outside the paper (an admin's flag on upload, a publishing system's restricted
 flag) are applied by `restrict_pages`.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,28 +41,39 @@ _STATUTE = re.compile(r"schedule\s*(12\s*a|7\s*a)\b|paragraphs?\s+\d+\s+of\s+par
 _NOT_FOR_PUBLICATION = re.compile(r"\bNOT\s+FOR\s+PUBLICATION\b", re.I)
 _EXEMPT = re.compile(r"\bexempt\s+(information|report|appendix|appendices|item)", re.I)
 # The motion that takes a meeting into private session is itself open business.
-_EXCLUSION = re.compile(r"\b(exclu(de|ded|sion)|withdr[ae]w)\b.{0,80}\b(public|press)\b"
-                        r"|\b(public|press)\b.{0,80}\b(exclu(de|ded|sion)|withdr[ae]w)\b"
-                        r"|\b(move|moved|go|went|proceed\w*|resolve\w*)\s+(in)?to\s+(closed|private|confidential)\s+session",
-                        re.I | re.S)
-_HEADING = re.compile(r"^\s*(?:\d{1,3}[a-z]?[.)]?\s+)?(?:(PART\s*(?:II|2|B))(?![\w])"
-                      r"|(?:strictly\s+|private\s+and\s+)?confidential(?:\s*[:\-–]|\s*$|\s+(?:items?|reports?|appendix|"
-                      r"appendices|annex|matters?|business|session|information|minutes?)\b)"
-                      r"|exempt\s+(?:items?|information|reports?|appendix|appendices)\b"
-                      r"|closed\s+session\b|in[\s-]camera\b)", re.I)
+_EXCLUSION = re.compile(
+    r"\b(exclu(de|ded|sion)|withdr[ae]w)\b.{0,80}\b(public|press)\b"
+    r"|\b(public|press)\b.{0,80}\b(exclu(de|ded|sion)|withdr[ae]w)\b"
+    r"|\b(move|moved|go|went|proceed\w*|resolve\w*)\s+(in)?to\s+(closed|private|confidential)\s+session",
+    re.I | re.S,
+)
+_HEADING = re.compile(
+    r"^\s*(?:\d{1,3}[a-z]?[.)]?\s+)?(?:(PART\s*(?:II|2|B))(?![\w])"
+    r"|(?:strictly\s+|private\s+and\s+)?confidential(?:\s*[:\-–]|\s*$|\s+(?:items?|reports?|appendix|"
+    r"appendices|annex|matters?|business|session|information|minutes?)\b)"
+    r"|exempt\s+(?:items?|information|reports?|appendix|appendices)\b"
+    r"|closed\s+session\b|in[\s-]camera\b)",
+    re.I,
+)
 # "PART II ... None": the heading is printed but no exempt business follows.
-_NONE_FOLLOWS = re.compile(r"^\s*(none\.?|nil\.?|there (are|were) no\b.*"
-                           r"|\(?at the time of preparing the agenda there were no\b.*)$",
-                           re.I)
-_READMITTED = re.compile(r"\bre-?admitted\b|\b(returned|return|reconvened?|resumed?)\s+(to|in|into)\s+"
-                         r"(open|public)(\s+session)?\b|\bopen\s+session\s+(resumed|reconvened)\b"
-                         r"|\b(rise|rose|risen|rising)\s+(from|out\s+of)\s+(the\s+)?(closed|private|in[\s-]camera)\s+(session|meeting)\b"
-                         r"|\b(ended|closed)\s+the\s+(closed|private)\s+session\b", re.I)
+_NONE_FOLLOWS = re.compile(
+    r"^\s*(none\.?|nil\.?|there (are|were) no\b.*"
+    r"|\(?at the time of preparing the agenda there were no\b.*)$",
+    re.I,
+)
+_READMITTED = re.compile(
+    r"\bre-?admitted\b|\b(returned|return|reconvened?|resumed?)\s+(to|in|into)\s+"
+    r"(open|public)(\s+session)?\b|\bopen\s+session\s+(resumed|reconvened)\b"
+    r"|\b(rise|rose|risen|rising)\s+(from|out\s+of)\s+(the\s+)?(closed|private|in[\s-]camera)\s+(session|meeting)\b"
+    r"|\b(ended|closed)\s+the\s+(closed|private)\s+session\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class Region:
     """Lines [start, end) of the document's line list, restricted by `rule`."""
+
     start: int
     end: int
     rule: str
@@ -74,7 +86,7 @@ def _context(lines: list[Line], i: int, before: int = 3, after: int = 3) -> str:
 
 def _none_follows(lines: list[Line], i: int) -> bool:
     seen = 0
-    for line in lines[i + 1:]:
+    for line in lines[i + 1 :]:
         if line.is_blank:
             continue
         if _NONE_FOLLOWS.match(line.text):
@@ -105,13 +117,22 @@ def _marker(lines: list[Line], i: int) -> str | None:
     if _EXEMPT.search(s) and _STATUTE.search(_context(lines, i, 1, 2)):
         return "exclusion" if _EXCLUSION.search(around) else "marker"
     if _heading(line) and not _none_follows(lines, i):
-        return "exclusion" if _EXCLUSION.search(_context(lines, i, 0, 3)) and not re.match(
-            r"^\s*PART\s*(II|2|B)\b", s, re.I) else "heading"
+        return (
+            "exclusion"
+            if _EXCLUSION.search(_context(lines, i, 0, 3)) and not re.match(r"^\s*PART\s*(II|2|B)\b", s, re.I)
+            else "heading"
+        )
     return None
 
 
-def find_regions(lines: list[Line], *, scan_from_page: int, item_starts: dict[int, str | None],
-                 exempt_items: set[str], boundaries: set[int]) -> list[Region]:
+def find_regions(
+    lines: list[Line],
+    *,
+    scan_from_page: int,
+    item_starts: dict[int, str | None],
+    exempt_items: set[str],
+    boundaries: set[int],
+) -> list[Region]:
     """Restricted regions found by markers, headings and exclusion motions on pages after
     `scan_from_page` (the front sheet is agenda.py's: its Part II section is read item by item).
 
@@ -134,7 +155,7 @@ def find_regions(lines: list[Line], *, scan_from_page: int, item_starts: dict[in
             start = first_of_page[line.pdf_page]
         elif rule == "heading":
             start = i
-        else:   # exclusion: the motion stays open; the business after it is private
+        else:  # exclusion: the motion stays open; the business after it is private
             later = [b for b in sorted(boundaries) if b > i]
             start = later[0] if later else _paragraph_end(lines, i)
         end = _region_end(lines, max(start, i) + 1, item_starts, exempt_items)
@@ -212,12 +233,18 @@ def private_title(title: str) -> bool:
     """An agenda item whose own title says it is taken in private ("Closed Session",
     "Confidential: staffing", "Exempt report"), not the open motion to exclude the public."""
     s = title.strip()
-    return bool(_HEADING.match(s)) and not re.match(r"^\s*PART\s*(II|2|B)\b", s, re.I) \
-        and not _EXCLUSION.search(s)
+    return bool(_HEADING.match(s)) and not re.match(r"^\s*PART\s*(II|2|B)\b", s, re.I) and not _EXCLUSION.search(s)
 
 
-def line_rules(lines: list[Line], *, item_of_line: list[str | None], exempt_items: set[str],  # noqa: C901
-               front_last: int, boundaries: set[int], part2_from: int | None = None) -> list[str | None]:
+def line_rules(  # noqa: C901
+    lines: list[Line],
+    *,
+    item_of_line: list[str | None],
+    exempt_items: set[str],
+    front_last: int,
+    boundaries: set[int],
+    part2_from: int | None = None,
+) -> list[str | None]:
     """The rule that restricts each line, or None for an open line.
 
     item_of_line: the agenda item each line belongs to (front-sheet blocks and the pages mapped to
@@ -244,9 +271,13 @@ def line_rules(lines: list[Line], *, item_of_line: list[str | None], exempt_item
         if it != prev:
             item_starts[line.idx] = it
             prev = it
-    for r in find_regions(lines, scan_from_page=front_last,
-                          item_starts={k: v for k, v in item_starts.items() if v is not None},
-                          exempt_items=exempt_items, boundaries=boundaries | set(item_starts)):
+    for r in find_regions(
+        lines,
+        scan_from_page=front_last,
+        item_starts={k: v for k, v in item_starts.items() if v is not None},
+        exempt_items=exempt_items,
+        boundaries=boundaries | set(item_starts),
+    ):
         for i in range(r.start, r.end):
             rules[i] = rules[i] or r.rule
     return rules
@@ -287,8 +318,7 @@ def restrict_pages(doc: ParsedDocument, pages: set[int] | None, rule: str) -> No
     for p in doc.pages:
         if pages is None or p.pdf_page in pages:
             _add_range(p, 0, p.line_count - 1, rule)
-    doc.chunks = [replace(c, restricted=True) if (pages is None or set(c.pdf_pages) & pages) else c
-                  for c in doc.chunks]
+    doc.chunks = [replace(c, restricted=True) if (pages is None or set(c.pdf_pages) & pages) else c for c in doc.chunks]
     sync_document(doc, rule)
 
 

@@ -10,6 +10,7 @@ names the minute or item, never a page number that nobody printed.
 lxml.html does the parsing (a well-kept, forgiving HTML parser: Word-exported HTML, unclosed tags,
 entities) rather than hand-written tag stripping.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,17 +23,67 @@ from lxml import etree
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
 
 HTML_SUFFIXES = (".html", ".htm")
-WRAP_WIDTH = 100          # characters per line, about a printed A4 line, so line-shaped parsers see lines
-MIN_SECTION_CHARS = 200   # a shorter section (a bare heading, a one-line preamble) joins the next one
+WRAP_WIDTH = 100  # characters per line, about a printed A4 line, so line-shaped parsers see lines
+MIN_SECTION_CHARS = 200  # a shorter section (a bare heading, a one-line preamble) joins the next one
 
 # not text of the paper: code, the page's head, menus. (Not <form>: ASP.NET pages, ModernGov's among
 # them, wrap the whole page in one.)
-_DROP = ("script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "head", "nav", "select",
-         "button")
-_BLOCK = {"html", "body", "form", "p", "div", "section", "article", "main", "aside", "header", "footer", "blockquote", "pre",
-          "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption", "figure",
-          "figcaption", "address", "center", "hr", "br", "fieldset", "details", "summary",
-          "h1", "h2", "h3", "h4", "h5", "h6"}
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "object",
+    "embed",
+    "head",
+    "nav",
+    "select",
+    "button",
+)
+_BLOCK = {
+    "html",
+    "body",
+    "form",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "caption",
+    "figure",
+    "figcaption",
+    "address",
+    "center",
+    "hr",
+    "br",
+    "fieldset",
+    "details",
+    "summary",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SECTION_HEADINGS = {"h1", "h2"}
 _CELLS = {"td", "th"}
@@ -42,7 +93,7 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 @dataclass
 class HtmlSection:
-    heading: str | None   # the h1/h2 that starts it (None for text before the first heading)
+    heading: str | None  # the h1/h2 that starts it (None for text before the first heading)
     text: str
 
 
@@ -73,7 +124,7 @@ def read_html(data: bytes, source: str) -> HtmlDocument:
         el.drop_tree()
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         el.drop_tree()
-    blocks: list[tuple[str | None, str]] = []   # (heading tag or None, text of one block)
+    blocks: list[tuple[str | None, str]] = []  # (heading tag or None, text of one block)
     _walk(root, blocks)
     sections = _sections(blocks)
     if not any(s.text.strip() for s in sections):
@@ -118,7 +169,7 @@ def _walk(el: etree._Element, blocks: list[tuple[str | None, str]]) -> None:  # 
             elif tag != "br":
                 _walk(child, blocks)
             else:
-                blocks.append((None, ""))   # a <br> ends a line inside a paragraph
+                blocks.append((None, ""))  # a <br> ends a line inside a paragraph
         else:
             inline.append(child.text_content() if tag else "")
         if child.tail:
@@ -147,7 +198,7 @@ def _sections(blocks: list[tuple[str | None, str]]) -> list[HtmlSection]:
                 lines.append("")
             continue
         if lines and lines[-1] != "":
-            lines.append("")   # blank line between blocks, as between a printed page's paragraphs
+            lines.append("")  # blank line between blocks, as between a printed page's paragraphs
         if tag in _HEADINGS:
             lines.append(text)
         else:

@@ -9,6 +9,7 @@ gets a ParseTimeoutError and the next file gets a fresh worker. A worker that di
 becomes an IngestError for that file only. OCR (a scan of many pages) reports each page as it
 starts, and each report gives that page Tesseract's own limit (settings.ocr_page_timeout_s).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -30,16 +31,18 @@ from ingest.models import ParsedDocument
 _GRACE_S = 5.0
 
 
-def _serve(conn: Any, memory_mb: int) -> None:   # runs in the child
+def _serve(conn: Any, memory_mb: int) -> None:  # runs in the child
     if memory_mb > 0:
         try:
             import resource
+
             limit = memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ImportError, ValueError, OSError):   # not on this platform: the deadline still holds
+        except (ImportError, ValueError, OSError):  # not on this platform: the deadline still holds
             pass
     from ingest import ocr
     from ingest.pipeline import parse_bytes
+
     # each page OCR starts on tells the parent the parse is alive, so a long scan is not killed as a hang
     ocr.progress = lambda: conn.send(("alive",))
     while True:
@@ -55,8 +58,7 @@ def _serve(conn: Any, memory_mb: int) -> None:   # runs in the child
         except MemoryError:
             conn.send(("ingest", "IngestError", source, "parsing needed more memory than allowed"))
         except Exception as e:  # a parser bug on odd input is still one clear error for one file
-            conn.send(("ingest", "IngestError", source,
-                       f"could not be parsed ({type(e).__name__}: {str(e)[:200]})"))
+            conn.send(("ingest", "IngestError", source, f"could not be parsed ({type(e).__name__}: {str(e)[:200]})"))
 
 
 class _Worker:
@@ -69,8 +71,13 @@ class _Worker:
         root = str(Path(__file__).resolve().parents[1])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(x for x in (root, env.get("PYTHONPATH")) if x)
-        self.proc = subprocess.Popen([sys.executable, "-m", "ingest.isolated", str(memory_mb)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=root)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.isolated", str(memory_mb)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=root,
+        )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.out = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
         self.inp = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
@@ -87,7 +94,7 @@ class _Worker:
         self.inp.close()
 
     def close(self) -> None:
-        self.out.close()            # the child sees EOF and exits
+        self.out.close()  # the child sees EOF and exits
         try:
             self.proc.wait(2)
         except subprocess.TimeoutExpired:
@@ -113,7 +120,7 @@ def parse_bytes_isolated(data: bytes, source: str, settings: Settings) -> Parsed
     """As ingest.pipeline.parse_bytes, but bounded in time and memory whatever the file does."""
     global _worker
     deadline = settings.parse_timeout_s + _GRACE_S
-    with _lock:   # one worker, one file at a time (ingestion is serialised per library anyway)
+    with _lock:  # one worker, one file at a time (ingestion is serialised per library anyway)
         if _worker is None or not _worker.alive():
             _worker = _Worker(settings.parse_memory_mb)
         w = _worker
@@ -121,7 +128,7 @@ def parse_bytes_isolated(data: bytes, source: str, settings: Settings) -> Parsed
             w.out.send((data, source, settings))
             ready = w.inp.poll(deadline)
             reply = w.inp.recv() if ready else None
-            while reply is not None and reply[0] == "alive":   # OCR of a page began: its own limit, again
+            while reply is not None and reply[0] == "alive":  # OCR of a page began: its own limit, again
                 ready = w.inp.poll(settings.ocr_page_timeout_s + deadline)
                 reply = w.inp.recv() if ready else None
         except (EOFError, OSError, BrokenPipeError):
@@ -131,8 +138,7 @@ def parse_bytes_isolated(data: bytes, source: str, settings: Settings) -> Parsed
         if reply is None:
             w.kill()
             _worker = None
-            raise ParseTimeoutError(source, f"parsing took longer than {settings.parse_timeout_s:.0f}s "
-                                            "(stopped)")
+            raise ParseTimeoutError(source, f"parsing took longer than {settings.parse_timeout_s:.0f}s (stopped)")
     if reply[0] == "ok":
         return reply[1]
     _, kind, src, reason = reply

@@ -10,6 +10,7 @@ Three kinds of evidence, from strong to weak:
 Labels restart in supplement packs (a pack that is Pages 277-326 of the agenda but prints
 Page 1..), so labels are never assumed to equal the PDF index.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,7 +63,7 @@ def page_labels(pages: list[str]) -> list[str | None]:  # noqa: C901
 def _fill_gaps(labels: list[int | None]) -> None:
     """Fill runs of unlabelled pages whose labelled neighbours agree on the offset."""
     last: int | None = None
-    last_v = 0   # labels[last]
+    last_v = 0  # labels[last]
     for i, v in enumerate(labels):
         if v is None:
             continue

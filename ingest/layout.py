@@ -1,6 +1,7 @@
 """The document as one sequence of lines, each knowing its PDF page; the structure parsers and the
 chunker all work on this (structure in council papers is line-shaped: headings, "(Item 4)",
 "Resolved", numbered paragraphs)."""
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,9 @@ _BULLET = re.compile(r"^[\s\u2022\uf0b7\u25aa\u25fc\u25cf\u2013\-\*·]+")
 
 @dataclass
 class Line:
-    idx: int            # position in the document's line list
-    pdf_page: int       # 1-based
-    text: str           # as extracted (right-stripped)
+    idx: int  # position in the document's line list
+    pdf_page: int  # 1-based
+    text: str  # as extracted (right-stripped)
 
     @property
     def stripped(self) -> str:
@@ -45,8 +46,29 @@ def ends_sentence(s: str) -> bool:
     return s.rstrip().endswith((".", ":", ";", "?", "!", ".)", ".”", '."'))
 
 
-_STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
-         "with", "&", "-", "–", "vs", "v"}
+_STOP = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "&",
+    "-",
+    "–",
+    "vs",
+    "v",
+}
 
 
 def title_like(s: str, max_words: int = 14, max_lower: int | None = None) -> bool:
@@ -88,14 +110,18 @@ def page_furniture(lines: list[Line], n_pages: int, edge: int = 3) -> set[int]:
         for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:])):
             for line in part:
                 counts.setdefault((where, _shape(line.text)), set()).add(p)
-    if n_pages < 4:   # too few pages to tell furniture from a short paper's repeated lines
+    if n_pages < 4:  # too few pages to tell furniture from a short paper's repeated lines
         return set()
     need = max(3, (n_pages + 3) // 4)
     common = {k for k, pages in counts.items() if len(pages) >= need and k[1]}
     out: set[int] = set()
     for ls in by_page.values():
-        page_out = {line.idx for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:]))
-                    for line in part if (where, _shape(line.text)) in common}
-        if len(page_out) < len(ls):   # never empty a page
+        page_out = {
+            line.idx
+            for where, part in (("top", ls[:edge]), ("bottom", ls[-edge:]))
+            for line in part
+            if (where, _shape(line.text)) in common
+        }
+        if len(page_out) < len(ls):  # never empty a page
             out |= page_out
     return out

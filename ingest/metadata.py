@@ -13,6 +13,7 @@ A council named anywhere else (an address, a reference, a quotation, "the Monito
 ... District Council") is not the paper's author: precision before recall, so the field stays empty
 and `unsure` says so.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,11 +22,49 @@ from datetime import date
 
 from ingest.models import DocType
 
-_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                       "september", "october", "november", "december"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 # Welsh councils publish in Welsh too ("13eg Mawrth 2019").
-_MONTHS.update({m: i for i, m in enumerate(["ionawr", "chwefror", "mawrth", "ebrill", "mai", "mehefin",
-                                            "gorffennaf", "awst", "medi", "hydref", "tachwedd", "rhagfyr"], 1)})
+_MONTHS.update(
+    {
+        m: i
+        for i, m in enumerate(
+            [
+                "ionawr",
+                "chwefror",
+                "mawrth",
+                "ebrill",
+                "mai",
+                "mehefin",
+                "gorffennaf",
+                "awst",
+                "medi",
+                "hydref",
+                "tachwedd",
+                "rhagfyr",
+            ],
+            1,
+        )
+    }
+)
 _MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ORD = r"(?:\s*(?:st|nd|rd|th|af|il|ydd|ed|eg|fed))?"
 # "3rd September 2019", "3  rd   September 2019" (spaced ordinals from some PDF producers), "5th March, 2019"
@@ -39,19 +78,54 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+"
 _S = r"[ \t]+"
 _W = r"[A-Z][A-Za-z'’.-]*"
 _JOIN = rf"(?:{_S}(?:and|of|on|upon|the|in|under|by|&|a){_S}|[ \t]*[-–][ \t]*|{_S})"
-_KIND = rf"(?:(?:Parish|Town|Community|City|County|Borough|District|Metropolitan{_S}Borough|Village|Neighbourhood|" \
-        rf"Regional|Unitary|Combined{_S}Authority){_S})?"
+_KIND = (
+    rf"(?:(?:Parish|Town|Community|City|County|Borough|District|Metropolitan{_S}Borough|Village|Neighbourhood|"
+    rf"Regional|Unitary|Combined{_S}Authority){_S})?"
+)
 _NAME = rf"{_W}(?:{_JOIN}{_W}){{0,5}}?"
 _COUNCIL = rf"(?P<name>(?:The{_S})?{_NAME}{_S}{_KIND}Council)"
-_PLACE_OF = rf"(?P<name>(?:The{_S})?(?:Corporation{_S}of{_S}the{_S})?(?:Township|Town|City|County|Village|Municipality|" \
-            rf"District|Region|London{_S}Borough|Royal{_S}Borough|Borough){_S}of{_S}{_NAME})"
+_PLACE_OF = (
+    rf"(?P<name>(?:The{_S})?(?:Corporation{_S}of{_S}the{_S})?(?:Township|Town|City|County|Village|Municipality|"
+    rf"District|Region|London{_S}Borough|Royal{_S}Borough|Borough){_S}of{_S}{_NAME})"
+)
 _WELSH = rf"(?P<name>Cyngor{_S}(?:Cymuned|Tref|Sir|Dinas|Bwrdeistref{_S}Sirol){_S}{_NAME})"
-_GENERIC_WORDS = {"the", "full", "county", "city", "borough", "district", "parish", "town", "community", "this",
-                  "a", "each", "all", "our", "your", "members", "member", "meeting", "annual", "extraordinary",
-                  "minutes", "agenda", "special", "ordinary", "summons", "notice", "of", "to", "and", "for"}
+_GENERIC_WORDS = {
+    "the",
+    "full",
+    "county",
+    "city",
+    "borough",
+    "district",
+    "parish",
+    "town",
+    "community",
+    "this",
+    "a",
+    "each",
+    "all",
+    "our",
+    "your",
+    "members",
+    "member",
+    "meeting",
+    "annual",
+    "extraordinary",
+    "minutes",
+    "agenda",
+    "special",
+    "ordinary",
+    "summons",
+    "notice",
+    "of",
+    "to",
+    "and",
+    "for",
+}
 
-_BODY = re.compile(r"((?:(?:[A-Z][A-Za-z'’&,-]*|and|of|for|the|&)\s+){0,8}?"
-                   r"(?:Committee|Panel|Board|Cabinet|Sub-Committee|Forum|Executive|Commission|Partnership))\b")
+_BODY = re.compile(
+    r"((?:(?:[A-Z][A-Za-z'’&,-]*|and|of|for|the|&)\s+){0,8}?"
+    r"(?:Committee|Panel|Board|Cabinet|Sub-Committee|Forum|Executive|Commission|Partnership))\b"
+)
 
 
 @dataclass
@@ -69,8 +143,12 @@ class DocMeta:
 def _tc(s: str) -> str:
     s = re.sub(r"\s+", " ", s).strip()
     if s.isupper():
-        s = " ".join("-".join(p.capitalize() for p in w.split("-")) if w.replace("-", "").replace("’", "").replace(
-            "'", "").isalpha() and len(w) > 1 else w for w in s.split())
+        s = " ".join(
+            "-".join(p.capitalize() for p in w.split("-"))
+            if w.replace("-", "").replace("’", "").replace("'", "").isalpha() and len(w) > 1
+            else w
+            for w in s.split()
+        )
         s = re.sub(r"\b(And|Of|On|The|Upon|In|A)\b", lambda m: m.group(1).lower(), s)
         s = s[0].upper() + s[1:]
         s = s.replace("’S", "’s").replace("'S", "'s")
@@ -112,16 +190,27 @@ def first_date(text: str) -> tuple[int, date] | None:
 
 # ----------------------------------------------------------------------------------------- council
 
+
 def _clean_name(name: str) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" ,.-–")
     name = re.sub(r"^(?:The|THE)\s+(?!Corporation|CORPORATION)", "", name)
     name = re.sub(r"^(?:The\s+)?Corporation\s+of\s+the\s+", "", name, flags=re.I)
     # "Inspection of X Council", "Minutes of X Council": the name is what follows
-    name = re.sub(r"^(?:(?:Re-)?Inspection|Report|Minutes|Meeting|Review|Agenda|Summons|Notice)\s+(?:of|to|for)\s+"
-                  r"(?:the\s+)?", "", name, flags=re.I)
+    name = re.sub(
+        r"^(?:(?:Re-)?Inspection|Report|Minutes|Meeting|Review|Agenda|Summons|Notice)\s+(?:of|to|for)\s+"
+        r"(?:the\s+)?",
+        "",
+        name,
+        flags=re.I,
+    )
     words = name.split()
-    if not words or words[0].lower().strip("’'") in _GENERIC_WORDS and not re.match(
-            r"(?i)(township|town|city|county|village|municipality|district|region|london|royal|borough)\s+of\s", name):
+    if (
+        not words
+        or words[0].lower().strip("’'") in _GENERIC_WORDS
+        and not re.match(
+            r"(?i)(township|town|city|county|village|municipality|district|region|london|royal|borough)\s+of\s", name
+        )
+    ):
         return None
     if len(words) < 2:
         return None
@@ -134,13 +223,19 @@ def _letterhead(page1: str) -> str | None:
     shapes = (_COUNCIL, _PLACE_OF, _WELSH)
     for i, line in enumerate(lines):
         cands = [line]
-        if i + 1 < len(lines) and re.fullmatch(rf"{_KIND}Council", lines[i + 1], re.I) \
-                and not re.search(r"(?i)council$", line):
-            cands.insert(0, f"{line} {lines[i + 1]}")   # a name wrapped before its last words
+        if (
+            i + 1 < len(lines)
+            and re.fullmatch(rf"{_KIND}Council", lines[i + 1], re.I)
+            and not re.search(r"(?i)council$", line)
+        ):
+            cands.insert(0, f"{line} {lines[i + 1]}")  # a name wrapped before its last words
         for c in cands:
             for shape in shapes:
-                m = re.match(shape + r"(?=$|\s*[-–:]\s|\s{2,}|\s+(?:A\.?G\.?M|Where|\d|Annual|Extraordinary|Meeting)\b)",
-                             c, re.I if c.isupper() else 0)
+                m = re.match(
+                    shape + r"(?=$|\s*[-–:]\s|\s{2,}|\s+(?:A\.?G\.?M|Where|\d|Annual|Extraordinary|Meeting)\b)",
+                    c,
+                    re.I if c.isupper() else 0,
+                )
                 if m and (c.isupper() or not m.group("name").isupper()):
                     name = _clean_name(m.group("name"))
                     if name:
@@ -148,8 +243,9 @@ def _letterhead(page1: str) -> str | None:
     return None
 
 
-_MEETING_OF = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?(?P<body>.{3,140}?)\s+(?:to\s+be\s+|was\s+|will\s+be\s+)?held\b",
-                         re.I | re.S)
+_MEETING_OF = re.compile(
+    r"\bmeeting\s+of\s+(?:the\s+)?(?P<body>.{3,140}?)\s+(?:to\s+be\s+|was\s+|will\s+be\s+)?held\b", re.I | re.S
+)
 _BODY_HELD = re.compile(rf"^(?P<body>{_NAME}\s+{_KIND}Council)\s+held\s+(?:their|its|a)\b", re.M)
 
 
@@ -192,6 +288,7 @@ def find_council(pages: list[str]) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------------------------ committee
 
+
 def find_committee(page1: str, council: str | None) -> str | None:  # noqa: C901
     lines = _head_lines(page1, 40)
     for line in lines:
@@ -204,8 +301,9 @@ def find_committee(page1: str, council: str | None) -> str | None:  # noqa: C901
         body = re.sub(r"\s+", " ", m.group("body")).strip()
         if _council_in(body) or re.fullmatch(r"(?i)council", body):
             return "Council"
-        if re.fullmatch(r"(?:[A-Z][\w'’&-]*|and|of|for|the|&)(?:\s+(?:[A-Z][\w'’&-]*|and|of|for|the|&)){0,10}", body) \
-                and not re.match(r"(?i)(meeting|minutes)\b", body):
+        if re.fullmatch(
+            r"(?:[A-Z][\w'’&-]*|and|of|for|the|&)(?:\s+(?:[A-Z][\w'’&-]*|and|of|for|the|&)){0,10}", body
+        ) and not re.match(r"(?i)(meeting|minutes)\b", body):
             return _tc(body)
     for line in lines[:12]:
         m = re.match(r"^(?:Report to|To:)\s+(?:the\s+)?([A-Z][^–\-\n]+?)(?:\s*[–-]\s*.*)?$", line)
@@ -225,15 +323,18 @@ def find_committee(page1: str, council: str | None) -> str | None:  # noqa: C901
 
 # ------------------------------------------------------------------------------ date, time, venue
 
+
 def find_date(first: str) -> date | None:
     # A heading "PANEL – 10th December 2024" names the meeting; later dates are other meetings.
     # ... but not a covering letter's own "Date:" (the meeting is the weekday date below it)
-    top = "\n".join(line for line in _head_lines(first, 4) if not re.match(r"(?i)date:", line) or re.search(_WEEKDAY, line, re.I))
+    top = "\n".join(
+        line for line in _head_lines(first, 4) if not re.match(r"(?i)date:", line) or re.search(_WEEKDAY, line, re.I)
+    )
     d = first_date(top)
     if d:
         return d[1]
     m: re.Match[str] | None
-    for rx in (_WEEKDAY + r"(.{0,40})", ):
+    for rx in (_WEEKDAY + r"(.{0,40})",):
         for m in re.finditer(rx, first, re.I):
             d = first_date(m.group(0))
             if d:
@@ -252,8 +353,11 @@ def find_date(first: str) -> date | None:
     return d[1] if d else None
 
 
-_TIME = re.compile(r"(?:\b(?:at|am|@|from|starting\s+at|start\s+time|time:)\s*)(?P<t>\d{1,2}[.:]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|hours|hrs)?"
-                   r"|\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)|[012]\d[0-5]\d\s*(?:hours|hrs)?(?!\d))", re.I)
+_TIME = re.compile(
+    r"(?:\b(?:at|am|@|from|starting\s+at|start\s+time|time:)\s*)(?P<t>\d{1,2}[.:]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|hours|hrs)?"
+    r"|\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)|[012]\d[0-5]\d\s*(?:hours|hrs)?(?!\d))",
+    re.I,
+)
 
 
 def find_time(first: str) -> str | None:
@@ -268,8 +372,11 @@ def find_time(first: str) -> str | None:
 _VENUE_FIELD = re.compile(r"^\s*(?:Place|Venue|Location):\s*(.+)$", re.I | re.M)
 _HELD = re.compile(r"\bheld\b", re.I)
 _IN_AT = re.compile(r"\b(?i:in|at)\s+(?:(?i:the)\s+)?(?=[A-Z])")
-_VENUE_END = re.compile(r"\s+on\s+(?:\w+day|\d)|\s+at\s+\d|\s+starting\b|[.;]\s|[.;]?$|,\s+and\s|\s+PRESENT\b|"
-                        r"\s+Present\b|\s+to\s+(?:deal|consider)\b|,\s*(?:on\s|\d{1,2}[.:])", re.I)
+_VENUE_END = re.compile(
+    r"\s+on\s+(?:\w+day|\d)|\s+at\s+\d|\s+starting\b|[.;]\s|[.;]?$|,\s+and\s|\s+PRESENT\b|"
+    r"\s+Present\b|\s+to\s+(?:deal|consider)\b|,\s*(?:on\s|\d{1,2}[.:])",
+    re.I,
+)
 
 
 def find_venue(first: str) -> str | None:
@@ -281,8 +388,12 @@ def find_venue(first: str) -> str | None:
     for line in _head_lines(first, 4):
         d = _DATE.search(line) or _DATE_MDY.search(line)
         if d:
-            m = re.match(r"\s*,\s*(?P<v>[A-Z][^,\n]*?(?:,\s*[A-Z][^,\n]*?){0,3}?)\s*(?:[-–,]\s*(?:at\s+)?\d{1,2}[.:]\d{2}"
-                         r"\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$", line[d.end():], re.I)
+            m = re.match(
+                r"\s*,\s*(?P<v>[A-Z][^,\n]*?(?:,\s*[A-Z][^,\n]*?){0,3}?)\s*(?:[-–,]\s*(?:at\s+)?\d{1,2}[.:]\d{2}"
+                r"\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*$",
+                line[d.end() :],
+                re.I,
+            )
             # a place starts with a capital and is no clock time ("at 10.00 am Ask for: ..." is not one)
             if m and m.group("v")[0].isupper() and not _TIME.match(m.group("v")):
                 return m.group("v").strip(" ,-–")
@@ -292,12 +403,12 @@ def find_venue(first: str) -> str | None:
         m = _IN_AT.search(head, h.end(), h.end() + 100)
         if not m:
             continue
-        rest = head[m.end():m.end() + 200]
+        rest = head[m.end() : m.end() + 200]
         if re.match(r"(?i)(\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday)", rest):
             continue
         flat = rest.replace("\n", " ")
         e = _VENUE_END.search(flat)
-        v = flat[:e.start()] if e and e.start() <= 120 else rest.split("\n")[0]
+        v = flat[: e.start()] if e and e.start() <= 120 else rest.split("\n")[0]
         v = v.strip(" ,")
         if 3 <= len(v) <= 120:
             return _tc(v)
@@ -307,14 +418,23 @@ def find_venue(first: str) -> str | None:
 # ------------------------------------------------------------------------------------------- kind
 
 _AGENDA_CUE = re.compile(r"\bAGENDA\b|A G E N D A|(?im:^\W*agenda\W*$)|Agenda Item No|(?i:hereby summoned)|Summons to")
-_MINUTES_CUE = re.compile(r"^\s*(?:DRAFT\s+|CONFIRMED\s+)?MINUTES\b|^\s*(?:Draft\s+)?Minutes(?:\s*$|\s+of\s+(?:the|a|an)\s+"
-                          r"(?:\w+\s+)?meeting)|^\s*COFNODION\b", re.M | re.I)
+_MINUTES_CUE = re.compile(
+    r"^\s*(?:DRAFT\s+|CONFIRMED\s+)?MINUTES\b|^\s*(?:Draft\s+)?Minutes(?:\s*$|\s+of\s+(?:the|a|an)\s+"
+    r"(?:\w+\s+)?meeting)|^\s*COFNODION\b",
+    re.M | re.I,
+)
 _PRESENT = re.compile(r"^\s*(?:Present|PRESENT|Presennol|PRESENNOL)\b", re.M)
-_DECIDED = re.compile(r"\b(?:RESOLVED|AGREED|APPROVED|CARRIED)\b|\b(?:it\s+was|were|was|unanimously|all)\s+"
-                      r"(?:resolved|agreed|approved)\b|\bCarried\b|\btook\s+the\s+Chair\b|\bcytunwyd\b|\bgytûn\b", re.I)
-_DECISION_RECORD = re.compile(r"^\s*(?:RECORD\s+OF\s+(?:\w+\s+)?DECISION|DECISION\s+(?:NOTICE|RECORD|SHEET)|"
-                              r"NOTICE\s+OF\s+(?:\w+\s+)?DECISION|Record\s+of\s+(?:an?\s+)?(?:\w+\s+)?[Dd]ecision|"
-                              r"Decision\s+(?:notice|record)|RESOLUTION)\b", re.M)
+_DECIDED = re.compile(
+    r"\b(?:RESOLVED|AGREED|APPROVED|CARRIED)\b|\b(?:it\s+was|were|was|unanimously|all)\s+"
+    r"(?:resolved|agreed|approved)\b|\bCarried\b|\btook\s+the\s+Chair\b|\bcytunwyd\b|\bgytûn\b",
+    re.I,
+)
+_DECISION_RECORD = re.compile(
+    r"^\s*(?:RECORD\s+OF\s+(?:\w+\s+)?DECISION|DECISION\s+(?:NOTICE|RECORD|SHEET)|"
+    r"NOTICE\s+OF\s+(?:\w+\s+)?DECISION|Record\s+of\s+(?:an?\s+)?(?:\w+\s+)?[Dd]ecision|"
+    r"Decision\s+(?:notice|record)|RESOLUTION)\b",
+    re.M,
+)
 
 
 def minutes_evidence(pages: list[str]) -> bool:
@@ -322,20 +442,28 @@ def minutes_evidence(pages: list[str]) -> bool:
     head = "\n".join(_head_lines(pages[0], 25)) if pages else ""
     if _MINUTES_CUE.search(head):
         return True
-    return bool(_PRESENT.search(head)) and len(_DECIDED.findall("\n".join(pages))) >= 2 \
-        and not _AGENDA_CUE.search(head)
+    return bool(_PRESENT.search(head)) and len(_DECIDED.findall("\n".join(pages))) >= 2 and not _AGENDA_CUE.search(head)
 
 
 def classify(pages: list[str], has_front_items: bool, has_minutes: bool) -> str:
     first = "\n".join(pages[:2])
     head = "\n".join(_head_lines(pages[0], 25))
     all_text = "\n".join(pages)
-    if re.search(r"ofsted", all_text, re.I) and re.search(
+    if (
+        re.search(r"ofsted", all_text, re.I)
+        and re.search(
             r"(?i)\b(?:re-)?inspection\s+(?:of|report|dates?)|\bReview\s+of\s+the\s+effectiveness|\bvisit\s+to\b|"
-            r"inspection\s+of\b", first) and re.search(r"Crown copyright|ofsted\.gov", all_text, re.I):
+            r"inspection\s+of\b",
+            first,
+        )
+        and re.search(r"Crown copyright|ofsted\.gov", all_text, re.I)
+    ):
         return DocType.OFSTED_REPORT.value
-    if _DECISION_RECORD.search(head) and re.search(r"(?i)\b(?:decision|moved\s+by|seconded\s+by|decided)\b", head) \
-            and not _MINUTES_CUE.search(head):
+    if (
+        _DECISION_RECORD.search(head)
+        and re.search(r"(?i)\b(?:decision|moved\s+by|seconded\s+by|decided)\b", head)
+        and not _MINUTES_CUE.search(head)
+    ):
         return DocType.DECISION_NOTICE.value
     if re.search(r"(?im)^\s*(?:the\s+)?forward\s+plan\b|notice\s+of\s+key\s+decisions", head):
         return DocType.FORWARD_PLAN.value
@@ -350,16 +478,21 @@ def classify(pages: list[str], has_front_items: bool, has_minutes: bool) -> str:
         return DocType.MINUTES.value
     if _AGENDA_CUE.search(head) or has_front_items and _AGENDA_CUE.search(first):
         return DocType.AGENDA_PACK.value
-    if re.search(r"Report to|^\s*(From|By):|^\s*Subject:|Purpose of (the )?Report|Recommendations?:|^\s*Title:", head,
-                 re.M | re.I):
+    if re.search(
+        r"Report to|^\s*(From|By):|^\s*Subject:|Purpose of (the )?Report|Recommendations?:|^\s*Title:",
+        head,
+        re.M | re.I,
+    ):
         return DocType.OFFICER_REPORT.value
     return DocType.OTHER.value
 
 
 def find_title(pages: list[str], doc_type: str, committee: str | None, when: date | None) -> str:
     first = pages[0]
-    for rx in (r"^\s*(?:Subject|Title):\s*(.+(?:\n(?!\s*\n)(?!\s*[A-Z][\w ]+:).+){0,2})",
-               r"^\s*((?:Area SEND )?(?:Re-)?[Ii]nspection of .+(?:\n.+)?)"):
+    for rx in (
+        r"^\s*(?:Subject|Title):\s*(.+(?:\n(?!\s*\n)(?!\s*[A-Z][\w ]+:).+){0,2})",
+        r"^\s*((?:Area SEND )?(?:Re-)?[Ii]nspection of .+(?:\n.+)?)",
+    ):
         m = re.search(rx, first, re.M)
         if m:
             return re.sub(r"\s+", " ", m.group(1)).strip()
@@ -380,7 +513,7 @@ def read_metadata(pages: list[str], *, has_front_items: bool, has_minutes: bool)
     if council is None:
         unsure.append("council: the paper prints no council name in its heading or letterhead")
     committee = find_committee(pages[0], council)
-    if committee is None:   # a cover page first: the summons on the next pages names the meeting
+    if committee is None:  # a cover page first: the summons on the next pages names the meeting
         for page in pages[1:3]:
             m = _MEETING_OF.search(" ".join(_head_lines(page, 14)))
             body = re.sub(r"\s+", " ", m.group("body")).strip() if m else ""
@@ -394,7 +527,7 @@ def read_metadata(pages: list[str], *, has_front_items: bool, has_minutes: bool)
         committee = "Council"
     ofsted = doc_type == DocType.OFSTED_REPORT.value
     if ofsted:
-        committee = None   # the inspectorate's report belongs to no committee
+        committee = None  # the inspectorate's report belongs to no committee
     when = None if ofsted else find_date(pages[0])
     title = find_title(pages, doc_type, committee, when)
     meeting_time = None if ofsted else find_time(pages[0])

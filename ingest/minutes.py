@@ -9,6 +9,7 @@ this module repairs instead of letting every later minute shift:
 - lost: a number is missing from the chain. Its start is the first heading-shaped line between
   the neighbours (after the previous minute's Resolved block), backed up to its paragraph start.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,28 +27,34 @@ _HEAD_RESOLUTION = re.compile(r"^\s*([A-Z]{0,3}\d{4}-(\d{1,4}))\s+(\S.*?)\s*$")
 # A body agreeing ("the Panel agreed"), not a person of it ("the Chairman of the Panel agreed").
 # Welsh minutes: cytunwyd (it was agreed; "a chytunwyd" after "a"), penderfynwyd (it was decided),
 # roedd pawb yn gytûn / o blaid (all were agreed / in favour).
-_DECISION = re.compile(r"\b(?:RESOLVED|AGREED|APPROVED|CARRIED|LOST)\b|"
-                       r"(?i:\b(?:it\s+was|were|was|unanimously|all|duly|and)\s+(?:(?:therefore|then|also|further|\w+ly)\s+)?"
-                       r"(?:resolved|agreed|approved|carried)\b)|"
-                       r"(?i:(?<!of\sthe\s)(?<!of\s)\b(?:council(?:lors)?|members|committee|panel|cabinet|board)\s+"
-                       r"(?:resolved|agreed|approved)\b)|"
-                       r"(?i:\bcarried\b\.?\s*$)|(?i:^\s*(?:resolved|agreed|decided)\b)|"
-                       r"(?i:\b(?:c|ch)ytunwyd\b|\bpenderfynwyd\b|\bpawb\s+(?:yn\s+gyt[ûu]n|o\s+blaid)\b)")
+_DECISION = re.compile(
+    r"\b(?:RESOLVED|AGREED|APPROVED|CARRIED|LOST)\b|"
+    r"(?i:\b(?:it\s+was|were|was|unanimously|all|duly|and)\s+(?:(?:therefore|then|also|further|\w+ly)\s+)?"
+    r"(?:resolved|agreed|approved|carried)\b)|"
+    r"(?i:(?<!of\sthe\s)(?<!of\s)\b(?:council(?:lors)?|members|committee|panel|cabinet|board)\s+"
+    r"(?:resolved|agreed|approved)\b)|"
+    r"(?i:\bcarried\b\.?\s*$)|(?i:^\s*(?:resolved|agreed|decided)\b)|"
+    r"(?i:\b(?:c|ch)ytunwyd\b|\bpenderfynwyd\b|\bpawb\s+(?:yn\s+gyt[ûu]n|o\s+blaid)\b)"
+)
 # A motion closed by its outcome as a sentence of its own ("Carried.", "Agreed unanimously.").
 _CLOSING = re.compile(r"(?i)\s*(?:(?:substantive\s+)?motion\s+)?(?:carried|lost|agreed)(?:\s+unanimously)?\.?\s*")
 _ITEM_REF = re.compile(r"^\s*\(\s*Item\s+(\d{1,2}[a-z]?)\s*\)\s*$", re.I)
 # "RESOLVED that", "Resolved:", "3. RESOLVED", "26) RESOLVED", "33.3 RESOLVED"; not "Resolved to pay ...",
 # which is a sentence (minutes that record each decision as one)
-_RESOLVED = re.compile(r"^\s*(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]\s*|\d{1,3}(?:\.\d{1,3})+\s+)?"
-                       r"(RESOLVED|Resolved(?!\s+to\b)|Resolved:)\b[:\s,-]*(.*)$")
+_RESOLVED = re.compile(
+    r"^\s*(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]\s*|\d{1,3}(?:\.\d{1,3})+\s+)?"
+    r"(RESOLVED|Resolved(?!\s+to\b)|Resolved:)\b[:\s,-]*(.*)$"
+)
 _PAGE_ONLY = re.compile(r"^\s*(Page\s+)?\d{1,4}\s*$", re.I)
 _PARA_PAREN = re.compile(r"^\s*\d{1,2}\)\s")
 _LIST = re.compile(r"^\s*(\(?[a-zA-Z]{1,2}\.?\)|\(?[ivx]{1,4}\)|\d{1,2}\.|\(\d{1,2}\))\s+")
 # infinitive resolutions, one per line: "Resolved / To note the update. / To request that ..."
 _INFINITIVE = re.compile(r"^\s*To\s+[a-z]")
 # what ends a Resolved block whatever its punctuation: the close of the meeting, the signature
-_BLOCK_END = re.compile(r"(?i)^\s*(?:the\s+)?meeting\s+(?:ended|closed|concluded|finished)\b|^\s*chair(?:man|person)?\s*"
-                        r"\.{3,}|^\s*signed\b|^\s*\(duration\s+of\s+meeting|^\s*page\s+\d+\s+of\s+\d+\s*$")
+_BLOCK_END = re.compile(
+    r"(?i)^\s*(?:the\s+)?meeting\s+(?:ended|closed|concluded|finished)\b|^\s*chair(?:man|person)?\s*"
+    r"\.{3,}|^\s*signed\b|^\s*\(duration\s+of\s+meeting|^\s*page\s+\d+\s+of\s+\d+\s*$"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
 _GENERIC = {"update", "report", "meeting", "council", "committee", "panel", "from", "with", "that", "this"}
 
@@ -55,9 +62,9 @@ _GENERIC = {"update", "report", "meeting", "council", "committee", "panel", "fro
 @dataclass
 class MinutesResult:
     minutes: list[Minute] = field(default_factory=list)
-    starts: dict[int, str] = field(default_factory=dict)        # line idx -> minute number (effective start)
-    items: list[AgendaItem] = field(default_factory=list)       # "(Item N)" sections
-    item_starts: dict[int, str] = field(default_factory=dict)   # line idx -> item number
+    starts: dict[int, str] = field(default_factory=dict)  # line idx -> minute number (effective start)
+    items: list[AgendaItem] = field(default_factory=list)  # "(Item N)" sections
+    item_starts: dict[int, str] = field(default_factory=dict)  # line idx -> item number
 
 
 def _next_nonblank(lines: list[Line], i: int, limit: int = 4) -> list[Line]:
@@ -85,7 +92,7 @@ def _candidates(lines: list[Line]) -> list[tuple[int, int, str, str]]:
     out = []
     for i, line in enumerate(lines):
         r = _HEAD_RESOLUTION.match(line.text)
-        if r and re.search(r"[A-Z]\.?\s*[A-Z][a-z]", r.group(3)):   # "R2023-217 D. Yemm, S. Foote:"
+        if r and re.search(r"[A-Z]\.?\s*[A-Z][a-z]", r.group(3)):  # "R2023-217 D. Yemm, S. Foote:"
             body = _next_nonblank(lines, i, 1)
             title = body[0].stripped if body else r.group(3)
             out.append((i, int(r.group(2)), " ".join(title.split()[:14]), r.group(1)))
@@ -102,8 +109,12 @@ def _candidates(lines: list[Line]) -> list[tuple[int, int, str, str]]:
             continue
         has_ref = _ref_after(lines, i) is not None
         # a short heading may end in a full stop ("1. Welcome and Introductions.")
-        short = rest.endswith(".") and not rest.endswith("..") and len(rest.split()) <= 6 \
+        short = (
+            rest.endswith(".")
+            and not rest.endswith("..")
+            and len(rest.split()) <= 6
             and title_like(rest[:-1], 6, max_lower=0)
+        )
         if has_ref or title_like(rest, 16) or short:
             out.append((i, num, rest, str(num)))
     return out
@@ -150,7 +161,11 @@ def _words(s: str) -> set[str]:
 def _para_start(lines: list[Line], i: int) -> bool:
     p = _prev_nonblank(lines, i)
     s = lines[i].stripped
-    return bool(s) and not is_bullet(lines[i].text) and (p is None or ends_sentence(p.text) or p.pdf_page != lines[i].pdf_page and ends_sentence(p.text))
+    return (
+        bool(s)
+        and not is_bullet(lines[i].text)
+        and (p is None or ends_sentence(p.text) or p.pdf_page != lines[i].pdf_page and ends_sentence(p.text))
+    )
 
 
 def _misplaced(lines: list[Line], i: int) -> bool:
@@ -192,7 +207,7 @@ def _lost_start(lines: list[Line], lo: int, hi: int) -> tuple[int, str] | None: 
     begin = lo + 2
     for j in range(lo + 1, hi):
         if _RESOLVED.match(lines[j].text):
-            begin = j + 1   # the lost heading comes after the previous minute's decision
+            begin = j + 1  # the lost heading comes after the previous minute's decision
             break
     for j in range(begin, hi):
         line = lines[j]
@@ -225,7 +240,9 @@ _LABEL_HEAD = re.compile(r"^\s*(?P<label>[A-Z][^:]{2,60}?)\s*:\s*-*\s*$")
 def _lists_under_labels(lines: list[Line], cands: list[tuple[int, int, str, str]]) -> set[int]:
     """Numbered lines that are a list under an unnumbered "Heading :" line (minutes that head each
     matter with a label and number only the points under it): 1, 2, 3 ... after each label."""
-    labels = [i for i, line in enumerate(lines) if (m := _LABEL_HEAD.match(line.text)) and title_like(m.group("label"), 8)]
+    labels = [
+        i for i, line in enumerate(lines) if (m := _LABEL_HEAD.match(line.text)) and title_like(m.group("label"), 8)
+    ]
     if len(labels) < 3:
         return set()
     out: set[int] = set()
@@ -258,9 +275,9 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:  # noqa: C901
         with_ref = [c for c in chain if _ref_after(lines, c[0])]
         if len(with_ref) * 2 >= len(chain) or not with_ref:
             chain = with_ref
-    heads: list[tuple[int, str, str]] = []   # effective start idx, number, title
+    heads: list[tuple[int, str, str]] = []  # effective start idx, number, title
     head_item: dict[str, str | None] = {}
-    plain = all(c[3] == str(c[1]) for c in chain)   # lost numbers can be named only in a plain series
+    plain = all(c[3] == str(c[1]) for c in chain)  # lost numbers can be named only in a plain series
     for k, (i, num, title, printed) in enumerate(chain):
         head_item[printed] = _ref_after(lines, i)
         stop = chain[k + 1][0] if k + 1 < len(chain) else len(lines)
@@ -316,11 +333,18 @@ def parse_minutes(lines: list[Line]) -> MinutesResult:  # noqa: C901
             continue
         item = head_item.get(head_num)
         resolved, pages, blocks = _resolved(lines, start, end)
-        minute = Minute(number=head_num, title=title, pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
-                        resolved=resolved, resolved_pages=pages, agenda_item=item, resolved_blocks=blocks)
+        minute = Minute(
+            number=head_num,
+            title=title,
+            pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
+            resolved=resolved,
+            resolved_pages=pages,
+            agenda_item=item,
+            resolved_blocks=blocks,
+        )
         if resolved:
             in_blocks = True
-        else:   # "AGREED", "It was APPROVED that", "... Carried.", "resolved to ...": the sentences
+        else:  # "AGREED", "It was APPROVED that", "... Carried.", "resolved to ...": the sentences
             texts, pages, closed = decision_sentences(lines, start, end)
             minute.resolved, minute.resolved_pages = texts, pages
             minute.resolved_blocks = list(range(len(texts)))
@@ -358,9 +382,17 @@ def _item_minutes(lines: list[Line], res: MinutesResult) -> list[Minute]:
             continue
         item = next((it for it in res.items if it.number == num), None)
         span = [line for line in lines[s:e] if not line.is_blank]
-        out.append(Minute(number="", title=item.title if item else "", agenda_item=num,
-                          pdf_pages=(span[0].pdf_page, span[-1].pdf_page), resolved=resolved,
-                          resolved_pages=pages, resolved_blocks=blocks))
+        out.append(
+            Minute(
+                number="",
+                title=item.title if item else "",
+                agenda_item=num,
+                pdf_pages=(span[0].pdf_page, span[-1].pdf_page),
+                resolved=resolved,
+                resolved_pages=pages,
+                resolved_blocks=blocks,
+            )
+        )
     return out
 
 
@@ -395,7 +427,7 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
     """The lines of the minute's Resolved blocks, with the page and the block (0, 1, ...) of each.
     A block that ends its opening words with a colon ("RESOLVED that Council:") goes on to the
     parts it introduces, over blank lines, until a numbered paragraph, a heading or the minute's end."""
-    entries: list[list] = []   # [text, page, block]
+    entries: list[list] = []  # [text, page, block]
     block = -1
     i = start
     while i < end:
@@ -422,15 +454,30 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
                 nxt = _next_nonblank(lines, j, 1)
                 # A page break is not a paragraph break: a Resolved block goes on over the page.
                 over_page = bool(nxt) and nxt[0].pdf_page != line.pdf_page
-                if cur is not None and ends_sentence(cur[0]) and not over_page and not introduces \
-                        and not (nxt and _part_start(nxt[0])):
+                if (
+                    cur is not None
+                    and ends_sentence(cur[0])
+                    and not over_page
+                    and not introduces
+                    and not (nxt and _part_start(nxt[0]))
+                ):
                     break
                 j += 1
                 continue
-            if _ITEM_REF.match(s) or _PARA_PAREN.match(line.text) or _RESOLVED.match(line.text) or _BLOCK_END.match(s) \
-                    or re.match(r"^(For|Against|Abstain)\s*\(", s) \
-                    or (title_like(s) and cur is not None and ends_sentence(cur[0]) and not _LIST.match(line.text)
-                        and not introduces):
+            if (
+                _ITEM_REF.match(s)
+                or _PARA_PAREN.match(line.text)
+                or _RESOLVED.match(line.text)
+                or _BLOCK_END.match(s)
+                or re.match(r"^(For|Against|Abstain)\s*\(", s)
+                or (
+                    title_like(s)
+                    and cur is not None
+                    and ends_sentence(cur[0])
+                    and not _LIST.match(line.text)
+                    and not introduces
+                )
+            ):
                 break
             if cur is None or _part_start(line) or (ends_sentence(cur[0]) and (s[0].isupper() or s[0].isdigit())):
                 cur = [s, line.pdf_page, block]
@@ -446,8 +493,10 @@ def _resolved(lines: list[Line], start: int, end: int) -> tuple[list[str], list[
 
 
 # a sentence ends at . ! ? before a capital, but not after an initial or a title ("Cllr. O. Williams")
-_SENTENCE_END = re.compile(r"(?<![A-Z]\.)(?<!Cllr\.)(?<!Cllrs\.)(?<!Cyng\.)(?<!Mr\.)(?<!Mrs\.)(?<!Dr\.)(?<!No\.)"
-                           r"(?<=[.!?])\s+(?=[A-Z(“\"‘'])")
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z]\.)(?<!Cllr\.)(?<!Cllrs\.)(?<!Cyng\.)(?<!Mr\.)(?<!Mrs\.)(?<!Dr\.)(?<!No\.)"
+    r"(?<=[.!?])\s+(?=[A-Z(“\"‘'])"
+)
 # a sentence a motion's outcome ends ("... be approved. Carried.", "... January 1, 2024 Closed Carried.")
 _CLOSES = re.compile(r"(?i)\b(?:carried|lost|agreed(?:\s+unanimously)?)\.?\s*$")
 # where a motion starts: its "That ..." / "WHEREAS ..." paragraph
@@ -457,7 +506,7 @@ _PROPOSED = re.compile(r"(?i)\b(?:proposed|moved|seconded)\b")
 
 # a numbered paragraph ("11) The Chairman ...", "(b) ...", "ix) ...") starts a new paragraph
 _PARA_START = re.compile(r"^\s*(?:\d{1,2}\)|\(?[a-z]{1,2}\)|[ivx]{1,5}\)|\(\d{1,2}\))\s")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")   # stray control characters some PDFs' text carries
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # stray control characters some PDFs' text carries
 # page furniture inside minutes: the signature line and "Page 1 of 3"
 _FURNITURE = re.compile(r"(?i)^\s*(?:signed\b.*(?:_{3,}|\.{5,})|page\s+\d+\s+of\s+\d+\s*$)")
 
@@ -489,9 +538,9 @@ def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[st
     "Carried.", "Lost." or "Agreed unanimously."). A sentence never runs over a paragraph end; a
     motion closed by its outcome is its text from its "That"/"WHEREAS" paragraph (or the sentence
     before, in the same paragraph) to the outcome."""
-    sents: list[tuple[str, int, int]] = []   # (sentence, page, paragraph)
+    sents: list[tuple[str, int, int]] = []  # (sentence, page, paragraph)
     for n, para in enumerate(_paragraphs(lines, start, end)):
-        text, starts = "", []   # joined text and (offset, page) of each line in it
+        text, starts = "", []  # joined text and (offset, page) of each line in it
         for line in para:
             starts.append((len(text), line.pdf_page))
             text += _CONTROL.sub("", line.stripped) + " "
@@ -505,25 +554,28 @@ def decision_sentences(lines: list[Line], start: int, end: int) -> tuple[list[st
     out: list[str] = []
     pages: list[int] = []
     closed: list[bool] = []
-    used = -1   # the last sentence already part of a decision
+    used = -1  # the last sentence already part of a decision
     for k, (sent, page, para_no) in enumerate(sents):
-        closes = bool(_CLOSES.search(sent)) and (_CLOSING.fullmatch(sent) is not None or not _DECISION.search(
-            _CLOSES.sub("", sent)))
+        closes = bool(_CLOSES.search(sent)) and (
+            _CLOSING.fullmatch(sent) is not None or not _DECISION.search(_CLOSES.sub("", sent))
+        )
         if closes:
-            if used == k - 1 and out:   # "Carried." alone closes the motion just recorded
+            if used == k - 1 and out:  # "Carried." alone closes the motion just recorded
                 out[-1] = (out[-1] + " " + sent)[:600]
                 closed[-1] = True
                 used = k
                 continue
             first = k
-            while first - 1 > used and sents[first - 1][2] == para_no:   # the sentences before, in its paragraph
+            while first - 1 > used and sents[first - 1][2] == para_no:  # the sentences before, in its paragraph
                 first -= 1
             # a paragraph that does not open the motion ("Total cost ... Carried.") goes back to the one that does
-            while first - 1 > used and not _MOTION_START.match(sents[first][0]) and not _PROPOSED.search(sents[first][0]):
+            while (
+                first - 1 > used and not _MOTION_START.match(sents[first][0]) and not _PROPOSED.search(sents[first][0])
+            ):
                 first -= 1
                 while first - 1 > used and sents[first - 1][2] == sents[first][2]:
                     first -= 1
-            text = " ".join(s for s, _, _ in sents[first:k + 1])
+            text = " ".join(s for s, _, _ in sents[first : k + 1])
             out.append(re.sub(r"\s+", " ", text).strip()[:600])
             pages.append(sents[first][1])
             closed.append(True)

@@ -7,6 +7,7 @@ pikepdf) that we would then read back with pypdf, and its confidence never reach
 pypdfium2 for rendering: a PyPI wheel with PDFium inside, so no Poppler to install, and it renders
 the image-only pages that pypdf can only report as empty.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -21,7 +22,7 @@ progress: Callable[[], None] | None = None
 @dataclass
 class OcrPage:
     text: str
-    confidence: float | None     # mean word confidence 0-100 (None: Tesseract found no words)
+    confidence: float | None  # mean word confidence 0-100 (None: Tesseract found no words)
 
 
 def available() -> bool:
@@ -31,6 +32,7 @@ def available() -> bool:
 
 def _render(data: bytes, index: int, dpi: int):
     import pypdfium2 as pdfium
+
     pdf = pdfium.PdfDocument(data)
     try:
         page = pdf[index]
@@ -44,6 +46,7 @@ def _render(data: bytes, index: int, dpi: int):
 def ocr_image(image, lang: str = "eng", timeout_s: float = 60.0) -> OcrPage:
     """Text of one page image, lines kept (every later parser is line-based), with its confidence."""
     import pytesseract
+
     d = pytesseract.image_to_data(image, lang=lang, timeout=timeout_s, output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], list[str]] = {}
     confs: list[float] = []
@@ -58,14 +61,13 @@ def ocr_image(image, lang: str = "eng", timeout_s: float = 60.0) -> OcrPage:
     prev_block = None
     for key in sorted(lines):
         if prev_block is not None and key[:2] != prev_block:
-            out.append("")   # a new block or paragraph: a blank line, as a text layer would give
+            out.append("")  # a new block or paragraph: a blank line, as a text layer would give
         out.append(" ".join(lines[key]))
         prev_block = key[:2]
     return OcrPage(text="\n".join(out), confidence=round(sum(confs) / len(confs), 1) if confs else None)
 
 
-def ocr_pdf_page(data: bytes, index: int, *, dpi: int = 300, lang: str = "eng",
-                 timeout_s: float = 60.0) -> OcrPage:
+def ocr_pdf_page(data: bytes, index: int, *, dpi: int = 300, lang: str = "eng", timeout_s: float = 60.0) -> OcrPage:
     """OCR page `index` (0-based) of a PDF given as bytes. Reports progress before it starts: the
     page then has Tesseract's own limit (timeout_s), not what is left of the parse deadline."""
     if progress is not None:

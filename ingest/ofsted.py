@@ -5,6 +5,7 @@ over two lines and the grade ("Requires improvement" / "to be good") sits below;
 "1. Children who need help and protection inadequate"; "• overall effectiveness: inadequate";
 2012 reports "Overall effectiveness" then "Grade 4 (Inadequate)".
 """
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,38 @@ _GRADES = r"(outstanding|good|requires improvement(?: to be good)?|inadequate|ad
 _GRADE_ONLY = re.compile(rf"^(?:grade\s*\d\s*\(\s*)?{_GRADES}\s*\)?\.?$", re.I)
 _AREA_GRADE = re.compile(rf"^(?P<area>.+?)\s*(?::\s*|\s+){_GRADES}\.?$", re.I)
 _LEADNUM = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
-_BAD_END = {"are", "is", "was", "were", "be", "been", "as", "remains", "not", "a", "of", "the", "and",
-            "that", "this", "very", "consistently", "being", "judged", "graded", "it", "they", "which", "its",
-            "for", "to", "with", "in", "on", "by"}
+_BAD_END = {
+    "are",
+    "is",
+    "was",
+    "were",
+    "be",
+    "been",
+    "as",
+    "remains",
+    "not",
+    "a",
+    "of",
+    "the",
+    "and",
+    "that",
+    "this",
+    "very",
+    "consistently",
+    "being",
+    "judged",
+    "graded",
+    "it",
+    "they",
+    "which",
+    "its",
+    "for",
+    "to",
+    "with",
+    "in",
+    "on",
+    "by",
+}
 
 
 def _norm_grade(g: str) -> str:
@@ -43,7 +73,7 @@ def parse_judgements(lines: list[Line]) -> list[Judgement]:  # noqa: C901
 
     def add(area: str, grade: str, page: int) -> None:
         area = re.sub(r"\s+", " ", _LEADNUM.sub("", area)).strip(" :-–")
-        area = re.sub(r"^Judgements?\s+Grades?\s+", "", area)   # the table's own header row
+        area = re.sub(r"^Judgements?\s+Grades?\s+", "", area)  # the table's own header row
         if not _area_ok(area):
             return
         key = (area.lower(), grade.lower())
@@ -60,8 +90,11 @@ def parse_judgements(lines: list[Line]) -> list[Judgement]:  # noqa: C901
         g = _GRADE_ONLY.match(s)
         if g:
             grade = g.group(1)
-            if grade.lower() == "requires improvement" and i + 1 < len(lines) and \
-                    lines[i + 1].stripped.lower().startswith("to be good"):
+            if (
+                grade.lower() == "requires improvement"
+                and i + 1 < len(lines)
+                and lines[i + 1].stripped.lower().startswith("to be good")
+            ):
                 grade += " to be good"
                 i += 1
             if buf and not (len(buf) == 1 and buf[0].stripped.lower().startswith(("judgement", "grade"))):
@@ -94,13 +127,26 @@ def parse_judgements(lines: list[Line]) -> list[Judgement]:  # noqa: C901
 _G = r"(outstanding|good|requires\s+improvement(?:\s+to\s+be\s+good)?|require\s+improvement(?:\s+to\s+be\s+good)?|inadequate|adequate)"
 _HEADLINES = (
     # "The overall judgement is that children's services are good"
-    ("Overall effectiveness", re.compile(rf"The\s+overall\s+judgement\s+is\s+that\s+children[’']s\s+services\s+are\s+{_G}", re.I)),
+    (
+        "Overall effectiveness",
+        re.compile(rf"The\s+overall\s+judgement\s+is\s+that\s+children[’']s\s+services\s+are\s+{_G}", re.I),
+    ),
     # "Children's services in <area> are inadequate" / "... require improvement to be good"
-    ("Overall effectiveness", re.compile(rf"^\s*Children[’']s\s+services\s+in\s+[^\n]{{2,80}}?\s+(?:are\s+|(?=require))"
-                                         rf"{_G}",
-                                         re.I | re.M)),
-    ("Local Safeguarding Children Board", re.compile(
-        rf"^\s*The\s+Local\s+Safeguarding\s+Children\s+Board\s+(?:\(LSCB\)\s+)?(?:is\s+|requires?\s+)?{_G}", re.I | re.M)),
+    (
+        "Overall effectiveness",
+        re.compile(
+            rf"^\s*Children[’']s\s+services\s+in\s+[^\n]{{2,80}}?\s+(?:are\s+|(?=require))"
+            rf"{_G}",
+            re.I | re.M,
+        ),
+    ),
+    (
+        "Local Safeguarding Children Board",
+        re.compile(
+            rf"^\s*The\s+Local\s+Safeguarding\s+Children\s+Board\s+(?:\(LSCB\)\s+)?(?:is\s+|requires?\s+)?{_G}",
+            re.I | re.M,
+        ),
+    ),
 )
 
 
@@ -139,25 +185,38 @@ def report_judgements(pages: list[str], lines: list[Line]) -> list[Judgement]:
 
 _AUTH_TITLE = re.compile(
     r"(?:inspection|visit)\s+(?:of|to)\s+(?!services\b|children[’']s\b|looked\b|the\s+multi)(?P<a>.+?)\s+"
-    r"(?:local\s+authority\s+)?children[’']s\s+services\b", re.I)
+    r"(?:local\s+authority\s+)?children[’']s\s+services\b",
+    re.I,
+)
 _AREA_TITLE = re.compile(r"area\s+SEND\s+inspection\s+of\s+(?P<a>.+?)\s*(?:Inspection\s+dates?|$)", re.I)
 _DATES = re.compile(r"^\s*(?:Inspection\s+dates?|Dates?\s+of\s+(?:the\s+)?inspection)\s*:?\s*(?P<d>.+)$", re.I | re.M)
-_LEAD = re.compile(r"(?:^\s*(?:Lead|Reporting)\s+inspector\s*:?\s*(?P<a>[A-Z][^,\n]+?)(?:,|\s+HMI\b|\s+Her\b|\s+His\b|$)"
-                   r"|^\s*(?P<b>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}),?\s+(?:Ofsted\s+HMI\s+)?[Ll]ead\s+inspector\b)",
-                   re.M)
-_AUTHORITY_LINE = re.compile(r"^(?:(?:London|Royal)\s+Borough\s+of\s+)?[A-Z][\w’'&-]*(?:\s+(?:and|of|upon|on|the|&|"
-                             r"[A-Z][\w’'&-]*)){0,6}$")
+_LEAD = re.compile(
+    r"(?:^\s*(?:Lead|Reporting)\s+inspector\s*:?\s*(?P<a>[A-Z][^,\n]+?)(?:,|\s+HMI\b|\s+Her\b|\s+His\b|$)"
+    r"|^\s*(?P<b>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}),?\s+(?:Ofsted\s+HMI\s+)?[Ll]ead\s+inspector\b)",
+    re.M,
+)
+_AUTHORITY_LINE = re.compile(
+    r"^(?:(?:London|Royal)\s+Borough\s+of\s+)?[A-Z][\w’'&-]*(?:\s+(?:and|of|upon|on|the|&|"
+    r"[A-Z][\w’'&-]*)){0,6}$"
+)
 
 
 def _kind(head: str) -> str | None:
-    for rx, kind in ((r"area\s+SEND", "area SEND"), (r"joint\s+targeted\s+area", "JTAI"),
-                     (r"focused\s+visit", "focused visit"), (r"monitoring\s+visit", "monitoring visit"),
-                     (r"School\s+report", "school"),
-                     (r"Review\s+of\s+the\s+effectiveness\s+of\s+the\s+Local\s+Safeguarding", "LSCB review"),
-                     (r"services\s+for\s+children\s+in\s+need\s+of\s+help\s+and\s+protection", "SIF"),
-                     (r"local\s+authority\s+children[’']s\s+services|children[’']s\s+social\s+care\s+services|"
-                      r"Inspection\s+of\s+.{0,60}children[’']s\s+services", "ILACS"),
-                     (r"looked\s+after\s+children\s+services", "looked after children")):
+    for rx, kind in (
+        (r"area\s+SEND", "area SEND"),
+        (r"joint\s+targeted\s+area", "JTAI"),
+        (r"focused\s+visit", "focused visit"),
+        (r"monitoring\s+visit", "monitoring visit"),
+        (r"School\s+report", "school"),
+        (r"Review\s+of\s+the\s+effectiveness\s+of\s+the\s+Local\s+Safeguarding", "LSCB review"),
+        (r"services\s+for\s+children\s+in\s+need\s+of\s+help\s+and\s+protection", "SIF"),
+        (
+            r"local\s+authority\s+children[’']s\s+services|children[’']s\s+social\s+care\s+services|"
+            r"Inspection\s+of\s+.{0,60}children[’']s\s+services",
+            "ILACS",
+        ),
+        (r"looked\s+after\s+children\s+services", "looked after children"),
+    ):
         if re.search(rx, head, re.I):
             if kind == "LSCB review" and re.search(r"services\s+for\s+children\s+in\s+need", head, re.I):
                 return "SIF and LSCB review"
@@ -176,9 +235,11 @@ def _authority(head_lines: list[str]) -> str | None:
         if re.match(r"(?i)(re-)?inspection\s+of|review\s+of|school\s+report", line):
             around = [head_lines[j] for j in (i - 1, i + 1, i + 2) if 0 <= j < len(head_lines)]
             for a in around:
-                if _AUTHORITY_LINE.match(a) and not re.match(
-                        r"(?i)(re-)?inspection|review|services|protection|board|and$|inspection dates?", a) \
-                        and len(a.split()) <= 7:
+                if (
+                    _AUTHORITY_LINE.match(a)
+                    and not re.match(r"(?i)(re-)?inspection|review|services|protection|board|and$|inspection dates?", a)
+                    and len(a.split()) <= 7
+                ):
                     return a
     return None
 
@@ -188,8 +249,12 @@ def council_of(authority: str | None, kind: str | None) -> str | None:
     the area of a partnership or safeguarding board. A school has none the report states."""
     if not authority or kind == "school":
         return None
-    a = re.sub(r"(?i)\s+(?:local\s+area\s+partnership|local\s+safeguarding\s+children\s+board|"
-               r"safeguarding\s+children\s+(?:board|partnership))$", "", authority).strip()
+    a = re.sub(
+        r"(?i)\s+(?:local\s+area\s+partnership|local\s+safeguarding\s+children\s+board|"
+        r"safeguarding\s+children\s+(?:board|partnership))$",
+        "",
+        authority,
+    ).strip()
     return a or None
 
 
@@ -200,6 +265,7 @@ def _date_range(dates: str) -> tuple[date | None, date | None]:
     """'11 to 15 March 2024', '9–24 November 2017', '30 September to 11 October 2024 and 13 to 16
     January 2025': a day without a month or year takes them from the next date that has them."""
     from ingest.metadata import month_number
+
     parts: list[list] = []
     for frag in re.split(r"\s+(?:to|and)\s+|\s*[–-]\s*", dates):
         m = _FRAG.match(frag.strip())
@@ -223,9 +289,9 @@ def parse_inspection(pages: list[str]) -> Inspection | None:
     text = pages[0] if pages else ""
     head_lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
     head_lines = [line for line in head_lines if line and not re.fullmatch(r"[\d\s]+", line)]
-    for k in range(len(head_lines) - 1, 0, -1):   # "Northshire Metropolitan Borough" / "Council"
+    for k in range(len(head_lines) - 1, 0, -1):  # "Northshire Metropolitan Borough" / "Council"
         if head_lines[k] == "Council":
-            head_lines[k - 1:k + 1] = [head_lines[k - 1] + " Council"]
+            head_lines[k - 1 : k + 1] = [head_lines[k - 1] + " Council"]
     kind = _kind(" ".join(head_lines[:12]))
     authority = _authority(head_lines)
     if kind == "school" and head_lines[:3]:
@@ -244,5 +310,6 @@ def parse_inspection(pages: list[str]) -> Inspection | None:
             break
     if not (kind or authority or dates):
         return None
-    return Inspection(kind=kind, authority=authority, dates=dates, start_date=start, end_date=end,
-                      lead_inspector=lead, pdf_page=1)
+    return Inspection(
+        kind=kind, authority=authority, dates=dates, start_date=start, end_date=end, lead_inspector=lead, pdf_page=1
+    )

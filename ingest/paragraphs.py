@@ -1,4 +1,5 @@
 """Numbered report paragraphs ("3.", "2.1", "12. ...") so a chunk can say which paragraph it is in."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ def paragraph_numbers(lines: list[Line], item_of_line: dict[int, str | None]) ->
         if k[0] == 0 or k[0] > 400:
             continue
         if last is None:
-            ok = True   # first paragraph seen in a part: accept (reports may start at any number)
+            ok = True  # first paragraph seen in a part: accept (reports may start at any number)
         else:
             ok = k > last and k[0] - last[0] <= 2
         if ok:

@@ -1,5 +1,6 @@
 """Read a PDF's text layer page by page with pypdf, turning every way a file can be unusable into
 one clear IngestError (empty, not a PDF, encrypted, corrupt/truncated, scanned, too slow)."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from ingest.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, NeedsOcrError,
-                           ParseTimeoutError, UnsupportedFileError)
+from ingest.errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    NeedsOcrError,
+    ParseTimeoutError,
+    UnsupportedFileError,
+)
 
 # pypdf logs every recoverable xref oddity; real council PDFs are full of them.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -26,14 +33,21 @@ def looks_like_pdf(data: bytes) -> bool:
 @dataclass
 class OcrOptions:
     """How to read pages that have no text layer (ingest/ocr.py); None in read_pdf_pages = never."""
+
     dpi: int = 300
     lang: str = "eng"
     page_timeout_s: float = 60.0
-    done: dict[int, float | None] = field(default_factory=dict)   # filled: 0-based page -> confidence
+    done: dict[int, float | None] = field(default_factory=dict)  # filled: 0-based page -> confidence
 
 
-def read_pdf_pages(data: bytes, source: str, *, timeout_s: float = 60.0, max_pages: int = 2000,  # noqa: C901
-                   ocr: OcrOptions | None = None) -> list[str]:
+def read_pdf_pages(  # noqa: C901
+    data: bytes,
+    source: str,
+    *,
+    timeout_s: float = 60.0,
+    max_pages: int = 2000,
+    ocr: OcrOptions | None = None,
+) -> list[str]:
     """Text of each page (index 0 = PDF page 1). Raises an IngestError subclass for unusable input.
     With `ocr`, pages with no text layer that carry an image are OCR'd (recorded in ocr.done)."""
     if not data or not data.strip():
@@ -68,12 +82,14 @@ def read_pdf_pages(data: bytes, source: str, *, timeout_s: float = 60.0, max_pag
 
     texts: list[str] = []
     images = 0
-    ocr_s = 0.0   # OCR has its own per-page limit; it does not eat the text layer's deadline
+    ocr_s = 0.0  # OCR has its own per-page limit; it does not eat the text layer's deadline
     for i in range(n):
         # Cooperative deadline: checked between pages, so one pathological file cannot hold a
         # batch for ever (a single page that loops inside pypdf is bounded by pypdf's own limits).
         if time.monotonic() - started - ocr_s > timeout_s:
-            raise ParseTimeoutError(source, f"parsing took longer than {timeout_s:.0f}s (stopped at page {i + 1} of {n})")
+            raise ParseTimeoutError(
+                source, f"parsing took longer than {timeout_s:.0f}s (stopped at page {i + 1} of {n})"
+            )
         try:
             page = reader.pages[i]
             text = page.extract_text() or ""
@@ -99,19 +115,25 @@ def read_pdf_pages(data: bytes, source: str, *, timeout_s: float = 60.0, max_pag
 
 def _ocr_ready(source: str) -> bool:
     from ingest import ocr
+
     if not ocr.available():
-        raise NeedsOcrError(source, "the PDF is scanned (pages are images) and OCR needs Tesseract, which is "
-                                    "not installed (Debian: apt-get install tesseract-ocr)")
+        raise NeedsOcrError(
+            source,
+            "the PDF is scanned (pages are images) and OCR needs Tesseract, which is "
+            "not installed (Debian: apt-get install tesseract-ocr)",
+        )
     return True
 
 
 def _ocr_page(data: bytes, index: int, opts: OcrOptions, source: str) -> str:
     from ingest import ocr
+
     try:
         page = ocr.ocr_pdf_page(data, index, dpi=opts.dpi, lang=opts.lang, timeout_s=opts.page_timeout_s)
-    except RuntimeError as e:   # pytesseract's timeout
-        raise ParseTimeoutError(source, f"OCR of page {index + 1} took longer than {opts.page_timeout_s:.0f}s "
-                                        f"({e})") from None
+    except RuntimeError as e:  # pytesseract's timeout
+        raise ParseTimeoutError(
+            source, f"OCR of page {index + 1} took longer than {opts.page_timeout_s:.0f}s ({e})"
+        ) from None
     except Exception as e:  # a page PDFium cannot render, a Tesseract error
         raise CorruptPdfError(source, f"page {index + 1} could not be OCR'd ({type(e).__name__}: {e})") from None
     opts.done[index] = page.confidence

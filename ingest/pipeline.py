@@ -1,4 +1,5 @@
 """parse_file / parse_bytes: one paper in, a ParsedDocument (pages, structure, chunks) out."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from cllr.settings import Settings
 from ingest import records
-from ingest.agenda import (FrontSheet, agenda_item_marks, map_items_to_pdf, page_items, parse_front_sheet)
+from ingest.agenda import FrontSheet, agenda_item_marks, map_items_to_pdf, page_items, parse_front_sheet
 from ingest.chunker import DocContext, LineTag, build_chunks
 from ingest.decisions import parse_decision_pages
 from ingest.errors import EmptyFileError, IngestError, UnsupportedFileError
@@ -18,8 +19,19 @@ from ingest.labels import label_to_pdf, page_labels
 from ingest.layout import Line, page_furniture, to_lines
 from ingest.metadata import DocMeta, minutes_evidence, read_metadata
 from ingest.minutes import parse_minutes
-from ingest.models import (AgendaItem, Attendance, Declaration, DocType, Inspection, Judgement, Minute, Page,
-                           Paragraph, ParsedDocument, Vote)
+from ingest.models import (
+    AgendaItem,
+    Attendance,
+    Declaration,
+    DocType,
+    Inspection,
+    Judgement,
+    Minute,
+    Page,
+    Paragraph,
+    ParsedDocument,
+    Vote,
+)
 from ingest.ofsted import council_of, parse_inspection, parse_judgements, report_judgements
 from ingest.paragraphs import paragraph_numbers
 from ingest.pdf import OcrOptions, looks_like_pdf, read_pdf_pages
@@ -46,6 +58,7 @@ def parse_file(path: Path, settings: Settings) -> ParsedDocument:
 class PageExtras:
     """What a reader knows about its pages beyond their text: which were OCR'd (0-based page ->
     Tesseract's mean confidence) and, for papers without pages (Word), each page's section heading."""
+
     ocr: dict[int, float | None] = field(default_factory=dict)
     sections: list[str | None] = field(default_factory=list)
 
@@ -54,7 +67,7 @@ def read_pages(data: bytes, source: str, settings: Settings, extras: PageExtras 
     ext = Path(source).suffix.lower()
     if ext in (".txt", ".md"):
         return read_text_pages(data, source)
-    if ext in HTML_SUFFIXES:   # no PDF pages: each top-level section is a page (ingest/html.py)
+    if ext in HTML_SUFFIXES:  # no PDF pages: each top-level section is a page (ingest/html.py)
         doc = read_html(data, source)
         if extras is not None:
             extras.sections = [sec.heading for sec in doc.sections]
@@ -65,10 +78,12 @@ def read_pages(data: bytes, source: str, settings: Settings, extras: PageExtras 
             extras.sections = sections
         return pages
     if ext == ".pdf" or looks_like_pdf(data):
-        ocr = OcrOptions(dpi=settings.ocr_dpi, lang=settings.ocr_lang,
-                         page_timeout_s=settings.ocr_page_timeout_s) if settings.ocr_enabled else None
-        pages = read_pdf_pages(data, source, timeout_s=settings.parse_timeout_s, max_pages=settings.max_pages,
-                               ocr=ocr)
+        ocr = (
+            OcrOptions(dpi=settings.ocr_dpi, lang=settings.ocr_lang, page_timeout_s=settings.ocr_page_timeout_s)
+            if settings.ocr_enabled
+            else None
+        )
+        pages = read_pdf_pages(data, source, timeout_s=settings.parse_timeout_s, max_pages=settings.max_pages, ocr=ocr)
         if extras is not None and ocr is not None:
             extras.ocr = dict(ocr.done)
         return pages
@@ -103,33 +118,57 @@ def parse_bytes(data: bytes, source: str, settings: Settings) -> ParsedDocument:
     votes, attendance, declarations = _meeting_records(lines, tags, minutes, meta.doc_type)
 
     doc_id = sha[:16]
-    ctx = DocContext(doc_id=doc_id, source=source, doc_type=meta.doc_type, council=meta.council,
-                     committee=meta.committee,
-                     meeting_date=meta.meeting_date.isoformat() if meta.meeting_date else None,
-                     item_titles={it.number: it.title for it in items},
-                     minute_titles={m.number: m.title for m in minutes}, labels=labels,
-                     venue=None if meta.council else meta.venue)
+    ctx = DocContext(
+        doc_id=doc_id,
+        source=source,
+        doc_type=meta.doc_type,
+        council=meta.council,
+        committee=meta.committee,
+        meeting_date=meta.meeting_date.isoformat() if meta.meeting_date else None,
+        item_titles={it.number: it.title for it in items},
+        minute_titles={m.number: m.title for m in minutes},
+        labels=labels,
+        venue=None if meta.council else meta.venue,
+    )
     for i in page_furniture(lines, n_pages):
         tags[i].furniture = True
     chunks = build_chunks(ctx, lines, tags, budget=settings.chunk_tokens, overlap=settings.chunk_overlap_tokens)
     pages = [_page(i, labels[i], t, extras, settings) for i, t in enumerate(pages_text)]
     set_page_restrictions(pages, lines, rules)
     whole = {p.pdf_page for p in pages if p.fully_restricted}
-    for it in items:   # an item whose every page is withheld is a Part II item, whatever the front sheet says
+    for it in items:  # an item whose every page is withheld is a Part II item, whatever the front sheet says
         if it.pdf_pages and all(n in whole for n in range(it.pdf_pages[0], it.pdf_pages[1] + 1)):
             it.restricted = True
     return ParsedDocument(
-        doc_id=doc_id, source=source, sha256=sha, doc_type=meta.doc_type, title=meta.title,
-        council=meta.council, committee=meta.committee, meeting_date=meta.meeting_date,
-        meeting_time=meta.meeting_time, venue=meta.venue, unsure=meta.unsure, inspection=inspection,
-        votes=votes, attendance=attendance, declarations=declarations,
+        doc_id=doc_id,
+        source=source,
+        sha256=sha,
+        doc_type=meta.doc_type,
+        title=meta.title,
+        council=meta.council,
+        committee=meta.committee,
+        meeting_date=meta.meeting_date,
+        meeting_time=meta.meeting_time,
+        venue=meta.venue,
+        unsure=meta.unsure,
+        inspection=inspection,
+        votes=votes,
+        attendance=attendance,
+        declarations=declarations,
         authority=inspection.authority if inspection else None,
-        pages=pages, items=items, minutes=minutes, paragraphs=paragraphs, judgements=judgements, chunks=chunks,
-        restricted=bool(pages) and len(whole) == len(pages))
+        pages=pages,
+        items=items,
+        minutes=minutes,
+        paragraphs=paragraphs,
+        judgements=judgements,
+        chunks=chunks,
+        restricted=bool(pages) and len(whole) == len(pages),
+    )
 
 
-def _agenda(pages_text: list[str], lines: list[Line], labels: list[str | None]
-            ) -> tuple[FrontSheet, list[AgendaItem], dict[int, str], bool]:
+def _agenda(
+    pages_text: list[str], lines: list[Line], labels: list[str | None]
+) -> tuple[FrontSheet, list[AgendaItem], dict[int, str], bool]:
     """Agenda items (front sheet, printed-range mapping, page stamps) and whether the paper reads as
     minutes."""
     front = parse_front_sheet(lines, labels)
@@ -145,8 +184,9 @@ def _agenda(pages_text: list[str], lines: list[Line], labels: list[str | None]
     return front, items, marks, looks_minutes
 
 
-def _minutes(lines: list[Line], items: list[AgendaItem], looks_minutes: bool, tags: list[LineTag]
-             ) -> tuple[list[Minute], list[AgendaItem], set[int]]:
+def _minutes(
+    lines: list[Line], items: list[AgendaItem], looks_minutes: bool, tags: list[LineTag]
+) -> tuple[list[Minute], list[AgendaItem], set[int]]:
     """Minutes: the whole paper when it is minutes, else inside the pack's "Minutes" items. Tags each
     line with its minute (and, in a paper of minutes, its item); returns the minutes, the items the
     minutes name, and the line indices where a minute or item starts."""
@@ -166,7 +206,7 @@ def _minutes(lines: list[Line], items: list[AgendaItem], looks_minutes: bool, ta
         if item_no is None and not res.minutes and not res.items:
             continue
         if item_no is None and not looks_minutes and len(res.minutes) < 3 and not res.items:
-            continue   # a report with a few numbered headings is not minutes
+            continue  # a report with a few numbered headings is not minutes
         for m in res.minutes:
             if item_no is not None:
                 m.agenda_item = item_no
@@ -177,8 +217,9 @@ def _minutes(lines: list[Line], items: list[AgendaItem], looks_minutes: bool, ta
     return minutes, minute_items, minute_starts
 
 
-def _tag_minutes(region: list[Line], starts: dict[int, str], item_starts: dict[int, str], *, tag_items: bool,
-                 tags: list[LineTag]) -> None:
+def _tag_minutes(
+    region: list[Line], starts: dict[int, str], item_starts: dict[int, str], *, tag_items: bool, tags: list[LineTag]
+) -> None:
     cur_min: str | None = None
     cur_item: str | None = None
     for line in region:
@@ -191,14 +232,22 @@ def _tag_minutes(region: list[Line], starts: dict[int, str], item_starts: dict[i
             tags[line.idx].item = cur_item
 
 
-def _items_of_lines(source: str, lines: list[Line], tags: list[LineTag], front: FrontSheet, items: list[AgendaItem],
-                    marks: dict[int, str], has_minutes: bool, n_pages: int) -> tuple[dict[int, str | None], str | None]:
+def _items_of_lines(
+    source: str,
+    lines: list[Line],
+    tags: list[LineTag],
+    front: FrontSheet,
+    items: list[AgendaItem],
+    marks: dict[int, str],
+    has_minutes: bool,
+    n_pages: int,
+) -> tuple[dict[int, str | None], str | None]:
     """Items per line: front-sheet blocks, then every later page belongs to an item. Returns the item
     of each later page and the item a file name gives, if any."""
     hint = None
     if not items and not marks and not has_minutes:
         m = _FILE_ITEM.search(Path(source).stem)
-        hint = m.group(1) if m else None   # "…-item11-…" download names: the only place some reports say it
+        hint = m.group(1) if m else None  # "…-item11-…" download names: the only place some reports say it
     per_page = page_items(items, marks, front.last_page, n_pages, hint) if (items or marks or hint) else {}
     for line in lines:
         t = tags[line.idx]
@@ -209,26 +258,42 @@ def _items_of_lines(source: str, lines: list[Line], tags: list[LineTag], front: 
     return per_page, hint
 
 
-def _part2(lines: list[Line], tags: list[LineTag], front: FrontSheet, items: list[AgendaItem],
-           per_page: dict[int, str | None], minute_starts: set[int]) -> list[str | None]:
+def _part2(
+    lines: list[Line],
+    tags: list[LineTag],
+    front: FrontSheet,
+    items: list[AgendaItem],
+    per_page: dict[int, str | None],
+    minute_starts: set[int],
+) -> list[str | None]:
     """Part II: every line knows whether the public may read it (ingest/exempt.py)."""
-    paged_items = [front.item_lines.get(line.idx) if line.pdf_page <= front.last_page else per_page.get(line.pdf_page)
-                   for line in lines]
-    rules = line_rules(lines, item_of_line=paged_items, exempt_items={it.number for it in items if it.restricted},
-                       front_last=front.last_page, boundaries=minute_starts, part2_from=front.part2_from)
+    paged_items = [
+        front.item_lines.get(line.idx) if line.pdf_page <= front.last_page else per_page.get(line.pdf_page)
+        for line in lines
+    ]
+    rules = line_rules(
+        lines,
+        item_of_line=paged_items,
+        exempt_items={it.number for it in items if it.restricted},
+        front_last=front.last_page,
+        boundaries=minute_starts,
+        part2_from=front.part2_from,
+    )
     for line in lines:
         tags[line.idx].restricted = rules[line.idx] is not None
     return rules
 
 
-def _add_stamped_items(items: list[AgendaItem], marks: dict[int, str], per_page: dict[int, str | None],
-                       hint: str | None) -> None:
+def _add_stamped_items(
+    items: list[AgendaItem], marks: dict[int, str], per_page: dict[int, str | None], hint: str | None
+) -> None:
     """Items known only from page stamps or the file name, with the pages they cover."""
     known = {it.number for it in items}
     for num in sorted({v for v in marks.values() if v not in known} | ({hint} if hint else set())):
         item_pages = [p for p, v in per_page.items() if v == num]
-        items.append(AgendaItem(number=num, title="",
-                                pdf_pages=(min(item_pages), max(item_pages)) if item_pages else None))
+        items.append(
+            AgendaItem(number=num, title="", pdf_pages=(min(item_pages), max(item_pages)) if item_pages else None)
+        )
 
 
 def _paragraphs(lines: list[Line], tags: list[LineTag]) -> list[Paragraph]:
@@ -245,8 +310,9 @@ def _paragraphs(lines: list[Line], tags: list[LineTag]) -> list[Paragraph]:
     return [Paragraph(number=num, pdf_page=lines[i].pdf_page, item=tags[i].item) for i, num in sorted(paras.items())]
 
 
-def _metadata(pages_text: list[str], lines: list[Line], front: FrontSheet, items: list[AgendaItem],
-              minutes: list[Minute]) -> tuple[DocMeta, Inspection | None, list[Judgement]]:
+def _metadata(
+    pages_text: list[str], lines: list[Line], front: FrontSheet, items: list[AgendaItem], minutes: list[Minute]
+) -> tuple[DocMeta, Inspection | None, list[Judgement]]:
     """The paper's metadata, its inspection (an Ofsted report) and its judgements."""
     full_text = "\n".join(pages_text)
     judgements: list[Judgement] = parse_judgements(lines) if re.search(r"ofsted", full_text, re.I) else []
@@ -260,8 +326,9 @@ def _metadata(pages_text: list[str], lines: list[Line], front: FrontSheet, items
             meta.council = council_of(inspection.authority, inspection.kind)
             meta.unsure = [u for u in meta.unsure if not u.startswith("council")]
     if meta.doc_type != DocType.OFSTED_REPORT.value and not any(
-            re.search(r"ofsted|inspection", it.title + " " + it.description, re.I) for it in items):
-        judgements = []   # grade words in committee papers are not judgements unless an inspection is in them
+        re.search(r"ofsted|inspection", it.title + " " + it.description, re.I) for it in items
+    ):
+        judgements = []  # grade words in committee papers are not judgements unless an inspection is in them
     return meta, inspection, judgements
 
 
@@ -275,15 +342,19 @@ def _decision_notices(pages_text: list[str], lines: list[Line], tags: list[LineT
     return minutes
 
 
-def _meeting_records(lines: list[Line], tags: list[LineTag], minutes: list[Minute], doc_type: str
-                     ) -> tuple[list[Vote], list[Attendance], list[Declaration]]:
+def _meeting_records(
+    lines: list[Line], tags: list[LineTag], minutes: list[Minute], doc_type: str
+) -> tuple[list[Vote], list[Attendance], list[Declaration]]:
     """Votes, attendance and declarations of interest, where the paper records a meeting."""
     if not minutes and doc_type != DocType.MINUTES.value:
         return [], [], []
     minute_of = {line.idx: tags[line.idx].minute for line in lines}
     titles = {m.number: m.title for m in minutes}
-    first = min((line.idx for line in lines if tags[line.idx].minute or tags[line.idx].item), default=None) \
-        if doc_type == DocType.MINUTES.value else 0
+    first = (
+        min((line.idx for line in lines if tags[line.idx].minute or tags[line.idx].item), default=None)
+        if doc_type == DocType.MINUTES.value
+        else 0
+    )
     attendance = records.attendance(lines, minute_of, first, titles)
     declarations = records.declarations(lines, minute_of, titles)
     return records.votes(lines, minute_of), attendance, declarations
@@ -292,6 +363,12 @@ def _meeting_records(lines: list[Line], tags: list[LineTag], minutes: list[Minut
 def _page(i: int, label: str | None, text: str, extras: PageExtras, settings: Settings) -> Page:
     conf = extras.ocr.get(i)
     ocr = i in extras.ocr
-    return Page(pdf_page=i + 1, label=label, text=text, ocr=ocr, ocr_confidence=conf,
-                low_confidence=ocr and (conf is None or conf < settings.ocr_low_confidence),
-                section=extras.sections[i] if i < len(extras.sections) else None)
+    return Page(
+        pdf_page=i + 1,
+        label=label,
+        text=text,
+        ocr=ocr,
+        ocr_confidence=conf,
+        low_confidence=ocr and (conf is None or conf < settings.ocr_low_confidence),
+        section=extras.sections[i] if i < len(extras.sections) else None,
+    )

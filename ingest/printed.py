@@ -5,6 +5,7 @@ page breaks ("Proposals" at the foot of one page, its list at the top of the nex
 
 A `Printed` is what a briefing line is made of: text copied from one page, never composed.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ from ingest.layout import Line
 # bare page number, "This page is intentionally left blank", a running "- 12 -".
 _FURNITURE = re.compile(
     r"^\s*(?:Page\s+\d{1,4}(?:\s+(?:of\s+\d{1,4}|Agenda\s+Item\s+\d{1,2}[a-z]?))?|Agenda\s+Item\s+(?:No\.?\s*)?\d{1,2}[a-z]?"
-    r"|\d{1,4}|-\s*\d{1,4}\s*-|This page is intentionally left blank\.?)\s*$", re.I)
+    r"|\d{1,4}|-\s*\d{1,4}\s*-|This page is intentionally left blank\.?)\s*$",
+    re.I,
+)
 # Bullet glyphs as text layers carry them (• and its private-use and control-character twins).
 _BULLET = re.compile(r"^[\s\u2022\uf0b7\u25aa\u25fc\u25cf\u25e6\u2023\x7f\u00b7*]+")
 _WORD = re.compile(r"[^\W_]+")
@@ -27,6 +30,7 @@ _WORD = re.compile(r"[^\W_]+")
 class PageText:
     """One page of one paper, as the reader may see it (Part II lines already blank for a caller
     who may not read them: the readers never see what the caller may not)."""
+
     pdf_page: int
     label: str | None
     text: str
@@ -36,12 +40,13 @@ class PageText:
 class Printed:
     """A passage copied from a page: its text (bullet glyphs and line breaks tidied, words as
     printed), the PDF page it starts on, and what kind of thing it is."""
+
     text: str
     pdf_page: int
     kind: str = ""
-    lead: str = ""                           # the lead-in it completes ("Cabinet is asked to:")
-    also_on: tuple[int, ...] = field(default=())   # other pages printing the same words
-    to_page: int = 0                         # the page it ends on, when it runs on past pdf_page
+    lead: str = ""  # the lead-in it completes ("Cabinet is asked to:")
+    also_on: tuple[int, ...] = field(default=())  # other pages printing the same words
+    to_page: int = 0  # the page it ends on, when it runs on past pdf_page
 
 
 def lines_of(pages: Sequence[PageText]) -> list[Line]:
@@ -81,6 +86,6 @@ def printed_on(text: str, page_text: str) -> bool:
     n = len(want)
     first = want[0]
     for i, w in enumerate(have):
-        if w == first and have[i:i + n] == want:
+        if w == first and have[i : i + n] == want:
             return True
     return False

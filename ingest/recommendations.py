@@ -19,6 +19,7 @@ same decisions in prose); otherwise its asks are read. Recommendations printed t
 box and the closing section) are given once, with the other page in `also_on`. Nothing is
 composed: every unit is the printed words of one place (tested by `ingest.printed.printed_on`).
 """
+
 from __future__ import annotations
 
 import re
@@ -32,12 +33,16 @@ _HEAD = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2})?\.?\s*)?"
     r"(?P<head>(?:Conclusions?\s+and\s+)?Recommendations?(?:\s*\(s\))?|Recommended\s+decisions?|Proposals?"
     r"|Resolutions|Decisions?\s+(?:required|sought|requested)|Action\s+required)"
-    r"\s*(?P<colon>[:.])?\s*(?P<rest>.*)$", re.I)
-_MIXED_HEAD = re.compile(r"^conclusion", re.I)   # a section that concludes first: keep only its asks
+    r"\s*(?P<colon>[:.])?\s*(?P<rest>.*)$",
+    re.I,
+)
+_MIXED_HEAD = re.compile(r"^conclusion", re.I)  # a section that concludes first: keep only its asks
 
 # A list marker at the start of a line: "A.", "(1)", "1.", "1)", "a)", "(a)", "a.", "ii)", "4.1".
-_MARK = re.compile(r"^(?:(?P<dec>\d{1,2}\.\d{1,2})\.?|\((?P<pnum>\d{1,2})\)|(?P<num>\d{1,2})[.)]"
-                   r"|\((?P<palpha>[A-Za-z]|[ivxIVX]{2,4})\)|(?P<alpha>[A-Za-z]|[ivxIVX]{2,4})[.)])\s+(?=\S)")
+_MARK = re.compile(
+    r"^(?:(?P<dec>\d{1,2}\.\d{1,2})\.?|\((?P<pnum>\d{1,2})\)|(?P<num>\d{1,2})[.)]"
+    r"|\((?P<palpha>[A-Za-z]|[ivxIVX]{2,4})\)|(?P<alpha>[A-Za-z]|[ivxIVX]{2,4})[.)])\s+(?=\S)"
+)
 _ROMAN = re.compile(r"^[ivx]{1,4}$", re.I)
 _CONNECTIVE_END = re.compile(r"(?:\b(?:and|or|of|the|to|for|in|on|with|from|by|a|an)|[,–-])\s*$", re.I)
 _TRAILING_NUMBER = re.compile(r"\s(\d{1,2})\.$")
@@ -45,21 +50,30 @@ _TRAILING_NUMBER = re.compile(r"\s(\d{1,2})\.$")
 ASK = re.compile(
     r"\b(?:is|are)\s+(?:therefore\s+|also\s+|now\s+)?(?:asked|invited|requested|recommended)\s+to\b"
     r"|\b(?:report|task\s+group|panel|board|group|officers?|director)s?\s+recommends?\s+that\b"
-    r"|^(?:it\s+is\s+)?recommended\s+that\b", re.I)
-_THAT = re.compile(r"^That\s+(?:the\s+)?[A-Z]")   # "That the Committee note …": a recommendation's own form
+    r"|^(?:it\s+is\s+)?recommended\s+that\b",
+    re.I,
+)
+_THAT = re.compile(r"^That\s+(?:the\s+)?[A-Z]")  # "That the Committee note …": a recommendation's own form
 # The agenda's own infinitives, read only on a front sheet (in a report "To provide an update" is a purpose).
 AGENDA_ASK = re.compile(
     r"^(?:To|to)\s+(?:note|approve|agree|elect|appoint|consider|endorse|receive|adopt|confirm|ratify|"
     r"determine|review|comment|decide|resolve|authorise|authorize|accept|make\s+a\s+recommendation|"
-    r"nominate|agree|report)\b")
+    r"nominate|agree|report)\b"
+)
 # Verbs that open a recommendation ("Note the update", "Agree to TRANSFER"): such a line is never a heading.
-_REC_VERB = re.compile(r"^(?:note|notes|agree|agrees|approve|approves|endorse|endorses|delegate|appoint|elect|"
-                       r"adopt|confirm|request|require|express|refer|consider|recommend|authorise|authorize|"
-                       r"accept|ask|that|to)\b", re.I)
-_SIGNED = re.compile(r"^(?:Report\s+Authors?|Report\s+author|Authors?\s*:|Contact\s+(?:officers?|details)|"
-                     r"Background\s+(?:documents|papers)|Appendi(?:x|ces)\b|Reasons?\s+for\s+(?:the\s+)?"
-                     r"(?:proposals?|recommendations?|decision)|(?:Lead|Relevant|Corporate)\s+Directors?|"
-                     r"Unpublished\s+documents|Date\s+of\s+report)", re.I)
+_REC_VERB = re.compile(
+    r"^(?:note|notes|agree|agrees|approve|approves|endorse|endorses|delegate|appoint|elect|"
+    r"adopt|confirm|request|require|express|refer|consider|recommend|authorise|authorize|"
+    r"accept|ask|that|to)\b",
+    re.I,
+)
+_SIGNED = re.compile(
+    r"^(?:Report\s+Authors?|Report\s+author|Authors?\s*:|Contact\s+(?:officers?|details)|"
+    r"Background\s+(?:documents|papers)|Appendi(?:x|ces)\b|Reasons?\s+for\s+(?:the\s+)?"
+    r"(?:proposals?|recommendations?|decision)|(?:Lead|Relevant|Corporate)\s+Directors?|"
+    r"Unpublished\s+documents|Date\s+of\s+report)",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(“\"])")
 _BARE_MARKER = re.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})?|[A-Za-z]|[ivxIVX]{2,4})[.)]")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|No|St|Cllr|e\.g|i\.e|etc|approx)|\b[A-Z])$")
@@ -67,6 +81,7 @@ MAX_SECTION_LINES = 80
 
 
 # ------------------------------------------------------------------------------------------ markers
+
 
 def marker(text: str) -> tuple[str, str] | None:
     """(style, label) of a line's list marker: style says how the list is numbered ("num.",
@@ -109,27 +124,41 @@ def _previous_inline(style: str, label: str) -> str | None:
 
 # ------------------------------------------------------------------------------------------ sections
 
+
 def _is_heading(line: Line, prev: Line | None) -> bool:
     """A line that starts a new part of the report, so a recommendations section ends before it."""
     t = line.text
     m = _MARK.match(t)
-    body = t[m.end():] if m else t
+    body = t[m.end() :] if m else t
     if _SIGNED.match(body):
         return True
     if _CONNECTIVE_END.search(t):
-        return False   # "... Director of Adult Social Care and": a heading never ends mid-phrase
-    if prev is not None and not m and (_CONNECTIVE_END.search(prev.text) or (
-            not ends_sentence(prev.text) and not prev.text.rstrip().endswith(")")
-            and not title_like(prev.text, max_words=12))):
-        return False   # a wrapped line continues its sentence
+        return False  # "... Director of Adult Social Care and": a heading never ends mid-phrase
+    if (
+        prev is not None
+        and not m
+        and (
+            _CONNECTIVE_END.search(prev.text)
+            or (
+                not ends_sentence(prev.text)
+                and not prev.text.rstrip().endswith(")")
+                and not title_like(prev.text, max_words=12)
+            )
+        )
+    ):
+        return False  # a wrapped line continues its sentence
     head = _HEAD.match(t)
     if head and (head.group("colon") or not head.group("rest")):
         return True
     if _REC_VERB.match(body) or ASK.search(body):
         return False
-    if m:   # "1. Introduction", "A. National context", "2. Home to School Transport Working Group"
-        return len(body.split()) <= 8 and not ends_sentence(body) and body[:1].isupper() \
+    if m:  # "1. Introduction", "A. National context", "2. Home to School Transport Working Group"
+        return (
+            len(body.split()) <= 8
+            and not ends_sentence(body)
+            and body[:1].isupper()
             and (len(body.split()) <= 5 or title_like(body, max_words=8))
+        )
     if len(body.split()) <= 4 and body.endswith(":"):
         return True
     return title_like(body, max_words=12)
@@ -145,7 +174,7 @@ def _units(body: list[Line]) -> tuple[str, list[list[Line]]]:
         if mk and not (mk[0] == "dec" and ASK.search(line.text)):
             break
         if line.text.rstrip().endswith(":") and j + 1 < len(body) and _MARK.match(body[j + 1].text):
-            lead, i = body[:j + 1], j + 1
+            lead, i = body[: j + 1], j + 1
             break
     rest = body[i:]
     marked = [marker(ln.text) for ln in rest]
@@ -172,9 +201,15 @@ def _units(body: list[Line]) -> tuple[str, list[list[Line]]]:
             units[-1].append(line)
         # "... Cllr Bridget Wayman 6." / "Note that the Chairman ...": a marker printed at a line's end
         tm = _TRAILING_NUMBER.search(line.text)
-        if tm and top and top.startswith("num") and expect == tm.group(1) and k + 1 < len(rest) \
-                and not _MARK.match(rest[k + 1].text):
-            cut = Line(line.idx, line.pdf_page, line.text[:tm.start()])
+        if (
+            tm
+            and top
+            and top.startswith("num")
+            and expect == tm.group(1)
+            and k + 1 < len(rest)
+            and not _MARK.match(rest[k + 1].text)
+        ):
+            cut = Line(line.idx, line.pdf_page, line.text[: tm.start()])
             units[-1][-1] = cut
             units.append([Line(line.idx, rest[k + 1].pdf_page, f"{tm.group(1)}.")])
             expect = _next_label(top, tm.group(1))
@@ -226,18 +261,22 @@ def _runs_to(unit: Sequence[Line], first: int | None = None) -> int:
 
 def _strip_marker(text: str) -> str:
     m = _MARK.match(text)
-    return text[m.end():] if m else text
+    return text[m.end() :] if m else text
 
 
 # ------------------------------------------------------------------------------------------ asks
+
 
 def _paragraph_units(lines: Sequence[Line]) -> list[list[Line]]:
     """Lines grouped as printed: a list marker or a sentence starting on a new line after one that
     ended starts a unit; wrapped lines join the unit they continue."""
     units: list[list[Line]] = []
     for line in lines:
-        if not units or _MARK.match(line.text) or (ends_sentence(units[-1][-1].text)
-                                                   and (line.text[:1].isupper() or line.text[:1].isdigit())):
+        if (
+            not units
+            or _MARK.match(line.text)
+            or (ends_sentence(units[-1][-1].text) and (line.text[:1].isupper() or line.text[:1].isdigit()))
+        ):
             units.append([line])
         else:
             units[-1].append(line)
@@ -250,12 +289,12 @@ def _sentences(unit: list[Line]) -> list[tuple[str, int]]:
     for line in unit:
         starts.append((len(text), line.pdf_page))
         text += line.text + " "
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text[:m.start()])]
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text) if not _ABBREVIATION.search(text[: m.start()])]
     out, begin = [], 0
     for end in cuts + [len(text)]:
         piece = text[begin:end]
         if _BARE_MARKER.fullmatch(piece.strip()) and end != len(text):
-            continue   # "36." opens the sentence after it
+            continue  # "36." opens the sentence after it
         if piece.strip():
             at = begin + len(piece) - len(piece.lstrip())
             page = next(p for off, p in reversed(starts) if off <= at)
@@ -286,14 +325,21 @@ def asks(lines: Sequence[Line], *, agenda: bool = False) -> list[Printed]:
                 k = nxt
                 taken = True
                 break
-            out.append(Printed(text, page, "ask", to_page=_runs_to(units[k], page) if sentence == _sentences(
-                units[k])[-1][0] else 0))
+            out.append(
+                Printed(
+                    text,
+                    page,
+                    "ask",
+                    to_page=_runs_to(units[k], page) if sentence == _sentences(units[k])[-1][0] else 0,
+                )
+            )
         if not taken:
             k += 1
     return out
 
 
 # ------------------------------------------------------------------------------------------ together
+
 
 def similar(a: str, b: str, threshold: float = 0.8) -> bool:
     """Two printings of one recommendation (a summary box and the closing section; the agenda's

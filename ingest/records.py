@@ -10,6 +10,7 @@ Conventions read (each seen in papers of several councils):
   declared an interest in ...", "Mr Y declared an interest under Item 16 ...");
 - recorded votes as "For (52)" / "Against (0)" / "Abstain (11)" blocks, each followed by names.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,27 +18,52 @@ import re
 from ingest.layout import Line
 from ingest.models import Attendance, Declaration, Vote
 
-_LABEL = re.compile(r"^\s*(?P<label>Present|In\s+attendance(?:\s+virtually)?|Also\s+(?:present|attended|in\s+attendance)|"
-                    r"Apologies(?:\s+for\s+absence)?|Absent|Substitutes?|Staff|Officers\s+present|Presennol)"
-                    r"\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
-_ROLE = {"present": "present", "presennol": "present", "in attendance": "in_attendance", "staff": "in_attendance",
-         "officers present": "in_attendance", "also present": "in_attendance", "also attended": "in_attendance",
-         "also in attendance": "in_attendance", "apologies": "apologies", "apologies for absence": "apologies",
-         "absent": "absent", "substitute": "substitute", "substitutes": "substitute",
-         "in attendance virtually": "in_attendance"}
+_LABEL = re.compile(
+    r"^\s*(?P<label>Present|In\s+attendance(?:\s+virtually)?|Also\s+(?:present|attended|in\s+attendance)|"
+    r"Apologies(?:\s+for\s+absence)?|Absent|Substitutes?|Staff|Officers\s+present|Presennol)"
+    r"\s*[:\-–]?\s*(?P<rest>.*)$",
+    re.I,
+)
+_ROLE = {
+    "present": "present",
+    "presennol": "present",
+    "in attendance": "in_attendance",
+    "staff": "in_attendance",
+    "officers present": "in_attendance",
+    "also present": "in_attendance",
+    "also attended": "in_attendance",
+    "also in attendance": "in_attendance",
+    "apologies": "apologies",
+    "apologies for absence": "apologies",
+    "absent": "absent",
+    "substitute": "substitute",
+    "substitutes": "substitute",
+    "in attendance virtually": "in_attendance",
+}
 _TITLES = r"(?:Cllrs?\.?|Councillors?|County\s+Councillor|County\s+Cllr\.?|Mayor|Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Messrs)"
-_APOLOGY_SENTENCE = re.compile(r"(?:apologies\s+(?:were\s+)?(?:received|sent|given|tendered)?\s*(?:for\s+absence\s+)?from|"
-                               r"apologies\s+received\s+from)\s+(?P<names>.+?)(?:(?<!Cllr)(?<!Cllrs)(?<!\b[A-Z])\.(?:\s|$)|$)", re.I | re.S)
-_DECL_MINUTE = re.compile(r"(?i)declarations?\s+of\s+(?:disclosable\s+pecuniary\s+)?interests?|register\s+of\s+interests|"
-                          r"disclosure\s+of\s+(?:pecuniary\s+)?interest|datganiadau\s+o\s+ddiddordeb")
+_APOLOGY_SENTENCE = re.compile(
+    r"(?:apologies\s+(?:were\s+)?(?:received|sent|given|tendered)?\s*(?:for\s+absence\s+)?from|"
+    r"apologies\s+received\s+from)\s+(?P<names>.+?)(?:(?<!Cllr)(?<!Cllrs)(?<!\b[A-Z])\.(?:\s|$)|$)",
+    re.I | re.S,
+)
+_DECL_MINUTE = re.compile(
+    r"(?i)declarations?\s+of\s+(?:disclosable\s+pecuniary\s+)?interests?|register\s+of\s+interests|"
+    r"disclosure\s+of\s+(?:pecuniary\s+)?interest|datganiadau\s+o\s+ddiddordeb"
+)
 _NONE = re.compile(r"(?i)^\s*(?:none\b|nil\b|there\s+were\s+no\b|no\s+(?:declarations|interests)\b|n/?a\b)")
-_DECLARED = re.compile(rf"(?P<who>{_TITLES}\s+(?:[A-Z][\w’'.-]*\s*){{1,4}}?)\s*(?:again\s+)?declared\s+an?\s+"
-                       r"(?:\w+\s+){0,3}interest\b(?P<what>[^.]*)", re.S)
-_VOTE_HEAD = re.compile(r"^\s*(?P<k>For|Against|Abstain(?:ed|ing|ions?)?)\s*[:(]\s*(?P<n>\d{1,3})\s*\)?\s*:?\s*(?P<rest>.*)$",
-                        re.I)
+_DECLARED = re.compile(
+    rf"(?P<who>{_TITLES}\s+(?:[A-Z][\w’'.-]*\s*){{1,4}}?)\s*(?:again\s+)?declared\s+an?\s+"
+    r"(?:\w+\s+){0,3}interest\b(?P<what>[^.]*)",
+    re.S,
+)
+_VOTE_HEAD = re.compile(
+    r"^\s*(?P<k>For|Against|Abstain(?:ed|ing|ions?)?)\s*[:(]\s*(?P<n>\d{1,3})\s*\)?\s*:?\s*(?P<rest>.*)$", re.I
+)
 _NAME_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s*;\s*|\s+a[’']r\s+|\s+ac\s+")
-_STOP_LABEL = re.compile(r"^\s*(?:\d{1,4}(?:\.\d{1,3}){0,2}\.?\s+[A-Z]|[A-Z][A-Za-z ]{2,40}:|UNRESTRICTED|PART\s+I|"
-                         r"Minutes?\b|Available Papers|Meeting\s+closed)")
+_STOP_LABEL = re.compile(
+    r"^\s*(?:\d{1,4}(?:\.\d{1,3}){0,2}\.?\s+[A-Z]|[A-Z][A-Za-z ]{2,40}:|UNRESTRICTED|PART\s+I|"
+    r"Minutes?\b|Available Papers|Meeting\s+closed)"
+)
 
 
 def _names(text: str) -> list[str]:
@@ -49,14 +75,23 @@ def _names(text: str) -> list[str]:
         p = re.sub(rf"^\s*{_TITLES}\s+", "", part.strip(" .;:"), flags=re.I).strip()
         p = re.sub(r"\s+(?:plus|with|who)\b.*$", "", p)
         p = re.sub(r"(?:,?\s+(?:OBE|CBE|MBE|KBE|DBE|JP|EDC))+$", "", p)
-        if 2 <= len(p) <= 60 and re.match(r"[A-Z]", p) and len(p.split()) <= 6 and not re.search(r"\d{2}", p) \
-                and not re.fullmatch(rf"(?:{_TITLES}|OBE|CBE|MBE|KBE|DBE|JP|EDC)", p):
+        if (
+            2 <= len(p) <= 60
+            and re.match(r"[A-Z]", p)
+            and len(p.split()) <= 6
+            and not re.search(r"\d{2}", p)
+            and not re.fullmatch(rf"(?:{_TITLES}|OBE|CBE|MBE|KBE|DBE|JP|EDC)", p)
+        ):
             out.append(re.sub(r"\s+", " ", p))
     return out
 
 
-def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute_idx: int | None,  # noqa: C901
-               minute_titles: dict[str, str]) -> list[Attendance]:
+def attendance(  # noqa: C901
+    lines: list[Line],
+    minute_of: dict[int, str | None],
+    first_minute_idx: int | None,
+    minute_titles: dict[str, str],
+) -> list[Attendance]:
     out: list[Attendance] = []
     seen: set[tuple[str, str]] = set()
 
@@ -76,8 +111,13 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
             continue
         role = _ROLE.get(re.sub(r"\s+", " ", m.group("label").lower()), "present")
         text, page, j = m.group("rest"), lines[i].pdf_page, i + 1
-        while j < min(limit, len(lines)) and not lines[j].is_blank and not _LABEL.match(lines[j].text) \
-                and not _STOP_LABEL.match(lines[j].text) and j - i < 12:
+        while (
+            j < min(limit, len(lines))
+            and not lines[j].is_blank
+            and not _LABEL.match(lines[j].text)
+            and not _STOP_LABEL.match(lines[j].text)
+            and j - i < 12
+        ):
             text += " " + lines[j].stripped
             j += 1
         sentence = _APOLOGY_SENTENCE.search(text) if role == "apologies" else None
@@ -91,26 +131,32 @@ def attendance(lines: list[Line], minute_of: dict[int, str | None], first_minute
         title = minute_titles.get(num or "", "")
         if not re.search(r"(?i)apolog|ymddiheuriadau", title + " " + line.text):
             continue
-        para = " ".join(x.stripped for x in lines[k:k + 4])
+        para = " ".join(x.stripped for x in lines[k : k + 4])
         m = _APOLOGY_SENTENCE.search(para)
         if m:
             names = m.group("names")
-            subs = re.findall(r"(?:substituted\s+by|substitute[d]?\s+for\s+\w+\s+by)\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})",
-                              names)
+            subs = re.findall(
+                r"(?:substituted\s+by|substitute[d]?\s+for\s+\w+\s+by)\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})",
+                names,
+            )
             names = re.sub(r"\s+who\s+was\s+substituted\s+by\s+[^,]+", "", names)
             add("apologies", _names(names), line.pdf_page, num)
             add("substitute", [s.strip() for s in subs], line.pdf_page, num)
     # a minute titled "Apologies" whose body is just the names (one line under the heading)
     for k, line in enumerate(lines[:-1]):
         num = minute_of.get(line.idx)
-        if num and re.fullmatch(r"(?i)\s*[\d.]*\s*apologies(?:\s+for\s+absence)?\s*", re.sub(re.escape(num), "", line.text, count=1)):
-            nxt = next((x for x in lines[k + 1:k + 3] if not x.is_blank), None)
+        if num and re.fullmatch(
+            r"(?i)\s*[\d.]*\s*apologies(?:\s+for\s+absence)?\s*", re.sub(re.escape(num), "", line.text, count=1)
+        ):
+            nxt = next((x for x in lines[k + 1 : k + 3] if not x.is_blank), None)
             if nxt and not _NONE.match(nxt.text) and not re.search(r"(?i)apolog", nxt.text):
                 add("apologies", _names(nxt.stripped), nxt.pdf_page, num)
     return out
 
 
-def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_titles: dict[str, str]) -> list[Declaration]:  # noqa: C901
+def declarations(  # noqa: C901
+    lines: list[Line], minute_of: dict[int, str | None], minute_titles: dict[str, str]
+) -> list[Declaration]:
     out: list[Declaration] = []
     seen: set[tuple[str, str]] = set()
 
@@ -126,7 +172,9 @@ def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_tit
         num = minute_of.get(line.idx)
         title = minute_titles.get(num or "", "")
         in_minute = bool(num) and bool(_DECL_MINUTE.search(title))
-        label = re.match(r"(?i)^\s*(?:declarations?\s+of\s+interests?|register\s+of\s+interests)\s*[:\-–]\s*(.+)$", line.text)
+        label = re.match(
+            r"(?i)^\s*(?:declarations?\s+of\s+interests?|register\s+of\s+interests)\s*[:\-–]\s*(.+)$", line.text
+        )
         if label and not _NONE.match(label.group(1)):
             for who, what in _member_lines(label.group(1)):
                 add(who, what, line.pdf_page, num)
@@ -147,7 +195,7 @@ def declarations(lines: list[Line], minute_of: dict[int, str | None], minute_tit
 
 
 def _member_lines(s: str) -> list[tuple[str, str]]:
-    """"Cllr. O. Williams – Candidate Sites SR/1 (Property adjacent)" -> [(O. Williams, Candidate ...)];
+    """ "Cllr. O. Williams – Candidate Sites SR/1 (Property adjacent)" -> [(O. Williams, Candidate ...)];
     "Agenda Item 10, E/38405 – County Cllr. J. Davies and Cllr. P. Harries" -> both members."""
     if not re.search(rf"{_TITLES}\s+[A-Z]", s) and not re.match(r"^\s*(?:Mr|Mrs|Ms|Miss|Dr)\b", s):
         return []
@@ -202,8 +250,11 @@ def votes(lines: list[Line], minute_of: dict[int, str | None]) -> list[Vote]:  #
             if cur.outcome is None:
                 cur.outcome = outcome.group(1).lower()
             continue
-        if key and not re.search(r"[.;:]$", s.rstrip(",")) and (s.count(",") >= 1 or re.match(rf"(?:{_TITLES})\s", s)
-                                                             or len(s.split()) <= 3):
+        if (
+            key
+            and not re.search(r"[.;:]$", s.rstrip(","))
+            and (s.count(",") >= 1 or re.match(rf"(?:{_TITLES})\s", s) or len(s.split()) <= 3)
+        ):
             buf.append(s)
             last_idx = k
         else:

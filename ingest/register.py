@@ -14,6 +14,7 @@ Outcomes are read by rules, one per kind, each seen in the minutes of at least t
 amended, agreed. Refused and deferred are outcomes the schema knows, but the papers at hand hold
 an example of each from one council at most, so no rule assigns them yet (docs/decisions.md).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ from ingest.models import AgendaItem, Minute, Page, Vote
 OUTCOMES = ("agreed", "amended", "deferred", "refused", "noted", "recommended")
 
 # A part's printed label: "(a)", "A)", "b.)", "(1)", "1.", "(iv)", "iv)", a bullet.
-_LABEL = re.compile(r"^\s*(?:\((?P<p1>[a-zA-Z]{1,2}|[ivx]{1,5}|\d{1,2})\)|(?P<p2>[a-zA-Z]{1,2}|[ivx]{1,5})\.?\)|"
-                    r"(?P<p3>\d{1,2})[.)]|(?P<bullet>[\u2022\uf0b7\u25aa\u25cf\uf0a7·*]))\s*")
+_LABEL = re.compile(
+    r"^\s*(?:\((?P<p1>[a-zA-Z]{1,2}|[ivx]{1,5}|\d{1,2})\)|(?P<p2>[a-zA-Z]{1,2}|[ivx]{1,5})\.?\)|"
+    r"(?P<p3>\d{1,2})[.)]|(?P<bullet>[\u2022\uf0b7\u25aa\u25cf\uf0a7·*]))\s*"
+)
 _HEAD_ONLY = re.compile(r"[:;]\s*$|^\s*(?:and|or)\s*[;:,]?\s*$", re.I)
 
 # --- outcome rules (the kind, then the wording that says it) ----------------------------------
@@ -37,68 +40,85 @@ _HEAD_ONLY = re.compile(r"[:;]\s*$|^\s*(?:and|or)\s*[;:,]?\s*$", re.I)
 # report be noted", "the update was noted"), and nothing acting is joined to it ("To note and endorse
 # ...", "... be noted and that a breakdown be circulated", "notes ... and to support the actions").
 _NOTE_VERB = r"(?:note|notes|noted|receive|receives|received|comment|comments|commented|welcome|welcomes)"
-_NOTE_START = re.compile(rf"(?i)^(?:that\s+)?(?:(?:the\s+)?(?:county\s+)?(?:council|committee|panel|cabinet|members|"
-                         rf"board|sub-committee)\s+)?(?:to\s+)?{_NOTE_VERB}\b")
+_NOTE_START = re.compile(
+    rf"(?i)^(?:that\s+)?(?:(?:the\s+)?(?:county\s+)?(?:council|committee|panel|cabinet|members|"
+    rf"board|sub-committee)\s+)?(?:to\s+)?{_NOTE_VERB}\b"
+)
 _NOTE_PASSIVE = re.compile(r"(?i)\b(?:be|was|were|is|are|been)\s+(?:received\s+and\s+)?noted\b")
-_ACT_VERB = (r"(?:approv|adopt|agree|endors|authori[sz]|delegat|appoint|request|ask|support|accept|award|grant|"
-             r"transfer|confirm|elect|review|highlight|refer|urg|expect|call|thank|sign|pay|donat|renew|object|"
-             r"proceed|resolv|form|perform|circulat|shar|remov|mak|consider|report|instruct|invit|writ|encourag)\w*")
-_ACT_JOINED = re.compile(rf"(?i)(?:\band\b|[,;])\s+(?:that\s+)?(?:(?:to|also|further)\s+)?{_ACT_VERB}\b|"
-                         rf"\band\s+(?:that\s+)?[^,;]{{0,80}}?\b(?:be|is|are)\s+{_ACT_VERB}\b")
+_ACT_VERB = (
+    r"(?:approv|adopt|agree|endors|authori[sz]|delegat|appoint|request|ask|support|accept|award|grant|"
+    r"transfer|confirm|elect|review|highlight|refer|urg|expect|call|thank|sign|pay|donat|renew|object|"
+    r"proceed|resolv|form|perform|circulat|shar|remov|mak|consider|report|instruct|invit|writ|encourag)\w*"
+)
+_ACT_JOINED = re.compile(
+    rf"(?i)(?:\band\b|[,;])\s+(?:that\s+)?(?:(?:to|also|further)\s+)?{_ACT_VERB}\b|"
+    rf"\band\s+(?:that\s+)?[^,;]{{0,80}}?\b(?:be|is|are)\s+{_ACT_VERB}\b"
+)
 # recommended to another body: "be recommended to ...", "recommends to Council", "to be presented to
 # County Council ... for final decision", "refer the decision to full Council".
-_RECOMMEND = re.compile(r"(?i)\b(?:be\s+recommended\s+to|recommends?\s+(?:to\s+)?(?:the\s+)?(?:full\s+)?"
-                        r"(?:county\s+|city\s+|borough\s+|district\s+)?(?:council|cabinet|executive|leader|"
-                        r"cabinet\s+member)|(?:to\s+be\s+)?(?:presented|submitted)\s+to\s+(?:the\s+)?(?:full\s+)?"
-                        r"(?:county\s+|city\s+|borough\s+|district\s+)?(?:council|cabinet)\b[^.;]*\bfor\s+"
-                        r"(?:final\s+)?(?:decision|approval|adoption)|refer\w*\s+(?:the\s+\w+\s+)?to\s+(?:the\s+)?"
-                        r"full\s+council)")
+_RECOMMEND = re.compile(
+    r"(?i)\b(?:be\s+recommended\s+to|recommends?\s+(?:to\s+)?(?:the\s+)?(?:full\s+)?"
+    r"(?:county\s+|city\s+|borough\s+|district\s+)?(?:council|cabinet|executive|leader|"
+    r"cabinet\s+member)|(?:to\s+be\s+)?(?:presented|submitted)\s+to\s+(?:the\s+)?(?:full\s+)?"
+    r"(?:county\s+|city\s+|borough\s+|district\s+)?(?:council|cabinet)\b[^.;]*\bfor\s+"
+    r"(?:final\s+)?(?:decision|approval|adoption)|refer\w*\s+(?:the\s+\w+\s+)?to\s+(?:the\s+)?"
+    r"full\s+council)"
+)
 # amended: the decision says so ("as amended"), or an amendment to it was carried in the minute
 # ("Amendment carried", "agreed to the amendment", "With this amendment, ... agreed").
-AMENDMENT_CARRIED = re.compile(r"(?i)\bamendment\s+(?:was\s+)?(?:carried|agreed|accepted)\b|"
-                               r"\bagreed\s+to\s+the\s+amendment\b|\bwith\s+this\s+amendment\b|"
-                               r"\b(?:motion|minutes?)\s*\(?as\s+amended\b")
-_AS_AMENDED = re.compile(r"(?i)\bas\s+amended\b|\bwith\s+this\s+amendment\b|\bsubject\s+to\s+the\s+following\s+"
-                         r"amendments?\b")
+AMENDMENT_CARRIED = re.compile(
+    r"(?i)\bamendment\s+(?:was\s+)?(?:carried|agreed|accepted)\b|"
+    r"\bagreed\s+to\s+the\s+amendment\b|\bwith\s+this\s+amendment\b|"
+    r"\b(?:motion|minutes?)\s*\(?as\s+amended\b"
+)
+_AS_AMENDED = re.compile(
+    r"(?i)\bas\s+amended\b|\bwith\s+this\s+amendment\b|\bsubject\s+to\s+the\s+following\s+"
+    r"amendments?\b"
+)
 
 # --- follow-on: what the decision asks to come back, and when --------------------------------
-_FOLLOW = re.compile(r"(?i)\b(?:(?:be\s+)?report(?:ed)?(?:\s+back)?|brought\s+back|come\s+back|(?:be\s+)?considered|"
-                     r"(?:be\s+)?presented|(?:be\s+)?submitted|receive|review)\b[^.;]{0,160}?"
-                     r"(?:\bmeeting\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|"
-                     r"August|September|October|November|December)\b|\b(?:in|by)\s+(?:early\s+|late\s+|mid[- ])?"
-                     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                     r"spring|summer|autumn|winter)\s+\d{4}\b|\bmonths?['’]?\s+time\b)[^.;]{0,80}")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|"
-                        r"October|November|December)\b(?!,?\s+\d{4})", re.I)
+_FOLLOW = re.compile(
+    r"(?i)\b(?:(?:be\s+)?report(?:ed)?(?:\s+back)?|brought\s+back|come\s+back|(?:be\s+)?considered|"
+    r"(?:be\s+)?presented|(?:be\s+)?submitted|receive|review)\b[^.;]{0,160}?"
+    r"(?:\bmeeting\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b|\b(?:in|by)\s+(?:early\s+|late\s+|mid[- ])?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"spring|summer|autumn|winter)\s+\d{4}\b|\bmonths?['’]?\s+time\b)[^.;]{0,80}"
+)
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b(?!,?\s+\d{4})",
+    re.I,
+)
 # a meeting the decision names by its date: "the minutes of the meeting held on 9 January 2025"
 _MEETING_REF = re.compile(r"(?i)\b(?:meeting|meetings)\s+(?:held\s+)?(?:on\s+)?(?:the\s+)?")
 
 
 @dataclass
 class DecisionPart:
-    label: str | None      # as printed: "a", "1", "iv", "•"; None for an unlabelled line
+    label: str | None  # as printed: "a", "1", "iv", "•"; None for an unlabelled line
     text: str
     outcome: str
 
 
 @dataclass
 class Decision:
-    seq: int                        # order in the paper
-    minute: str | None              # the printed minute number ("" when the minutes print none)
+    seq: int  # order in the paper
+    minute: str | None  # the printed minute number ("" when the minutes print none)
     minute_title: str
     agenda_item: str | None
-    text: str                       # the decision as printed (its lines joined)
+    text: str  # the decision as printed (its lines joined)
     parts: list[DecisionPart]
-    outcome: str                    # one of OUTCOMES
-    outcome_rule: str               # the rule that decided it (why this outcome)
+    outcome: str  # one of OUTCOMES
+    outcome_rule: str  # the rule that decided it (why this outcome)
     pdf_page: int
     page_label: str | None
     restricted: bool
-    votes: list[dict] = field(default_factory=list)   # the minute's recorded votes up to this decision
-    vote: dict | None = None        # the one on the motion that became this decision
-    report: dict | None = None      # the report it decided on: item, title, as described in the minute
-    follow_on: list[dict] = field(default_factory=list)   # what comes back, and when: {text, date}
-    refers_to: list[str] = field(default_factory=list)    # ISO dates of meetings the decision names
+    votes: list[dict] = field(default_factory=list)  # the minute's recorded votes up to this decision
+    vote: dict | None = None  # the one on the motion that became this decision
+    report: dict | None = None  # the report it decided on: item, title, as described in the minute
+    follow_on: list[dict] = field(default_factory=list)  # what comes back, and when: {text, date}
+    refers_to: list[str] = field(default_factory=list)  # ISO dates of meetings the decision names
     # the meeting the decision was taken at, when not the paper's: minutes inside an agenda pack are
     # an earlier meeting's ("Minutes of the meeting held on 12 November 2024")
     meeting_date: date | None = None
@@ -113,7 +133,7 @@ def part_label(line: str) -> tuple[str | None, str]:
     if not m:
         return None, line.strip()
     label = m.group("p1") or m.group("p2") or m.group("p3") or "•"
-    return label, line[m.end():].strip()
+    return label, line[m.end() :].strip()
 
 
 def classify_part(text: str) -> str:
@@ -135,7 +155,7 @@ def classify(text: str, parts: Sequence[DecisionPart], amended_in_minute: bool) 
         return "amended", "amendment carried" if amended_in_minute and not _AS_AMENDED.search(text) else "as amended"
     kinds = [p.outcome for p in parts] or [classify_part(text)]
     acting = [k for k in kinds if k != "noted"]
-    if acting and all(k == "recommended" for k in acting):   # mixed with parts it decides itself: agreed
+    if acting and all(k == "recommended" for k in acting):  # mixed with parts it decides itself: agreed
         return "recommended", "recommended to another body"
     if all(k == "noted" for k in kinds):
         return "noted", "notes only"
@@ -167,11 +187,11 @@ def _refers_to(text: str, meeting: date | None) -> list[str]:
     """Dates of earlier meetings the decision names ("the minutes of the meeting held on 9 January 2025")."""
     out = []
     for m in _MEETING_REF.finditer(text):
-        window = text[m.end():m.end() + 60]
+        window = text[m.end() : m.end() + 60]
         while (found := first_date(window)) and found[0] < 16:
             if meeting is None or found[1] < meeting:
                 out.append(found[1].isoformat())
-            window = window[window.find(str(found[1].year), found[0]) + 4:]   # past this date's year
+            window = window[window.find(str(found[1].year), found[0]) + 4 :]  # past this date's year
     return list(dict.fromkeys(out))
 
 
@@ -189,7 +209,7 @@ def _line_at(page: Page, text: str) -> int | None:
     for i, line in enumerate(lines):
         n = _norm(line)
         if n:
-            at = _norm(" ".join(lines[i:i + 4])).find(probe)
+            at = _norm(" ".join(lines[i : i + 4])).find(probe)
             if 0 <= at < len(n):
                 return i
     return None
@@ -207,13 +227,22 @@ def _restricted_on(page: Page | None, text: str) -> bool:
 
 
 def _vote_json(v: Vote) -> dict:
-    return {"outcome": v.outcome, "for": v.for_count, "against": v.against_count, "abstain": v.abstain_count,
-            "for_names": v.for_names, "against_names": v.against_names, "abstain_names": v.abstain_names,
-            "pdf_page": v.pdf_page}
+    return {
+        "outcome": v.outcome,
+        "for": v.for_count,
+        "against": v.against_count,
+        "abstain": v.abstain_count,
+        "for_names": v.for_names,
+        "against_names": v.against_names,
+        "abstain_names": v.abstain_names,
+        "pdf_page": v.pdf_page,
+    }
 
 
-_REPORT = re.compile(r"(?i)\b(?:considered|received|noted|had\s+before\s+(?:it|them))\s+(?:a|an|the)\s+"
-                     r"((?:exempt\s+|joint\s+|verbal\s+|written\s+)?report\b[^.]{0,160})")
+_REPORT = re.compile(
+    r"(?i)\b(?:considered|received|noted|had\s+before\s+(?:it|them))\s+(?:a|an|the)\s+"
+    r"((?:exempt\s+|joint\s+|verbal\s+|written\s+)?report\b[^.]{0,160})"
+)
 
 
 _HELD_ON = re.compile(r"(?i)\b(?:held\s+on|meeting\s+of|minutes\s+of)\b")
@@ -225,15 +254,23 @@ def held_on(page: Page | None) -> date | None:
         return None
     head = "\n".join(page.text.split("\n")[:12])
     for m in _HELD_ON.finditer(head):
-        found = first_date(head[m.end():m.end() + 80])
+        found = first_date(head[m.end() : m.end() + 80])
         if found:
             return found[1]
     return None
 
 
-def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Sequence[Page],  # noqa: C901
-                 items: Sequence[AgendaItem], restricted: bool, meeting_date: date | None,
-                 amended_minutes: set[str] | None = None, in_pack: bool = False) -> list[Decision]:
+def decisions_of(  # noqa: C901
+    *,
+    minutes: Sequence[Minute],
+    votes: Sequence[Vote],
+    pages: Sequence[Page],
+    items: Sequence[AgendaItem],
+    restricted: bool,
+    meeting_date: date | None,
+    amended_minutes: set[str] | None = None,
+    in_pack: bool = False,
+) -> list[Decision]:
     """Every decision of a paper, in order. `amended_minutes`: minutes whose proceedings record a
     carried amendment (when the caller has the text; see minute_amendments). `in_pack`: the paper is
     an agenda pack, whose minutes are an earlier meeting's (dated by their own head)."""
@@ -264,27 +301,48 @@ def decisions_of(*, minutes: Sequence[Minute], votes: Sequence[Vote], pages: Seq
                 body = lines[1:] if _lead_in(lines[0]) else lines
                 for line in body:
                     if _lead_in(line) and len(line) < 40:
-                        continue   # "And;" between two lists of parts
+                        continue  # "And;" between two lists of parts
                     label, text = part_label(line)
                     parts.append(DecisionPart(label, text, classify_part(text)))
             text = " ".join(lines)
-            outcome, rule = classify(text, parts, bool(amended_minutes and m.number in amended_minutes
-                                                      and b == max(groups)))
+            outcome, rule = classify(
+                text, parts, bool(amended_minutes and m.number in amended_minutes and b == max(groups))
+            )
             page = pages_of[0]
             mine = [v for v in mvotes[used:] if v.pdf_page <= page]
             used += len(mine)
-            restricted_here = restricted or (m.agenda_item in item_restricted) or heading_restricted or any(
-                _restricted_on(by_page.get(p), ln) for p, ln in zip(pages_of, lines, strict=False))
+            restricted_here = (
+                restricted
+                or (m.agenda_item in item_restricted)
+                or heading_restricted
+                or any(_restricted_on(by_page.get(p), ln) for p, ln in zip(pages_of, lines, strict=False))
+            )
             rep = _REPORT.search(" ".join(lines))
-            out.append(Decision(
-                seq=len(out), minute=m.number, minute_title=m.title, agenda_item=m.agenda_item, text=text,
-                parts=parts, outcome=outcome, outcome_rule=rule, pdf_page=page,
-                page_label=by_page[page].label if page in by_page else None, restricted=restricted_here,
-                votes=[_vote_json(v) for v in mine], vote=_vote_json(mine[-1]) if mine else None,
-                report={"item": m.agenda_item, "title": m.title, "described": rep.group(1).strip() if rep else None},
-                follow_on=_follow_on(text, taken_on.get(m.agenda_item) or meeting_date),
-                refers_to=_refers_to(text, taken_on.get(m.agenda_item) or meeting_date),
-                meeting_date=taken_on.get(m.agenda_item)))
+            out.append(
+                Decision(
+                    seq=len(out),
+                    minute=m.number,
+                    minute_title=m.title,
+                    agenda_item=m.agenda_item,
+                    text=text,
+                    parts=parts,
+                    outcome=outcome,
+                    outcome_rule=rule,
+                    pdf_page=page,
+                    page_label=by_page[page].label if page in by_page else None,
+                    restricted=restricted_here,
+                    votes=[_vote_json(v) for v in mine],
+                    vote=_vote_json(mine[-1]) if mine else None,
+                    report={
+                        "item": m.agenda_item,
+                        "title": m.title,
+                        "described": rep.group(1).strip() if rep else None,
+                    },
+                    follow_on=_follow_on(text, taken_on.get(m.agenda_item) or meeting_date),
+                    refers_to=_refers_to(text, taken_on.get(m.agenda_item) or meeting_date),
+                    meeting_date=taken_on.get(m.agenda_item),
+                )
+            )
     return out
 
 
@@ -302,8 +360,9 @@ def _guess_blocks(lines: Sequence[str]) -> list[int]:
     if not lines:
         return []
     first = lines[0].strip()
-    block = bool(re.match(r"(?i)^(?:that\b|to\s+[a-z])", first)) or _LABEL.match(first) is not None \
-        or first.endswith(":")
+    block = (
+        bool(re.match(r"(?i)^(?:that\b|to\s+[a-z])", first)) or _LABEL.match(first) is not None or first.endswith(":")
+    )
     return [0] * len(lines) if block else list(range(len(lines)))
 
 
@@ -322,7 +381,7 @@ def minute_amendments(page_texts: Sequence[str], minutes: Sequence[Minute]) -> s
         # the Resolved block is the last place its words are printed (a motion is printed before it)
         probe = next((r for r in m.resolved if len(r) >= 20), m.resolved[0])
         end = norm.rfind(re.sub(r"\s+", " ", probe)[:30])
-        span = norm[max(start, 0):end if end > start else len(norm)]
+        span = norm[max(start, 0) : end if end > start else len(norm)]
         if AMENDMENT_CARRIED.search(span):
             out.add(m.number)
     return out

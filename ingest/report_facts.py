@@ -14,6 +14,7 @@ figures a reader needs first. Conventions, each in reports of several councils:
 The body of a report ends where its signature, author lines, appendices or background papers
 start: figures are not read from appendices (an inspection report, an impact assessment).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,21 +23,35 @@ from typing import Sequence
 from ingest.layout import Line, ends_sentence, title_like
 from ingest.printed import Printed, join
 
-_PURPOSE = re.compile(r"^(?:\d{1,2}\.?\s*)?(?:Purpose(?:\s+of\s+(?:the\s+)?Report)?|Executive\s+Summary|Summary"
-                      r"|Purpose\s+and\s+summary|Reason\s+for\s+(?:the\s+)?report)\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I)
-_AUTHOR = re.compile(r"^(?:\d{1,2}\.\s*)?(?P<label>Report\s+Authors?|Report\s+author|Authors?|Contact\s+Officers?|Contact\s+officer|Contact\s+details"
-                     r"|Lead\s+officer|Report\s+by|By|From)\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I)
+_PURPOSE = re.compile(
+    r"^(?:\d{1,2}\.?\s*)?(?:Purpose(?:\s+of\s+(?:the\s+)?Report)?|Executive\s+Summary|Summary"
+    r"|Purpose\s+and\s+summary|Reason\s+for\s+(?:the\s+)?report)\s*(?P<colon>:)?\s*(?P<rest>.*)$",
+    re.I,
+)
+_AUTHOR = re.compile(
+    r"^(?:\d{1,2}\.\s*)?(?P<label>Report\s+Authors?|Report\s+author|Authors?|Contact\s+Officers?|Contact\s+officer|Contact\s+details"
+    r"|Lead\s+officer|Report\s+by|By|From)\s*(?P<colon>:)?\s*(?P<rest>.*)$",
+    re.I,
+)
 # where a block of names ends: the next label of a report's header box or a heading of its own
-_LABEL = re.compile(r"^(?:To|Subject|Date|Decision\s+no|Key\s+Decision|Classification|Electoral\s+Division|"
-                    r"Past\s+Pathway|Future\s+Pathway|Cabinet\s+Member|Portfolio|Local\s+members?)\b.{0,40}:", re.I)
-_BLOCK_END = re.compile(r"^(?:\d{1,2}\.\s*)?(?:(?:Lead|Corporate|Relevant)\s+Directors?|Appendi(?:x|ces)|Background|Date\s+of\s+report"
-                        r"|Unpublished|\d{1,2}\s+\w+\s+\d{4}$|\d{1,2}/\d{1,2}/\d{2,4}$)", re.I)
-_NEEDS_COLON = re.compile(r"^(?:By|From|Authors?)$", re.I)   # "By: Anna Taylor"; never "By 2025 …"
+_LABEL = re.compile(
+    r"^(?:To|Subject|Date|Decision\s+no|Key\s+Decision|Classification|Electoral\s+Division|"
+    r"Past\s+Pathway|Future\s+Pathway|Cabinet\s+Member|Portfolio|Local\s+members?)\b.{0,40}:",
+    re.I,
+)
+_BLOCK_END = re.compile(
+    r"^(?:\d{1,2}\.\s*)?(?:(?:Lead|Corporate|Relevant)\s+Directors?|Appendi(?:x|ces)|Background|Date\s+of\s+report"
+    r"|Unpublished|\d{1,2}\s+\w+\s+\d{4}$|\d{1,2}/\d{1,2}/\d{2,4}$)",
+    re.I,
+)
+_NEEDS_COLON = re.compile(r"^(?:By|From|Authors?)$", re.I)  # "By: Anna Taylor"; never "By 2025 …"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\bext\.?\s*\d{4,5}\b", re.I)
-_BODY_END = re.compile(r"^(?:\d{1,2}\.\s*)?(?:Report\s+Authors?|Report\s+author|Contact\s+(?:details|officers?)"
-                       r"|Appendices|Appendix\s+\d+\s*[–-]|Background\s+(?:documents|papers)|Unpublished\s+documents)\b",
-                       re.I)
+_BODY_END = re.compile(
+    r"^(?:\d{1,2}\.\s*)?(?:Report\s+Authors?|Report\s+author|Contact\s+(?:details|officers?)"
+    r"|Appendices|Appendix\s+\d+\s*[–-]|Background\s+(?:documents|papers)|Unpublished\s+documents)\b",
+    re.I,
+)
 # "2. Tender evaluation": a numbered heading of a few words, no sentence (a new section)
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,4}\S+$(?<![.:;,])")
 _PURPOSE_STOP = re.compile(r"^(?:\d{1,2}\.?\s*)?(?:Background|Recommendations?|Introduction|Proposals?)\b", re.I)
@@ -44,17 +59,22 @@ _PURPOSE_STOP = re.compile(r"^(?:\d{1,2}\.?\s*)?(?:Background|Recommendations?|I
 MONEY = re.compile(r"£\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion|thousand)\b)?", re.I)
 PERCENT = re.compile(r"\b\d{1,3}(?:\.\d+)?\s?(?:%|per\s?cent\b)", re.I)
 # a count of people or things: "925 young adults", "21,000 children", "70 FTE", "2000+ care leavers"
-COUNT = re.compile(r"\b(?:\d{1,3}(?:,\d{3})+|\d{2,6})\+?\s+(?:(?:young|new|additional|looked|disabled|older|"
-                   r"eligible|individual|service|care)\s+)?(?:people|persons|children|adults|pupils|students|"
-                   r"families|households|residents|staff|FTE|posts|places|schools|homes|beds|carers|leavers|"
-                   r"users|cases|referrals|applications|members|councillors|units|properties|sites|"
-                   r"vehicles|jobs|contracts|visits|assessments|plans|EHCPs)\b")
+COUNT = re.compile(
+    r"\b(?:\d{1,3}(?:,\d{3})+|\d{2,6})\+?\s+(?:(?:young|new|additional|looked|disabled|older|"
+    r"eligible|individual|service|care)\s+)?(?:people|persons|children|adults|pupils|students|"
+    r"families|households|residents|staff|FTE|posts|places|schools|homes|beds|carers|leavers|"
+    r"users|cases|referrals|applications|members|councillors|units|properties|sites|"
+    r"vehicles|jobs|contracts|visits|assessments|plans|EHCPs)\b"
+)
 KINDS = (("money", MONEY), ("percent", PERCENT), ("count", COUNT))
-_PRIORITY_SECTIONS = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})?\.?\s*)?(?:Financial\s+implications|Finance|Resource\s+"
-                                r"implications|Budget|Costs?|Summary|Executive\s+Summary|Recommendations?)\b", re.I)
+_PRIORITY_SECTIONS = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})?\.?\s*)?(?:Financial\s+implications|Finance|Resource\s+"
+    r"implications|Budget|Costs?|Summary|Executive\s+Summary|Recommendations?)\b",
+    re.I,
+)
 FIGURE_CONTEXT_WORDS = 40
 BODY_END_FLOOR_LINES = 25
-AUTHOR_WORDS = 40           # an author block is cut to its first words (it is copied, not summarised)   # an author line this near the start is a header box's, not the report's end   # a figure's sentence is cut to this many words around it
+AUTHOR_WORDS = 40  # an author block is cut to its first words (it is copied, not summarised)   # an author line this near the start is a header box's, not the report's end   # a figure's sentence is cut to this many words around it
 
 
 def body_end(lines: Sequence[Line]) -> int:
@@ -77,9 +97,12 @@ def purpose(lines: Sequence[Line]) -> list[Printed]:
         taken: list[Line] = []
         if m.group("rest"):
             taken.append(Line(line.idx, line.pdf_page, m.group("rest")))
-        for nxt in lines[i + 1:i + 12]:
-            if _PURPOSE_STOP.match(nxt.text) or (taken and ends_sentence(taken[-1].text) and (
-                    title_like(nxt.text, max_words=8) or _NUMBERED_HEADING.match(nxt.text))):
+        for nxt in lines[i + 1 : i + 12]:
+            if _PURPOSE_STOP.match(nxt.text) or (
+                taken
+                and ends_sentence(taken[-1].text)
+                and (title_like(nxt.text, max_words=8) or _NUMBERED_HEADING.match(nxt.text))
+            ):
                 break
             taken.append(nxt)
         text = _first_sentences(join(taken), 2)
@@ -89,7 +112,7 @@ def purpose(lines: Sequence[Line]) -> list[Printed]:
 
 
 def _first_sentences(text: str, n: int) -> str:
-    text = re.sub(r"^\(?\d{1,2}[.)]\s+", "", text)   # "1. This report provides …"
+    text = re.sub(r"^\(?\d{1,2}[.)]\s+", "", text)  # "1. This report provides …"
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
     out: list[str] = []
     for p in parts[:n]:
@@ -112,20 +135,20 @@ def authors(lines: Sequence[Line]) -> list[Printed]:  # noqa: C901
         if not m or (_NEEDS_COLON.match(m.group("label")) and not m.group("colon")):
             continue
         if not m.group("colon") and m.group("rest") and not re.match(r"^[A-Z]", m.group("rest")):
-            continue   # "Report by the Director …" in a sentence is not a label
+            continue  # "Report by the Director …" in a sentence is not a label
         block = [line]
         label = re.sub(r"\s+", " ", m.group("label").lower())
         header_box = label in ("from", "by", "contact details")
         if header_box or not m.group("rest").strip():
             # "From:" / "By:" head a box of names and roles down to "To:"; "Report Authors:" the names below it
-            for nxt in lines[i + 1:i + 9]:
+            for nxt in lines[i + 1 : i + 9]:
                 if _AUTHOR.match(nxt.text) or _LABEL.match(nxt.text) or _BLOCK_END.match(nxt.text):
                     break
                 block.append(nxt)
                 if not header_box and _EMAIL.search(nxt.text):
                     break
         else:
-            for nxt in lines[i + 1:i + 3]:   # a wrapped line, or the e-mail printed under a telephone number
+            for nxt in lines[i + 1 : i + 3]:  # a wrapped line, or the e-mail printed under a telephone number
                 if _contact_only(nxt.text) or nxt.text[:1].islower() or nxt.text[:1] == "(":
                     block.append(nxt)
                 else:
@@ -133,10 +156,10 @@ def authors(lines: Sequence[Line]) -> list[Printed]:  # noqa: C901
         # as printed, from the label down to the last line naming someone (a number between two
         # names stays where it is printed; the contacts are also given one by one below)
         if len(block) == 1 and not m.group("rest").strip():
-            continue   # a label with nobody under it ("Contact details" above "Report Authors:")
-        keep = block[:8 if header_box else 4]
+            continue  # a label with nobody under it ("Contact details" above "Report Authors:")
+        keep = block[: 8 if header_box else 4]
         last = max((k for k, ln in enumerate(keep) if not _contact_only(ln.text)), default=0)
-        shown = keep[:last + 1]
+        shown = keep[: last + 1]
         text = " ".join(join(shown).split()[:AUTHOR_WORDS])
         kind = "from" if label in ("from", "by", "report by") else "author"
         ends = shown[-1].pdf_page
@@ -159,7 +182,7 @@ def figures(lines: Sequence[Line], limit: int = 5) -> list[Printed]:
     """Up to `limit` key figures of the report body, each as the words around it in its sentence:
     money first, then percentages, then counts; the summary, recommendations and financial
     implications before the rest."""
-    body = list(lines[:body_end(lines)])
+    body = list(lines[: body_end(lines)])
     sentences = _sentences_by_section(body)
     found: list[tuple[int, int, int, Printed]] = []
     seen: set[str] = set()
@@ -180,8 +203,11 @@ def figures(lines: Sequence[Line], limit: int = 5) -> list[Printed]:
             if key in seen:
                 continue
             seen.add(key)
-            context = _window(text[start:end].strip(), at - start - (len(text[start:end]) - len(text[start:end].lstrip())),
-                              hits[-1].end() - start)
+            context = _window(
+                text[start:end].strip(),
+                at - start - (len(text[start:end]) - len(text[start:end].lstrip())),
+                hits[-1].end() - start,
+            )
             if start > 0 and not context.startswith("…"):
                 context = "… " + context
             if end < len(text) and not context.endswith("…"):
@@ -216,7 +242,7 @@ def _sentences_by_section(body: list[Line]) -> list[tuple[int, str, list[tuple[i
                 first = next(p for off, p in reversed(starts) if off <= lead)
                 pages = [(0, first)]
                 for off, p in starts:
-                    if lead < off < end and p != pages[-1][1]:   # where the sentence turns a page
+                    if lead < off < end and p != pages[-1][1]:  # where the sentence turns a page
                         pages.append((off - lead, p))
                 out.append((priority, s, pages))
             begin = m.end() if m else end

@@ -1,4 +1,5 @@
 """Read .txt/.md papers: pages are separated by form feeds; without them the file is one page."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ Page.section its heading), so every later parser, the chunker and citations work
 citation names the section. The first section's page header goes on top of the first page: Word
 letterheads ("X Town Council", the meeting's title) often live there.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,6 +32,7 @@ def _blocks(doc):
     """(text, is_heading) for the body's paragraphs and table rows, in document order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+
     for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -40,7 +42,7 @@ def _blocks(doc):
         elif tag == "tbl":
             for row in Table(child, doc).rows:
                 cells: list[str] = []
-                for c in row.cells:   # merged cells repeat: keep each text once per row
+                for c in row.cells:  # merged cells repeat: keep each text once per row
                     t = _cell_text(c)
                     if t and (not cells or cells[-1] != t):
                         cells.append(t)
@@ -54,17 +56,19 @@ def read_docx_pages(data: bytes, source: str) -> tuple[list[str], list[str | Non
         raise EmptyFileError(source, "the file is empty (0 bytes)")
     try:
         import docx
+
         doc = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise UnsupportedFileError(source, f"not a readable .docx (corrupt, or another format renamed; "
-                                           f"{type(e).__name__}: {e})") from None
+        raise UnsupportedFileError(
+            source, f"not a readable .docx (corrupt, or another format renamed; {type(e).__name__}: {e})"
+        ) from None
     except Exception as e:  # python-docx's PackageNotFoundError and lxml errors on broken XML
         raise UnsupportedFileError(source, f"cannot be read as a .docx ({type(e).__name__}: {e})") from None
 
     head: list[str] = []
     try:
         head = [p.text for p in doc.sections[0].header.paragraphs if p.text.strip()] if doc.sections else []
-    except Exception:   # a header part that is missing or odd is no reason to refuse the paper
+    except Exception:  # a header part that is missing or odd is no reason to refuse the paper
         head = []
     sections: list[tuple[str | None, list[str]]] = [(None, list(head))]
     for text, is_heading in _blocks(doc):

@@ -6,6 +6,7 @@ Builds the archive into DATA_DIR once (kept for the next run), then asks the ben
 `cllr bench` does (officer, no filter; then the committee filter, public) and prints p50/p95, and with
 --profile the top cumulative entries of one config's answers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     from index.filters import SearchFilters
     from index.library import Library
     from service import engine as engine_mod
+
     lib = Library(Settings(data_dir=a.data_dir))
     if lib.store.chunk_count() < a.chunks:
         t = time.perf_counter()
@@ -43,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     engine = engine_mod.build_engine(lib.settings, library=lib)
     engine.ask(queries[0], role="officer")
     prof = cProfile.Profile() if a.profile else None
-    for name, (filters, role) in {"no filter, officer": (None, "officer"),
-                                  "committee filter, public": (SearchFilters.parse(committee="cabinet"), "public")}.items():
+    for name, (filters, role) in {
+        "no filter, officer": (None, "officer"),
+        "committee filter, public": (SearchFilters.parse(committee="cabinet"), "public"),
+    }.items():
         lat = []
         for q in queries:
             if prof and name.startswith("no filter"):
@@ -54,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             lat.append((time.perf_counter() - t) * 1000)
             if prof:
                 prof.disable()
-        print(f"{name:28s} answer p50 {np.percentile(lat, 50):6.0f}  p95 {np.percentile(lat, 95):6.0f} ms  "
-              f"(n={len(lat)}, embedder for units: {type(engine_mod.unit_embedder(lib)).__name__})")
+        print(
+            f"{name:28s} answer p50 {np.percentile(lat, 50):6.0f}  p95 {np.percentile(lat, 95):6.0f} ms  "
+            f"(n={len(lat)}, embedder for units: {type(engine_mod.unit_embedder(lib)).__name__})"
+        )
     if prof:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
     return 0

@@ -1,6 +1,7 @@
 """Developer loop for the answer engine: ask both dev gold sets over an already-indexed data dir
 (`cllr eval ... --data-dir .cache/evaldata` makes one), score with evals.scoring, print the table
 and the failing ids. Faster than `cllr eval` when only the engine changed."""
+
 from __future__ import annotations
 
 import sys
@@ -24,6 +25,7 @@ def _memoise(lib: Library, path: Path) -> None:
     import atexit
     import pickle
     import numpy as np
+
     cache = pickle.loads(path.read_bytes()) if path.exists() else {"search": {}, "emb": {}}
     # the engine embeds its units with the bulk embedder; search embeds queries with the other
     search, emb, query_emb = lib.search, lib.bulk_embedder, lib.embedder
@@ -45,7 +47,7 @@ def _memoise(lib: Library, path: Path) -> None:
                     cache["emb"][t] = v
             return np.stack([cache["emb"][t] for t in texts])
 
-    lib.search = cached_search   # the loop's cache in front of the real search
+    lib.search = cached_search  # the loop's cache in front of the real search
     lib._embedder = lib._bulk_embedder = CachedEmbedder()
     atexit.register(lambda: path.write_bytes(pickle.dumps(cache)))
 
@@ -70,8 +72,18 @@ def main() -> None:
     rows = [ans.answer(q) for _, q in read_questions(GOLD)]
     write_answers(out, rows)
     rep = scoring.score_files(GOLD, out)
-    keys = ["correct", "hit@1", "hit@5", "cite_page", "cite_precision", "item_accuracy", "abstention",
-            "false_abstention", "latency_ms_p50", "latency_ms_p95"]
+    keys = [
+        "correct",
+        "hit@1",
+        "hit@5",
+        "cite_page",
+        "cite_precision",
+        "item_accuracy",
+        "abstention",
+        "false_abstention",
+        "latency_ms_p50",
+        "latency_ms_p95",
+    ]
     print("overall", {k: round(rep.overall.get(k) or 0, 3) for k in keys})
     for c, m in rep.by_category.items():
         print(f"  {c:12s}", {k: round(m.get(k) or 0, 2) for k in keys[:8]})

@@ -1,6 +1,7 @@
 """Developer diagnostic: for each answerable gold question the engine got wrong, show whether the
 must_include strings were anywhere in the top-k retrieved passages (a retrieval miss) or were
 retrieved but not picked (a selection miss). Reads a `cllr eval` answers file and its data dir."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from evals.matching import has_alternative as contains_alternative  # noqa: E402
 
 
-def main(gold_paths: list[str], answers: str, data_dir: str) -> None:   # data_dir: kept for the command line
+def main(gold_paths: list[str], answers: str, data_dir: str) -> None:  # data_dir: kept for the command line
     rows = {r["id"]: r for r in map(json.loads, open(answers))}
     for gp in gold_paths:
         for g in map(json.loads, open(gp)):
@@ -20,7 +21,9 @@ def main(gold_paths: list[str], answers: str, data_dir: str) -> None:   # data_d
                 if not a["abstained"]:
                     print(f"\n## {g['id']} UNANSWERABLE answered: {g['question']}\n  got: {a['answer'][:300]}")
                 continue
-            ok = not a["abstained"] and all(any(contains_alternative(a["answer"], alt) for alt in grp) for grp in g["must_include"])
+            ok = not a["abstained"] and all(
+                any(contains_alternative(a["answer"], alt) for alt in grp) for grp in g["must_include"]
+            )
             if ok:
                 continue
             ev = [(e["pdf"], e["pages"]) for e in g["evidence_pages"]]

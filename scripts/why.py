@@ -1,6 +1,7 @@
 """Developer diagnostic: the engine's answer, its calibrated support and abstention reason, and
 each chosen line with every named feature's contribution to its score, for given gold ids.
 Uses engine_loop's --cache."""
+
 from __future__ import annotations
 
 import json
@@ -24,9 +25,11 @@ def main() -> None:
                 continue
             r = eng.ask(g["question"], history=g.get("history"), role="officer")
             d = r.debug or {}
-            print(f"\n{g['id']} must={g['must_include']} abst={r.abstained} {d.get('support')} "
-                  f"P(right)={d.get('p_right')} best={d.get('best')} cov={d.get('coverage')}\n"
-                  f"  Q: {g['question']}\n  A: {r.answer[:500]}")
+            print(
+                f"\n{g['id']} must={g['must_include']} abst={r.abstained} {d.get('support')} "
+                f"P(right)={d.get('p_right')} best={d.get('best')} cov={d.get('coverage')}\n"
+                f"  Q: {g['question']}\n  A: {r.answer[:500]}"
+            )
             print(f"  support features: {d.get('support_features')}")
             for text, contrib in zip(d.get("chosen", []), d.get("why", []), strict=False):
                 # Each named feature's contribution to the line's logit (service/answer/scorer.py).

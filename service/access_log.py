@@ -7,6 +7,7 @@ that argument without `sig`, `exp` and `sub` (and a viewer link's `highlight`, t
 which for a member can be Part II text) before any handler formats it. What is left says which
 document and page were opened (`/v1/documents/{id}/file?role=member&page=4`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,7 +34,7 @@ class SignedLinkFilter(logging.Filter):
         args = record.args
         target = args[_TARGET] if isinstance(args, tuple) and len(args) > _TARGET else None
         if isinstance(args, tuple) and isinstance(target, str) and "?" in target:
-            record.args = args[:_TARGET] + (scrub(target),) + args[_TARGET + 1:]
+            record.args = args[:_TARGET] + (scrub(target),) + args[_TARGET + 1 :]
         return True
 
 

@@ -3,6 +3,7 @@
 No module-level app and no module-level settings: `cllr serve` and every test build their own,
 so two apps with different credentials can run side by side in one test session.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -64,29 +65,35 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         db.ping()
         db.create_tables()
     except Exception as e:
-        raise StartupError(f"cannot reach the database at {_redacted(settings.sqlalchemy_url)}: "
-                           f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
-                           "(check CLLR_DATABASE_URL / CLLR_DATA_DIR)") from None
+        raise StartupError(
+            f"cannot reach the database at {_redacted(settings.sqlalchemy_url)}: "
+            f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} "
+            "(check CLLR_DATABASE_URL / CLLR_DATA_DIR)"
+        ) from None
     from index.library import Library
     from service.engine import build_engine
+
     library = Library(settings)
     engine = build_engine(settings, library)
     state = app.state
     state.db, state.library, state.engine = db, library, engine
     state.release = ReleaseCheck(library)
-    state.answers = AnswerService(engine, db, AnswerSlots(settings.max_concurrent_answers), state.links,
-                                  state.release)
+    state.answers = AnswerService(engine, db, AnswerSlots(settings.max_concurrent_answers), state.links, state.release)
     state.jobs = JobRunner(library, db)
     state.warmup = Warmup(library)
     state.warmup.start()
     if state.authenticator.open:
-        log.warning("cllr service running OPEN: no API keys or OIDC configured, every caller is 'public' "
-                    "(Part II material is withheld). Set CLLR_API_KEYS or CLLR_OIDC_JWKS_URL to require "
-                    "credentials.")
+        log.warning(
+            "cllr service running OPEN: no API keys or OIDC configured, every caller is 'public' "
+            "(Part II material is withheld). Set CLLR_API_KEYS or CLLR_OIDC_JWKS_URL to require "
+            "credentials."
+        )
     else:
-        log.info("cllr service requires credentials (API keys: %s, OIDC: %s)",
-                 "yes" if state.authenticator.keys else "no",
-                 "yes" if state.authenticator.oidc.configured else "no")
+        log.info(
+            "cllr service requires credentials (API keys: %s, OIDC: %s)",
+            "yes" if state.authenticator.keys else "no",
+            "yes" if state.authenticator.oidc.configured else "no",
+        )
     try:
         yield
     finally:
@@ -110,9 +117,9 @@ class Warmup:
 
     def _run(self) -> None:
         try:
-            self.library.documents(role="public")      # the store answers
-            self.library.search("committee", k=1)      # model, vectors and keyword index loaded
-            self.library.bulk_embedder.embed_documents(["committee"])   # the answers' (and uploads') model
+            self.library.documents(role="public")  # the store answers
+            self.library.search("committee", k=1)  # model, vectors and keyword index loaded
+            self.library.bulk_embedder.embed_documents(["committee"])  # the answers' (and uploads') model
             self.status = "ok"
         except Exception as e:
             log.exception("index warm-up failed")
@@ -183,8 +190,9 @@ def _trusted_proxies(spec: str) -> list[str]:
         try:
             ipaddress.ip_network(p, strict=False)
         except ValueError:
-            raise ConfigError(f"CLLR_TRUSTED_PROXIES: {p[:60]!r} is not an IP address or network "
-                              "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+            raise ConfigError(
+                f"CLLR_TRUSTED_PROXIES: {p[:60]!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
     return out
 
 
@@ -192,16 +200,23 @@ def _install_middleware(app: FastAPI, settings: Settings, authenticator: Authent
     """Outermost first: forwarded headers (so everything after sees the real client), security
     headers (so every answer carries them, refusals included), CORS (so a browser can read a
     refusal), then the body guard, which refuses before the routes read a byte."""
-    limits = BodyLimits(json_bytes=settings.max_body_kb * 1024, upload_bytes=settings.max_upload_mb << 20,
-                        timeout_s=settings.body_timeout_s)
+    limits = BodyLimits(
+        json_bytes=settings.max_body_kb * 1024,
+        upload_bytes=settings.max_upload_mb << 20,
+        timeout_s=settings.body_timeout_s,
+    )
     app.add_middleware(BodyGuard, authenticator=authenticator, limits=limits)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
-                           allow_headers=["Authorization", "X-API-Key", "Content-Type"],
-                           allow_credentials=False, max_age=600)
-    ancestors = frame_ancestors(settings.cors_origins if settings.frame_ancestors is None
-                                else settings.frame_ancestors)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            allow_credentials=False,
+            max_age=600,
+        )
+    ancestors = frame_ancestors(settings.cors_origins if settings.frame_ancestors is None else settings.frame_ancestors)
     docs = frozenset(p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p)
     app.add_middleware(SecurityHeaders, ancestors=ancestors, docs_paths=docs)
     proxies = _trusted_proxies(settings.trusted_proxies)
@@ -219,8 +234,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Credential settings are checked now, not on the first request: a typo in CLLR_API_KEYS
     # should stop `cllr serve`, not lock everyone out later.
     authenticator = Authenticator(settings)
-    app = FastAPI(title="cllr", version="0.1.0", lifespan=_lifespan, openapi_tags=TAGS,
-                  summary="Answers over council committee papers, cited to document, item/minute and page.")
+    app = FastAPI(
+        title="cllr",
+        version="0.1.0",
+        lifespan=_lifespan,
+        openapi_tags=TAGS,
+        summary="Answers over council committee papers, cited to document, item/minute and page.",
+    )
     app.state.settings = settings
     app.state.authenticator = authenticator
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)

@@ -8,6 +8,7 @@ response time does not tell an attacker how close a guess was.
 With nothing configured the service runs open and everyone is `public` (the embedded demo);
 `public` still never sees Part II material because the index applies the role.
 """
+
 from __future__ import annotations
 
 import base64
@@ -48,9 +49,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Caller:
-    subject: str          # what the audit log records: "key:<id>", "oidc:<sub>", "anonymous"
+    subject: str  # what the audit log records: "key:<id>", "oidc:<sub>", "anonymous"
     role: str
-    via: str              # "open" | "api_key" | "oidc"
+    via: str  # "open" | "api_key" | "oidc"
 
     @property
     def sees_restricted(self) -> bool:
@@ -69,7 +70,7 @@ def _digest(key: str) -> bytes:
 class _KeyEntry:
     digest: bytes
     role: str
-    key_id: str           # first 8 hex of the digest: names the key in logs without revealing it
+    key_id: str  # first 8 hex of the digest: names the key in logs without revealing it
 
 
 class ApiKeys:
@@ -82,8 +83,9 @@ class ApiKeys:
             role, sep, key = part.partition(":")
             role, key = role.strip(), key.strip()
             if not sep or role not in ROLES or not key:
-                raise ConfigError(f"CLLR_API_KEYS: entry {role or part[:10]!r}… is not 'role:key' "
-                                  f"with role one of {', '.join(ROLES)}")
+                raise ConfigError(
+                    f"CLLR_API_KEYS: entry {role or part[:10]!r}… is not 'role:key' with role one of {', '.join(ROLES)}"
+                )
             d = _digest(key)
             self._entries.append(_KeyEntry(d, role, d.hex()[:8]))
 
@@ -93,7 +95,7 @@ class ApiKeys:
     def lookup(self, key: str) -> _KeyEntry | None:
         d = _digest(key)
         found = None
-        for e in self._entries:           # no early exit: constant work whatever matches
+        for e in self._entries:  # no early exit: constant work whatever matches
             if hmac.compare_digest(d, e.digest):
                 found = e
         return found
@@ -136,9 +138,13 @@ class OidcVerifier:
     def verify(self, token: str) -> Caller:
         try:
             claims = jwt.decode(
-                token, self._key_for(token), algorithms=self.ALGORITHMS,
-                audience=self.audience, issuer=self.issuer,
-                options={"require": ["exp", "sub"], "verify_aud": self.audience is not None})
+                token,
+                self._key_for(token),
+                algorithms=self.ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "sub"], "verify_aud": self.audience is not None},
+            )
         except AuthError:
             raise
         except (jwt.PyJWTError, ValueError) as e:
@@ -258,8 +264,12 @@ class FileLinks:
         url = f"/v1/documents/{doc_id}/file"
         if not self.open_mode:
             exp = int(self._clock()) + self.TTL_S
-            query: dict[str, str | int] = {"role": caller.role, "sub": caller.subject, "exp": exp,
-                                           "sig": self._sig(doc_id, caller.role, caller.subject, exp)}
+            query: dict[str, str | int] = {
+                "role": caller.role,
+                "sub": caller.subject,
+                "exp": exp,
+                "sig": self._sig(doc_id, caller.role, caller.subject, exp),
+            }
             if page:
                 query["page"] = page
             url += f"?{urlencode(query)}"
@@ -271,8 +281,12 @@ class FileLinks:
         if self.open_mode:
             return {}
         exp = int(self._clock()) + self.TTL_S
-        return {"role": caller.role, "sub": caller.subject, "exp": exp,
-                "sig": self._sig(doc_id, caller.role, caller.subject, exp)}
+        return {
+            "role": caller.role,
+            "sub": caller.subject,
+            "exp": exp,
+            "sig": self._sig(doc_id, caller.role, caller.subject, exp),
+        }
 
     def view_url(self, doc_id: str, caller: Caller, page: int, highlight: str | None = None) -> str:
         """The cited-page viewer at PDF page `page`, the quoted words highlighted (routes/viewer.py)."""
@@ -281,8 +295,9 @@ class FileLinks:
             query["highlight"] = " ".join(highlight.split())[:VIEW_HIGHLIGHT_CHARS]
         return f"/v1/documents/{doc_id}/pages/{int(page)}/view" + (f"?{urlencode(query)}" if query else "")
 
-    def verify(self, doc_id: str, role: str | None, exp: str | None, sig: str | None,
-               sub: str | None = None) -> Caller | None:
+    def verify(
+        self, doc_id: str, role: str | None, exp: str | None, sig: str | None, sub: str | None = None
+    ) -> Caller | None:
         if not (role and exp and sig and sub) or role not in ROLES:
             return None
         try:

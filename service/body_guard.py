@@ -21,6 +21,7 @@ Hand-written rather than Starlette's RequestBodyLimitMiddleware: the cap depends
 on settings (uploads get max_upload_mb, everything else max_body_kb), and the credential-first rule
 and the deadline have to wrap the same `receive`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,8 +51,8 @@ class BodyRefused(HTTPException):
 
 @dataclass(frozen=True)
 class BodyLimits:
-    json_bytes: int              # every route but uploads
-    upload_bytes: int            # the file itself; the multipart envelope may add MULTIPART_OVERHEAD
+    json_bytes: int  # every route but uploads
+    upload_bytes: int  # the file itself; the multipart envelope may add MULTIPART_OVERHEAD
     timeout_s: float
     upload_routes: frozenset[tuple[str, str]] = frozenset({("POST", "/v1/documents")})
 
@@ -73,7 +74,7 @@ def _declared_length(headers: Headers) -> int | None:
     try:
         return int(value)
     except ValueError:
-        return None          # the HTTP server refuses a malformed Content-Length before we see it
+        return None  # the HTTP server refuses a malformed Content-Length before we see it
 
 
 class BodyGuard:
@@ -90,7 +91,7 @@ class BodyGuard:
         declared = _declared_length(headers)
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         if not chunked and not declared:
-            await self.app(scope, receive, send)       # no body: nothing to guard
+            await self.app(scope, receive, send)  # no body: nothing to guard
             return
         refused = await self._credential_refusal(scope, headers)
         if refused is not None:
@@ -98,8 +99,9 @@ class BodyGuard:
             return
         cap, limit_text = self.limits.cap(scope["method"], scope["path"])
         if declared is not None and declared > cap:
-            await error_response(413, f"request body of {declared:,} bytes is over {limit_text}",
-                                 headers=dict(CLOSE))(scope, receive, send)
+            await error_response(413, f"request body of {declared:,} bytes is over {limit_text}", headers=dict(CLOSE))(
+                scope, receive, send
+            )
             return
         await self._guarded(scope, receive, send, cap, limit_text)
 
@@ -109,8 +111,12 @@ class BodyGuard:
         client = scope.get("client")
         try:
             # in a thread: an OIDC token may need the identity provider's keys fetched
-            await run_in_threadpool(self.authenticator.authenticate, headers.get("authorization"),
-                                    headers.get("x-api-key"), client[0] if client else "unknown")
+            await run_in_threadpool(
+                self.authenticator.authenticate,
+                headers.get("authorization"),
+                headers.get("x-api-key"),
+                client[0] if client else "unknown",
+            )
         except AuthError as e:
             extra = {"WWW-Authenticate": "Bearer"} if e.status == 401 else {}
             return error_response(e.status, str(e), headers={**extra, **CLOSE})
@@ -126,7 +132,7 @@ class BodyGuard:
         async def guarded_receive() -> Message:
             nonlocal received, complete
             if complete:
-                return await receive()      # after the body: e.g. a stream waiting for a disconnect
+                return await receive()  # after the body: e.g. a stream waiting for a disconnect
             with anyio.move_on_after(max(0.0, deadline - anyio.current_time())):
                 message = await receive()
                 if message["type"] == "http.request":

@@ -4,6 +4,7 @@ They live in the same database as the index (settings.sqlalchemy_url) but are th
 prefixed `svc_` so they never collide with the index store's tables. SQLite in the embedded mode,
 PostgreSQL in a deployment; nothing here is dialect-specific.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
 
-from sqlalchemy import (JSON, CursorResult, Boolean, DateTime, Float, Index, Integer, LargeBinary, String, Text, create_engine,
-                        event, select, text, update)
+from sqlalchemy import (
+    JSON,
+    CursorResult,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -26,13 +42,13 @@ class Base(DeclarativeBase):
     pass
 
 
-UNAUDITED = frozenset({"url", "viewer_url"})    # citation fields the audit does not keep (signed links)
+UNAUDITED = frozenset({"url", "viewer_url"})  # citation fields the audit does not keep (signed links)
 
 
 class JobRow(Base):
     __tablename__ = "svc_jobs"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))          # queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
     stage: Mapped[str] = mapped_column(String(64))
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     filename: Mapped[str] = mapped_column(String(255))
@@ -47,7 +63,7 @@ class JobRow(Base):
     # The upload itself, so any API process may run the job (cleared once ingested), and who claimed it.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     worker: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    options: Mapped[str | None] = mapped_column(Text, nullable=True)   # JSON ingest overrides (Part II flags)
+    options: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON ingest overrides (Part II flags)
 
 
 Index("ix_svc_jobs_status", JobRow.status, JobRow.created_at)
@@ -56,6 +72,7 @@ Index("ix_svc_jobs_status", JobRow.status, JobRow.created_at)
 class AuditRow(Base):
     """Who asked what and which documents the answer cited: what an information-governance
     officer needs when asked "did anyone see the Part II report through the chatbot?"."""
+
     __tablename__ = "svc_audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -96,7 +113,7 @@ class Job:
     created_by: str
     created_at: datetime
     updated_at: datetime
-    worker: str | None = None   # host:pid of the process that claimed it
+    worker: str | None = None  # host:pid of the process that claimed it
     options: str | None = None  # JSON: what the uploader said about the paper (Library.ingest_bytes overrides)
 
     @property
@@ -121,11 +138,13 @@ class ServiceDB:
                 cur = conn.cursor()
                 cur.execute("PRAGMA busy_timeout=60000")
                 cur.close()
+
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_tables(self) -> None:
         """Bring the whole schema (index, service, conversations) to the current migration."""
         from index.migrate import upgrade
+
         upgrade(self.engine)
 
     def ping(self) -> None:
@@ -136,12 +155,28 @@ class ServiceDB:
         self.engine.dispose()
 
     # ---- jobs
-    def create_job(self, filename: str, size_bytes: int, created_by: str, payload: bytes | None = None,
-                   overrides: dict[str, Any] | None = None) -> Job:
+    def create_job(
+        self,
+        filename: str,
+        size_bytes: int,
+        created_by: str,
+        payload: bytes | None = None,
+        overrides: dict[str, Any] | None = None,
+    ) -> Job:
         now = _now()
-        row = JobRow(id=uuid.uuid4().hex, status="queued", stage="queued", progress=0.0,
-                     filename=filename, size_bytes=size_bytes, created_by=created_by, payload=payload,
-                     options=json.dumps(overrides) if overrides else None, created_at=now, updated_at=now)
+        row = JobRow(
+            id=uuid.uuid4().hex,
+            status="queued",
+            stage="queued",
+            progress=0.0,
+            filename=filename,
+            size_bytes=size_bytes,
+            created_by=created_by,
+            payload=payload,
+            options=json.dumps(overrides) if overrides else None,
+            created_at=now,
+            updated_at=now,
+        )
         with self._session.begin() as s:
             s.add(row)
         return _job(row)
@@ -150,11 +185,12 @@ class ServiceDB:
         """Jobs left `running` by a worker that died (its process killed mid-ingest) go back to the
         queue. Parsing has a hard deadline (parse_timeout_s), so a live job is never this old."""
         with self._session.begin() as s:
-            done = s.execute(update(JobRow).where(JobRow.status == "running", JobRow.payload.is_not(None),
-                                                  JobRow.updated_at < _now() - older_than)
-                             .values(status="queued", stage="queued (worker lost)", worker=None,
-                                     updated_at=_now())
-                             .execution_options(synchronize_session=False))
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.status == "running", JobRow.payload.is_not(None), JobRow.updated_at < _now() - older_than)
+                .values(status="queued", stage="queued (worker lost)", worker=None, updated_at=_now())
+                .execution_options(synchronize_session=False)
+            )
             return int(cast("CursorResult[Any]", done).rowcount or 0)
 
     def claim_job(self, worker: str) -> tuple[Job, bytes] | None:
@@ -162,27 +198,38 @@ class ServiceDB:
         PostgreSQL skips rows another transaction has locked (FOR UPDATE SKIP LOCKED; SQLite has
         no row locks and ignores it), and the UPDATE only succeeds while the row is still queued,
         which is what makes it safe on SQLite (writers are serialised) and under any isolation."""
-        claim = dict(status="running", stage="parsing and indexing", progress=0.1, worker=worker,
-                     updated_at=_now())
+        claim = dict(status="running", stage="parsing and indexing", progress=0.1, worker=worker, updated_at=_now())
         oldest = select(JobRow.id).where(JobRow.status == "queued").order_by(JobRow.created_at, JobRow.id).limit(1)
         with self._session.begin() as s:
             if self.engine.dialect.name == "postgresql":
                 job_id = s.scalar(oldest.with_for_update(skip_locked=True))
                 if job_id is None:
                     return None
-                won = cast("CursorResult[Any]", s.execute(
-                    update(JobRow).where(JobRow.id == job_id, JobRow.status == "queued")
-                    .values(**claim).execution_options(synchronize_session=False))).rowcount == 1
+                won = (
+                    cast(
+                        "CursorResult[Any]",
+                        s.execute(
+                            update(JobRow)
+                            .where(JobRow.id == job_id, JobRow.status == "queued")
+                            .values(**claim)
+                            .execution_options(synchronize_session=False)
+                        ),
+                    ).rowcount
+                    == 1
+                )
             else:
                 # one statement, so the write lock is taken first: a SELECT-then-UPDATE transaction
                 # would fail with SQLITE_BUSY when another writer commits in between
-                job_id = s.scalar(update(JobRow).where(JobRow.id == oldest.scalar_subquery(),
-                                                       JobRow.status == "queued")
-                                  .values(**claim).returning(JobRow.id)
-                                  .execution_options(synchronize_session=False))
+                job_id = s.scalar(
+                    update(JobRow)
+                    .where(JobRow.id == oldest.scalar_subquery(), JobRow.status == "queued")
+                    .values(**claim)
+                    .returning(JobRow.id)
+                    .execution_options(synchronize_session=False)
+                )
                 won = job_id is not None
             if not won:
-                return None   # nothing queued, or another worker got there first
+                return None  # nothing queued, or another worker got there first
             payload = s.scalar(select(JobRow.payload).where(JobRow.id == job_id))
             row = s.get(JobRow, job_id, populate_existing=True)
             assert row is not None
@@ -196,7 +243,7 @@ class ServiceDB:
             for k, v in fields.items():
                 setattr(row, k, v)
             if fields.get("status") in ("done", "failed"):
-                row.payload = None   # the original now lives with the document; don't keep two copies
+                row.payload = None  # the original now lives with the document; don't keep two copies
             row.updated_at = _now()
 
     def job(self, job_id: str) -> Job | None:
@@ -205,17 +252,33 @@ class ServiceDB:
             return _job(row) if row else None
 
     # ---- audit
-    def audit(self, *, subject: str, role: str, route: str, question: str,
-              conversation_id: str | None, citations: list[dict[str, Any]], abstained: bool,
-              latency_ms: float | None) -> int:
+    def audit(
+        self,
+        *,
+        subject: str,
+        role: str,
+        route: str,
+        question: str,
+        conversation_id: str | None,
+        citations: list[dict[str, Any]],
+        abstained: bool,
+        latency_ms: float | None,
+    ) -> int:
         doc_ids = sorted({c["doc_id"] for c in citations if c.get("doc_id")})
         # Without the link: a citation's `url` carries a signature that opens the paper for an hour,
         # and the audit is kept for years; doc_id and pdf_page say what was cited.
         kept = [{k: v for k, v in c.items() if k not in UNAUDITED} for c in citations]
-        row = AuditRow(subject=subject, role=role, route=route, question=question,
-                       conversation_id=conversation_id, cited_doc_ids=doc_ids,
-                       citations=json.loads(json.dumps(kept, default=str)),
-                       abstained=abstained, latency_ms=latency_ms)
+        row = AuditRow(
+            subject=subject,
+            role=role,
+            route=route,
+            question=question,
+            conversation_id=conversation_id,
+            cited_doc_ids=doc_ids,
+            citations=json.loads(json.dumps(kept, default=str)),
+            abstained=abstained,
+            latency_ms=latency_ms,
+        )
         with self._session.begin() as s:
             s.add(row)
             s.flush()
@@ -236,10 +299,12 @@ class ServiceDB:
             return (row.subject, row.role) if row is not None else None
 
     # ---- feedback
-    def add_feedback(self, *, subject: str, answer_id: int | None, conversation_id: str | None,
-                     rating: int, comment: str | None) -> int:
-        row = FeedbackRow(subject=subject, answer_id=answer_id, conversation_id=conversation_id,
-                          rating=rating, comment=comment)
+    def add_feedback(
+        self, *, subject: str, answer_id: int | None, conversation_id: str | None, rating: int, comment: str | None
+    ) -> int:
+        row = FeedbackRow(
+            subject=subject, answer_id=answer_id, conversation_id=conversation_id, rating=rating, comment=comment
+        )
         with self._session.begin() as s:
             s.add(row)
             s.flush()

@@ -5,6 +5,7 @@ One module the service, the CLI and `cllr eval` all call. The default answerer i
 (offline, no model); an OpenAI-compatible LLM is used when settings name one. In both modes
 the citations go through the same verification against the cited page's text.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,25 +31,27 @@ from service.answer.text import content_stems, word_count
 from service.answer.timeline import body_asked, timeline_answer, topic_asked
 from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation, short_date
 
-PAGE_CACHE_MAX = 2000   # page texts kept for citation checks (~3 KB each)
-SEARCH_DEPTH = 40      # passages fetched before the papers the question names are put first
-EMBED_LIMIT = 60       # units per question compared with it by the embedding model
-SEARCH_K = 25          # passages retrieved and returned in `retrieved`
-FRONT_SHEET_AT = 2      # where a named day's meeting front sheet joins the passages
-ROLE_DOCS = 6           # top passages whose papers are read for a role printed beside a name
+PAGE_CACHE_MAX = 2000  # page texts kept for citation checks (~3 KB each)
+SEARCH_DEPTH = 40  # passages fetched before the papers the question names are put first
+EMBED_LIMIT = 60  # units per question compared with it by the embedding model
+SEARCH_K = 25  # passages retrieved and returned in `retrieved`
+FRONT_SHEET_AT = 2  # where a named day's meeting front sheet joins the passages
+ROLE_DOCS = 6  # top passages whose papers are read for a role printed beside a name
 ROLE_LINES_AT = 2
 ROLE_LINES_PER_DOC = 3
-JUDGEMENTS_PER_DOC = 8    # judgement records per retrieved report read for an Ofsted question
+JUDGEMENTS_PER_DOC = 8  # judgement records per retrieved report read for an Ofsted question
 _GRADES = ("outstanding", "good", "requires improvement", "inadequate", "adequate")
 MAX_ANSWER_WORDS = 110  # the scoring limit is 120, citations not counted
 log = logging.getLogger("cllr.service.engine")
-_PAGES_LINE = re.compile(r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?",
-                         re.I)
+_PAGES_LINE = re.compile(
+    r"^\s*(?:item\s*)?(\d{1,3}[a-z]?)[.)]?\s+(.{3,160}?)\s*\(?\bpages?\s*(\d+)\s*(?:-|to|–)\s*(\d+)\)?", re.I
+)
 
 
 class AnswerEngine:
-    def __init__(self, settings: Settings, library: Any, *, store: ConversationStore | None = None,
-                 llm: Any = None) -> None:
+    def __init__(
+        self, settings: Settings, library: Any, *, store: ConversationStore | None = None, llm: Any = None
+    ) -> None:
         self.settings = settings
         self.library = library
         self.store = store
@@ -121,9 +124,17 @@ class AnswerEngine:
         """The fitted scorer (service/answer/scorer_weights.json), or one given to this engine."""
         return self._model or scorer.load_model()
 
-    def ask(self, question: str, *, history: list[dict] | None = None, conversation_id: str | None = None,
-            filters: Any = None, role: str = "public", caller: str | None = None,
-            remember: bool = True) -> AnswerResult:
+    def ask(
+        self,
+        question: str,
+        *,
+        history: list[dict] | None = None,
+        conversation_id: str | None = None,
+        filters: Any = None,
+        role: str = "public",
+        caller: str | None = None,
+        remember: bool = True,
+    ) -> AnswerResult:
         """`caller` names who asks (the service's subject): a conversation id is theirs alone.
         With remember=False the turn is not stored: the service stores it with `remember` once its
         release check has passed the answer (a withheld answer must not come back as history)."""
@@ -150,10 +161,18 @@ class AnswerEngine:
         else:
             answer, cites, abstained, debug = self._extractive(q, rw, hits, role)
         hits = _cited_first(hits, cites)
-        result = AnswerResult(answer=answer, citations=cites, retrieved=hits, abstained=abstained,
-                              conversation_id=cid, standalone_question=rw.standalone,
-                              latency_ms=(time.perf_counter() - t0) * 1000,
-                              mode=mode, fallback_reason=fallback, debug=debug)
+        result = AnswerResult(
+            answer=answer,
+            citations=cites,
+            retrieved=hits,
+            abstained=abstained,
+            conversation_id=cid,
+            standalone_question=rw.standalone,
+            latency_ms=(time.perf_counter() - t0) * 1000,
+            mode=mode,
+            fallback_reason=fallback,
+            debug=debug,
+        )
         if remember:
             self.remember(question, result)
         return result
@@ -166,8 +185,9 @@ class AnswerEngine:
         hits = self._with_role_lines(hits, sq, role)
         return self._with_judgements(hits, sq, role)
 
-    def candidates(self, question: str, history: list[dict] | None = None, role: str = "public"
-                   ) -> tuple[Question, list[Any]]:
+    def candidates(
+        self, question: str, history: list[dict] | None = None, role: str = "public"
+    ) -> tuple[Question, list[Any]]:
         """The scored candidate lines of a question, best first: what `evals.fit_scorer` learns from."""
         rw = rewrite(question, history)
         q = analyse(question)
@@ -176,25 +196,34 @@ class AnswerEngine:
         scored = self._scored(q, rw, hits, role)
         return scored.q, sorted(scored.units, key=lambda u: -u.score)
 
-    def _timeline(self, question: str, rw: Any, cid: str | None, filters: Any, role: str,
-                  t0: float) -> AnswerResult | None:
-        """"What has been decided about X?": the decision register's timeline of X, each step cited
+    def _timeline(
+        self, question: str, rw: Any, cid: str | None, filters: Any, role: str, t0: float
+    ) -> AnswerResult | None:
+        """ "What has been decided about X?": the decision register's timeline of X, each step cited
         (service/answer/timeline.py); None for any other question, or when the register has nothing."""
         topic = topic_asked(rw.standalone) or topic_asked(question)
         if not topic:
             return None
-        got = timeline_answer(self.library, topic, role, filters, body_asked(rw.standalone) or body_asked(question),
-                              sourced=self._sourced)
+        got = timeline_answer(
+            self.library, topic, role, filters, body_asked(rw.standalone) or body_asked(question), sourced=self._sourced
+        )
         if got is None:
             return None
         answer, cites = got
-        return AnswerResult(answer=answer, citations=cites, retrieved=[],
-                            abstained=False, conversation_id=cid, standalone_question=rw.standalone,
-                            latency_ms=(time.perf_counter() - t0) * 1000,
-                            debug={"route": "decision timeline", "topic": topic})
+        return AnswerResult(
+            answer=answer,
+            citations=cites,
+            retrieved=[],
+            abstained=False,
+            conversation_id=cid,
+            standalone_question=rw.standalone,
+            latency_ms=(time.perf_counter() - t0) * 1000,
+            debug={"route": "decision timeline", "topic": topic},
+        )
 
-    def _with_model(self, q: Question, rw: Any, hits: list[Any], role: str, t0: float
-                    ) -> tuple[str, list[Citation], bool, dict[str, Any], str, str | None]:
+    def _with_model(
+        self, q: Question, rw: Any, hits: list[Any], role: str, t0: float
+    ) -> tuple[str, list[Citation], bool, dict[str, Any], str, str | None]:
         """The model's answer when one of its cited claims checks out; otherwise the extractive
         answer, marked with the reason (one log line, no traceback): the model is down, slow or
         answered something unusable, said the papers do not cover it, or said nothing its passages
@@ -219,8 +248,13 @@ class AnswerEngine:
     def remember(self, question: str, result: AnswerResult) -> None:
         """Store the turn (question and the answer as sent) in its conversation."""
         if self.store is not None and result.conversation_id is not None:
-            self.store.append(result.conversation_id, question, result.standalone_question or question,
-                              result.answer, [c.to_json() for c in result.citations])
+            self.store.append(
+                result.conversation_id,
+                question,
+                result.standalone_question or question,
+                result.answer,
+                [c.to_json() for c in result.citations],
+            )
 
     def _sourced(self, cit: Citation) -> Citation:
         """The paper's own page on the council's site (documents.source_url), and whether the paper
@@ -233,9 +267,16 @@ class AnswerEngine:
             return cit
         paged = not str(info.source).lower().endswith(UNPAGED_SUFFIXES)
         how = store.page_source(cit.doc_id, cit.pdf_page, self.settings.ocr_low_confidence) or {}
-        return Citation(**{**cit.__dict__, "source_url": info.source_url, "paged": paged,
-                           "ocr": bool(how.get("ocr")), "low_confidence": bool(how.get("low_confidence")),
-                           "section": how.get("section") if not paged else None})
+        return Citation(
+            **{
+                **cit.__dict__,
+                "source_url": info.source_url,
+                "paged": paged,
+                "ocr": bool(how.get("ocr")),
+                "low_confidence": bool(how.get("low_confidence")),
+                "section": how.get("section") if not paged else None,
+            }
+        )
 
     def _with_front_sheets(self, hits: list[Any], q: Question, role: str) -> list[Any]:
         """A question about the meeting of a given day ("the meeting on 14 January 2025") reads
@@ -249,9 +290,10 @@ class AnswerEngine:
         extra: list[Any] = []
         for d, m in q.days:
             try:
-                extra += [h for h in fn(f"{year}-{abstain.month_number(m)}-{int(d):02d}", role=role)
-                          if h.chunk_id not in top]
-            except Exception:   # an impossible date ("31 February") names no meeting
+                extra += [
+                    h for h in fn(f"{year}-{abstain.month_number(m)}-{int(d):02d}", role=role) if h.chunk_id not in top
+                ]
+            except Exception:  # an impossible date ("31 February") names no meeting
                 continue
         if not extra:
             return hits
@@ -260,7 +302,7 @@ class AnswerEngine:
         return hits[:FRONT_SHEET_AT] + extra + rest
 
     def _with_role_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
-        """"Who chairs / led / wrote / is the director": the lines of the retrieved papers that
+        """ "Who chairs / led / wrote / is the director": the lines of the retrieved papers that
         print that role beside a name join the passages (see service/answer/roles.py)."""
         fn = getattr(self.library, "lines_matching", None)
         asked = [r for r in roles_asked(q.text) if r in ROLE_LINES] if "person" in q.kinds else []
@@ -270,12 +312,12 @@ class AnswerEngine:
         extra: list[Any] = []
         for r in asked:
             words, pattern = ROLE_LINES[r]
-            for d in docs:   # in the order search ranked the papers, a few lines from each
+            for d in docs:  # in the order search ranked the papers, a few lines from each
                 extra += fn([d], words, pattern, role=role, limit=ROLE_LINES_PER_DOC)
         return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def _with_judgements(self, hits: list[Any], q: Question, role: str) -> list[Any]:
-        """"What did Ofsted judge / was anything rated outstanding": the retrieved reports'
+        """ "What did Ofsted judge / was anything rated outstanding": the retrieved reports'
         judgement records (area and grade, from ingestion) join the passages as the lines that
         state them, only those of the grade the question names if it names one."""
         fn = getattr(self.library, "judgement_lines", None)
@@ -309,31 +351,52 @@ class AnswerEngine:
         for s in ctx:
             idf[s] *= model.selection.context_weight
         parts = extractive.question_parts(q.text)
-        sims = extractive.semantic_similarities(units, [rw.standalone] + (parts if len(parts) > 1 else []),
-                                                unit_embedder(self.library), prior=scorer.embed_prior(units, idf),
-                                                limit=EMBED_LIMIT)
+        sims = extractive.semantic_similarities(
+            units,
+            [rw.standalone] + (parts if len(parts) > 1 else []),
+            unit_embedder(self.library),
+            prior=scorer.embed_prior(units, idf),
+            limit=EMBED_LIMIT,
+        )
         paper = self._paper_features(wq, units, role)
         chosen = self._select_parts(parts, sims[1:], units, wq, paper) if len(parts) > 1 else []
         places = frozenset(self._places())
         scorer.score_units(units, wq, idf, sims[0], paper, lambda u: _kind_held(wq, u, places), model)
         return Scored(wq, units, idf, chosen)
 
-    def _extractive(self, q: Question, rw: Any, hits: list[Any], role: str = "public"  # noqa: C901
-                    ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
+    def _extractive(  # noqa: C901
+        self,
+        q: Question,
+        rw: Any,
+        hits: list[Any],
+        role: str = "public",
+    ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
         scored = self._scored(q, rw, hits, role)
         units, idf, model = scored.units, scored.idf, self.model
         self._rerank_by_units(hits, units)
         chosen = scored.parts_chosen or extractive.select(units, scored.q, idf, model.selection)
         chosen = self._continue_over_page(chosen, units, role)
         chosen = self._rest_of_points(chosen, role)
-        sup = abstain.decide(scored.q, chosen, units, idf, model, lambda d: self.doc_text(d, role),
-                             asked_places(q, self._places()), frozenset(self._places()))
-        debug = {"support": sup.reason, "p_right": round(sup.p, 3), "best": round(sup.best, 3),
-                 "coverage": round(sup.coverage, 3),
-                 "best_sim": round(max((u.sim for u in units), default=0.0), 3),
-                 "support_features": {k: round(v, 3) for k, v in sup.features.items()},
-                 "chosen": [u.text for u in chosen],
-                 "why": [model.contributions(u.features) for u in chosen[:2]]}
+        sup = abstain.decide(
+            scored.q,
+            chosen,
+            units,
+            idf,
+            model,
+            lambda d: self.doc_text(d, role),
+            asked_places(q, self._places()),
+            frozenset(self._places()),
+        )
+        debug = {
+            "support": sup.reason,
+            "p_right": round(sup.p, 3),
+            "best": round(sup.best, 3),
+            "coverage": round(sup.coverage, 3),
+            "best_sim": round(max((u.sim for u in units), default=0.0), 3),
+            "support_features": {k: round(v, 3) for k, v in sup.features.items()},
+            "chosen": [u.text for u in chosen],
+            "why": [model.contributions(u.features) for u in chosen[:2]],
+        }
         if not sup.ok:
             return _abstention(chosen), [], True, debug
         pieces: list[tuple[str, Citation]] = []
@@ -344,8 +407,12 @@ class AnswerEngine:
                 text = f"Minute {u.hit.minute} resolved: {text}"
                 prefixed.add((u.hit.doc_id, u.hit.minute))
             drafted = citation_for(u.hit, u.text, item=item, kind="item" if item else None)
-            cit = verify(drafted, lambda d, n: self.page_text(d, n, role),
-                         span=list(getattr(u.hit, "pdf_pages", []) or []), label_of=self.page_label)
+            cit = verify(
+                drafted,
+                lambda d, n: self.page_text(d, n, role),
+                span=list(getattr(u.hit, "pdf_pages", []) or []),
+                label_of=self.page_label,
+            )
             if cit is None:
                 continue
             if cit.page_label is None:
@@ -367,21 +434,36 @@ class AnswerEngine:
                 if chosen[0].hit.item and cit.item != chosen[0].hit.item:
                     cit = Citation(**{**cit.__dict__, "item": chosen[0].hit.item, "kind": "item"})
                 pieces.insert(0, (where, cit))
-                minute = None if chosen[0].hit.minute or not _asks_outcome(q) \
+                minute = (
+                    None
+                    if chosen[0].hit.minute or not _asks_outcome(q)
                     else self._minute_recording(chosen[0].hit, role)
+                )
                 mcit = self._minute_citation(minute, role) if minute is not None else None
-                if minute is not None and mcit is not None:   # the minute named above, cited on its page
+                if minute is not None and mcit is not None:  # the minute named above, cited on its page
                     pieces.insert(1, (f"Minute {minute.number}: {minute.title}", mcit))
         return self._compose(pieces) + (False, debug)
 
     def _minute_citation(self, minute: Any, role: str) -> Citation | None:
         """A citation of a minute record by its heading, verified on the minute's own pages."""
-        drafted = Citation(source=minute.doc.source, doc_id=minute.doc.doc_id, pdf_page=minute.pdf_pages[0],
-                       page_label=None, item=minute.number, quote=minute.title, committee=minute.doc.committee,
-                       meeting_date=minute.doc.meeting_date.isoformat() if minute.doc.meeting_date else None,
-                       title=minute.title, kind="minute")
-        cit = verify(drafted, lambda d, n: self.page_text(d, n, role),
-                     span=list(range(minute.pdf_pages[0], minute.pdf_pages[1] + 1)), label_of=self.page_label)
+        drafted = Citation(
+            source=minute.doc.source,
+            doc_id=minute.doc.doc_id,
+            pdf_page=minute.pdf_pages[0],
+            page_label=None,
+            item=minute.number,
+            quote=minute.title,
+            committee=minute.doc.committee,
+            meeting_date=minute.doc.meeting_date.isoformat() if minute.doc.meeting_date else None,
+            title=minute.title,
+            kind="minute",
+        )
+        cit = verify(
+            drafted,
+            lambda d, n: self.page_text(d, n, role),
+            span=list(range(minute.pdf_pages[0], minute.pdf_pages[1] + 1)),
+            label_of=self.page_label,
+        )
         return self._sourced(cit) if cit is not None else None
 
     def _minute_recording(self, hit: Any, role: str) -> Any | None:
@@ -391,8 +473,13 @@ class AnswerEngine:
             mins = self.library.minutes(date_from=hit.meeting_date, date_to=hit.meeting_date, role=role, limit=200)
         except Exception:
             return None
-        found = [m for m in mins if m.agenda_item == hit.item and m.doc.doc_id != hit.doc_id
-                 and (not hit.committee or not m.doc.committee or m.doc.committee == hit.committee)]
+        found = [
+            m
+            for m in mins
+            if m.agenda_item == hit.item
+            and m.doc.doc_id != hit.doc_id
+            and (not hit.committee or not m.doc.committee or m.doc.committee == hit.committee)
+        ]
         return found[0] if len({m.number for m in found}) == 1 else None
 
     def _where(self, cit: Citation, hit: Any, role: str, with_minute: bool = False) -> str | None:
@@ -406,10 +493,14 @@ class AnswerEngine:
                 if not any(r.page_labels for r in recs) and hit.meeting_date:
                     # Minutes and supplements carry the item number; its page range is on the
                     # same meeting's front sheet, another document.
-                    recs = [r for r in self.library.items(number=hit.item, date_from=hit.meeting_date,
-                                                          date_to=hit.meeting_date, role=role, limit=20)
-                            if r.page_labels and (not hit.committee or not r.doc.committee
-                                                  or r.doc.committee == hit.committee)] or recs
+                    recs = [
+                        r
+                        for r in self.library.items(
+                            number=hit.item, date_from=hit.meeting_date, date_to=hit.meeting_date, role=role, limit=20
+                        )
+                        if r.page_labels
+                        and (not hit.committee or not r.doc.committee or r.doc.committee == hit.committee)
+                    ] or recs
                 rec = recs[0] if recs else None
             except Exception:
                 rec = None
@@ -440,8 +531,7 @@ class AnswerEngine:
         best = chosen[0]
         last_pos = max((u.pos for u in units if u.hit is best.hit and not u.resolved), default=-1)
         text = best.text.rstrip()
-        if best.resolved or best.pos != last_pos or re.search(r"[.!?;)\]\"']$", text) \
-                or "#" in str(best.hit.chunk_id):
+        if best.resolved or best.pos != last_pos or re.search(r"[.!?;)\]\"']$", text) or "#" in str(best.hit.chunk_id):
             # (A line read from a page or a structure record is whole: nothing of it runs on.)
             return chosen
         want = 3 if text.endswith(":") else 1
@@ -452,7 +542,7 @@ class AnswerEngine:
         if len(take) < want:
             nxt = self.page_text(doc, n + 1, role)
             if nxt:
-                take += self._units_on(best.hit, n + 1, nxt, here)[:want - len(take)]
+                take += self._units_on(best.hit, n + 1, nxt, here)[: want - len(take)]
         return [chosen[0], *take, *[u for u in chosen[1:] if u not in take]]
 
     def _rest_of_points(self, chosen: list[Any], role: str, max_points: int = 4, max_words: int = 95) -> list[Any]:
@@ -480,21 +570,30 @@ class AnswerEngine:
 
     def _units_on(self, hit: Any, n: int, text: str, neighbour: str) -> list[Any]:
         import copy
+
         # A running header sits at the top of both pages, a footer at the bottom of both.
         edge = [line for line in neighbour.splitlines() if line.strip()]
         tops, bottoms = {_shape(e) for e in edge[:3]}, {_shape(e) for e in edge[-3:]}
         lines = [line for line in text.splitlines() if line.strip()]
-        kept = "\n".join(line for i, line in enumerate(lines)
-                         if not ((i < 3 and _shape(line) in tops)
-                                 or (i >= len(lines) - 3 and _shape(line) in bottoms)))
+        kept = "\n".join(
+            line
+            for i, line in enumerate(lines)
+            if not ((i < 3 and _shape(line) in tops) or (i >= len(lines) - 3 and _shape(line) in bottoms))
+        )
         h = copy.copy(hit)
         h.pdf_page, h.pdf_pages, h.text = n, [n], kept
         if n != int(hit.pdf_page):
             h.page_label = self.page_label(hit.doc_id, n)
         return extractive.units_from_hits([h], depth=1)
 
-    def _select_parts(self, parts: list[str], sims: list[list[float]], units: list[Any], whole: Question,
-                      paper: dict[str, dict[str, float]]) -> list[Any]:
+    def _select_parts(
+        self,
+        parts: list[str],
+        sims: list[list[float]],
+        units: list[Any],
+        whole: Question,
+        paper: dict[str, dict[str, float]],
+    ) -> list[Any]:
         """A two-part question gets the best lines for each part ("what was his job in July, and
         what was it by December?"). Each part is scored with its own words and kind, plus the
         whole question's words at a lower weight (the part "what was it by December" leans on
@@ -508,10 +607,16 @@ class AnswerEngine:
             idf = extractive.idf_table(units, pq)
             for s in carried:
                 idf[s] *= sel.context_weight
-            scorer.score_units(units, pq, idf, part_sims, _with_month(pq, units, paper),
-                               lambda u, pq=pq: _kind_held(pq, u, places), self.model)
-            for u in extractive.select(units, pq, idf, sel, max_units=sel.part_max_units,
-                                       max_words=sel.part_max_words):
+            scorer.score_units(
+                units,
+                pq,
+                idf,
+                part_sims,
+                _with_month(pq, units, paper),
+                lambda u, pq=pq: _kind_held(pq, u, places),
+                self.model,
+            )
+            for u in extractive.select(units, pq, idf, sel, max_units=sel.part_max_units, max_words=sel.part_max_words):
                 if u not in chosen:
                     chosen.append(u)
         return chosen
@@ -567,7 +672,11 @@ class AnswerEngine:
                 break
             words += w
             nxt = pieces[i + 1][1] if i + 1 < len(pieces) else None
-            same_as_next = nxt is not None and (nxt.doc_id, nxt.pdf_page, nxt.item) == (cit.doc_id, cit.pdf_page, cit.item)
+            same_as_next = nxt is not None and (nxt.doc_id, nxt.pdf_page, nxt.item) == (
+                cit.doc_id,
+                cit.pdf_page,
+                cit.item,
+            )
             text = text if re.search(r"[.!?:;]$", text) else text + "."
             out.append(text if same_as_next else f"{text} {cit.marker()}")
             if not any((c.doc_id, c.pdf_page, c.item) == (cit.doc_id, cit.pdf_page, cit.item) for c in cites):
@@ -595,8 +704,8 @@ def _after_quote(page: str, quote: str) -> str:
     lines = page.splitlines()
     for i, line in enumerate(lines):
         acc += re.sub(r"\W+", "", line.lower())
-        if tail and tail in acc[-(len(tail) + 200):]:
-            return "\n".join(lines[i + 1:])
+        if tail and tail in acc[-(len(tail) + 200) :]:
+            return "\n".join(lines[i + 1 :])
     return ""
 
 
@@ -608,10 +717,10 @@ def _trim(text: str, q: Question, budget: int = 60) -> str:
     qs = set(q.stems)
     best_i, best = 0, -1
     for i in range(0, len(ws) - budget + 1, 5):
-        n = sum(1 for s in content_stems(" ".join(ws[i:i + budget])) if s in qs)
+        n = sum(1 for s in content_stems(" ".join(ws[i : i + budget])) if s in qs)
         if n > best:
             best_i, best = i, n
-    piece = " ".join(ws[best_i:best_i + budget])
+    piece = " ".join(ws[best_i : best_i + budget])
     return ("… " if best_i else "") + piece + (" …" if best_i + budget < len(ws) else "")
 
 
@@ -624,25 +733,28 @@ def unit_embedder(library: Any) -> Any:
 
 def build_engine(settings: Settings, library: Any = None) -> AnswerEngine:
     from cllr.offline import ensure_offline
+
     ensure_offline()
     if library is None:
         from index.library import Library
+
         library = Library(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = ConversationStore(settings.sqlalchemy_url)
     llm = None
     if settings.llm_base_url and settings.llm_model:
         from service.answer.llm import LLMAnswerer
+
         llm = LLMAnswerer.from_settings(settings)
     return AnswerEngine(settings, library, store=store, llm=llm)
 
 
 @dataclass
 class Scored:
-    q: Question                  # the question with a follow-up's carried-over words
-    units: list[Any]             # every candidate line, scored for the whole question
+    q: Question  # the question with a follow-up's carried-over words
+    units: list[Any]  # every candidate line, scored for the whole question
     idf: dict[str, float]
-    parts_chosen: list[Any]      # a two-part question's lines, each part scored on its own
+    parts_chosen: list[Any]  # a two-part question's lines, each part scored on its own
 
 
 def _kind_held(q: Question, u: Any, places: frozenset[str]) -> bool | None:
@@ -677,18 +789,20 @@ def _cited_first(hits: list[Any], cites: list[Citation]) -> list[Any]:
     return front + [h for h in hits if h not in front]
 
 
-_CITES_OFSTED = re.compile(r"\b(according to|in|did|does|do)\s+ofsted'?s?\b|\bofsted'?s\s+(\w+\s+){0,3}"
-                           r"(inspection|report|visit|findings?)\b|\bofsted\s+(say|said|find|found|judge|rate)", re.I)
+_CITES_OFSTED = re.compile(
+    r"\b(according to|in|did|does|do)\s+ofsted'?s?\b|\bofsted'?s\s+(\w+\s+){0,3}"
+    r"(inspection|report|visit|findings?)\b|\bofsted\s+(say|said|find|found|judge|rate)",
+    re.I,
+)
 
 
 def _abstention(chosen: list[Any]) -> str:
-    """"The papers don't say", and what they do cover nearby, in words (no citation: nothing
+    """ "The papers don't say", and what they do cover nearby, in words (no citation: nothing
     here is offered as the answer): the paper and page of the closest line that was found."""
     if not chosen:
         return ABSTAIN_TEXT
     h = chosen[0].hit
-    what = (getattr(h, "minute_title", None) or getattr(h, "item_title", None) or getattr(h, "title", None)
-            or h.source)
+    what = getattr(h, "minute_title", None) or getattr(h, "item_title", None) or getattr(h, "title", None) or h.source
     where = ", ".join(x for x in (getattr(h, "committee", None), short_date(getattr(h, "meeting_date", None))) if x)
     page = f"page {h.page_label}" if getattr(h, "page_label", None) else f"PDF page {h.pdf_page}"
     return f"{ABSTAIN_TEXT} The nearest they come is {what}" + (f" ({where})" if where else "") + f", {page}."
@@ -706,7 +820,7 @@ def paper_features(q: Question, hit: Any, opening: Any) -> dict[str, float]:
     return f
 
 
-UNPAGED_SUFFIXES = HTML_SUFFIXES + WORD_SUFFIXES   # papers without printed pages: cited by minute, item or section
+UNPAGED_SUFFIXES = HTML_SUFFIXES + WORD_SUFFIXES  # papers without printed pages: cited by minute, item or section
 
 
 def answer_pieces(answer: str) -> Iterator[str]:

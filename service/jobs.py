@@ -9,6 +9,7 @@ One worker thread per process: ingestion is CPU-bound (PDF parsing, embeddings) 
 vector and keyword indexes, so running uploads one at a time keeps those writes ordered and leaves
 the second core to answer questions while a pack of papers is indexed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,10 +46,10 @@ class JobRunner:
         except Exception:
             log.exception("requeueing stale ingest jobs failed")
         while not self._stop.is_set():
-            self._wake.clear()   # before claiming, so a submit during the claim is not lost
+            self._wake.clear()  # before claiming, so a submit during the claim is not lost
             try:
                 claimed = self.db.claim_job(self.worker)
-            except Exception:   # database briefly unreachable: keep the worker alive, try again
+            except Exception:  # database briefly unreachable: keep the worker alive, try again
                 log.exception("claiming an ingest job failed")
                 claimed = None
             if claimed is None:
@@ -62,15 +63,32 @@ class JobRunner:
             result = self.library.ingest_bytes(data, filename, overrides)
         except Exception as e:  # a job must end in a state a client can read, whatever happened
             log.exception("ingest job %s (%s) crashed", job_id, filename)
-            self.db.update_job(job_id, status="failed", stage="failed", progress=1.0, result="failed",
-                               error=f"{filename}: internal error ({type(e).__name__})")
+            self.db.update_job(
+                job_id,
+                status="failed",
+                stage="failed",
+                progress=1.0,
+                result="failed",
+                error=f"{filename}: internal error ({type(e).__name__})",
+            )
             return
         status = "failed" if result.status == "failed" else "done"
-        log.info("ingest job %s on %s: %s", job_id, self.worker,
-                 result.summary() if hasattr(result, "summary") else result.status)
-        self.db.update_job(job_id, status=status, stage=status, progress=1.0, result=result.status,
-                           doc_id=result.doc_id, chunks=getattr(result, "chunks", None),
-                           error=getattr(result, "error", None))
+        log.info(
+            "ingest job %s on %s: %s",
+            job_id,
+            self.worker,
+            result.summary() if hasattr(result, "summary") else result.status,
+        )
+        self.db.update_job(
+            job_id,
+            status=status,
+            stage=status,
+            progress=1.0,
+            result=result.status,
+            doc_id=result.doc_id,
+            chunks=getattr(result, "chunks", None),
+            error=getattr(result, "error", None),
+        )
 
     def shutdown(self) -> None:
         # Let a running ingest finish (it is transactional per document); queued jobs stay queued in

@@ -5,6 +5,7 @@ We keep them: `choices[0].message.citations` (non-stream) and a final SSE event 
 `citations` (and `choices[0].delta.citations`) carries them before `data: [DONE]`. Beside them,
 `mode` ("llm" or "extractive") and `fallback_reason` say what produced the answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,15 +42,24 @@ def completion_id() -> str:
 
 def completion(req: ChatCompletionRequest, answered: Answered) -> dict[str, Any]:
     return {
-        "id": completion_id(), "object": "chat.completion", "created": int(time.time()),
+        "id": completion_id(),
+        "object": "chat.completion",
+        "created": int(time.time()),
         "model": req.model or MODEL,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": answered.answer,
-                                 "citations": answered.citations}}],
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": answered.answer, "citations": answered.citations},
+            }
+        ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "citations": answered.citations, "abstained": answered.abstained,
-        "conversation_id": answered.conversation_id, "answer_id": answered.answer_id,
-        "mode": answered.mode, "fallback_reason": answered.fallback_reason,
+        "citations": answered.citations,
+        "abstained": answered.abstained,
+        "conversation_id": answered.conversation_id,
+        "answer_id": answered.answer_id,
+        "mode": answered.mode,
+        "fallback_reason": answered.fallback_reason,
     }
 
 
@@ -61,8 +71,16 @@ def sse(req: ChatCompletionRequest, pieces: Iterator[str | Answered]) -> Iterato
     cid, created, model = completion_id(), int(time.time()), req.model or MODEL
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-        return _event({"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
+        return _event(
+            {
+                "id": cid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                **extra,
+            }
+        )
 
     yield chunk({"role": "assistant", "content": ""})
     try:
@@ -71,9 +89,16 @@ def sse(req: ChatCompletionRequest, pieces: Iterator[str | Answered]) -> Iterato
                 if piece:
                     yield chunk({"content": piece})
                 continue
-            yield chunk({"citations": piece.citations}, "stop", citations=piece.citations,
-                        abstained=piece.abstained, conversation_id=piece.conversation_id,
-                        answer_id=piece.answer_id, mode=piece.mode, fallback_reason=piece.fallback_reason)
+            yield chunk(
+                {"citations": piece.citations},
+                "stop",
+                citations=piece.citations,
+                abstained=piece.abstained,
+                conversation_id=piece.conversation_id,
+                answer_id=piece.answer_id,
+                mode=piece.mode,
+                fallback_reason=piece.fallback_reason,
+            )
     except Exception:  # the status line is gone; say so in-band rather than cut the stream dead
         log.exception("answer stream failed")
         yield from sse_error("the answer failed part-way; please ask again")

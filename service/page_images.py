@@ -17,6 +17,7 @@ variant of the paper (original, or the public copy named by what it withholds), 
 highlighted words; so a cached image can never be stale, and a public variant never shares a file
 with the original. PDFium is not thread-safe: every call into it holds one process-wide lock.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -36,12 +37,12 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class PageImageConfig:
-    scale: float = 1.5              # 72 dpi × 1.5: an A4 page 893 px wide, legible on a laptop and in print
-    png_compress_level: int = 3     # zlib level: 4x faster to encode than the default for ~15% more bytes
+    scale: float = 1.5  # 72 dpi × 1.5: an A4 page 893 px wide, legible on a laptop and in print
+    png_compress_level: int = 3  # zlib level: 4x faster to encode than the default for ~15% more bytes
     max_highlight_chars: int = 1000  # a quotation longer than this is cut (a URL must stay short)
-    min_block_words: int = 2        # a run of fewer matching words is chance, unless the quote is that short
-    max_gap_words: int = 6          # matched runs this close belong to one highlighted passage
-    fill: tuple[int, int, int, int] = (255, 221, 0, 110)   # translucent yellow over the words
+    min_block_words: int = 2  # a run of fewer matching words is chance, unless the quote is that short
+    max_gap_words: int = 6  # matched runs this close belong to one highlighted passage
+    fill: tuple[int, int, int, int] = (255, 221, 0, 110)  # translucent yellow over the words
     outline: tuple[int, int, int, int] = (11, 12, 12, 255)  # a dark edge, so the mark survives grey print
 
 
@@ -50,16 +51,16 @@ CONFIG = PageImageConfig()
 
 @dataclass(frozen=True)
 class Word:
-    text: str                                   # lower-cased
-    box: tuple[float, float, float, float]      # x0, y0, x1, y1 in image pixels (y down)
+    text: str  # lower-cased
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in image pixels (y down)
 
 
 @dataclass(frozen=True)
 class Highlight:
-    boxes: tuple[tuple[float, float, float, float], ...]   # one per highlighted word
-    words: tuple[str, ...]                      # the page words highlighted
-    quote_words: int                            # words in the quotation
-    found: int                                  # of them, how many are highlighted
+    boxes: tuple[tuple[float, float, float, float], ...]  # one per highlighted word
+    words: tuple[str, ...]  # the page words highlighted
+    quote_words: int  # words in the quotation
+    found: int  # of them, how many are highlighted
 
     @property
     def coverage(self) -> float:
@@ -79,6 +80,7 @@ def quote_words(text: str) -> list[str]:
 
 def page_count(pdf_path: Path) -> int:
     import pypdfium2 as pdfium
+
     with _PDFIUM:
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
@@ -90,11 +92,12 @@ def page_count(pdf_path: Path) -> int:
 def page_words(pdf_path: Path, n: int, scale: float = CONFIG.scale) -> list[Word]:
     """The words of PDF page n with their boxes in the image's pixels."""
     import pypdfium2 as pdfium
+
     with _PDFIUM:
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
             page = pdf[n - 1]
-            left, _bottom, _right, top = page.get_cropbox()   # boxes are measured from the top-left
+            left, _bottom, _right, top = page.get_cropbox()  # boxes are measured from the top-left
             rotation = page.get_rotation()
             tp = page.get_textpage()
             count = tp.count_chars()
@@ -102,17 +105,18 @@ def page_words(pdf_path: Path, n: int, scale: float = CONFIG.scale) -> list[Word
             boxes = [tp.get_charbox(i) for i in range(len(text))]
         finally:
             pdf.close()
-    if rotation:   # rare in council papers; a box drawn in the wrong frame would mislead
+    if rotation:  # rare in council papers; a box drawn in the wrong frame would mislead
         return []
     out: list[Word] = []
     for m in _WORD.finditer(text):
-        xs = [(b[0], b[1], b[2], b[3]) for b in boxes[m.start():m.end()] if b[2] > b[0] and b[3] > b[1]]
+        xs = [(b[0], b[1], b[2], b[3]) for b in boxes[m.start() : m.end()] if b[2] > b[0] and b[3] > b[1]]
         if not xs:
             continue
         x0, y0 = min(b[0] for b in xs), min(b[1] for b in xs)
         x1, y1 = max(b[2] for b in xs), max(b[3] for b in xs)
-        out.append(Word(m.group(0).lower(), ((x0 - left) * scale, (top - y1) * scale,
-                                             (x1 - left) * scale, (top - y0) * scale)))
+        out.append(
+            Word(m.group(0).lower(), ((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale))
+        )
     return out
 
 
@@ -120,7 +124,7 @@ def find_quote(words: list[Word], quote: str, config: PageImageConfig = CONFIG) 
     """The page words that print the quotation: runs of words matching in order (difflib's
     matching blocks), the densest group of them when the quote is not printed whole (a quote
     joined across a page's columns, an ellipsis)."""
-    want = quote_words(quote[:config.max_highlight_chars])
+    want = quote_words(quote[: config.max_highlight_chars])
     if not want or not words:
         return Highlight((), (), len(want), 0)
     have = [w.text for w in words]
@@ -139,8 +143,9 @@ def find_quote(words: list[Word], quote: str, config: PageImageConfig = CONFIG) 
             groups.append([b])
     best = max(groups, key=lambda g: sum(b.size for b in g))
     idx = [i for b in best for i in range(b.a, b.a + b.size)]
-    return Highlight(tuple(words[i].box for i in idx), tuple(have[i] for i in idx), len(want),
-                     sum(b.size for b in best))
+    return Highlight(
+        tuple(words[i].box for i in idx), tuple(have[i] for i in idx), len(want), sum(b.size for b in best)
+    )
 
 
 def _line_rects(boxes: tuple[tuple[float, float, float, float], ...]) -> list[tuple[float, float, float, float]]:
@@ -167,11 +172,11 @@ def _line_rects(boxes: tuple[tuple[float, float, float, float], ...]) -> list[tu
     return rects
 
 
-def render(pdf_path: Path, n: int, highlight: Highlight | None = None,
-           config: PageImageConfig = CONFIG) -> bytes:
+def render(pdf_path: Path, n: int, highlight: Highlight | None = None, config: PageImageConfig = CONFIG) -> bytes:
     """PNG of PDF page n, with the highlight's words marked."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
+
     with _PDFIUM:
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
@@ -184,8 +189,12 @@ def render(pdf_path: Path, n: int, highlight: Highlight | None = None,
         draw = ImageDraw.Draw(layer)
         pad = 2 * config.scale
         for x0, y0, x1, y1 in _line_rects(highlight.boxes):
-            draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), fill=config.fill, outline=config.outline,
-                           width=max(1, round(config.scale)))
+            draw.rectangle(
+                (x0 - pad, y0 - pad, x1 + pad, y1 + pad),
+                fill=config.fill,
+                outline=config.outline,
+                width=max(1, round(config.scale)),
+            )
         image = Image.alpha_composite(base, layer).convert("RGB")
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=config.png_compress_level)
@@ -200,8 +209,13 @@ class PageImages:
         self.config = config
 
     def _key(self, doc_id: str, n: int, variant: str, highlight: str) -> Path:
-        hl = hashlib.sha256(" ".join(quote_words(highlight[:self.config.max_highlight_chars])).encode()
-                            ).hexdigest()[:16] if highlight else "plain"
+        hl = (
+            hashlib.sha256(" ".join(quote_words(highlight[: self.config.max_highlight_chars])).encode()).hexdigest()[
+                :16
+            ]
+            if highlight
+            else "plain"
+        )
         safe = re.sub(r"[^A-Za-z0-9.-]", "_", variant)
         return self.cache_dir / doc_id / f"p{n}-{safe}-s{self.config.scale:g}-{hl}.png"
 
@@ -213,17 +227,29 @@ class PageImages:
         if path.is_file():
             try:
                 found = json.loads(meta.read_text()) if highlight and meta.is_file() else None
-                hl = None if found is None else Highlight(tuple(tuple(b) for b in found["boxes"]),
-                                                          tuple(found["words"]), found["quote_words"], found["found"])
+                hl = (
+                    None
+                    if found is None
+                    else Highlight(
+                        tuple(tuple(b) for b in found["boxes"]),
+                        tuple(found["words"]),
+                        found["quote_words"],
+                        found["found"],
+                    )
+                )
                 return Rendered(path.read_bytes(), hl, True)
             except (OSError, ValueError, KeyError):
-                pass   # a half-written or foreign file: render again
+                pass  # a half-written or foreign file: render again
         hl = find_quote(page_words(pdf_path, n, self.config.scale), highlight, self.config) if highlight else None
         png = render(pdf_path, n, hl, self.config)
         path.parent.mkdir(parents=True, exist_ok=True)
         if hl is not None:
-            _write(meta, json.dumps({"boxes": hl.boxes, "words": hl.words, "quote_words": hl.quote_words,
-                                     "found": hl.found}).encode())
+            _write(
+                meta,
+                json.dumps(
+                    {"boxes": hl.boxes, "words": hl.words, "quote_words": hl.quote_words, "found": hl.found}
+                ).encode(),
+            )
         _write(path, png)
         return Rendered(png, hl, False)
 
@@ -232,4 +258,4 @@ def _write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rendering-")
     with os.fdopen(fd, "wb") as f:
         f.write(data)
-    os.replace(tmp, path)   # atomic: a concurrent reader sees no file or the whole image
+    os.replace(tmp, path)  # atomic: a concurrent reader sees no file or the whole image

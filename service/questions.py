@@ -6,6 +6,7 @@ carries earlier turns into the search query, so an over-long history turn costs 
 question does (a 1 MB question once held a core for minutes). Over the cap is a 422 before the
 answer service is asked, so no answer slot or CPU is spent on it.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Mapping
@@ -19,5 +20,6 @@ def check_lengths(question: str, history: Iterable[Mapping[str, str]] | None, ca
     pieces += [(f"history[{i}] ({t.get('role', '?')})", t.get("content") or "") for i, t in enumerate(history or ())]
     for what, text in pieces:
         if len(text) > cap:
-            raise HTTPException(422, f"{what} is {len(text):,} characters, over the limit of {cap} "
-                                     "(CLLR_MAX_QUESTION_CHARS)")
+            raise HTTPException(
+                422, f"{what} is {len(text):,} characters, over the limit of {cap} (CLLR_MAX_QUESTION_CHARS)"
+            )

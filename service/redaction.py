@@ -5,6 +5,7 @@ may see this document" does not mean "the public may see every page of this file
 the page count, so a citation's `#page=N` still lands on the same page. Copies are cached by doc_id
 (which is the file's hash, so a cached copy can never be stale).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,9 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 NOTICE_SHORT = "exempt information (Part II, Schedule 12A to the Local Government Act 1972)."
-NOTICE = ("This page is withheld: it contains exempt information (Part II, Schedule 12A to the "
-          "Local Government Act 1972).")
+NOTICE = (
+    "This page is withheld: it contains exempt information (Part II, Schedule 12A to the Local Government Act 1972)."
+)
 
 
 def _notice_page(width: float, height: float, open_text: str | None = None):
@@ -27,6 +29,7 @@ def _notice_page(width: float, height: float, open_text: str | None = None):
     lines follow the notice (as plain text: the original's layout cannot be kept without its
     text layer, which would still hold the exempt words)."""
     from reportlab.pdfgen import canvas
+
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(width, height), invariant=1)
     if open_text is None:
@@ -72,5 +75,5 @@ def redacted_copy(original: Path, withheld: dict[int, str | None], cache_dir: Pa
     fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".redacting-")
     with os.fdopen(fd, "wb") as f:
         writer.write(f)
-    os.replace(tmp, out)   # atomic: a concurrent reader sees the old state or the whole copy
+    os.replace(tmp, out)  # atomic: a concurrent reader sees the old state or the whole copy
     return out

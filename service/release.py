@@ -17,6 +17,7 @@ A failure is withheld and logged on the `cllr.security` logger as a security eve
 page ids, never the text); the caller gets the answer the papers give when they don't say, or the
 record is left out, and is never told why.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,9 +35,9 @@ from service.answer.citations import quote_on_page
 
 log = logging.getLogger("cllr.security")
 
-SHINGLE_WORDS = 6          # a run this long shared with a restricted passage is a copy, not a coincidence
-MIN_TERM_CHARS = 4         # shorter terms (page and item numbers, "pm") are never distinctive
-VISIBLE_CACHE_DOCS = 256   # open-text shingles kept per document for the boilerplate exemption
+SHINGLE_WORDS = 6  # a run this long shared with a restricted passage is a copy, not a coincidence
+MIN_TERM_CHARS = 4  # shorter terms (page and item numbers, "pm") are never distinctive
+VISIBLE_CACHE_DOCS = 256  # open-text shingles kept per document for the boilerplate exemption
 _WORD = re.compile(r"[^\W_]+")
 _NAME_OR_FIGURE = re.compile(r"\b[A-Z][\w'’-]+|£?\d[\d,.]*\d[a-z]*")
 
@@ -46,15 +47,18 @@ def shingles(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
     words = _WORD.findall(text.lower())
     if len(words) < n:
         return np.zeros(0, dtype=np.uint64)
-    return np.fromiter((hash(" ".join(words[i:i + n])) & 0xFFFFFFFFFFFFFFFF for i in range(len(words) - n + 1)),
-                       dtype=np.uint64, count=len(words) - n + 1)
+    return np.fromiter(
+        (hash(" ".join(words[i : i + n])) & 0xFFFFFFFFFFFFFFFF for i in range(len(words) - n + 1)),
+        dtype=np.uint64,
+        count=len(words) - n + 1,
+    )
 
 
 @dataclass
 class _Restricted:
     generation: int = -1
-    hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))   # sorted
-    docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))      # doc code per hash
+    hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # sorted
+    docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # doc code per hash
     doc_ids: list[str] = field(default_factory=list)
     terms: frozenset[str] = frozenset()
 
@@ -62,7 +66,7 @@ class _Restricted:
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
-    docs: tuple[str, ...] = ()     # the restricted documents whose text was found
+    docs: tuple[str, ...] = ()  # the restricted documents whose text was found
     reason: str = ""
 
 
@@ -156,15 +160,20 @@ class ReleaseCheck:
                         found.update(st.doc_ids[c] for c in st.docs[a:b].tolist())
         if st.terms:
             from index.keyword import tokenize
+
             asked_terms = set(tokenize(asked))
             # Names and figures only: in a small library a common word ("owner") can occur in
             # restricted passages alone, and blocking every answer that uses it would be wrong.
             named = " ".join(m.group(0) for txt in texts for m in _NAME_OR_FIGURE.finditer(txt))
-            distinctive = {t for t in tokenize(named)
-                           if len(t) >= MIN_TERM_CHARS and t in st.terms and t not in asked_terms}
+            distinctive = {
+                t for t in tokenize(named) if len(t) >= MIN_TERM_CHARS and t in st.terms and t not in asked_terms
+            }
             if distinctive:
-                return Verdict(False, tuple(sorted(found)) or ("?",),
-                               f"{len(distinctive)} term(s) found only in restricted passages")
+                return Verdict(
+                    False,
+                    tuple(sorted(found)) or ("?",),
+                    f"{len(distinctive)} term(s) found only in restricted passages",
+                )
         if found:
             return Verdict(False, tuple(sorted(found)), "verbatim restricted text")
         return OK
@@ -189,11 +198,16 @@ class ReleaseCheck:
         cites = list(getattr(result, "citations", []) or [])
         bad = [c for c in cites if not self.citation(c, role)]
         if bad:
-            self._event(route, role, "citation to a page or passage the caller may not see",
-                        [(_get(c, "doc_id"), _get(c, "pdf_page")) for c in bad])
+            self._event(
+                route,
+                role,
+                "citation to a page or passage the caller may not see",
+                [(_get(c, "doc_id"), _get(c, "pdf_page")) for c in bad],
+            )
             return False
-        sources = [_get(c, "doc_id") for c in cites] + [getattr(h, "doc_id", None)
-                                                         for h in getattr(result, "retrieved", []) or []]
+        sources = [_get(c, "doc_id") for c in cites] + [
+            getattr(h, "doc_id", None) for h in getattr(result, "retrieved", []) or []
+        ]
         texts = [getattr(result, "answer", "")] + [str(_get(c, "quote") or "") for c in cites]
         v = self.texts(texts, sources=[s for s in sources if s], role=role, asked=asked)
         if not v.ok:
@@ -218,8 +232,13 @@ class ReleaseCheck:
 
     @staticmethod
     def _event(route: str, role: str, reason: str, where: list[tuple[Any, Any]]) -> None:
-        log.error("SECURITY release blocked on %s for role %s: %s (%s)", route, role, reason,
-                  ", ".join(f"{d}" + (f" p.{p}" if p is not None else "") for d, p in where) or "-")
+        log.error(
+            "SECURITY release blocked on %s for role %s: %s (%s)",
+            route,
+            role,
+            reason,
+            ", ".join(f"{d}" + (f" p.{p}" if p is not None else "") for d, p in where) or "-",
+        )
 
 
 def _get(obj: Any, key: str) -> Any:

@@ -4,6 +4,7 @@ Inside the service records are the index's and engine's dataclasses; `service/vi
 into these. Models that carry index records keep `extra="allow"` so a field the index adds later
 reaches clients without a change here, while the fields clients rely on stay typed and documented.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -26,27 +27,32 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     """Every 4xx/5xx: `detail` for FastAPI-style clients, `error` for OpenAI-style clients."""
+
     detail: str
     error: ErrorBody
 
 
 # ---------------------------------------------------------------- filters and citations
 
+
 class Filters(BaseModel):
     """Narrow an answer or search. Accepts `from`/`to`/`type` (as in query strings) or the field names."""
+
     council: str | None = Field(default=None, max_length=MAX_FILTER_CHARS)
     committee: str | None = Field(default=None, max_length=MAX_FILTER_CHARS)
     date_from: date | None = Field(default=None, alias="from")
     date_to: date | None = Field(default=None, alias="to")
     doc_type: str | None = Field(default=None, alias="type", max_length=MAX_FILTER_CHARS)
-    doc_ids: list[Annotated[str, Field(max_length=MAX_FILTER_CHARS)]] | None = Field(default=None,
-                                                                                   max_length=MAX_DOC_IDS)
+    doc_ids: list[Annotated[str, Field(max_length=MAX_FILTER_CHARS)]] | None = Field(
+        default=None, max_length=MAX_DOC_IDS
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class CitationOut(BaseModel):
     """One cited passage. `url` opens the PDF at the cited page (`…/file#page=N`)."""
+
     model_config = ConfigDict(extra="allow")
     source: str
     doc_id: str
@@ -59,6 +65,7 @@ class CitationOut(BaseModel):
 
 
 # ---------------------------------------------------------------- ask
+
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
@@ -75,10 +82,14 @@ class AskRequest(BaseModel):
 
 
 AnswerMode = Literal["llm", "extractive"]
-MODE_DESCRIPTION = ("what produced the answer: 'llm' (a language model, every claim checked against the passage "
-                    "it cites) or 'extractive' (the papers' own sentences)")
-FALLBACK_DESCRIPTION = ("set when a language model is configured but the extractive engine answered: why (the "
-                        "model was down, timed out, answered something unusable, or said nothing its passages support)")
+MODE_DESCRIPTION = (
+    "what produced the answer: 'llm' (a language model, every claim checked against the passage "
+    "it cites) or 'extractive' (the papers' own sentences)"
+)
+FALLBACK_DESCRIPTION = (
+    "set when a language model is configured but the extractive engine answered: why (the "
+    "model was down, timed out, answered something unusable, or said nothing its passages support)"
+)
 
 
 class AskResponse(BaseModel):
@@ -93,6 +104,7 @@ class AskResponse(BaseModel):
 
 
 # ---------------------------------------------------------------- OpenAI-compatible chat
+
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -151,6 +163,7 @@ class ChatCompletionResponse(BaseModel):
 
 
 # ---------------------------------------------------------------- search and browse
+
 
 class Pagination(BaseModel):
     limit: int
@@ -232,6 +245,7 @@ class DecisionPartOut(BaseModel):
 
 class DecisionOut(BaseModel):
     """One decision, cited to its minute and page. `url` opens the paper at that page."""
+
     model_config = ConfigDict(extra="allow")
     id: str = Field(description="<doc_id>:<n>, stable while the paper is in the library")
     doc_id: str
@@ -248,16 +262,22 @@ class DecisionOut(BaseModel):
     outcome_rule: str = Field(description="why this outcome (the rule that read it)")
     vote: dict[str, Any] | None = Field(default=None, description="the recorded vote on the motion that became it")
     votes: list[dict[str, Any]] = Field(default=[], description="the minute's recorded votes up to it (amendments)")
-    report: dict[str, Any] | None = Field(default=None, description="the report it decided on: item, title, and "
-                                          "the report paper (doc_id, pdf_page, url) where the library has it")
+    report: dict[str, Any] | None = Field(
+        default=None,
+        description="the report it decided on: item, title, and "
+        "the report paper (doc_id, pdf_page, url) where the library has it",
+    )
     follow_on: list[dict[str, Any]] = Field(default=[], description="what it asks to come back, and when")
     follows: list[str] = Field(default=[], description="ids of earlier decisions it answers")
     followed_by: list[str] = Field(default=[], description="ids of later decisions that answer it")
     restricted: bool = Field(description="Part II: seen only by members, officers and admins")
     pdf_page: int
     page_label: str | None = None
-    source_url: str | None = Field(default=None, description="the council's own page for it, where the paper came "
-                                   "from a publishing system (a ModernGov decision's ieDecisionDetails page)")
+    source_url: str | None = Field(
+        default=None,
+        description="the council's own page for it, where the paper came "
+        "from a publishing system (a ModernGov decision's ieDecisionDetails page)",
+    )
     cite: str = Field(description="committee, date, minute and page, as a citation reads")
     line: str = Field(description="one line saying what was decided")
     url: str
@@ -335,6 +355,7 @@ class DeleteResponse(BaseModel):
 
 # ---------------------------------------------------------------- feedback and health
 
+
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     answer_id: int | None = Field(default=None, description="from /v1/ask or /v1/chat/completions")
@@ -356,6 +377,9 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ready", "not ready"]
     checks: dict[str, str]
-    llm: str | None = Field(default=None, description="the language model's health when one is configured: 'ok' "
-                            "or 'unavailable: …'. Not a readiness check: answers fall back to the extractive engine")
+    llm: str | None = Field(
+        default=None,
+        description="the language model's health when one is configured: 'ok' "
+        "or 'unavailable: …'. Not a readiness check: answers fall back to the extractive engine",
+    )
     open: bool = Field(description="true when no credential is configured: every caller is public")

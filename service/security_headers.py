@@ -11,6 +11,7 @@ Three kinds of response, three policies:
 `Referrer-Policy: no-referrer` everywhere: a signed citation link opened from a PDF viewer must not
 travel to the next site in a Referer header. Headers a route set itself are left as they are.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,10 +28,12 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 # No default-src on the papers themselves: Chromium applies a PDF response's policy to its built-in
 # viewer, and `object-src 'none'` (which default-src 'none' implies) leaves it blank.
 FILE_CSP = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-DOCS_CSP = ("default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-            "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-            "connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 API_HEADERS = {**COMMON, "Content-Security-Policy": API_CSP, "X-Frame-Options": "DENY"}
 WIDGET_PAGES = frozenset({"/"})
 _FILE = re.compile(r"^/v1/documents/[^/]+/file$")
@@ -47,8 +50,10 @@ def frame_ancestors(spec: str) -> str:
 
 
 def widget_csp(ancestors: str) -> str:
-    return ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-            f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}")
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+    )
 
 
 class SecurityHeaders:

@@ -14,6 +14,7 @@ A request body is the app's business (service/body_guard.py: size and `body_time
 here limits how slowly a client may send its *headers*: that is the reverse proxy's job
 (docs/reliability.md, "Limits and what a deployment behind a proxy must set").
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +23,11 @@ from cllr.settings import Settings
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
-    return {"http": "h11", "proxy_headers": False, "server_header": False,
-            "timeout_keep_alive": settings.keep_alive_s, "limit_concurrency": settings.max_connections,
-            "h11_max_incomplete_event_size": settings.max_header_kb * 1024}
+    return {
+        "http": "h11",
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_keep_alive": settings.keep_alive_s,
+        "limit_concurrency": settings.max_connections,
+        "h11_max_incomplete_event_size": settings.max_header_kb * 1024,
+    }

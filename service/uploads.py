@@ -8,6 +8,7 @@ the file to a temporary file on disk past 1 MB (never one growing buffer). The b
 body off at the cap. The type is decided by the bytes (`%PDF-`): browsers and scripts often send
 application/octet-stream for a PDF.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,32 @@ ACCEPTED_TYPES = {"application/pdf", "application/x-pdf", "application/octet-str
 FIELD = "file"
 
 # What the route's OpenAPI entry says it takes (the route reads the body itself, after the role check).
-UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": [FIELD],
-    "properties": {
-        FIELD: {"type": "string", "format": "binary", "description": "the paper (PDF)"},
-        "restricted": {"type": "boolean", "description": "the whole paper is Part II (exempt): members and "
-                       "officers only. Adds to what the paper itself marks; never lifts it."},
-        "restricted_pages": {"type": "string", "example": "3-5,9",
-                             "description": "PDF pages that are Part II (1-based; ranges and single pages)"}}}}}}}
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FIELD],
+                    "properties": {
+                        FIELD: {"type": "string", "format": "binary", "description": "the paper (PDF)"},
+                        "restricted": {
+                            "type": "boolean",
+                            "description": "the whole paper is Part II (exempt): members and "
+                            "officers only. Adds to what the paper itself marks; never lifts it.",
+                        },
+                        "restricted_pages": {
+                            "type": "string",
+                            "example": "3-5,9",
+                            "description": "PDF pages that are Part II (1-based; ranges and single pages)",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
 
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
 _PAGES = re.compile(r"^\s*\d{1,5}(\s*-\s*\d{1,5})?(\s*,\s*\d{1,5}(\s*-\s*\d{1,5})?)*\s*$")
@@ -65,7 +84,7 @@ def upload_overrides(form: Any) -> dict[str, Any] | None:
 @dataclass
 class Upload:
     filename: str
-    file: BinaryIO           # at the start of the PDF's bytes; spooled to disk past 1 MB
+    file: BinaryIO  # at the start of the PDF's bytes; spooled to disk past 1 MB
 
     def read(self) -> bytes:
         self.file.seek(0)

@@ -4,6 +4,7 @@ The index hands out dataclasses (most with `.to_json()`); this is the one place 
 flatten them, and the one place that attaches links (`url`, `file_url`) so every citation and hit
 a client sees can be opened at its page.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -48,7 +49,7 @@ def citation_view(c: Any, caller: Caller, links: FileLinks) -> dict[str, Any]:
     data.pop("describe", None)
     data["label"] = label
     data["url"] = links.file_url(data["doc_id"], caller, data.get("pdf_page"))
-    if data.get("pdf_page"):   # a paper with PDF pages: the viewer shows the page, the quote highlighted
+    if data.get("pdf_page"):  # a paper with PDF pages: the viewer shows the page, the quote highlighted
         data["viewer_url"] = links.view_url(data["doc_id"], caller, data["pdf_page"], data.get("quote"))
     return data
 

@@ -1,4 +1,5 @@
 """Shared pytest fixtures. Keep this small and additive: several people edit it."""
+
 from __future__ import annotations
 
 from pathlib import Path

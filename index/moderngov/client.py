@@ -10,6 +10,7 @@
   an HTML page (a firewall's challenge, a SharePoint error page, a redirect script), or XML with the
   wrong root element. Such an answer parses as XML more often than one would think.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ from typing import Callable
 
 import httpx
 
-DEFAULT_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 "
-                      "Safari/537.36 cllr-moderngov-import/0.2")
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 "
+    "Safari/537.36 cllr-moderngov-import/0.2"
+)
 RETRY_STATUS = {429, 500, 502, 503, 504}
 _HTML_ROOTS = {"html", "head", "body", "script", "div", "p", "form", "title", "meta", "span", "table"}
 
@@ -45,9 +48,19 @@ class Download:
 
 
 class ModernGovClient:
-    def __init__(self, base_url: str, *, min_interval_s: float = 1.0, retries: int = 4, backoff_s: float = 2.0,
-                 backoff_max_s: float = 120.0, timeout_s: float = 120.0, user_agent: str = DEFAULT_USER_AGENT,
-                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        min_interval_s: float = 1.0,
+        retries: int = 4,
+        backoff_s: float = 2.0,
+        backoff_max_s: float = 120.0,
+        timeout_s: float = 120.0,
+        user_agent: str = DEFAULT_USER_AGENT,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.base_url = base_url.rstrip("/")
         self.min_interval_s = min_interval_s
         self.retries = retries
@@ -57,9 +70,15 @@ class ModernGovClient:
         self._last = 0.0
         self.requests = 0
         self._http = httpx.Client(
-            timeout=timeout_s, follow_redirects=True, transport=transport,
-            headers={"User-Agent": user_agent, "Accept-Language": "en-GB,en;q=0.8",
-                     "Accept": "text/xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8"})
+            timeout=timeout_s,
+            follow_redirects=True,
+            transport=transport,
+            headers={
+                "User-Agent": user_agent,
+                "Accept-Language": "en-GB,en;q=0.8",
+                "Accept": "text/xml,application/xml;q=0.9,application/pdf;q=0.9,*/*;q=0.8",
+            },
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -71,8 +90,9 @@ class ModernGovClient:
         self.close()
 
     # ------------------------------------------------------------------ transport
-    def _get(self, url: str, what: str, params: dict[str, str] | None = None,
-             headers: dict[str, str] | None = None) -> httpx.Response:
+    def _get(
+        self, url: str, what: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         attempt = 0
         while True:
             wait = self._last + self.min_interval_s - time.monotonic()
@@ -89,7 +109,8 @@ class ModernGovClient:
                         f"{what}: {'no answer within the timeout' if slow else 'cannot connect'} after "
                         f"{attempt + 1} tries ({type(e).__name__}); the site is slow or down. Run the import "
                         "again later: what is imported is kept and the next run carries on from there"
-                        + (" (a longer --timeout may help)" if slow else "")) from None
+                        + (" (a longer --timeout may help)" if slow else "")
+                    ) from None
             else:
                 self._last = time.monotonic()
                 if r.status_code not in RETRY_STATUS or attempt >= self.retries:
@@ -97,7 +118,7 @@ class ModernGovClient:
                 retry_after = r.headers.get("Retry-After", "").strip()
                 if retry_after.isdigit():
                     self._sleep(min(float(retry_after), self.backoff_max_s))
-            self._sleep(min(self.backoff_s * (2 ** attempt), self.backoff_max_s))
+            self._sleep(min(self.backoff_s * (2**attempt), self.backoff_max_s))
             attempt += 1
 
     def _refused(self, what: str, r: httpx.Response) -> ModernGovError:
@@ -105,10 +126,13 @@ class ModernGovClient:
             return ModernGovError(
                 f"{what}: the site refused access (HTTP {r.status_code}{_titled(r.content)}); its firewall may "
                 "block automated clients even with a browser-like User-Agent: ask the council's democratic "
-                "services or IT team to allow this server")
+                "services or IT team to allow this server"
+            )
         if r.status_code == 429:
-            return ModernGovError(f"{what}: the site is rate-limiting us (HTTP 429) even after backing off; "
-                                  "try again later or with a longer --interval")
+            return ModernGovError(
+                f"{what}: the site is rate-limiting us (HTTP 429) even after backing off; "
+                "try again later or with a longer --interval"
+            )
         return ModernGovError(f"{what}: HTTP {r.status_code}")
 
     # ------------------------------------------------------------------ the web service
@@ -116,22 +140,25 @@ class ModernGovClient:
         """GET mgWebService.asmx/<method>?params; the (namespace-free) XML root, which must be one of
         `expect` when given."""
         url = f"{self.base_url}/mgWebService.asmx/{method}"
-        what = f"{self.base_url} {method}" + (f"({', '.join(f'{k}={v}' for k, v in params.items())})"
-                                               if params else "")
+        what = f"{self.base_url} {method}" + (f"({', '.join(f'{k}={v}' for k, v in params.items())})" if params else "")
         r = self._get(url, what, params=params)
         if r.status_code == 404:
-            raise ModernGovError(f"{what}: {url} was not found (HTTP 404), so {self.base_url} does not look like a "
-                                 "ModernGov site; --base-url should be the site root that serves mgWebService.asmx, "
-                                 "e.g. https://democracy.example.gov.uk")
+            raise ModernGovError(
+                f"{what}: {url} was not found (HTTP 404), so {self.base_url} does not look like a "
+                "ModernGov site; --base-url should be the site root that serves mgWebService.asmx, "
+                "e.g. https://democracy.example.gov.uk"
+            )
         if r.status_code != 200:
             raise self._refused(what, r)
         root = parse_xml(r.content, what)
         if expect and root.tag not in expect:
             if root.tag in _HTML_ROOTS:
                 raise ModernGovError(_html_message(what, r.content))
-            raise ModernGovError(f"{what}: the answer's root element is <{root.tag}>, not ModernGov's "
-                                 f"<{expect[0]}>: the site is not answering as ModernGov (an error page or a "
-                                 "different service at that address)")
+            raise ModernGovError(
+                f"{what}: the answer's root element is <{root.tag}>, not ModernGov's "
+                f"<{expect[0]}>: the site is not answering as ModernGov (an error page or a "
+                "different service at that address)"
+            )
         return root
 
     def download(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Download:
@@ -168,8 +195,10 @@ def _titled(body: bytes) -> str:
 
 
 def _html_message(what: str, body: bytes) -> str:
-    return (f"{what}: the site answered with an HTML page{_titled(body)}, not ModernGov XML: it is not a "
-            "ModernGov web service at that address, or an error or firewall page stands in front of it")
+    return (
+        f"{what}: the site answered with an HTML page{_titled(body)}, not ModernGov XML: it is not a "
+        "ModernGov web service at that address, or an error or firewall page stands in front of it"
+    )
 
 
 def parse_xml(body: bytes, what: str) -> ET.Element:

@@ -16,6 +16,7 @@ What real answers look like, and what this module does about it:
   (mgConvert2PDF.aspx?ID=…), isrestricted, publicationdate, ownertitle and isurl (a link, not a file);
 - attendees are <attendee> elements whose details are attributes (name, roledescription, attendance).
 """
+
 from __future__ import annotations
 
 import html
@@ -41,7 +42,7 @@ def _flag(el: ET.Element, name: str) -> bool:
 def unescape(value: str | None) -> str:
     """Text escaped twice by the service ("Members&#39; Question Time" after XML parsing)."""
     s = value or ""
-    for _ in range(3):   # at most a few layers; stop as soon as nothing changes
+    for _ in range(3):  # at most a few layers; stop as soon as nothing changes
         t = html.unescape(s)
         if t == s:
             break
@@ -103,6 +104,7 @@ class Committee:
 @dataclass(frozen=True)
 class MeetingRef:
     """A meeting as GetMeetings lists it, with the committee it is grouped under."""
+
     id: str
     committee_id: str | None
     committee_title: str | None
@@ -123,15 +125,15 @@ class LinkedDocument:
     restricted: bool
     publication_date: date | None = None
     owner_title: str | None = None
-    is_link: bool = False                 # isurl: a link to another page, not a file to download
+    is_link: bool = False  # isurl: a link to another page, not a file to download
 
 
 @dataclass(frozen=True)
 class Attendee:
     name: str
     member_id: str | None
-    role_description: str | None          # "Chair", "Committee Member", "Officer"
-    attendance: str | None                # as the site says: "Present, as expected", "Apologies", "Expected"
+    role_description: str | None  # "Chair", "Committee Member", "Officer"
+    attendance: str | None  # as the site says: "Present, as expected", "Apologies", "Expected"
     party: str | None = None
     ward: str | None = None
     representing: str | None = None
@@ -157,15 +159,15 @@ class Attendee:
 
 @dataclass(frozen=True)
 class AgendaItemRecord:
-    number: str | None                    # the agenda's number (agendaitemnumber + subnumber)
+    number: str | None  # the agenda's number (agendaitemnumber + subnumber)
     title: str
-    minute_number: str | None             # minutesitemnumber + subnumber
-    restricted: bool                      # isrestricted, or not isdisplayallowed
+    minute_number: str | None  # minutesitemnumber + subnumber
+    restricted: bool  # isrestricted, or not isdisplayallowed
     documents: list[LinkedDocument] = field(default_factory=list)
-    id: str | None = None                 # agendaitemid
-    display_number: str | None = None     # fulldisplaynumberformat as printed ("51.")
-    minutes_html: str | None = None       # minutesnonemptyhtmlbody (HTML)
-    decision_html: str | None = None      # decisionnonemptyhtmlbody (HTML)
+    id: str | None = None  # agendaitemid
+    display_number: str | None = None  # fulldisplaynumberformat as printed ("51.")
+    minutes_html: str | None = None  # minutesnonemptyhtmlbody (HTML)
+    decision_html: str | None = None  # decisionnonemptyhtmlbody (HTML)
     is_decision: bool = False
 
     def override(self, *, with_minute: bool = False) -> dict:
@@ -184,11 +186,11 @@ class Meeting:
     committee_id: str | None
     committee_title: str | None
     date: date | None
-    url: str                              # the council's meeting page (ieListDocuments.aspx)
-    documents: list[LinkedDocument]       # attached to the meeting itself (few sites list any)
+    url: str  # the council's meeting page (ieListDocuments.aspx)
+    documents: list[LinkedDocument]  # attached to the meeting itself (few sites list any)
     items: list[AgendaItemRecord]
     status: str | None = None
-    time: str | None = None               # as printed: "6.00 pm"
+    time: str | None = None  # as printed: "6.00 pm"
     location: str | None = None
     minutes_published: bool = False
     decisions_published: bool = False
@@ -220,7 +222,7 @@ def meetings(root: ET.Element) -> list[MeetingRef]:
             if ref and ref.id not in seen:
                 seen.add(ref.id)
                 out.append(ref)
-    for el in root.iter("meeting"):   # listed outside any committee group
+    for el in root.iter("meeting"):  # listed outside any committee group
         ref = _ref(el, None, None)
         if ref and ref.id not in seen:
             seen.add(ref.id)
@@ -233,8 +235,14 @@ def _ref(el: ET.Element, cid: str | None, title: str | None) -> MeetingRef | Non
     if not mid:
         return None
     own_title = _text(el, "committeetitle")
-    return MeetingRef(mid, _text(el, "committeeid") or cid, unescape(own_title) if own_title else title,
-                      parse_uk_date(_text(el, "meetingdate")), _text(el, "meetingstatus"), _text(el, "meetingtime"))
+    return MeetingRef(
+        mid,
+        _text(el, "committeeid") or cid,
+        unescape(own_title) if own_title else title,
+        parse_uk_date(_text(el, "meetingdate")),
+        _text(el, "meetingstatus"),
+        _text(el, "meetingtime"),
+    )
 
 
 def _documents(parent: ET.Element, base_url: str) -> list[LinkedDocument]:
@@ -246,10 +254,17 @@ def _documents(parent: ET.Element, base_url: str) -> list[LinkedDocument]:
         url = _text(d, "url")
         if url:
             owner = _text(d, "ownertitle")
-            out.append(LinkedDocument(_text(d, "attachmentid"), unescape(_text(d, "title")),
-                                      urljoin(base_url + "/", url), _flag(d, "isrestricted"),
-                                      parse_uk_date(_text(d, "publicationdate")), unescape(owner) if owner else None,
-                                      _flag(d, "isurl")))
+            out.append(
+                LinkedDocument(
+                    _text(d, "attachmentid"),
+                    unescape(_text(d, "title")),
+                    urljoin(base_url + "/", url),
+                    _flag(d, "isrestricted"),
+                    parse_uk_date(_text(d, "publicationdate")),
+                    unescape(owner) if owner else None,
+                    _flag(d, "isurl"),
+                )
+            )
     return out
 
 
@@ -262,15 +277,26 @@ def _attendees(el: ET.Element) -> list[Attendee]:
         name = unescape(a.get("name") or _text(a, "name"))
         if not name:
             continue
-        out.append(Attendee(name, a.get("memberid"), a.get("roledescription"), a.get("attendance"),
-                            a.get("politicalparty") or None, unescape(a.get("ward")) or None,
-                            a.get("representing") or None))
+        out.append(
+            Attendee(
+                name,
+                a.get("memberid"),
+                a.get("roledescription"),
+                a.get("attendance"),
+                a.get("politicalparty") or None,
+                unescape(a.get("ward")) or None,
+                a.get("representing") or None,
+            )
+        )
     return out
 
 
 def meeting_url(base_url: str, meeting_id: str, committee_id: str | None) -> str:
-    return (f"{base_url}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}" if committee_id
-            else f"{base_url}/ieListDocuments.aspx?MId={meeting_id}")
+    return (
+        f"{base_url}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
+        if committee_id
+        else f"{base_url}/ieListDocuments.aspx?MId={meeting_id}"
+    )
 
 
 def decision_url(base_url: str, agenda_item_id: str) -> str:
@@ -290,21 +316,34 @@ def meeting(root: ET.Element, base_url: str, listed: MeetingRef | None = None) -
     url = urljoin(base_url + "/", link) if link else meeting_url(base_url, mid, cid)
     items = []
     holder = el.find("agendaitems")
-    for it in (holder.findall("agendaitem") if holder is not None else []):
-        items.append(AgendaItemRecord(
-            number=_number(it, "agendaitemnumber", "agendaitemsubnumber"),
-            title=unescape(_text(it, "agendaitemtitle")),
-            minute_number=_number(it, "minutesitemnumber", "minutesitemsubnumber"),
-            restricted=_flag(it, "isrestricted") or (it.find("isdisplayallowed") is not None
-                                                     and not _flag(it, "isdisplayallowed")),
-            documents=_documents(it, base_url),
-            id=_text(it, "agendaitemid"),
-            display_number=_text(it, "fulldisplaynumberformat"),
-            minutes_html=_text(it, "minutesnonemptyhtmlbody"),
-            decision_html=_text(it, "decisionnonemptyhtmlbody"),
-            is_decision=_flag(it, "isdecision")))
-    return Meeting(mid, cid, ctitle, parse_uk_date(_text(el, "meetingdate")) or (listed.date if listed else None),
-                   url, _documents(el, base_url), items, status=_text(el, "meetingstatus"),
-                   time=_text(el, "meetingtime"), location=unescape(_text(el, "meetinglocation")) or None,
-                   minutes_published=_flag(el, "minutepublished"),
-                   decisions_published=_flag(el, "decisionpublished"), attendees=_attendees(el))
+    for it in holder.findall("agendaitem") if holder is not None else []:
+        items.append(
+            AgendaItemRecord(
+                number=_number(it, "agendaitemnumber", "agendaitemsubnumber"),
+                title=unescape(_text(it, "agendaitemtitle")),
+                minute_number=_number(it, "minutesitemnumber", "minutesitemsubnumber"),
+                restricted=_flag(it, "isrestricted")
+                or (it.find("isdisplayallowed") is not None and not _flag(it, "isdisplayallowed")),
+                documents=_documents(it, base_url),
+                id=_text(it, "agendaitemid"),
+                display_number=_text(it, "fulldisplaynumberformat"),
+                minutes_html=_text(it, "minutesnonemptyhtmlbody"),
+                decision_html=_text(it, "decisionnonemptyhtmlbody"),
+                is_decision=_flag(it, "isdecision"),
+            )
+        )
+    return Meeting(
+        mid,
+        cid,
+        ctitle,
+        parse_uk_date(_text(el, "meetingdate")) or (listed.date if listed else None),
+        url,
+        _documents(el, base_url),
+        items,
+        status=_text(el, "meetingstatus"),
+        time=_text(el, "meetingtime"),
+        location=unescape(_text(el, "meetinglocation")) or None,
+        minutes_published=_flag(el, "minutepublished"),
+        decisions_published=_flag(el, "decisionpublished"),
+        attendees=_attendees(el),
+    )

@@ -5,6 +5,7 @@
 The outputs are committed, so the demo and the tests never need to run this; run it after editing
 texts.py, then update README.md here if a fact changed. Output is byte-for-byte deterministic.
 """
+
 from __future__ import annotations
 
 import sys

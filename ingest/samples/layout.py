@@ -4,6 +4,7 @@ The sample texts (`texts.py`) say what is printed on each page; `render.py` turn
 Pages are explicit rather than flowed so the printed page ranges on the front sheet are facts we
 control: if a page's text ever overflows, rendering fails instead of silently shifting every label.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,13 +17,13 @@ Style = Literal["title", "heading", "subheading", "body", "indent", "small", "ta
 class Block:
     style: Style
     text: str = ""
-    rows: tuple[tuple[str, ...], ...] = ()   # only for style == "table"; first row is the header
-    first_col: float = 0.66                  # tables: share of the width for the first column
+    rows: tuple[tuple[str, ...], ...] = ()  # only for style == "table"; first row is the header
+    first_col: float = 0.66  # tables: share of the width for the first column
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    label: str | None           # printed footer label ("Page 3" when "3"); None = unnumbered
+    label: str | None  # printed footer label ("Page 3" when "3"); None = unnumbered
     blocks: tuple[Block, ...]
 
 

@@ -7,6 +7,7 @@ support: a logistic model over the answer's features (service/answer/scorer.py,
 SUPPORT_FEATURES), fitted on held-out answers that were right or wrong, gives P(the answer is
 right); below the model's threshold cllr says the papers do not cover it.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,9 @@ from service.answer.question import Question
 class Support:
     ok: bool
     reason: str
-    best: float                 # the chosen line's probability of stating the answer
+    best: float  # the chosen line's probability of stating the answer
     coverage: float
-    p: float = 0.0              # calibrated probability that the answer is right
+    p: float = 0.0  # calibrated probability that the answer is right
     features: dict[str, float] = field(default_factory=dict)
 
 
@@ -39,9 +40,16 @@ def coverage_of(chosen: list[Unit], idf: dict[str, float]) -> float:
     return sum(idf[s] for s in covered if s in idf) / total
 
 
-def decide(q: Question, chosen: list[Unit], units: list[Unit], idf: dict[str, float], model: Any,
-           doc_text: Callable[[str], str] | None = None, places: set[str] | None = None,
-           known_places: frozenset[str] = frozenset()) -> Support:
+def decide(
+    q: Question,
+    chosen: list[Unit],
+    units: list[Unit],
+    idf: dict[str, float],
+    model: Any,
+    doc_text: Callable[[str], str] | None = None,
+    places: set[str] | None = None,
+    known_places: frozenset[str] = frozenset(),
+) -> Support:
     """known_places: the distinctive words of the councils the library holds papers from (not
     people's names when a question asks "who")."""
     if not chosen:
@@ -61,13 +69,20 @@ def decide(q: Question, chosen: list[Unit], units: list[Unit], idf: dict[str, fl
     p = model.support(feats)
     if p < model.support_threshold:
         why = "; ".join(x for x in (missing, pending) if x)
-        return Support(False, f"support {p:.2f} below {model.support_threshold:.2f}" + (f" ({why})" if why else ""),
-                       best, coverage, p, feats)
+        return Support(
+            False,
+            f"support {p:.2f} below {model.support_threshold:.2f}" + (f" ({why})" if why else ""),
+            best,
+            coverage,
+            p,
+            feats,
+        )
     return Support(True, "supported", best, coverage, p, feats)
 
 
-def _convention_gate(q: Question, chosen: list[Unit], doc_text: Callable[[str], str] | None,
-                     places: set[str]) -> str | None:
+def _convention_gate(
+    q: Question, chosen: list[Unit], doc_text: Callable[[str], str] | None, places: set[str]
+) -> str | None:
     """Years and month-years: in the evidence itself or on its document's opening pages (where
     papers state their meeting or inspection dates), not anywhere in a long pack, where a
     passing mention of another year would let the wrong meeting answer. The best unit carries
@@ -92,10 +107,16 @@ def _convention_gate(q: Question, chosen: list[Unit], doc_text: Callable[[str], 
     return None
 
 
-_YES_NO_OUTCOME = re.compile(r"^\s*(did|was|were|has|have|had)\b.*\b(succeed\w*|successful|approved|granted|"
-                             r"awarded|won|win|pass(ed)?|accepted|agreed)\b", re.I)
-_PENDING_TEXT = re.compile(r"\b(if successful|if approved|will be|would be|awaiting|await|not yet|is expected|"
-                           r"are expected|to be decided|pending|has not provided|no decision)\b", re.I)
+_YES_NO_OUTCOME = re.compile(
+    r"^\s*(did|was|were|has|have|had)\b.*\b(succeed\w*|successful|approved|granted|"
+    r"awarded|won|win|pass(ed)?|accepted|agreed)\b",
+    re.I,
+)
+_PENDING_TEXT = re.compile(
+    r"\b(if successful|if approved|will be|would be|awaiting|await|not yet|is expected|"
+    r"are expected|to be decided|pending|has not provided|no decision)\b",
+    re.I,
+)
 _ELECTS = re.compile(r"\b(elected|appointed|voted|chosen)\b", re.I)
 
 
@@ -105,16 +126,18 @@ def _pending(q: Question, best: Unit) -> str | None:
     own agenda pack (written before the vote; minutes would carry a minute number)."""
     if _YES_NO_OUTCOME.search(q.text) and _PENDING_TEXT.search(best.text):
         return "evidence treats the outcome as pending"
-    if _ELECTS.search(q.text) and q.days and not best.hit.minute \
-            and getattr(best.hit, "doc_type", "") == "agenda_pack":
+    if _ELECTS.search(q.text) and q.days and not best.hit.minute and getattr(best.hit, "doc_type", "") == "agenda_pack":
         md = str(getattr(best.hit, "meeting_date", "") or "")
         if md and any(md.endswith(f"-{month_number(m)}-{int(d):02d}") for d, m in q.days):
             return "evidence is the meeting's own agenda, written before the outcome"
     return None
 
 
-_ASKS_OUTCOME = re.compile(r"\b(find|found|decide|decided|set|agreed?|rated?|judged?|conclude|concluded|resolved?|"
-                           r"outcome|result)\b", re.I)
+_ASKS_OUTCOME = re.compile(
+    r"\b(find|found|decide|decided|set|agreed?|rated?|judged?|conclude|concluded|resolved?|"
+    r"outcome|result)\b",
+    re.I,
+)
 
 
 def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
@@ -135,19 +158,26 @@ def month_number(m: str) -> str:
     return f"{order.index(m[:3]) + 1:02d}"
 
 
-_NUM_TOKEN = re.compile(r"£?\d[\d,]*(?:\.\d+)?%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                        r"twelve|twenty|thirty|forty|fifty|hundred|half|quarter)\b", re.I)
+_NUM_TOKEN = re.compile(
+    r"£?\d[\d,]*(?:\.\d+)?%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|twenty|thirty|forty|fifty|hundred|half|quarter)\b",
+    re.I,
+)
 _ASKS_RATING = re.compile(r"\b(rated|rating|judged|judgement|graded|grade)\b", re.I)
-_GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d|"
-                    r"not yet good|serious weakness|effective)\b", re.I)
+_GRADE = re.compile(
+    r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d|"
+    r"not yet good|serious weakness|effective)\b",
+    re.I,
+)
 
 
 def asks_rating(q: Question) -> bool:
     return bool(_ASKS_RATING.search(q.text))
 
 
-def missing_kind(q: Question, chosen: list[Unit], focus: list[str] | None = None,
-                 known_places: frozenset[str] = frozenset()) -> str | None:
+def missing_kind(
+    q: Question, chosen: list[Unit], focus: list[str] | None = None, known_places: frozenset[str] = frozenset()
+) -> str | None:
     """A question that asks for a figure or a person is answered only by evidence holding a
     figure or a name the question does not already contain: "how big was the overspend" is not
     answered by "the overspend was coming down", nor "who was elected" by "to elect a Chairman"."""
@@ -190,10 +220,13 @@ def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset())
 
 
 _PAIR = re.compile(r"\b([A-Z][a-z]{2,})\s+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])")
-_ORG = re.compile(r"\b(?:[A-Z][A-Za-z&'-]+\s+){1,4}(?:Trust|Agency|Health|NHS|Partnership|Foundation|Ltd|Limited|"
-                  r"plc|Company|Group|England|Alliance|Consortium|Academy|College|University|Commission)\b")
+_ORG = re.compile(
+    r"\b(?:[A-Z][A-Za-z&'-]+\s+){1,4}(?:Trust|Agency|Health|NHS|Partnership|Foundation|Ltd|Limited|"
+    r"plc|Company|Group|England|Alliance|Consortium|Academy|College|University|Commission)\b"
+)
 # Title Case words of council papers that are not people's names.
-_NOT_NAMES = frozenset("""
+_NOT_NAMES = frozenset(
+    """
 the this that these those there their our his her its a an and or of in on at for to by with from as
 council county district borough city town parish committee cabinet panel board group select scrutiny
 overview children childrens children's young people family families adult adults services service
@@ -210,11 +243,13 @@ looked after leavers leaver special educational needs disabilities send early he
 county hall house room chamber centre road street shire
 north south east west england english wales welsh scotland scottish british royal his majesty majesty's
 majestys inspector inspectors quality commission care act children and
-""".split())
+""".split()
+)
 
 
 _PERSON_STRICT = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame|Lord|Baroness)\.?\s+(?:[A-Z]\.?\s+){0,3}"
     r"(?:[A-Z][a-z]+\s+)?(?P<surname>[A-Z][A-Za-z'-]+)|"
     r"\b[A-Z][a-z]+\s+(?P<surname2>[A-Z][a-z]{2,})\s*(?:HMI|\(|,\s*(?:the\s+)?(?:Independent|Interim|Acting|Chair|"
-    r"Director|Head|Corporate|Cabinet|Leader|Lead|Assistant|Executive|Chief|Senior|Service|Deputy))")
+    r"Director|Head|Corporate|Cabinet|Leader|Lead|Assistant|Executive|Chief|Senior|Service|Deputy))"
+)

@@ -5,6 +5,7 @@ passage's first page doesn't hold the quote (a passage can start near a page bre
 pages the passage spans and the neighbouring pages are tried, and the citation is repaired to
 the page that does; when none does, the citation is dropped, never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,17 @@ def citation_for(hit: Any, quote: str, *, item: str | None = None, kind: str | N
     if kind is None:
         kind = "minute" if (minute and cite_item == minute) else "item"
     return Citation(
-        source=hit.source, doc_id=hit.doc_id, pdf_page=int(hit.pdf_page),
-        page_label=getattr(hit, "page_label", None), item=cite_item, quote=quote,
-        committee=getattr(hit, "committee", None), meeting_date=_iso(getattr(hit, "meeting_date", None)),
-        title=getattr(hit, "title", None) or getattr(hit, "item_title", None), kind=kind)
+        source=hit.source,
+        doc_id=hit.doc_id,
+        pdf_page=int(hit.pdf_page),
+        page_label=getattr(hit, "page_label", None),
+        item=cite_item,
+        quote=quote,
+        committee=getattr(hit, "committee", None),
+        meeting_date=_iso(getattr(hit, "meeting_date", None)),
+        title=getattr(hit, "title", None) or getattr(hit, "item_title", None),
+        kind=kind,
+    )
 
 
 def _iso(d: Any) -> str | None:
@@ -54,8 +62,13 @@ def quote_on_page(quote: str, page_text: str | None) -> bool:
     return True
 
 
-def verify(cit: Citation, page_text: PageText, *, span: list[int] | None = None,
-           label_of: Callable[[str, int], "str | None"] | None = None) -> Citation | None:
+def verify(
+    cit: Citation,
+    page_text: PageText,
+    *,
+    span: list[int] | None = None,
+    label_of: Callable[[str, int], "str | None"] | None = None,
+) -> Citation | None:
     """The citation as given if its quote is on its page; else moved to the page that has it
     (the passage's other pages, then the neighbours); else None."""
     candidates = [cit.pdf_page] + [p for p in (span or []) if p != cit.pdf_page]

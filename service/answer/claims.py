@@ -19,6 +19,7 @@ say *why* it dropped a sentence; the conventions it reads (how papers print mone
 are few and regular. Paraphrase with new words is the price: a true sentence worded far from the
 paper can be dropped, never a false figure kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,22 +27,25 @@ from dataclasses import dataclass, field
 
 from service.answer.text import STOPWORDS, clean, content_stems, split_units, stem
 
-MIN_SUPPORT = 0.6       # share of the claim's content words found in its evidence window
-MIN_SHARED = 2          # ... and at least this many of them (or all, for a shorter claim)
-WINDOW_UNITS = 3        # neighbouring sentences of the passage that may support one claim together
-NEG_SCOPE = 5           # content words after a negation cue that it governs
-DIRECTION_SPAN = 8      # words either side of "increased"/"fell" that say what rose or fell
-ROUNDING_SHARE = 0.05   # a rounded figure ("£2.3m") may differ from the paper's by at most this share
+MIN_SUPPORT = 0.6  # share of the claim's content words found in its evidence window
+MIN_SHARED = 2  # ... and at least this many of them (or all, for a shorter claim)
+WINDOW_UNITS = 3  # neighbouring sentences of the passage that may support one claim together
+NEG_SCOPE = 5  # content words after a negation cue that it governs
+DIRECTION_SPAN = 8  # words either side of "increased"/"fell" that say what rose or fell
+ROUNDING_SHARE = 0.05  # a rounded figure ("£2.3m") may differ from the paper's by at most this share
 
 # Words that say a paper was written and read, not what it says: sharing them supports nothing.
-PADDING = frozenset(stem(w) for w in """
+PADDING = frozenset(
+    stem(w)
+    for w in """
 council councils committee committees report reports paper papers document documents meeting meetings
 member members councillor councillors officer officers item items agenda page pages minute minutes
 passage passages note noted notes state stated states say says confirm confirmed discuss discussed
 consider considered explain explained mention mentioned according regard regarding refer referred
 highlight highlighted inform informed include included including set out outline outlined detail
 detailed follow following relate related relating provide provided cited cite explains
-""".split())
+""".split()
+)
 
 # ---------------------------------------------------------------------------- figures
 
@@ -49,12 +53,17 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn":
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<cur>[£$€])?\s?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?"
     r"(?:\s?(?P<scale>k|m|mn|bn|million|billion|thousand)\b)?"
-    r"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?", re.I)
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                      "ninety": 90})
+    r"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?",
+    re.I,
+)
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(w for w in _NUMBER_WORDS if w not in ("zero", "one")) + r")\b", re.I)
 # A financial or academic year written with its second year short: "2017/18", "2005-06".
 _SHORT_YEAR_PAIR = re.compile(r"\b((?:19|20)\d{2})\s?[/-]\s?(\d{2})\b(?![/\d])")
@@ -63,7 +72,7 @@ _SHORT_YEAR_PAIR = re.compile(r"\b((?:19|20)\d{2})\s?[/-]\s?(\d{2})\b(?![/\d])")
 @dataclass(frozen=True)
 class Figure:
     value: float
-    tol: float       # how far the paper's figure may be from it: a rounded figure's last digit
+    tol: float  # how far the paper's figure may be from it: a rounded figure's last digit
     text: str
 
 
@@ -73,6 +82,7 @@ def _expand_years(text: str) -> str:
         if int(short) == (int(first) + 1) % 100:
             return f"{first}-{first[:2]}{short}"
         return m.group(0)
+
     return _SHORT_YEAR_PAIR.sub(sub, text)
 
 
@@ -101,18 +111,38 @@ def _same_figure(claim: Figure, paper: Figure) -> bool:
 
 # ---------------------------------------------------------------------------- dates
 
-_MONTHS = {m: i for i, ms in enumerate(
-    ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
-     "august aug", "september sep sept", "october oct", "november nov", "december dec"], 1) for m in ms.split()}
+_MONTHS = {
+    m: i
+    for i, ms in enumerate(
+        [
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sep sept",
+            "october oct",
+            "november nov",
+            "december dec",
+        ],
+        1,
+    )
+    for m in ms.split()
+}
 _MONTH_ALT = "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True))
 _ORD = r"(?:st|nd|rd|th)?"
-_DATE_PATTERN = (rf"(?:\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m1>{_MONTH_ALT})\b\.?"
-                 rf"|\b(?P<m2>{_MONTH_ALT})\b\.?(?:\s+(?P<day2>\d{{1,2}}){_ORD}\b,?)?)"
-                 rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})\b)?")
-_DATE = re.compile(_DATE_PATTERN)                 # a claim: month names as written, capitalised
-_PAPER_DATE = re.compile(_DATE_PATTERN, re.I)     # a paper: also "19 DECEMBER 2017" in headings
+_DATE_PATTERN = (
+    rf"(?:\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m1>{_MONTH_ALT})\b\.?"
+    rf"|\b(?P<m2>{_MONTH_ALT})\b\.?(?:\s+(?P<day2>\d{{1,2}}){_ORD}\b,?)?)"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})\b)?"
+)
+_DATE = re.compile(_DATE_PATTERN)  # a claim: month names as written, capitalised
+_PAPER_DATE = re.compile(_DATE_PATTERN, re.I)  # a paper: also "19 DECEMBER 2017" in headings
 _NUMERIC_DATE = re.compile(r"\b(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.](?P<year>(?:19|20)?\d{2})\b(?![/.]\d)")
-_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")   # headers' meeting dates
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")  # headers' meeting dates
 
 
 @dataclass(frozen=True)
@@ -134,8 +164,15 @@ def dates(text: str, *, paper: bool = False) -> list[Date]:
         day = m.group("day") or m.group("day2")
         if word == "may" and not (day or m.group("year")):
             continue
-        out.append(Date(int(day) if day else None, _MONTHS[word], int(m.group("year")) if m.group("year") else None,
-                        m.group(0), m.span()))
+        out.append(
+            Date(
+                int(day) if day else None,
+                _MONTHS[word],
+                int(m.group("year")) if m.group("year") else None,
+                m.group(0),
+                m.span(),
+            )
+        )
     for rx in (_NUMERIC_DATE, _ISO_DATE):
         for m in rx.finditer(text):
             d, mo, y = int(m.group("day")), int(m.group("month")), int(m.group("year"))
@@ -145,18 +182,28 @@ def dates(text: str, *, paper: bool = False) -> list[Date]:
 
 
 def _date_in(claim: Date, paper: list[Date]) -> bool:
-    return any(claim.month == p.month and (claim.day is None or claim.day == p.day)
-               and (claim.year is None or p.year is None or claim.year == p.year) for p in paper)
+    return any(
+        claim.month == p.month
+        and (claim.day is None or claim.day == p.day)
+        and (claim.year is None or p.year is None or claim.year == p.year)
+        for p in paper
+    )
 
 
 # ---------------------------------------------------------------------------- grades
 
 # Inspection grades (Ofsted, CQC) and the statuses of RAG-rated reports. "good" is a grade only where
 # something is rated ("was judged good", "Good" in a table), not in "good progress".
-_GRADE = re.compile(r"\b(requires? improvement|requiring improvement|outstanding|inadequate|adequate|good|"
-                    r"red|amber|green)\b", re.I)
-_RATED = re.compile(r"\b(rated|rating|judged|judgement|graded|grade|grades|as|was|is|be|been|remains|remained|"
-                    r"effectiveness|status|rag)\W+(\w+\W+){0,2}$", re.I)
+_GRADE = re.compile(
+    r"\b(requires? improvement|requiring improvement|outstanding|inadequate|adequate|good|"
+    r"red|amber|green)\b",
+    re.I,
+)
+_RATED = re.compile(
+    r"\b(rated|rating|judged|judgement|graded|grade|grades|as|was|is|be|been|remains|remained|"
+    r"effectiveness|status|rag)\W+(\w+\W+){0,2}$",
+    re.I,
+)
 _WEAK_GRADES = ("good", "red", "amber", "green")
 
 
@@ -168,7 +215,7 @@ def grades(text: str, *, strict: bool) -> set[str]:
     for m in _GRADE.finditer(text):
         g = re.sub(r"^requir\w*", "requires", m.group(1).lower())
         if g in _WEAK_GRADES:
-            rated = bool(_RATED.search(text[max(0, m.start() - 40):m.start()]))
+            rated = bool(_RATED.search(text[max(0, m.start() - 40) : m.start()]))
             if not (rated or (not strict and m.group(1)[0].isupper())):
                 continue
         out.add(g)
@@ -178,11 +225,13 @@ def grades(text: str, *, strict: bool) -> set[str]:
 # ---------------------------------------------------------------------------- names
 
 # Sentence openers that are not names (a sentence's first word is otherwise taken as one).
-_FUNCTION_WORDS = frozenset("""however additionally overall furthermore moreover also further following according
+_FUNCTION_WORDS = frozenset(
+    """however additionally overall furthermore moreover also further following according
 currently previously since although despite under during while whilst within across among therefore thus
-instead meanwhile finally first firstly second secondly third lastly yes""".split())
+instead meanwhile finally first firstly second secondly third lastly yes""".split()
+)
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'&-]*[A-Za-z]\b|\b[A-Z]\b")
-_ALIASES = {"cllr": "councillor", "councillor": "cllr", "dr": "doctor"}   # titles papers print both ways
+_ALIASES = {"cllr": "councillor", "councillor": "cllr", "dr": "doctor"}  # titles papers print both ways
 _MONTH_WORDS = frozenset(_MONTHS)
 
 
@@ -213,23 +262,35 @@ def _name_in(name: str, paper_words: set[str], paper_stems: set[str]) -> bool:
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|£?\d[\d,]*(?:\.\d+)?%?|[,;:.]")
 # "decline" is a fall (below), "against" a comparison ("against a target of …") as often as a vote.
-_NEG_WORDS = frozenset("not no never neither nor without none nothing nobody cannot unable refuse refused refuses "
-                       "refusing reject rejected rejects rejecting fail failed fails oppose opposed opposes".split())
-_NOT_NEGATION = re.compile(r"\b(not only|not just|no (?:later|more|less|fewer|sooner|earlier) than|"
-                           r"not (?:more|less|fewer|later) than|no doubt|nothing but)\b", re.I)
+_NEG_WORDS = frozenset(
+    "not no never neither nor without none nothing nobody cannot unable refuse refused refuses "
+    "refusing reject rejected rejects rejecting fail failed fails oppose opposed opposes".split()
+)
+_NOT_NEGATION = re.compile(
+    r"\b(not only|not just|no (?:later|more|less|fewer|sooner|earlier) than|"
+    r"not (?:more|less|fewer|later) than|no doubt|nothing but)\b",
+    re.I,
+)
 _CLAUSE_END = frozenset(", ; : . but although though whereas while whilst however which who".split())
-_UP = frozenset(stem(w) for w in "increase increased increases increasing rise rises rising rose risen grew grow grows "
-                "growing growth higher highest gain gained improve improved improving improvement more above "
-                "exceed exceeded overspend overspent surplus".split())
-_DOWN = frozenset(stem(w) for w in "decrease decreased decreases decreasing reduce reduced reduces reducing reduction "
-                  "fall falls falling fell fallen decline declined declining lower lowest drop dropped dropping "
-                  "cut cuts less fewer below deteriorate deteriorated worsen worsened underspend underspent "
-                  "deficit".split())
+_UP = frozenset(
+    stem(w)
+    for w in "increase increased increases increasing rise rises rising rose risen grew grow grows "
+    "growing growth higher highest gain gained improve improved improving improvement more above "
+    "exceed exceeded overspend overspent surplus".split()
+)
+_DOWN = frozenset(
+    stem(w)
+    for w in "decrease decreased decreases decreasing reduce reduced reduces reducing reduction "
+    "fall falls falling fell fallen decline declined declining lower lowest drop dropped dropping "
+    "cut cuts less fewer below deteriorate deteriorated worsen worsened underspend underspent "
+    "deficit".split()
+)
 
 
 @dataclass
 class _Reading:
     """A text as a run of tokens, each with its stem and whether a negation cue governs it."""
+
     stems: list[str]
     negated: list[bool]
 
@@ -291,9 +352,12 @@ def _directions(reading: _Reading, raw_stems: list[str]) -> list[tuple[str, set[
         kind = "up" if s in _UP else "down" if s in _DOWN else None
         if kind is None:
             continue
-        after = [t for t in reading.stems[i + 1:i + DIRECTION_SPAN + 1] if t and t[0].isdigit()]
-        around = [t for t in reading.stems[max(0, i - DIRECTION_SPAN):i + DIRECTION_SPAN + 1]
-                  if t and t not in _UP and t not in _DOWN and t not in PADDING]
+        after = [t for t in reading.stems[i + 1 : i + DIRECTION_SPAN + 1] if t and t[0].isdigit()]
+        around = [
+            t
+            for t in reading.stems[max(0, i - DIRECTION_SPAN) : i + DIRECTION_SPAN + 1]
+            if t and t not in _UP and t not in _DOWN and t not in PADDING
+        ]
         figs = {t for t in around if t[0].isdigit()}
         out.append((kind, {after[0]} if after else figs or set(around)))
     return out
@@ -315,18 +379,21 @@ def _direction_conflict(claim_text: str, evidence_text: str) -> str | None:
         same = any(k == kind and ctx & ec for k, ec in e_dirs)
         other = any(k != kind and ctx & ec for k, ec in e_dirs)
         if other and not same:
-            return f"reverses the passage's direction ({'a rise' if kind == 'up' else 'a fall'} where it says " \
-                   f"{'a fall' if kind == 'up' else 'a rise'})"
+            return (
+                f"reverses the passage's direction ({'a rise' if kind == 'up' else 'a fall'} where it says "
+                f"{'a fall' if kind == 'up' else 'a rise'})"
+            )
     return None
 
 
 # ---------------------------------------------------------------------------- the check
 
+
 @dataclass
 class ClaimCheck:
     ok: bool
-    reason: str | None          # why the claim was dropped (shown in debug)
-    evidence: str               # the passage's sentence closest to the claim: what a citation quotes
+    reason: str | None  # why the claim was dropped (shown in debug)
+    evidence: str  # the passage's sentence closest to the claim: what a citation quotes
     support: float = 0.0
 
 
@@ -336,8 +403,11 @@ _FIGURE_WORDS = frozenset(stem(w) for w in "million billion thousand bn mn cent 
 
 def _core(claim: str) -> list[str]:
     """The claim's content: its stems less padding and the figures (checked as facts)."""
-    return list(dict.fromkeys(s for s in content_stems(claim)
-                              if s not in PADDING and s not in _FIGURE_WORDS and not s[0].isdigit()))
+    return list(
+        dict.fromkeys(
+            s for s in content_stems(claim) if s not in PADDING and s not in _FIGURE_WORDS and not s[0].isdigit()
+        )
+    )
 
 
 def _best_window(units: list[str], core: set[str]) -> tuple[int, int, set[str]]:
@@ -348,7 +418,7 @@ def _best_window(units: list[str], core: set[str]) -> tuple[int, int, set[str]]:
     best_hits = -1
     for size in range(1, WINDOW_UNITS + 1):
         for i in range(max(1, len(units) - size + 1)):
-            stems_ = set().union(*unit_stems[i:i + size]) if unit_stems else set()
+            stems_ = set().union(*unit_stems[i : i + size]) if unit_stems else set()
             hits = len(core & stems_)
             if hits > best_hits:
                 best, best_hits = (i, i + size, stems_), hits
@@ -372,7 +442,7 @@ def check(claim: str, passage: str, header: str = "") -> ClaimCheck:  # noqa: C9
     claim_dates = dates(claim)
     undated = claim
     for d in sorted(claim_dates, key=lambda d: -d.span[0]):
-        undated = undated[:d.span[0]] + " " + undated[d.span[1]:]
+        undated = undated[: d.span[0]] + " " + undated[d.span[1] :]
     for f in figures(undated):
         if not any(_same_figure(f, p) for p in paper_figures):
             return ClaimCheck(False, f"figure '{f.text}' is not in the passage", evidence)
@@ -398,8 +468,9 @@ def check(claim: str, passage: str, header: str = "") -> ClaimCheck:  # noqa: C9
         if not (figures(undated) or claim_dates or names(claim)):
             return ClaimCheck(False, "says nothing the passage could support", evidence)
     elif support < MIN_SUPPORT or len(set(core) & window_stems) < min(MIN_SHARED, len(core)):
-        return ClaimCheck(False, f"shares too little of its content with the passage (support {support:.2f})",
-                          evidence, support)
+        return ClaimCheck(
+            False, f"shares too little of its content with the passage (support {support:.2f})", evidence, support
+        )
 
     # polarity
     shared = {s for s in found if s in window_stems}

@@ -5,41 +5,49 @@ A conversation belongs to the caller who started it, with the role they had: ano
 the same credential at another role, who names its id is told it does not exist. Otherwise a
 public caller who learnt a member's conversation id would continue it, and the member's Part II
 turns would steer the public answer."""
+
 from __future__ import annotations
 
 import json
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import (Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
-                        create_engine, func, select)
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 metadata = MetaData()
 
 conversations = Table(
-    "answer_conversations", metadata,
+    "answer_conversations",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("role", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("subject", String(255), nullable=True),   # who started it (migration 0003)
+    Column("subject", String(255), nullable=True),  # who started it (migration 0003)
 )
 
 
 class ConversationNotFound(LookupError):
     """No conversation with that id belongs to this caller (it may be someone else's: we don't say)."""
 
+
 turns = Table(
-    "answer_turns", metadata,
+    "answer_turns",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(64), ForeignKey("answer_conversations.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column(
+        "conversation_id",
+        String(64),
+        ForeignKey("answer_conversations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("seq", Integer, nullable=False),
-    Column("role", String(16), nullable=False),          # "user" | "assistant"
+    Column("role", String(16), nullable=False),  # "user" | "assistant"
     Column("content", Text, nullable=False),
-    Column("standalone", Text),                          # user turns: the rewritten question
-    Column("citations", Text),                           # assistant turns: JSON list
+    Column("standalone", Text),  # user turns: the rewritten question
+    Column("citations", Text),  # assistant turns: JSON list
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -53,6 +61,7 @@ class ConversationStore:
         # the schema is Alembic's, as every table's (index/migrations): create_all would make a
         # table at today's shape that a later revision then tries to change again
         from index.migrate import upgrade
+
         upgrade(engine)
 
     def new(self, role: str = "public", subject: str | None = None) -> str:
@@ -68,8 +77,9 @@ class ConversationStore:
     def owner(self, cid: str) -> tuple[str | None, str] | None:
         """(subject, role) the conversation was started with, or None if there is none."""
         with self.engine.connect() as c:
-            row = c.execute(select(conversations.c.subject, conversations.c.role)
-                            .where(conversations.c.id == cid)).first()
+            row = c.execute(
+                select(conversations.c.subject, conversations.c.role).where(conversations.c.id == cid)
+            ).first()
         return (row[0], row[1]) if row else None
 
     def ensure(self, cid: str | None, role: str = "public", subject: str | None = None) -> str:
@@ -83,7 +93,7 @@ class ConversationStore:
                 with self.engine.begin() as c:
                     c.execute(conversations.insert().values(id=cid, role=role, subject=subject, created_at=_now()))
                 return cid
-            except IntegrityError:   # another request created it meanwhile: whose is it?
+            except IntegrityError:  # another request created it meanwhile: whose is it?
                 owner = self.owner(cid)
         if owner != (subject, role):
             raise ConversationNotFound(f"no conversation {cid!r}")
@@ -91,21 +101,43 @@ class ConversationStore:
 
     def history(self, cid: str, limit: int = 12) -> list[dict[str, str]]:
         with self.engine.connect() as c:
-            rows = c.execute(select(turns.c.role, turns.c.content).where(turns.c.conversation_id == cid)
-                             .order_by(turns.c.seq.desc()).limit(limit)).all()
+            rows = c.execute(
+                select(turns.c.role, turns.c.content)
+                .where(turns.c.conversation_id == cid)
+                .order_by(turns.c.seq.desc())
+                .limit(limit)
+            ).all()
         return [{"role": r, "content": t} for r, t in reversed(rows)]
 
     def append(self, cid: str, question: str, standalone: str, answer: str, citations: list[dict]) -> None:
         with self.engine.begin() as c:
-            seq = c.execute(select(func.coalesce(func.max(turns.c.seq), 0))
-                            .where(turns.c.conversation_id == cid)).scalar_one()
+            seq = c.execute(
+                select(func.coalesce(func.max(turns.c.seq), 0)).where(turns.c.conversation_id == cid)
+            ).scalar_one()
             now = _now()
-            c.execute(turns.insert(), [
-                dict(conversation_id=cid, seq=seq + 1, role="user", content=question,
-                     standalone=standalone, citations=None, created_at=now),
-                dict(conversation_id=cid, seq=seq + 2, role="assistant", content=answer,
-                     standalone=None, citations=json.dumps(citations), created_at=now),
-            ])
+            c.execute(
+                turns.insert(),
+                [
+                    dict(
+                        conversation_id=cid,
+                        seq=seq + 1,
+                        role="user",
+                        content=question,
+                        standalone=standalone,
+                        citations=None,
+                        created_at=now,
+                    ),
+                    dict(
+                        conversation_id=cid,
+                        seq=seq + 2,
+                        role="assistant",
+                        content=answer,
+                        standalone=None,
+                        citations=json.dumps(citations),
+                        created_at=now,
+                    ),
+                ],
+            )
 
 
 def _now() -> datetime:

@@ -4,6 +4,7 @@ retrieved passages that answer the question, and compose a short answer from the
 Units are scored by service/answer/scorer.py (named features, fitted weights); this module
 makes the units, embeds them, and selects the lines of an answer from the scored units.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,17 +18,18 @@ from service.answer.question import Question
 from service.answer.scorer import Selection
 from service.answer.text import content_stems, split_units
 
+
 @dataclass
 class Unit:
     text: str
     hit: Any
-    rank: int                 # the passage's search rank (0 = best)
-    pos: int                  # position of the unit in its passage
+    rank: int  # the passage's search rank (0 = best)
+    pos: int  # position of the unit in its passage
     stems: set[str]
-    resolved: bool = False    # a line of a minute's Resolved block (from the structure records)
-    asked: bool = False       # part of a member's question printed in the paper, before its answer
+    resolved: bool = False  # a line of a minute's Resolved block (from the structure records)
+    asked: bool = False  # part of a member's question printed in the paper, before its answer
     under_heading: bool = False  # chosen as a point under a heading that asks the question
-    score: float = 0.0        # probability that the line states the answer (service/answer/scorer.py)
+    score: float = 0.0  # probability that the line states the answer (service/answer/scorer.py)
     logit: float = 0.0
     lexical: float = 0.0
     sim: float = 0.0
@@ -35,8 +37,11 @@ class Unit:
     features: dict[str, float] = field(default_factory=dict)
 
 
-_BOILER = re.compile(r"intentionally (left )?blank|^\W*page \d+\W*$|^\W*\d+\s+of\s+\d+\W*$|"
-                     r"^\W*agenda item \d+\W*$|^\W*\d+\W*$", re.I)
+_BOILER = re.compile(
+    r"intentionally (left )?blank|^\W*page \d+\W*$|^\W*\d+\s+of\s+\d+\W*$|"
+    r"^\W*agenda item \d+\W*$|^\W*\d+\W*$",
+    re.I,
+)
 
 
 # A member's question as printed in a questions pack ("Question by Cllr A to Cllr B, ...")
@@ -79,6 +84,7 @@ def resolved_units(hits: list[Any], library: Any, role: str, depth: int = 8) -> 
     if minutes_fn is None:
         return []
     import dataclasses
+
     out: list[Unit] = []
     seen: set[tuple[str, str]] = set()
     for rank, hit in enumerate(hits[:depth]):
@@ -92,11 +98,24 @@ def resolved_units(hits: list[Any], library: Any, role: str, depth: int = 8) -> 
         for rec in records:
             for pos, r in enumerate(rec.resolved):
                 page = int(r.pdf_page or hit.pdf_page)
-                rhit = dataclasses.replace(hit, pdf_page=page, pdf_pages=[page],
-                                           page_label=hit.page_label if page == hit.pdf_page else None,
-                                           text=r.text, chunk_id=f"{hit.chunk_id}#resolved{pos}")
-                out.append(Unit(clean_resolved(r.text), rhit, rank, 1000 + pos,
-                                set(content_stems(r.text)) | set(content_stems(rec.title)), resolved=True))
+                rhit = dataclasses.replace(
+                    hit,
+                    pdf_page=page,
+                    pdf_pages=[page],
+                    page_label=hit.page_label if page == hit.pdf_page else None,
+                    text=r.text,
+                    chunk_id=f"{hit.chunk_id}#resolved{pos}",
+                )
+                out.append(
+                    Unit(
+                        clean_resolved(r.text),
+                        rhit,
+                        rank,
+                        1000 + pos,
+                        set(content_stems(r.text)) | set(content_stems(rec.title)),
+                        resolved=True,
+                    )
+                )
     return out
 
 
@@ -116,12 +135,13 @@ def idf_table(units: list[Unit], q: Question) -> dict[str, float]:
 
 
 _VEC_CACHE: "OrderedDict[str, Any]" = OrderedDict()
-_VEC_CACHE_MAX = 20_000   # ~30 MB of 384-d float32: passages recur across a conversation's questions
-EMBED_WORDS = 48          # a unit's opening words carry its meaning; longer inputs cost attention time
+_VEC_CACHE_MAX = 20_000  # ~30 MB of 384-d float32: passages recur across a conversation's questions
+EMBED_WORDS = 48  # a unit's opening words carry its meaning; longer inputs cost attention time
 
 
-def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any,
-                          prior: list[float] | None = None, limit: int | None = None) -> list[list[float]]:
+def semantic_similarities(
+    units: list[Unit], questions: list[str], embedder: Any, prior: list[float] | None = None, limit: int | None = None
+) -> list[list[float]]:
     """Cosine of each unit with each question under the index's own embedding model.
 
     all-MiniLM-L6-v2 was trained on question/answer pairs, so it recognises an answering sentence
@@ -131,6 +151,7 @@ def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any
     if embedder is None or not units:
         return [[0.0] * len(units) for _ in questions]
     import numpy as np
+
     if prior is not None and limit is not None and len(units) > limit:
         # A cold question embeds only the units its words and search rank already favour; the
         # rest keep similarity 0 (embedding every unit of 20 passages costs ~1.5 s on two cores).
@@ -144,8 +165,8 @@ def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any
     keys = [" ".join(u.text.split()[:EMBED_WORDS]) for u in units]
     todo = list(dict.fromkeys(k for k in keys if k not in _VEC_CACHE))
     fresh = np.asarray(embedder.embed_documents(list(questions) + todo))
-    qv = fresh[:len(questions)]
-    for k, v in zip(todo, fresh[len(questions):], strict=True):
+    qv = fresh[: len(questions)]
+    for k, v in zip(todo, fresh[len(questions) :], strict=True):
         _VEC_CACHE[k] = v
     while len(_VEC_CACHE) > _VEC_CACHE_MAX:
         _VEC_CACHE.popitem(last=False)
@@ -153,20 +174,29 @@ def semantic_similarities(units: list[Unit], questions: list[str], embedder: Any
     return [[float(x) for x in uv @ qv[i]] for i in range(len(questions))]
 
 
-_PART_SPLIT = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:what|which|when|who|how|where|did|was|were|is|are|had|has|"
-                         r"have|why|whether|if)\b)|,\s*and\s+(?=(?:[\w'-]+\s+){1,4}(?:what|which|when|who|how|where)\b)|"
-                         r"\?\s+(?=\S)", re.I)
+_PART_SPLIT = re.compile(
+    r"(?:,\s*|\s+)and\s+(?=(?:what|which|when|who|how|where|did|was|were|is|are|had|has|"
+    r"have|why|whether|if)\b)|,\s*and\s+(?=(?:[\w'-]+\s+){1,4}(?:what|which|when|who|how|where)\b)|"
+    r"\?\s+(?=\S)",
+    re.I,
+)
 
 
 def question_parts(text: str) -> list[str]:
-    """"When was that, and by March 2025 which services had stopped?" -> two questions, each
+    """ "When was that, and by March 2025 which services had stopped?" -> two questions, each
     answered by its own sentence. A question with one part comes back whole."""
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(text) if p and p.strip(" ,?")]
     return parts if len(parts) > 1 else [text]
 
 
-def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection | None = None,  # noqa: C901
-           max_units: int | None = None, max_words: int | None = None) -> list[Unit]:
+def select(  # noqa: C901
+    units: list[Unit],
+    q: Question,
+    idf: dict[str, float],
+    sel: Selection | None = None,
+    max_units: int | None = None,
+    max_words: int | None = None,
+) -> list[Unit]:
     """The best unit; the unit after it when the best one only leads into it (ends with ':' or
     is a bare heading/lead-in); then units that add question terms the answer lacks, or that
     score nearly as well (a second part of a two-part question)."""
@@ -184,8 +214,17 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection
     nxt = _next_unit(units, best_u)
     if best_u.resolved:
         # The rest of the decision: the minute's other Resolved lines, in order.
-        same = sorted((v for v in units if v.resolved and v is not best_u and v.hit.doc_id == best_u.hit.doc_id
-                       and v.hit.minute == best_u.hit.minute), key=lambda v: v.pos)
+        same = sorted(
+            (
+                v
+                for v in units
+                if v.resolved
+                and v is not best_u
+                and v.hit.doc_id == best_u.hit.doc_id
+                and v.hit.minute == best_u.hit.minute
+            ),
+            key=lambda v: v.pos,
+        )
         chosen += same[:3]
     elif nxt is not None and best_u.text.rstrip().endswith(":"):
         # A lead-in ("... will be spent across the phases as follows:") is answered by what follows.
@@ -196,8 +235,11 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection
                 break
             follow.append(n2)
         chosen += follow
-    elif nxt is not None and (len(best_u.text.split()) < sel.short_best_words
-                              or "resolution" in q.kinds and re.search(r"\bresolved\b", best_u.text, re.I)):
+    elif nxt is not None and (
+        len(best_u.text.split()) < sel.short_best_words
+        or "resolution" in q.kinds
+        and re.search(r"\bresolved\b", best_u.text, re.I)
+    ):
         chosen.append(nxt)
     covered = set().union(*(u.covered for u in chosen))
     words = sum(len(u.text.split()) for u in chosen)
@@ -215,9 +257,13 @@ def select(units: list[Unit], q: Question, idf: dict[str, float], sel: Selection
         same_page = (u.hit.doc_id, u.hit.pdf_page) == (best_u.hit.doc_id, best_u.hit.pdf_page)
         # Another page's sentence is cited only when it adds much of what the question asks that
         # the answer lacks: every extra page cited is one more place a councillor has to check.
-        if (same_page and ((gain >= sel.same_page_gain and u.score >= best * sel.same_page_ratio)
-                           or u.score >= best * sel.same_page_close)) or \
-                (not same_page and gain >= sel.other_page_gain and u.score >= best * sel.other_page_ratio):
+        if (
+            same_page
+            and (
+                (gain >= sel.same_page_gain and u.score >= best * sel.same_page_ratio)
+                or u.score >= best * sel.same_page_close
+            )
+        ) or (not same_page and gain >= sel.other_page_gain and u.score >= best * sel.other_page_ratio):
             if words + len(u.text.split()) > max_words:
                 continue
             chosen.append(u)
@@ -252,7 +298,9 @@ _SUB_BULLET = re.compile(r"^\s*[-–—]\s")
 
 def is_sub_point(text: str) -> bool:
     return bool(_SUB_BULLET.match(text))
-HEADING_COVERAGE = 0.5   # share of the heading's words that the question uses
+
+
+HEADING_COVERAGE = 0.5  # share of the heading's words that the question uses
 
 
 def _answered_heading(top: list[Unit], units: list[Unit], q: Question, max_words: int = 95) -> list[Unit]:
@@ -265,8 +313,11 @@ def _answered_heading(top: list[Unit], units: list[Unit], q: Question, max_words
             continue
         asked = re.split(r"[\n.:]\s*|\s(?=What |How |Why |Who |When |Where )", t)[-1]
         stems = set(content_stems(asked))
-        if not (len(asked.split()) <= 16 and len(stems & set(q.stems)) >= 2
-                and len(stems & set(q.stems)) / len(stems) >= HEADING_COVERAGE):
+        if not (
+            len(asked.split()) <= 16
+            and len(stems & set(q.stems)) >= 2
+            and len(stems & set(q.stems)) / len(stems) >= HEADING_COVERAGE
+        ):
             continue
         out: list[Unit] = []
         words = 0

@@ -5,6 +5,7 @@ never used as *evidence*: an extractive answer does not pick it as the answer to
 LLM claim whose only support is such a sentence is dropped (the model was obeying it), even when the
 model cites the real passage that holds it.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ _INSTRUCTION = re.compile(
     r"\byou are (now )?(an? )?(ai|assistant|language model|chatbot|llm)\b|"
     r"\b(reply|respond|answer|say|state)\s+(only\s+)?(that|with)\b.*\b(cite|citing)\b|"
     r"\b(as an ai|jailbreak|prompt injection)\b",
-    re.I)
+    re.I,
+)
 
 
 def looks_like_instruction(text: str) -> bool:

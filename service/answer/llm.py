@@ -12,6 +12,7 @@ from a proxy, JSON that is not a chat completion. Every such failure is a `Model
 one-line reason (the engine then answers extractively), never a traceback; the whole call is held
 to a wall-clock deadline, not only httpx's per-read timeout.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 MAX_PASSAGES = 8
-MAX_TOKENS = 400         # the prompt asks for under 100 words; this bounds a model that rambles
-MODEL_THREADS = 8        # model calls in flight per process (a timed-out call finishes in the background)
+MAX_TOKENS = 400  # the prompt asks for under 100 words; this bounds a model that rambles
+MODEL_THREADS = 8  # model calls in flight per process (a timed-out call finishes in the background)
 _ID = re.compile(r"\[\s*P(\d+)\s*\]")
 _ANY_BRACKET = re.compile(r"\[[^\]]*\]")
 
@@ -67,6 +68,7 @@ def _passage_block(hits: list[Any]) -> str:
 def _failure(e: BaseException) -> str:
     """One line saying how the model failed, for an operator (no body, no traceback)."""
     import openai
+
     if isinstance(e, openai.APITimeoutError):
         return "the model timed out"
     if isinstance(e, openai.APIConnectionError):
@@ -82,8 +84,16 @@ def _failure(e: BaseException) -> str:
 
 
 class LLMAnswerer:
-    def __init__(self, llm: Any, *, timeout_s: float = 60.0, base_url: str | None = None,
-                 api_key: str | None = None, health_timeout_s: float = 2.0, health_ttl_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        llm: Any,
+        *,
+        timeout_s: float = 60.0,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        health_timeout_s: float = 2.0,
+        health_ttl_s: float = 30.0,
+    ) -> None:
         self.llm = llm
         self.timeout_s = timeout_s
         self.system = load_prompt("answer_system.txt")
@@ -99,12 +109,26 @@ class LLMAnswerer:
     @classmethod
     def from_settings(cls, settings: Any) -> "LLMAnswerer":
         from llama_index.llms.openai_like import OpenAILike
+
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "none"
-        llm = OpenAILike(model=settings.llm_model, api_base=settings.llm_base_url, api_key=key,
-                         is_chat_model=True, timeout=settings.llm_timeout_s, max_tokens=MAX_TOKENS,
-                         temperature=0.0, max_retries=0)
-        return cls(llm, timeout_s=settings.llm_timeout_s, base_url=settings.llm_base_url, api_key=key,
-                   health_timeout_s=settings.llm_health_timeout_s, health_ttl_s=settings.llm_health_ttl_s)
+        llm = OpenAILike(
+            model=settings.llm_model,
+            api_base=settings.llm_base_url,
+            api_key=key,
+            is_chat_model=True,
+            timeout=settings.llm_timeout_s,
+            max_tokens=MAX_TOKENS,
+            temperature=0.0,
+            max_retries=0,
+        )
+        return cls(
+            llm,
+            timeout_s=settings.llm_timeout_s,
+            base_url=settings.llm_base_url,
+            api_key=key,
+            health_timeout_s=settings.llm_health_timeout_s,
+            health_ttl_s=settings.llm_health_ttl_s,
+        )
 
     def _chat(self, messages: list[Any], timeout_s: float) -> str:
         try:
@@ -120,6 +144,7 @@ class LLMAnswerer:
         """The model's reply, within `timeout_s` of wall-clock time (httpx's timeout bounds each read,
         not the whole call: a server that sends a byte a second would otherwise hold the answer)."""
         from llama_index.core.llms import ChatMessage
+
         timeout_s = self.timeout_s if timeout_s is None else timeout_s
         user = self.template.format(passages=_passage_block(hits), question=question)
         messages = [ChatMessage(role="system", content=self.system), ChatMessage(role="user", content=user)]
@@ -160,9 +185,15 @@ class LLMAnswerer:
             return "unavailable: /models is not a model list"
         return "ok"
 
-    def answer(self, engine: "AnswerEngine", q: Question, rw: "Rewritten", hits: list[Any],  # noqa: C901
-               role: str = "public", timeout_s: float | None = None
-               ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
+    def answer(  # noqa: C901
+        self,
+        engine: "AnswerEngine",
+        q: Question,
+        rw: "Rewritten",
+        hits: list[Any],
+        role: str = "public",
+        timeout_s: float | None = None,
+    ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
         """The model's answer with only the sentences that check out. Abstains (debug["outcome"] says
         why) when the model says the papers do not cover it or nothing it said survives; raises
         ModelUnavailable when it gave no usable reply."""
@@ -194,8 +225,12 @@ class LLMAnswerer:
                 if looks_like_instruction(quote) or _restates_instruction(claim, hit.text):
                     debug["dropped"].append(f"P{i} support is an instruction planted in the paper: {claim[:60]}")
                     continue
-                cit = verify(citation_for(hit, quote), lambda d, n: engine.page_text(d, n, role),
-                             span=list(getattr(hit, "pdf_pages", []) or []), label_of=engine.page_label)
+                cit = verify(
+                    citation_for(hit, quote),
+                    lambda d, n: engine.page_text(d, n, role),
+                    span=list(getattr(hit, "pdf_pages", []) or []),
+                    label_of=engine.page_label,
+                )
                 if cit is None:
                     debug["dropped"].append(f"P{i}: its quote is not on the cited page: {claim[:80]}")
                     continue
@@ -203,7 +238,7 @@ class LLMAnswerer:
             if not ids and claim:
                 debug["dropped"].append(f"uncited: {claim[:80]}")
             if not good:
-                continue    # an uncited or unverifiable claim is not passed on
+                continue  # an uncited or unverifiable claim is not passed on
             out.append(claim + " " + " ".join(c.marker() for c in good))
             for c in good:
                 if all((c.doc_id, c.pdf_page, c.item) != (d.doc_id, d.pdf_page, d.item) for d in cites):

@@ -1,5 +1,6 @@
 """What a question asks for: its content terms, the kind of answer it wants, and the
 dates/years/places it is pinned to. The cues steer scoring; they never pick a fixed answer."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,20 @@ from dataclasses import dataclass, field
 
 from service.answer.text import clean, content_stems
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 # Full names and the usual abbreviations only: "dec[a-z]*" would read "decide" as December.
 _MONTH_RE = "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
@@ -17,20 +30,56 @@ _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
 
 # Answer kinds, decided by the question's shape (how it asks), never by its topic.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("location", re.compile(r"\b(which|what) (agenda )?item\b|\bwhich pages?\b|\bwhat pages?\b|"
-                            r"\bwhere in the (agenda|pack|papers)\b|\bprinted page\b|\bon which page\b|\bwhich minute\b|"
-                            r"\bwhat page\b|\bwhere in the\b.*\b(agenda|pack|papers)\b", re.I)),
-    ("resolution", re.compile(r"\b(resolve|resolved|decide|decided|decision|agree|agreed|endorse|"
-                              r"approve|approved|wound up|recommend)\w*", re.I)),
-    ("judgement", re.compile(r"\bofsted\b.*\b(judge|judged|rate|rated|grade|conclude|find|found|say)\w*|"
-                             r"\b(judged|rated|rating|graded|grade)\b", re.I)),
-    ("count", re.compile(r"\bhow (many|much|big|large|long)\b|\bwhat (share|proportion|percentage|"
-                         r"number|amount|cost|total)\b|\bwhat'?s the (total|cost|number)\b|\btotal\b", re.I)),
-    ("person", re.compile(r"^\s*(who|whom)\b|\bwho (was|is|chairs|led|wrote|presented|provided|delivers)\b|"
-                          r"\bwhich (members|councillors?|care leaver|officer)\b", re.I)),
+    (
+        "location",
+        re.compile(
+            r"\b(which|what) (agenda )?item\b|\bwhich pages?\b|\bwhat pages?\b|"
+            r"\bwhere in the (agenda|pack|papers)\b|\bprinted page\b|\bon which page\b|\bwhich minute\b|"
+            r"\bwhat page\b|\bwhere in the\b.*\b(agenda|pack|papers)\b",
+            re.I,
+        ),
+    ),
+    (
+        "resolution",
+        re.compile(
+            r"\b(resolve|resolved|decide|decided|decision|agree|agreed|endorse|"
+            r"approve|approved|wound up|recommend)\w*",
+            re.I,
+        ),
+    ),
+    (
+        "judgement",
+        re.compile(
+            r"\bofsted\b.*\b(judge|judged|rate|rated|grade|conclude|find|found|say)\w*|"
+            r"\b(judged|rated|rating|graded|grade)\b",
+            re.I,
+        ),
+    ),
+    (
+        "count",
+        re.compile(
+            r"\bhow (many|much|big|large|long)\b|\bwhat (share|proportion|percentage|"
+            r"number|amount|cost|total)\b|\bwhat'?s the (total|cost|number)\b|\btotal\b",
+            re.I,
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"^\s*(who|whom)\b|\bwho (was|is|chairs|led|wrote|presented|provided|delivers)\b|"
+            r"\bwhich (members|councillors?|care leaver|officer)\b",
+            re.I,
+        ),
+    ),
     ("date", re.compile(r"^\s*(when|by when)\b|\bwhat date\b|\bby when\b|\bwhen\b", re.I)),
-    ("vote", re.compile(r"\bvot(e|ed|es|ing)\b|\bopposed\b|\bagainst\b|\bin favour\b|\babstain\w*|"
-                        r"\bunanimous\w*|\bmajority\b|\bshow of hands\b", re.I)),
+    (
+        "vote",
+        re.compile(
+            r"\bvot(e|ed|es|ing)\b|\bopposed\b|\bagainst\b|\bin favour\b|\babstain\w*|"
+            r"\bunanimous\w*|\bmajority\b|\bshow of hands\b",
+            re.I,
+        ),
+    ),
     ("place", re.compile(r"^\s*where\b|\bwhere is\b.*\bheld\b", re.I)),
 ]
 
@@ -38,10 +87,10 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 @dataclass
 class Question:
     text: str
-    stems: list[str]                      # content stems in order, duplicates removed
+    stems: list[str]  # content stems in order, duplicates removed
     kinds: set[str] = field(default_factory=set)
-    years: set[str] = field(default_factory=set)      # "2017", also both ends of "2019/20"
-    months: set[str] = field(default_factory=set)     # "december"
+    years: set[str] = field(default_factory=set)  # "2017", also both ends of "2019/20"
+    months: set[str] = field(default_factory=set)  # "december"
     days: set[tuple[str, str]] = field(default_factory=set)  # ("19", "dec")
     month_years: set[tuple[str, str]] = field(default_factory=set)  # ("jul", "2018"), as written together
 
@@ -53,8 +102,11 @@ def analyse(text: str) -> Question:
     years: set[str] = set()
     for m in _YEAR.finditer(t):
         years.add(m.group(1))
-    months = {m.group(1).lower()[:3] for m in re.finditer(rf"\b({_MONTH_RE})\b", t, re.I)
-              if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _DATE.search(t))}
+    months = {
+        m.group(1).lower()[:3]
+        for m in re.finditer(rf"\b({_MONTH_RE})\b", t, re.I)
+        if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _DATE.search(t))
+    }
     days = {(m.group(1), m.group(2).lower()[:3]) for m in _DATE.finditer(t)}
     month_years = {(m.group(1).lower()[:3], m.group(2)) for m in _MONTH_YEAR.finditer(t)}
     return Question(t, stems, kinds, years, months, days, month_years)

@@ -7,6 +7,7 @@ retrieved passage's *paper* is checked against the places and years the question
 paper's council, meeting date, headers and opening pages — where papers state who and when),
 and passages from matching papers move ahead, keeping search order otherwise.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,24 @@ from typing import Any, Callable
 from service.answer.question import Question
 
 # Words that name no particular place in a council's name.
-_GENERIC = {"council", "county", "borough", "district", "city", "metropolitan", "london", "royal", "of", "the",
-            "and", "unitary", "authority", "local", "town", "parish"}
+_GENERIC = {
+    "council",
+    "county",
+    "borough",
+    "district",
+    "city",
+    "metropolitan",
+    "london",
+    "royal",
+    "of",
+    "the",
+    "and",
+    "unitary",
+    "authority",
+    "local",
+    "town",
+    "parish",
+}
 
 
 def place_names(councils: list[str]) -> set[str]:
@@ -69,8 +86,14 @@ def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[
 
     def mismatches(h: Any) -> int:
         if h.doc_id not in cache:
-            blob = " ".join([str(h.meeting_date or ""), h.header or "", str(getattr(h, "council", None) or ""),
-                             paper_text(h.doc_id)]).lower()
+            blob = " ".join(
+                [
+                    str(h.meeting_date or ""),
+                    h.header or "",
+                    str(getattr(h, "council", None) or ""),
+                    paper_text(h.doc_id),
+                ]
+            ).lower()
             miss = 0
             if q.years and not any(y in blob for y in q.years):
                 miss += 1

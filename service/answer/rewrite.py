@@ -5,6 +5,7 @@ leans on (council, committee, date, topic) are in the earlier user turns and the
 so they are carried over: the stand-alone question is the follow-up plus a compact context of
 the earlier turns. Nothing here depends on a question's wording beyond pronoun-like cues.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,22 +14,28 @@ from dataclasses import dataclass
 from service.answer.text import STOPWORDS, clean
 from service.answer.types import ABSTAIN_TEXT
 
-_ANAPHORA = re.compile(r"\b(it|its|that|this|those|these|they|them|their|he|she|his|her|him|there|"
-                       r"the same|the first|the second|the board|the committee|the council|the panel)\b", re.I)
+_ANAPHORA = re.compile(
+    r"\b(it|its|that|this|those|these|they|them|their|he|she|his|her|him|there|"
+    r"the same|the first|the second|the board|the committee|the council|the panel)\b",
+    re.I,
+)
 _FOLLOW_START = re.compile(r"^\s*(and|so|but|also|what about|how about|then|ok|okay)\b", re.I)
 _CITATION = re.compile(r"\[[^\]]*\]")
 # An answer that reports nothing from the papers: our abstention, or a refusal in a history a chat
 # client sends ("I'm sorry, I can't help with that"). It names nothing a follow-up leans on, and its
 # words ("papers", "cover") would only pull the search and the model towards other papers.
-_REFUSAL = re.compile(r"^\W*(?:i'?m sorry|i am sorry|sorry\b|unfortunately\b|as an ai\b|"
-                      r"i (?:can ?not|can't|am unable to|'m unable to|do not|don't|could not|couldn't) "
-                      r"(?:help|answer|assist|find|provide|say|tell|see|know)\b)", re.I)
+_REFUSAL = re.compile(
+    r"^\W*(?:i'?m sorry|i am sorry|sorry\b|unfortunately\b|as an ai\b|"
+    r"i (?:can ?not|can't|am unable to|'m unable to|do not|don't|could not|couldn't) "
+    r"(?:help|answer|assist|find|provide|say|tell|see|know)\b)",
+    re.I,
+)
 
 
 @dataclass
 class Rewritten:
-    standalone: str        # what is searched for and shown to the user
-    context: str           # the carried-over words (weighted lower when scoring)
+    standalone: str  # what is searched for and shown to the user
+    context: str  # the carried-over words (weighted lower when scoring)
     is_followup: bool
 
 
@@ -62,7 +69,7 @@ def rewrite(question: str, history: list[dict] | None) -> Rewritten:
     users = [c for r, c in turns if r == "user"]
     answers = [c for r, c in turns if r == "assistant"]
     if answers and says_nothing(answers[-1]):
-        answers = []     # the last question went unanswered: only its own words carry over
+        answers = []  # the last question went unanswered: only its own words carry over
     parts: list[str] = []
     if users:
         parts.append(users[-1])

@@ -11,6 +11,7 @@ hand. Each feature's contribution to a line's score is kept for the answer's deb
 Features are facts about the line and the question's *shape* (a count, a person, a date...);
 none names a council, a person or words of a particular question.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,50 +30,50 @@ from service.answer.text import STOPWORDS, content_stems
 WEIGHTS_PATH = Path(__file__).with_name("scorer_weights.json")
 
 UNIT_FEATURES: tuple[str, ...] = (
-    "lexical",            # IDF share of the question's stems the line (or its passage header) has
-    "semantic",           # MiniLM cosine of line and question
-    "rank_prior",         # 1 / (1 + the passage's search rank)
-    "figure_new",         # a count is asked, the line has a figure the question does not
-    "figure_missing",     # a count is asked, the line has none
+    "lexical",  # IDF share of the question's stems the line (or its passage header) has
+    "semantic",  # MiniLM cosine of line and question
+    "rank_prior",  # 1 / (1 + the passage's search rank)
+    "figure_new",  # a count is asked, the line has a figure the question does not
+    "figure_missing",  # a count is asked, the line has none
     "figure_counts_asked",  # the figure is followed by a word of the question ("217 foster households")
-    "name_new",           # a person is asked, the line names someone the question does not
+    "name_new",  # a person is asked, the line names someone the question does not
     "name_missing",
-    "role_beside_name",   # the role asked about ("chair", "lead inspector") printed beside a name
-    "date_new",           # a date is asked, the line has one the question does not
+    "role_beside_name",  # the role asked about ("chair", "lead inspector") printed beside a name
+    "date_new",  # a date is asked, the line has one the question does not
     "date_missing",
-    "other_day",          # the line is dated to another day than the one the question names
-    "place_word",         # a place is asked, the line has a room/hall/postcode
-    "place_field",        # ... stated as a front sheet's "Place:"/"Venue:" field
-    "decision_word",      # a decision is asked, the line has resolved/agreed/approved/carried...
-    "decision_record",    # a decision is asked and the line is a minute's Resolved record
-    "vote_line",          # a vote is asked, the line records one (for/against/abstained, carried, unanimous)
-    "vote_names",         # ... and names who voted which way
-    "amendment_line",     # a decision is asked, the line is about an amendment, not the final motion
-    "grade_word",         # a judgement is asked, the line has a grade
-    "judgement_record",   # a judgement is asked and the line is a judgement record
-    "page_reference",     # a location is asked, the line gives pages
-    "kind_held",          # the question asks a figure/person/grade and the line holds one
-    "very_short",         # fewer than 4 words
-    "long",               # more than 55 words
+    "other_day",  # the line is dated to another day than the one the question names
+    "place_word",  # a place is asked, the line has a room/hall/postcode
+    "place_field",  # ... stated as a front sheet's "Place:"/"Venue:" field
+    "decision_word",  # a decision is asked, the line has resolved/agreed/approved/carried...
+    "decision_record",  # a decision is asked and the line is a minute's Resolved record
+    "vote_line",  # a vote is asked, the line records one (for/against/abstained, carried, unanimous)
+    "vote_names",  # ... and names who voted which way
+    "amendment_line",  # a decision is asked, the line is about an amendment, not the final motion
+    "grade_word",  # a judgement is asked, the line has a grade
+    "judgement_record",  # a judgement is asked and the line is a judgement record
+    "page_reference",  # a location is asked, the line gives pages
+    "kind_held",  # the question asks a figure/person/grade and the line holds one
+    "very_short",  # fewer than 4 words
+    "long",  # more than 55 words
     "restates_question",  # under a quarter of the line's words are new to the question
-    "mostly_restates",    # under two fifths
-    "asks_back",          # the line is itself a question (a member's question, a heading)
-    "paper_other_year",   # the question is pinned to a year its paper is not of
+    "mostly_restates",  # under two fifths
+    "asks_back",  # the line is itself a question (a member's question, a heading)
+    "paper_other_year",  # the question is pinned to a year its paper is not of
     "paper_is_attributed_source",  # "according to Ofsted": the line is from the inspectorate's report
     "paper_of_month_named",  # the question names a month and year, the paper is of it
 )
 
 SUPPORT_FEATURES: tuple[str, ...] = (
-    "best_logit",     # the chosen line's score, before the sigmoid
-    "margin",         # how far the best line leads the next one from another page
-    "coverage",       # IDF share of the question the chosen lines cover together
-    "best_sim",       # closest line in meaning
-    "kind_missing",   # a figure/person/grade is asked and no chosen line holds one
-    "pending",        # the evidence treats the asked outcome as not yet known
-    "asks_present",   # "right now", "currently", "at present", "this year"
+    "best_logit",  # the chosen line's score, before the sigmoid
+    "margin",  # how far the best line leads the next one from another page
+    "coverage",  # IDF share of the question the chosen lines cover together
+    "best_sim",  # closest line in meaning
+    "kind_missing",  # a figure/person/grade is asked and no chosen line holds one
+    "pending",  # the evidence treats the asked outcome as not yet known
+    "asks_present",  # "right now", "currently", "at present", "this year"
     "under_heading",  # the lines are the points under a heading that asks the question
-    "unseen_share",   # IDF share of the question's words that no candidate line (or its header) has
-    "unseen_names",   # names the question uses (capitalised, not opening it) found in no candidate line
+    "unseen_share",  # IDF share of the question's words that no candidate line (or its header) has
+    "unseen_names",  # names the question uses (capitalised, not opening it) found in no candidate line
 )
 
 
@@ -80,27 +81,29 @@ SUPPORT_FEATURES: tuple[str, ...] = (
 class Selection:
     """How many lines an answer takes, and when a further line joins the best one. Structural
     limits of a short cited answer (words a reader checks, pages they open), not weights."""
+
     max_units: int = 4
     max_words: int = 95
-    same_page_gain: float = 0.15     # share of the question's IDF mass a same-page line must add ...
-    same_page_ratio: float = 0.7     # ... scoring at least this share of the best line
-    same_page_close: float = 0.5     # or score this close to the best without adding anything
-    other_page_gain: float = 0.35    # another page's line must add this much of what is asked
+    same_page_gain: float = 0.15  # share of the question's IDF mass a same-page line must add ...
+    same_page_ratio: float = 0.7  # ... scoring at least this share of the best line
+    same_page_close: float = 0.5  # or score this close to the best without adding anything
+    other_page_gain: float = 0.35  # another page's line must add this much of what is asked
     other_page_ratio: float = 0.7
-    short_best_words: int = 20       # a best line shorter than this is read with the next one
-    part_max_units: int = 2          # each part of a two-part question gets its own lines
+    short_best_words: int = 20  # a best line shorter than this is read with the next one
+    part_max_units: int = 2  # each part of a two-part question gets its own lines
     part_max_words: int = 55
-    context_weight: float = 0.4      # a follow-up's carried-over words count less than its own
+    context_weight: float = 0.4  # a follow-up's carried-over words count less than its own
 
 
 @dataclass(frozen=True)
 class ScorerModel:
     """Fitted weights: a logistic model per line, and a calibrated one per answer."""
+
     coef: dict[str, float]
     intercept: float
     support_coef: dict[str, float] = field(default_factory=dict)
     support_intercept: float = 0.0
-    support_threshold: float = 0.5    # P(answer right) below which cllr says the papers don't say
+    support_threshold: float = 0.5  # P(answer right) below which cllr says the papers don't say
     selection: Selection = Selection()
     fitted_on: str = ""
 
@@ -115,21 +118,29 @@ class ScorerModel:
         return _sigmoid(z)
 
     def to_json(self) -> dict[str, Any]:
-        return {"fitted_on": self.fitted_on, "unit": {"intercept": self.intercept, "coef": self.coef},
-                "support": {"intercept": self.support_intercept, "coef": self.support_coef,
-                            "threshold": self.support_threshold},
-                "selection": self.selection.__dict__}
+        return {
+            "fitted_on": self.fitted_on,
+            "unit": {"intercept": self.intercept, "coef": self.coef},
+            "support": {
+                "intercept": self.support_intercept,
+                "coef": self.support_coef,
+                "threshold": self.support_threshold,
+            },
+            "selection": self.selection.__dict__,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ScorerModel":
         sup = data.get("support") or {}
-        return cls(coef={k: float(v) for k, v in data["unit"]["coef"].items()},
-                   intercept=float(data["unit"]["intercept"]),
-                   support_coef={k: float(v) for k, v in (sup.get("coef") or {}).items()},
-                   support_intercept=float(sup.get("intercept", 0.0)),
-                   support_threshold=float(sup.get("threshold", 0.5)),
-                   selection=Selection(**(data.get("selection") or {})),
-                   fitted_on=str(data.get("fitted_on", "")))
+        return cls(
+            coef={k: float(v) for k, v in data["unit"]["coef"].items()},
+            intercept=float(data["unit"]["intercept"]),
+            support_coef={k: float(v) for k, v in (sup.get("coef") or {}).items()},
+            support_intercept=float(sup.get("intercept", 0.0)),
+            support_threshold=float(sup.get("threshold", 0.5)),
+            selection=Selection(**(data.get("selection") or {})),
+            fitted_on=str(data.get("fitted_on", "")),
+        )
 
 
 @lru_cache(maxsize=4)
@@ -145,40 +156,64 @@ def _sigmoid(z: float) -> float:
 
 _NUMBER = re.compile(r"£\s?\d|\d+(?:\.\d+)?\s?(?:%|m\b|k\b|million|per cent)|\b\d[\d,]*\b")
 _BARE_YEAR = re.compile(r"^(19|20)\d\d$")
-_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                           r"twenty|hundred|dozen|half|quarter|third)\b", re.I)
+_NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|hundred|dozen|half|quarter|third)\b",
+    re.I,
+)
 _MONTH_ALT = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-_DATE_TOKEN = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ALT})[a-z]*\b|"
-                         rf"\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b|"
-                         rf"\b(?:end|start|beginning|middle) of (?:{'|'.join(MONTHS)})\b", re.I)
+_DATE_TOKEN = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ALT})[a-z]*\b|"
+    rf"\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b|"
+    rf"\b(?:end|start|beginning|middle) of (?:{'|'.join(MONTHS)})\b",
+    re.I,
+)
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_ALT})\b", re.I)
-_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
-                   r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b")
-_PLACE = re.compile(r"\b(Room|Hall|Chamber|Centre|Center|House|Road|Street|Offices?|Venue|Place:)\b|"
-                    r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b")
+_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
+    r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b"
+)
+_PLACE = re.compile(
+    r"\b(Room|Hall|Chamber|Centre|Center|House|Road|Street|Offices?|Venue|Place:)\b|"
+    r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b"
+)
 _PLACE_FIELD = re.compile(r"^\s*(Place|Venue|Location)\s*:", re.I)
-_DECISION = re.compile(r"\b(resolved|agreed|endorsed?|approved?|noted|recommend\w*|decided|"
-                       r"carried|lost|moved|seconded|postpone\w*|defer\w*|refer\w*)\b", re.I)
+_DECISION = re.compile(
+    r"\b(resolved|agreed|endorsed?|approved?|noted|recommend\w*|decided|"
+    r"carried|lost|moved|seconded|postpone\w*|defer\w*|refer\w*)\b",
+    re.I,
+)
 _GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d)\b", re.I)
 _PAGES = re.compile(r"\bpages?\s*\d+", re.I)
 _ROLE_NEAR = {
-    "chair": re.compile(r"\((?:Vice[- ])?Chair(?:man|woman|person)?\)|\bChair(?:man|woman|person)?\s*[:,]|"
-                        r"\bChair(?:man|woman)?\s+(?:Cllr|Councillor|Mr|Mrs|Ms)"),
+    "chair": re.compile(
+        r"\((?:Vice[- ])?Chair(?:man|woman|person)?\)|\bChair(?:man|woman|person)?\s*[:,]|"
+        r"\bChair(?:man|woman)?\s+(?:Cllr|Councillor|Mr|Mrs|Ms)"
+    ),
     "lead": re.compile(r"\blead inspector\b|\breporting inspector\b|\bled by\b|\bleads?\b", re.I),
     "author": re.compile(r"\bauthor|\breport by\b|\bwritten by\b|\bcontact officer", re.I),
     "director": re.compile(r"\bdirector\b", re.I),
     "present": re.compile(r"\bpresent(ed)?\b|\bintroduced\b", re.I),
 }
-_VOTE_LINE = re.compile(r"\b(?:for|against|abstain\w*|in favour)\s*[:\-–(]?\s*\d|\b\d+\s+(?:for|against|"
-                        r"abstentions?|in favour)\b|\bunanimous\w*|\bnem\.? ?con\b|\b(?:motion|amendment) "
-                        r"(?:was )?(?:carried|lost|fell|defeated)\b|\bvoted (?:for|against|in favour)\b|"
-                        r"\brecorded vote\b|\bvoting\b", re.I)
-_VOTE_NAMES = re.compile(r"\b(?:for|against|abstain\w*|in favour)\b[^.]{0,20}?:?\s*(?:Cllrs?\.?|Councillors?|"
-                         r"Mrs?\.?|Ms\.?|Dr\.?)\s+[A-Z]", re.I)
+_VOTE_LINE = re.compile(
+    r"\b(?:for|against|abstain\w*|in favour)\s*[:\-–(]?\s*\d|\b\d+\s+(?:for|against|"
+    r"abstentions?|in favour)\b|\bunanimous\w*|\bnem\.? ?con\b|\b(?:motion|amendment) "
+    r"(?:was )?(?:carried|lost|fell|defeated)\b|\bvoted (?:for|against|in favour)\b|"
+    r"\brecorded vote\b|\bvoting\b",
+    re.I,
+)
+_VOTE_NAMES = re.compile(
+    r"\b(?:for|against|abstain\w*|in favour)\b[^.]{0,20}?:?\s*(?:Cllrs?\.?|Councillors?|"
+    r"Mrs?\.?|Ms\.?|Dr\.?)\s+[A-Z]",
+    re.I,
+)
 _AMENDMENT = re.compile(r"\bamendment\b|\bamended motion\b", re.I)
-_PRESENT_TENSE = re.compile(r"\b(right now|currently|at present|at the moment|today|this year|nowadays|"
-                            r"as of now|these days|still)\b", re.I)
+_PRESENT_TENSE = re.compile(
+    r"\b(right now|currently|at present|at the moment|today|this year|nowadays|"
+    r"as of now|these days|still)\b",
+    re.I,
+)
 
 
 def _new(tokens: list[str], qtext: str) -> list[str]:
@@ -200,8 +235,11 @@ def _count_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> 
     f["figure_new" if has else "figure_missing"] = 1.0
     asked = set(q.stems)
     for m in re.finditer(r"(?<![\d,.£])(\d[\d,]*)\s+((?:[A-Za-z'-]+\s+){0,2}[A-Za-z'-]+)", plain):
-        if not _BARE_YEAR.match(m.group(1)) and m.group(1).lower() not in qtext \
-                and set(content_stems(m.group(2))) & asked:
+        if (
+            not _BARE_YEAR.match(m.group(1))
+            and m.group(1).lower() not in qtext
+            and set(content_stems(m.group(2))) & asked
+        ):
             f["figure_counts_asked"] = 1.0
             break
 
@@ -243,6 +281,7 @@ def _flag(name: str, rx: re.Pattern[str]) -> Callable[[Question, str, str, dict[
     def features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
         if rx.search(text):
             f[name] = 1.0
+
     return features
 
 
@@ -315,8 +354,15 @@ def _restating_features(q: Question, u: Any) -> dict[str, float]:
     return f
 
 
-def unit_features(q: Question, u: Any, idf: dict[str, float], header_stems: set[str], sim: float,
-                  paper: dict[str, float], kind_held: bool | None) -> dict[str, float]:
+def unit_features(
+    q: Question,
+    u: Any,
+    idf: dict[str, float],
+    header_stems: set[str],
+    sim: float,
+    paper: dict[str, float],
+    kind_held: bool | None,
+) -> dict[str, float]:
     """All features of one line for one question (absent = 0)."""
     _cover(u, idf, header_stems)
     u.sim = sim
@@ -349,14 +395,22 @@ def embed_prior(units: list[Any], idf: dict[str, float]) -> list[float]:
     return [sum(w for s, w in idf.items() if s in u.stems) / total + 1.0 / (1 + u.rank) for u in units]
 
 
-def score_units(units: list[Any], q: Question, idf: dict[str, float], sims: list[float] | None,
-                paper: dict[str, dict[str, float]], kind_held: Any, model: ScorerModel) -> None:
+def score_units(
+    units: list[Any],
+    q: Question,
+    idf: dict[str, float],
+    sims: list[float] | None,
+    paper: dict[str, dict[str, float]],
+    kind_held: Any,
+    model: ScorerModel,
+) -> None:
     """One pass: each line's features, its logit under the fitted model and its probability
     (`u.score`) of stating the answer."""
     heads = header_stems_of(units)
     for i, u in enumerate(units):
-        u.features = unit_features(q, u, idf, heads[id(u.hit)], sims[i] if sims else 0.0,
-                                   paper.get(u.hit.doc_id, {}), kind_held(u))
+        u.features = unit_features(
+            q, u, idf, heads[id(u.hit)], sims[i] if sims else 0.0, paper.get(u.hit.doc_id, {}), kind_held(u)
+        )
         u.logit = model.logit(u.features)
         u.score = _sigmoid(u.logit)
 
@@ -367,24 +421,47 @@ _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z'-]{2,}\b")
 def question_names(text: str) -> list[str]:
     """The question's capitalised words that do not open a sentence: councils, places, people,
     programmes. A question naming one the papers never mention is about something else."""
-    return [re.sub(r"['’]s?$", "", m.group(0)) for m in _CAPITALISED.finditer(text.strip())
-            if m.group(0).lower() not in STOPWORDS]
+    return [
+        re.sub(r"['’]s?$", "", m.group(0))
+        for m in _CAPITALISED.finditer(text.strip())
+        if m.group(0).lower() not in STOPWORDS
+    ]
 
 
-def support_features(q: Question, chosen: list[Any], units: list[Any], idf: dict[str, float], coverage: float,
-                     kind_missing: bool, pending: bool) -> dict[str, float]:
+def support_features(
+    q: Question,
+    chosen: list[Any],
+    units: list[Any],
+    idf: dict[str, float],
+    coverage: float,
+    kind_missing: bool,
+    pending: bool,
+) -> dict[str, float]:
     best = chosen[0]
     here = (best.hit.doc_id, best.hit.pdf_page)
     others = [u.logit for u in units if (u.hit.doc_id, u.hit.pdf_page) != here]
     margin = best.logit - max(others) if others else 4.0
-    blob = " ".join(" ".join(str(x or "") for x in (u.text, u.hit.header, getattr(u.hit, "committee", None),
-                                                    getattr(u.hit, "council", None))) for u in units).lower()
+    blob = " ".join(
+        " ".join(
+            str(x or "")
+            for x in (u.text, u.hit.header, getattr(u.hit, "committee", None), getattr(u.hit, "council", None))
+        )
+        for u in units
+    ).lower()
     seen: set[str] = set().union(*(u.stems for u in units)) if units else set()
     total = sum(idf.values()) or 1.0
-    f = {"unseen_share": sum(w for st, w in idf.items() if st not in seen) / total,
-         "unseen_names": float(min(2, sum(1 for n in question_names(q.text) if n.lower() not in blob)))}
-    f |= {"best_logit": best.logit, "margin": max(-4.0, min(4.0, margin)), "coverage": coverage,
-         "best_sim": max((u.sim for u in units), default=0.0), "kind_missing": float(kind_missing),
-         "pending": float(pending), "asks_present": float(asks_present(q)),
-         "under_heading": float(bool(best.under_heading))}
+    f = {
+        "unseen_share": sum(w for st, w in idf.items() if st not in seen) / total,
+        "unseen_names": float(min(2, sum(1 for n in question_names(q.text) if n.lower() not in blob))),
+    }
+    f |= {
+        "best_logit": best.logit,
+        "margin": max(-4.0, min(4.0, margin)),
+        "coverage": coverage,
+        "best_sim": max((u.sim for u in units), default=0.0),
+        "kind_missing": float(kind_missing),
+        "pending": float(pending),
+        "asks_present": float(asks_present(q)),
+        "under_heading": float(bool(best.under_heading)),
+    }
     return f

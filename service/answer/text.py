@@ -4,6 +4,7 @@ Council papers come out of PDF extraction as wrapped lines, bullet lists and tab
 "sentence" here is a *unit*: a real sentence, a bullet, or a table row, never longer than a
 councillor would read in one breath.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,8 @@ _STEMMER = Stemmer.Stemmer("english")
 
 # Words that carry no topic. Question words are here too: "who"/"when" steer the answer
 # type (see question.py), they are not content to be matched.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are aren't as at be because been before
 being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
 don't down during each few for from further had hadn't has hasn't have haven't having he he'd he'll
@@ -29,11 +31,24 @@ what's when when's where where's which while who who's whom why why's with won't
 you'd you'll you're you've your yours yourself yourselves
 whats thats s t get got say said tell told give gave anything something much many per
 will shall may might must also just actually really any one ones whether
-""".split())
+""".split()
+)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]|\d[\d,]*(?:\.\d+)?")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
-                         "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\uf0b7": "•"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\uf0b7": "•",
+    }
+)
 
 
 def clean(text: str) -> str:
@@ -72,7 +87,9 @@ def squash(text: str) -> str:
 # --------------------------------------------------------------------------- units
 
 # \x80-\x9f: bullet glyphs that some PDFs' fonts map to C1 control codes, never real text.
-_BULLET = re.compile(r"^\s*(?:[•●▪◦■□➢✓\x7f\x80-\x9f\uf0b7\uf0a7\uf06e\-\*]|\(?[a-z]\)|\(?[ivx]+\)|\d+(?:\.\d+)*[.)]?\s)\s*")
+_BULLET = re.compile(
+    r"^\s*(?:[•●▪◦■□➢✓\x7f\x80-\x9f\uf0b7\uf0a7\uf06e\-\*]|\(?[a-z]\)|\(?[ivx]+\)|\d+(?:\.\d+)*[.)]?\s)\s*"
+)
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(£]?[A-Z0-9])")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Cllr|No|St|Prof|para|paras|e\.g|i\.e|etc|cf|approx|Rev)\.$", re.I)
 MAX_UNIT_WORDS = 70
@@ -119,8 +136,13 @@ def split_units(text: str) -> list[str]:  # noqa: C901
         buf.append(line)
         # A short line with no end punctuation is a heading: keep it apart from the text below.
         # (Only when the next line starts afresh: a wrapped sentence continues in lower case.)
-        if (len(line.split()) <= 8 and not re.search(r"[.,;:]$", line) and len(buf) == 1
-                and (not nxt or nxt[0].isupper() or _BULLET.match(nxt)) and _titleish(line)):
+        if (
+            len(line.split()) <= 8
+            and not re.search(r"[.,;:]$", line)
+            and len(buf) == 1
+            and (not nxt or nxt[0].isupper() or _BULLET.match(nxt))
+            and _titleish(line)
+        ):
             flush()
         elif re.search(r"[.!?:]$", line):
             flush()
@@ -152,7 +174,7 @@ def _cap(sentence: str) -> list[str]:
     for p in pieces:
         pw = p.split()
         for i in range(0, len(pw), MAX_UNIT_WORDS):
-            out.append(" ".join(pw[i:i + MAX_UNIT_WORDS]))
+            out.append(" ".join(pw[i : i + MAX_UNIT_WORDS]))
     return out
 
 

@@ -10,6 +10,7 @@ ingest/report_facts.py, ingest/agenda_blocks.py); this module only puts a meetin
 together: the front sheet's block of each item, the report pages its "(Pages X - Y)" range maps
 to (or a separately published report of that item), and the minutes of earlier meetings.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,20 +31,22 @@ from service.briefing.meetings import Meeting, briefing_papers
 class BriefingConfig:
     figures_per_item: int = 5
     earlier_minutes_per_item: int = 3
-    resolutions_per_minute: int = 2    # decisions shown per earlier minute
-    topic_words: int = 4               # the title's longest distinctive words looked up in earlier minutes
+    resolutions_per_minute: int = 2  # decisions shown per earlier minute
+    topic_words: int = 4  # the title's longest distinctive words looked up in earlier minutes
     author_lines_after_body: int = 25  # author lines are read from the body's end onwards, this far
-    topic_share: float = 0.5           # an earlier minute shares at least this share of the title's topic words
-    register_depth: int = 40           # decisions the register ranks for an item's topic, before the topic check
+    topic_share: float = 0.5  # an earlier minute shares at least this share of the title's topic words
+    register_depth: int = 40  # decisions the register ranks for an item's topic, before the topic check
 
 
 CONFIG = BriefingConfig()
 
 # Words of an item title that say nothing about its topic ("Update", "Report", "Committee").
-_GENERIC = frozenset("""report reports update updates committee committees council councils cabinet annual review
+_GENERIC = frozenset(
+    """report reports update updates committee committees council councils cabinet annual review
     report item items paper papers meeting meetings plan plans service services group groups task interim final
     draft proposed proposal proposals decision decisions matters strategy policy about from with their this that
-    minutes members member public local county borough district city town parish select panel board""".split())
+    minutes members member public local county borough district city town parish select panel board""".split()
+)
 _PAGES_LINE = re.compile(r"^\(?\s*Pages?\s+\d", re.I)
 _MARKER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+", re.I)
 
@@ -59,17 +62,26 @@ class Cite:
 
 @dataclass
 class BriefLine:
-    kind: str            # purpose | recommendation | procedural | author | from | contact | figure | decision
-    text: str            # as printed on the cited page
+    kind: str  # purpose | recommendation | procedural | author | from | contact | figure | decision
+    text: str  # as printed on the cited page
     cite: Cite
-    lead: str = ""       # what the line completes or is: a lead-in, the figures, the minute decided
+    lead: str = ""  # what the line completes or is: a lead-in, the figures, the minute decided
     also_on: list[int] = field(default_factory=list)
-    to_page: int = 0     # the PDF page the passage ends on, when it runs on past its cited page
+    to_page: int = 0  # the PDF page the passage ends on, when it runs on past its cited page
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, "lead": self.lead, "doc_id": self.cite.doc_id,
-                "source": self.cite.source, "pdf_page": self.cite.pdf_page, "page_label": self.cite.page_label,
-                "item": self.cite.item, "also_on": list(self.also_on), "to_page": self.to_page or None}
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "lead": self.lead,
+            "doc_id": self.cite.doc_id,
+            "source": self.cite.source,
+            "pdf_page": self.cite.pdf_page,
+            "page_label": self.cite.page_label,
+            "item": self.cite.item,
+            "also_on": list(self.also_on),
+            "to_page": self.to_page or None,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,8 +97,8 @@ class BriefItem:
     number: str
     title: str
     procedural: bool
-    part2: bool                       # an exempt (Part II) item: shown only to those who may read it
-    withheld: bool                    # some of its pages hold Part II lines the caller does not see
+    part2: bool  # an exempt (Part II) item: shown only to those who may read it
+    withheld: bool  # some of its pages hold Part II lines the caller does not see
     papers: list[PaperPages]
     purpose: list[BriefLine] = field(default_factory=list)
     recommendations: list[BriefLine] = field(default_factory=list)
@@ -100,15 +112,30 @@ class BriefItem:
         return self.purpose + self.recommendations + self.authors + self.figures + self.earlier
 
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "title": self.title, "procedural": self.procedural, "part2": self.part2,
-                "withheld": self.withheld, "printed_pages": list(self.printed_range) if self.printed_range else None,
-                "papers": [{"doc_id": p.doc_id, "source": p.source, "pdf_pages": list(p.pdf_pages),
-                            "page_labels": list(p.page_labels)} for p in self.papers],
-                "doc_ids": sorted({p.doc_id for p in self.papers} | {line.cite.doc_id for line in self.lines()}),
-                "purpose": [line.to_json() for line in self.purpose],
-                "recommendations": [line.to_json() for line in self.recommendations],
-                "authors": [line.to_json() for line in self.authors], "figures": [line.to_json() for line in self.figures],
-                "earlier": [line.to_json() for line in self.earlier], "notes": list(self.notes)}
+        return {
+            "number": self.number,
+            "title": self.title,
+            "procedural": self.procedural,
+            "part2": self.part2,
+            "withheld": self.withheld,
+            "printed_pages": list(self.printed_range) if self.printed_range else None,
+            "papers": [
+                {
+                    "doc_id": p.doc_id,
+                    "source": p.source,
+                    "pdf_pages": list(p.pdf_pages),
+                    "page_labels": list(p.page_labels),
+                }
+                for p in self.papers
+            ],
+            "doc_ids": sorted({p.doc_id for p in self.papers} | {line.cite.doc_id for line in self.lines()}),
+            "purpose": [line.to_json() for line in self.purpose],
+            "recommendations": [line.to_json() for line in self.recommendations],
+            "authors": [line.to_json() for line in self.authors],
+            "figures": [line.to_json() for line in self.figures],
+            "earlier": [line.to_json() for line in self.earlier],
+            "notes": list(self.notes),
+        }
 
 
 @dataclass
@@ -122,21 +149,30 @@ class Briefing:
 
     def to_json(self) -> dict[str, Any]:
         recs = sum(len(i.recommendations) for i in self.items if not i.procedural)
-        return {**self.meeting.to_json(), "meeting_time": self.meeting_time, "venue": self.venue,
-                "papers": self.papers, "items": [i.to_json() for i in self.items],
-                "counts": {"items": len(self.items), "to_decide": sum(1 for i in self.items if i.recommendations
-                                                                      and not i.procedural),
-                           "recommendations": recs},
-                "generated_ms": round(self.seconds * 1000, 1)}
+        return {
+            **self.meeting.to_json(),
+            "meeting_time": self.meeting_time,
+            "venue": self.venue,
+            "papers": self.papers,
+            "items": [i.to_json() for i in self.items],
+            "counts": {
+                "items": len(self.items),
+                "to_decide": sum(1 for i in self.items if i.recommendations and not i.procedural),
+                "recommendations": recs,
+            },
+            "generated_ms": round(self.seconds * 1000, 1),
+        }
 
 
 # ------------------------------------------------------------------------------------------ reading
+
 
 class _Paper:
     """One paper's pages as the caller reads them, read once."""
 
     def __init__(self, library: Any, doc: Any, role: str):
         from index.filters import may_see_restricted
+
         self.doc = doc
         self.pages: dict[int, PageText] = {}
         # pages holding Part II lines the caller does not see (blank lines in the text read here)
@@ -168,6 +204,7 @@ def _line(p: Printed, paper: _Paper, item: str | None, kind: str | None = None) 
 
 # ------------------------------------------------------------------------------------------ building
 
+
 def build_briefing(library: Any, meeting: Meeting, role: str, config: BriefingConfig = CONFIG) -> Briefing:  # noqa: C901
     t0 = time.perf_counter()
     docs = briefing_papers(library, meeting, role)
@@ -186,10 +223,14 @@ def build_briefing(library: Any, meeting: Meeting, role: str, config: BriefingCo
                 entry["ranges"].append((d.doc_id, it.pdf_pages))
             elif it.page_labels and entry["printed"] is None:
                 entry["printed"] = tuple(it.page_labels)
-    for d in docs:   # a paper no item claims is briefed as an item of its own
+    for d in docs:  # a paper no item claims is briefed as an item of its own
         if not items_by_doc[d.doc_id] and papers[d.doc_id].pages:
-            agenda[f"({d.source})"] = {"title": d.title or d.source, "ranges": [(d.doc_id, (1, d.page_count))],
-                                       "restricted": d.restricted, "printed": None}
+            agenda[f"({d.source})"] = {
+                "title": d.title or d.source,
+                "ranges": [(d.doc_id, (1, d.page_count))],
+                "restricted": d.restricted,
+                "printed": None,
+            }
 
     blocks = _front_sheet_blocks(docs, papers, items_by_doc, agenda)
     out: list[BriefItem] = []
@@ -201,14 +242,26 @@ def build_briefing(library: Any, meeting: Meeting, role: str, config: BriefingCo
         if not item.procedural:
             item.earlier = earlier_decisions(library, meeting, item.title, role, [d.doc_id for d in docs], config)
     front = next((d for d in docs if d.doc_type == "agenda_pack"), docs[0] if docs else None)
-    listed = [{"doc_id": d.doc_id, "source": d.source, "title": d.title, "doc_type": d.doc_type,
-               "page_count": d.page_count} for d in docs]
-    return Briefing(meeting, getattr(front, "meeting_time", None), getattr(front, "venue", None), listed, out,
-                    time.perf_counter() - t0)
+    listed = [
+        {"doc_id": d.doc_id, "source": d.source, "title": d.title, "doc_type": d.doc_type, "page_count": d.page_count}
+        for d in docs
+    ]
+    return Briefing(
+        meeting,
+        getattr(front, "meeting_time", None),
+        getattr(front, "venue", None),
+        listed,
+        out,
+        time.perf_counter() - t0,
+    )
 
 
-def _front_sheet_blocks(docs: Sequence[Any], papers: dict[str, _Paper], items_by_doc: dict[str, list[Any]],
-                        agenda: dict[str, dict[str, Any]]) -> dict[str, tuple[_Paper, list[Line]]]:
+def _front_sheet_blocks(
+    docs: Sequence[Any],
+    papers: dict[str, _Paper],
+    items_by_doc: dict[str, list[Any]],
+    agenda: dict[str, dict[str, Any]],
+) -> dict[str, tuple[_Paper, list[Line]]]:
     """item number -> (paper, its front-sheet lines): the pages of each paper before the first
     page an item's range claims (a front sheet, a supplement's covering letter, a summons)."""
     out: dict[str, tuple[_Paper, list[Line]]] = {}
@@ -229,8 +282,9 @@ def _front_sheet_blocks(docs: Sequence[Any], papers: dict[str, _Paper], items_by
     return out
 
 
-def _brief_item(number: str, entry: dict[str, Any], block: Any, papers: dict[str, _Paper],
-                config: BriefingConfig) -> BriefItem:
+def _brief_item(
+    number: str, entry: dict[str, Any], block: Any, papers: dict[str, _Paper], config: BriefingConfig
+) -> BriefItem:
     title = entry["title"]
     paper_pages: list[PaperPages] = []
     report_recs: list[BriefLine] = []
@@ -249,7 +303,7 @@ def _brief_item(number: str, entry: dict[str, Any], block: Any, papers: dict[str
         report_recs += [_line(p, paper, item_no, "recommendation") for p in report_recommendations(lines)]
         purposes += [_line(p, paper, item_no) for p in purpose(lines)]
         end = body_end(lines)
-        tail = lines[max(0, end - 2):end + config.author_lines_after_body]
+        tail = lines[max(0, end - 2) : end + config.author_lines_after_body]
         who += [_line(p, paper, item_no) for p in authors(tail)]
         figs += [_line(p, paper, item_no, "figure") for p in figures(lines, config.figures_per_item)]
 
@@ -259,22 +313,28 @@ def _brief_item(number: str, entry: dict[str, Any], block: Any, papers: dict[str
     if block_paper is not None:
         # the numbered heading is a unit of its own ("3. To approve the minutes …" in a parish
         # summons is an ask; "11 Forward Work Programme (Pages 57 - 60)" never joins the next line)
-        heading, described = block_lines[:1], [line for line in block_lines[1:] if not _continues_title(line.text, title)]
-        agenda_recs = [_line(p, block_paper, item_no, "recommendation")
-                       for p in asks(heading, agenda=True) + asks(described, agenda=True)]
+        heading, described = (
+            block_lines[:1],
+            [line for line in block_lines[1:] if not _continues_title(line.text, title)],
+        )
+        agenda_recs = [
+            _line(p, block_paper, item_no, "recommendation")
+            for p in asks(heading, agenda=True) + asks(described, agenda=True)
+        ]
         agenda_purpose = _described_purpose(described, block_paper, item_no)
 
     recs = _merge_lines(report_recs + agenda_recs)
     procedural = is_procedural(title) and not report_recs
-    item = BriefItem(number, title, procedural, bool(entry["restricted"]), withheld, paper_pages,
-                     printed_range=entry.get("printed"))
+    item = BriefItem(
+        number, title, procedural, bool(entry["restricted"]), withheld, paper_pages, printed_range=entry.get("printed")
+    )
     if procedural:
         item.recommendations = [BriefLine("procedural", r.text, r.cite, r.lead, r.also_on, r.to_page) for r in recs[:1]]
         return item
     item.recommendations = recs
     item.purpose = (purposes or agenda_purpose)[:1]
     item.authors = _dedupe(who)
-    item.figures = figs[:config.figures_per_item]
+    item.figures = figs[: config.figures_per_item]
     if not entry["ranges"] and entry.get("printed"):
         a, b = entry["printed"]
         item.notes.append(f"The report (printed pages {a}–{b} of the agenda) is not among the papers held.")
@@ -306,7 +366,12 @@ def _described_purpose(lines: list[Line], paper: _Paper, item: str | None) -> li
 
 def _merge_lines(lines: list[BriefLine]) -> list[BriefLine]:
     """Each recommendation once (the report's printing first, the agenda's pages in also_on)."""
-    merged = merge([Printed(line.text, line.cite.pdf_page, line.kind, line.lead, tuple(line.also_on), line.to_page) for line in lines])
+    merged = merge(
+        [
+            Printed(line.text, line.cite.pdf_page, line.kind, line.lead, tuple(line.also_on), line.to_page)
+            for line in lines
+        ]
+    )
     out: list[BriefLine] = []
     for m in merged:
         src = next(line for line in lines if line.text == m.text and line.cite.pdf_page == m.pdf_page)
@@ -327,12 +392,14 @@ def _dedupe(lines: list[BriefLine]) -> list[BriefLine]:
 
 # ------------------------------------------------------------------------------------------ earlier decisions
 
+
 def topic_words(title: str) -> set[str]:
     return {w for w in words(title) if len(w) >= 4 and w not in _GENERIC and not w.isdigit()}
 
 
-def earlier_decisions(library: Any, meeting: Meeting, title: str, role: str, own_doc_ids: Sequence[str],
-                      config: BriefingConfig = CONFIG) -> list[BriefLine]:
+def earlier_decisions(
+    library: Any, meeting: Meeting, title: str, role: str, own_doc_ids: Sequence[str], config: BriefingConfig = CONFIG
+) -> list[BriefLine]:
     """What earlier meetings decided on the item's topic, from the decision register (issue 18:
     every resolution of the minutes held, with the date of the meeting that took it, so the last
     meeting's minutes printed in these papers count too). The register ranks by words and meaning;
@@ -352,11 +419,12 @@ def earlier_decisions(library: Any, meeting: Meeting, title: str, role: str, own
         shared = want & (set(words(r.minute_title)) | set(words(r.text)))
         if in_title and len(shared) >= need and len(shared) / len(want) >= config.topic_share:
             by_minute.setdefault((r.doc_id, r.minute or r.minute_title), []).append(r)
-    minutes = sorted(by_minute.values(), key=lambda rs: (rs[0].meeting_date or meeting.meeting_date, rs[0].doc_id),
-                     reverse=True)[:config.earlier_minutes_per_item]
+    minutes = sorted(
+        by_minute.values(), key=lambda rs: (rs[0].meeting_date or meeting.meeting_date, rs[0].doc_id), reverse=True
+    )[: config.earlier_minutes_per_item]
     out: list[BriefLine] = []
     for records in minutes:
-        for r in sorted(records, key=lambda r: r.seq)[:config.resolutions_per_minute]:
+        for r in sorted(records, key=lambda r: r.seq)[: config.resolutions_per_minute]:
             when = r.meeting_date.strftime("%-d %B %Y") if r.meeting_date else "undated"
             where = f"minute {r.minute}: {r.minute_title}" if r.minute else r.minute_title
             lead = f"{r.body}, {when} — {where} ({r.outcome})"

@@ -6,6 +6,7 @@ field empty rather than guess) belongs with the papers of the same committee and
 groups are joined. The id is the date and the committee ("2025-01-30-cabinet"), the council
 added only where two councils' committees of the same name met that day.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,13 @@ class Meeting:
     doc_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"meeting_id": self.meeting_id, "council": self.council, "committee": self.committee,
-                "meeting_date": self.meeting_date.isoformat(), "doc_ids": list(self.doc_ids)}
+        return {
+            "meeting_id": self.meeting_id,
+            "council": self.council,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date.isoformat(),
+            "doc_ids": list(self.doc_ids),
+        }
 
 
 def slug(text: str | None) -> str:
@@ -62,21 +68,26 @@ def meetings(library: Any, role: str) -> list[Meeting]:
         if len(councils) <= 1:
             council = councils[0] if councils else None
             doc_ids = unnamed + (named_of[council] if council else [])
-            out.append(Meeting(f"{day.isoformat()}-{committee_slug}", council, names[(day, committee_slug)],
-                               day, doc_ids))
+            out.append(
+                Meeting(f"{day.isoformat()}-{committee_slug}", council, names[(day, committee_slug)], day, doc_ids)
+            )
             continue
         # two councils' committees of one name on one day: each its own meeting; papers naming no
         # council cannot be placed and are left out of both rather than guessed
         for c in councils:
-            out.append(Meeting(f"{day.isoformat()}-{committee_slug}-{slug(c)}", c, names[(day, committee_slug)],
-                               day, named_of[c]))
+            out.append(
+                Meeting(
+                    f"{day.isoformat()}-{committee_slug}-{slug(c)}", c, names[(day, committee_slug)], day, named_of[c]
+                )
+            )
     return out
 
 
 def find(library: Any, meeting_id: str, role: str) -> Meeting:
     if not MEETING_ID.match(meeting_id):
-        raise FilterError(f"{meeting_id[:80]!r} is not a meeting id like 2025-01-30-cabinet "
-                          "(GET /v1/briefings lists them)")
+        raise FilterError(
+            f"{meeting_id[:80]!r} is not a meeting id like 2025-01-30-cabinet (GET /v1/briefings lists them)"
+        )
     for m in meetings(library, role):
         if m.meeting_id == meeting_id:
             return m

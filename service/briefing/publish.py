@@ -7,6 +7,7 @@ line or an item that fails is left out (and logged as a security event by the ch
 added after the check: a viewer link for every line (the page with the line's words
 highlighted) and the file link of every paper.
 """
+
 from __future__ import annotations
 
 from typing import Any

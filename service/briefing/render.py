@@ -4,6 +4,7 @@ Both render the briefing's JSON after the release check (service/briefing/releas
 show exactly what the JSON route would send. Every line ends with its citation: the printed page
 (or the PDF page where none is printed), the item, and in HTML a link to the cited-page viewer.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,13 +13,17 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SECTION_TITLES = (("purpose", "Purpose"), ("recommendations", "Recommendations, as printed"),
-                  ("authors", "Report author and contact"), ("figures", "Key figures"),
-                  ("earlier", "Earlier decisions on this topic"))
+SECTION_TITLES = (
+    ("purpose", "Purpose"),
+    ("recommendations", "Recommendations, as printed"),
+    ("authors", "Report author and contact"),
+    ("figures", "Key figures"),
+    ("earlier", "Earlier decisions on this topic"),
+)
 
 
 def page_ref(line: dict[str, Any]) -> str:
-    """"p. 19" (the printed page) or "PDF p. 4" (where the page prints no number)."""
+    """ "p. 19" (the printed page) or "PDF p. 4" (where the page prints no number)."""
     if line.get("page_label"):
         return f"p. {line['page_label']}"
     return f"PDF p. {line['pdf_page']}"
@@ -88,8 +93,13 @@ def markdown(data: dict[str, Any], *, with_links: bool = True) -> str:
 @lru_cache(maxsize=1)
 def _env() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["page_ref"] = page_ref
     env.filters["cite_text"] = cite_text
     return env
@@ -100,6 +110,16 @@ def html(data: dict[str, Any], *, stylesheet: str = "/briefing.css", inline_css:
     style); saved to a file by the CLI, it carries the stylesheet inside it (`inline_css`)."""
     business = [i for i in data["items"] if not i["procedural"]]
     procedure = [i for i in data["items"] if i["procedural"]]
-    return _env().get_template("briefing.html").render(
-        b=data, title=heading(data), business=business, procedure=procedure, sections=SECTION_TITLES,
-        stylesheet=stylesheet, inline_css=inline_css)
+    return (
+        _env()
+        .get_template("briefing.html")
+        .render(
+            b=data,
+            title=heading(data),
+            business=business,
+            procedure=procedure,
+            sections=SECTION_TITLES,
+            stylesheet=stylesheet,
+            inline_css=inline_css,
+        )
+    )

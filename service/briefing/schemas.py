@@ -1,4 +1,5 @@
 """The briefing's HTTP shapes (pydantic), for OpenAPI and validation at the edge."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,11 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class BriefLineOut(BaseModel):
     """One line of a briefing, copied from a page of the papers and cited to it."""
+
     model_config = ConfigDict(extra="allow")
     kind: str = Field(description="purpose | recommendation | procedural | author | from | contact | figure | decision")
     text: str = Field(description="the words as printed on the cited page")
-    lead: str = Field(default="", description="a recommendation's printed lead-in, a figure line's figures, "
-                                              "or the minute an earlier decision was taken in")
+    lead: str = Field(
+        default="",
+        description="a recommendation's printed lead-in, a figure line's figures, "
+        "or the minute an earlier decision was taken in",
+    )
     doc_id: str
     source: str
     pdf_page: int

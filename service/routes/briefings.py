@@ -1,5 +1,6 @@
 """Pre-meeting briefings: GET /v1/briefings (upcoming, then recent meetings) and
 GET /v1/meetings/{meeting_id}/briefing as JSON, Markdown or a printable HTML page."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,9 @@ from service.schemas import ErrorResponse
 router = APIRouter(tags=["briefings"], responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
 
 # The HTML briefing links its own stylesheet and nothing else (no script, nothing inline).
-PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 MeetingId = Annotated[str, PathParam(max_length=200, description="from GET /v1/briefings, e.g. 2025-01-30-cabinet")]
 Format = Literal["json", "md", "html"]
 
@@ -43,20 +45,40 @@ def list_briefings(caller: CallerDep, library: LibraryDep, page: PageDep) -> Mee
     today = date.today()
     found = mt.upcoming_then_recent(mt.meetings(library, caller.role), today)
     window, pagination = page.apply(found)
-    results = [MeetingOut(meeting_id=m.meeting_id, council=m.council, committee=m.committee,
-                          meeting_date=m.meeting_date.isoformat(), upcoming=m.meeting_date >= today,
-                          papers=len(m.doc_ids), briefing_url=f"/v1/meetings/{m.meeting_id}/briefing")
-               for m in window]
+    results = [
+        MeetingOut(
+            meeting_id=m.meeting_id,
+            council=m.council,
+            committee=m.committee,
+            meeting_date=m.meeting_date.isoformat(),
+            upcoming=m.meeting_date >= today,
+            papers=len(m.doc_ids),
+            briefing_url=f"/v1/meetings/{m.meeting_id}/briefing",
+        )
+        for m in window
+    ]
     return MeetingBriefingList(results=results, pagination=pagination)
 
 
-@router.get("/v1/meetings/{meeting_id}/briefing", response_model=BriefingOut,
-            responses={200: {"content": {"text/markdown": {}, "text/html": {}},
-                             "description": "the briefing (JSON; Markdown or HTML by ?format= or Accept)"}})
-def get_briefing(meeting_id: MeetingId, request: Request, caller: CallerDep, library: LibraryDep,
-                 links: LinksDep, release: ReleaseDep,
-                 format: Annotated[Format | None, Query(description="json (default), md or html; "
-                                                               "else by the Accept header")] = None) -> Response:
+@router.get(
+    "/v1/meetings/{meeting_id}/briefing",
+    response_model=BriefingOut,
+    responses={
+        200: {
+            "content": {"text/markdown": {}, "text/html": {}},
+            "description": "the briefing (JSON; Markdown or HTML by ?format= or Accept)",
+        }
+    },
+)
+def get_briefing(
+    meeting_id: MeetingId,
+    request: Request,
+    caller: CallerDep,
+    library: LibraryDep,
+    links: LinksDep,
+    release: ReleaseDep,
+    format: Annotated[Format | None, Query(description="json (default), md or html; else by the Accept header")] = None,
+) -> Response:
     """For each agenda item: its pages, report author and contact, purpose, the recommendations
     as printed, key figures, the Part II flag and earlier decisions on the topic; every line
     cited to its page and item, with a link to the page with those words highlighted. Items of

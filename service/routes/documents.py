@@ -3,6 +3,7 @@
 Every read goes through the Library with the caller's role, so a Part II document or page is
 simply "not found" for the public: a 403 would confirm that it exists.
 """
+
 from __future__ import annotations
 
 import mimetypes
@@ -15,17 +16,27 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from index.filters import SearchFilters
-from service.deps import (AdminDep, CallerDep, FileCallerDep, JobsDep, LibraryDep, LinksDep, PageDep, ReleaseDep,
-                          SettingsDep)
-from service.schemas import (DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut)
+from service.deps import (
+    AdminDep,
+    CallerDep,
+    FileCallerDep,
+    JobsDep,
+    LibraryDep,
+    LinksDep,
+    PageDep,
+    ReleaseDep,
+    SettingsDep,
+)
+from service.schemas import DeleteResponse, DocumentDetail, DocumentList, ErrorResponse, JobOut, PageOut
 from service.filters import MAX_FILTER_CHARS, FilterText
 from service.redaction import redacted_copy
 from service.uploads import UPLOAD_BODY, receive_upload, upload_overrides
 from service.views import document_view, plain, with_page_link
 from service.routes.jobs import job_out
 
-router = APIRouter(prefix="/v1/documents", tags=["papers"],
-                   responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+router = APIRouter(
+    prefix="/v1/documents", tags=["papers"], responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+)
 
 DocId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{8,64}$", description="16 hex chars of the file's sha256")]
 
@@ -35,14 +46,21 @@ def _not_found(doc_id: str) -> HTTPException:
 
 
 @router.get("", response_model=DocumentList)
-def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page: PageDep, release: ReleaseDep,
-                   committee: FilterText = None, council: FilterText = None,
-                   date_from: Annotated[date | None, Query(alias="from")] = None,
-                   date_to: Annotated[date | None, Query(alias="to")] = None,
-                   doc_type: Annotated[str | None, Query(alias="type", max_length=MAX_FILTER_CHARS)] = None,
-                   ) -> DocumentList:
-    filters = SearchFilters.parse(council=council, committee=committee, date_from=date_from, date_to=date_to,
-                                  doc_type=doc_type)
+def list_documents(
+    caller: CallerDep,
+    library: LibraryDep,
+    links: LinksDep,
+    page: PageDep,
+    release: ReleaseDep,
+    committee: FilterText = None,
+    council: FilterText = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=MAX_FILTER_CHARS)] = None,
+) -> DocumentList:
+    filters = SearchFilters.parse(
+        council=council, committee=committee, date_from=date_from, date_to=date_to, doc_type=doc_type
+    )
     docs = library.documents(None if filters.is_empty else filters, role=caller.role)
     window, pagination = page.apply(docs)
     results = release.records([document_view(d, caller, links) for d in window], role=caller.role, route="documents")
@@ -50,22 +68,35 @@ def list_documents(caller: CallerDep, library: LibraryDep, links: LinksDep, page
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail)
-def get_document(doc_id: DocId, caller: CallerDep, library: LibraryDep, links: LinksDep,
-                 release: ReleaseDep) -> DocumentDetail:
+def get_document(
+    doc_id: DocId, caller: CallerDep, library: LibraryDep, links: LinksDep, release: ReleaseDep
+) -> DocumentDetail:
     doc = library.document(doc_id, caller.role)
     if doc is None or not release.records([document_view(doc, caller, links)], role=caller.role, route="document"):
         raise _not_found(doc_id)
     data = document_view(doc, caller, links)
-    data["items"] = release.records([plain(i) for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)],
-                                    role=caller.role, route="document items")
-    data["minutes"] = release.records([plain(m) for m in library.minutes(doc_id=doc_id, role=caller.role, limit=1000)],
-                                      role=caller.role, route="document minutes")
+    data["items"] = release.records(
+        [plain(i) for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)],
+        role=caller.role,
+        route="document items",
+    )
+    data["minutes"] = release.records(
+        [plain(m) for m in library.minutes(doc_id=doc_id, role=caller.role, limit=1000)],
+        role=caller.role,
+        route="document minutes",
+    )
     return DocumentDetail(**data)
 
 
 @router.get("/{doc_id}/pages/{n}", response_model=PageOut)
-def get_page(doc_id: DocId, n: Annotated[int, PathParam(ge=1, le=100000)], caller: CallerDep,
-             library: LibraryDep, links: LinksDep, release: ReleaseDep) -> PageOut:
+def get_page(
+    doc_id: DocId,
+    n: Annotated[int, PathParam(ge=1, le=100000)],
+    caller: CallerDep,
+    library: LibraryDep,
+    links: LinksDep,
+    release: ReleaseDep,
+) -> PageOut:
     """The page's text. A public caller gets a page that mixes open and Part II lines (a front
     sheet listing an exempt item) with the Part II lines replaced by a notice, and a page that is
     Part II throughout as "not found"."""
@@ -82,8 +113,11 @@ def get_page(doc_id: DocId, n: Annotated[int, PathParam(ge=1, le=100000)], calle
     return PageOut(**with_page_link(data, caller, links))
 
 
-@router.get("/{doc_id}/file", response_class=FileResponse,
-            responses={200: {"content": {"application/pdf": {}}, "description": "the original paper"}})
+@router.get(
+    "/{doc_id}/file",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the original paper"}},
+)
 def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep, settings: SettingsDep) -> FileResponse:
     """The original file. Citations link here with `#page=N`, which PDF viewers open at page N.
     Public callers get Part II pages replaced by a notice (same page count, so #page=N still fits)."""
@@ -103,9 +137,19 @@ def get_file(doc_id: DocId, caller: FileCallerDep, library: LibraryDep, settings
     return FileResponse(path, media_type=media, filename=name, content_disposition_type="inline")
 
 
-@router.post("", response_model=JobOut, status_code=202, tags=["ingestion"], openapi_extra=UPLOAD_BODY,
-             responses={403: {"model": ErrorResponse}, 408: {"model": ErrorResponse},
-                        413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}})
+@router.post(
+    "",
+    response_model=JobOut,
+    status_code=202,
+    tags=["ingestion"],
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        403: {"model": ErrorResponse},
+        408: {"model": ErrorResponse},
+        413: {"model": ErrorResponse},
+        415: {"model": ErrorResponse},
+    },
+)
 async def upload_document(request: Request, caller: AdminDep, jobs: JobsDep, settings: SettingsDep) -> JobOut:
     """Upload a paper (PDF, multipart field `file`); indexing runs as a background job —
     poll `GET /v1/jobs/{id}`. The same bytes twice end as `result: unchanged`. Form fields
@@ -124,8 +168,9 @@ async def upload_document(request: Request, caller: AdminDep, jobs: JobsDep, set
     return job_out(job)
 
 
-@router.delete("/{doc_id}", response_model=DeleteResponse, tags=["ingestion"],
-               responses={403: {"model": ErrorResponse}})
+@router.delete(
+    "/{doc_id}", response_model=DeleteResponse, tags=["ingestion"], responses={403: {"model": ErrorResponse}}
+)
 def delete_document(doc_id: DocId, caller: AdminDep, library: LibraryDep) -> DeleteResponse:
     if not library.delete_document(doc_id):
         raise _not_found(doc_id)

@@ -1,4 +1,5 @@
 """POST /v1/feedback: a rating (and optional comment) on an answer."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
@@ -20,8 +21,17 @@ def feedback(body: FeedbackRequest, caller: CallerDep, db: DBDep, engine: Engine
     if body.answer_id is not None and db.audit_owner(body.answer_id) != (caller.subject, caller.role):
         raise HTTPException(404, f"no answer {body.answer_id}")
     store = getattr(engine, "store", None)
-    if body.conversation_id and store is not None and store.owner(body.conversation_id) != (caller.subject, caller.role):
+    if (
+        body.conversation_id
+        and store is not None
+        and store.owner(body.conversation_id) != (caller.subject, caller.role)
+    ):
         raise HTTPException(404, f"no conversation {body.conversation_id!r}")
-    fid = db.add_feedback(subject=caller.subject, answer_id=body.answer_id, conversation_id=body.conversation_id,
-                          rating=body.rating, comment=body.comment)
+    fid = db.add_feedback(
+        subject=caller.subject,
+        answer_id=body.answer_id,
+        conversation_id=body.conversation_id,
+        rating=body.rating,
+        comment=body.comment,
+    )
     return FeedbackResponse(id=fid, answer_id=body.answer_id, rating=body.rating)

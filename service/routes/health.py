@@ -1,5 +1,6 @@
 """GET /healthz (the process is up) and GET /readyz (index and store reachable; the language model's
 health, when one is configured, reported beside them). No credential."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -29,6 +30,10 @@ def readyz(request: Request):
     ready = all(v == "ok" for v in checks.values())
     # The model is reported, not required: when it is down, answers come from the extractive engine.
     llm = getattr(getattr(state, "engine", None), "llm", None)
-    body = Readiness(status="ready" if ready else "not ready", checks=checks, open=state.authenticator.open,
-                     llm=llm.health() if llm is not None else None)
+    body = Readiness(
+        status="ready" if ready else "not ready",
+        checks=checks,
+        open=state.authenticator.open,
+        llm=llm.health() if llm is not None else None,
+    )
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)

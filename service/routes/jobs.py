@@ -1,4 +1,5 @@
 """GET /v1/jobs/{id}: progress of an upload's indexing."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
@@ -7,15 +8,27 @@ from service.db import Job
 from service.deps import CallerDep, DBDep
 from service.schemas import ErrorResponse, JobOut
 
-router = APIRouter(prefix="/v1/jobs", tags=["ingestion"],
-                   responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+router = APIRouter(
+    prefix="/v1/jobs", tags=["ingestion"], responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+)
 
 
 def job_out(job: Job) -> JobOut:
-    return JobOut(id=job.id, status=job.status, stage=job.stage, progress=job.progress, filename=job.filename,
-                  size_bytes=job.size_bytes, result=job.result, doc_id=job.doc_id, chunks=job.chunks,
-                  error=job.error, created_at=job.created_at, updated_at=job.updated_at,
-                  url=f"/v1/jobs/{job.id}")
+    return JobOut(
+        id=job.id,
+        status=job.status,
+        stage=job.stage,
+        progress=job.progress,
+        filename=job.filename,
+        size_bytes=job.size_bytes,
+        result=job.result,
+        doc_id=job.doc_id,
+        chunks=job.chunks,
+        error=job.error,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        url=f"/v1/jobs/{job.id}",
+    )
 
 
 @router.get("/{job_id}", response_model=JobOut)

@@ -9,6 +9,7 @@ from the original (its image would show the exempt words); it is rendered from t
 of the paper, whose page carries the withheld notice and the page's open text, exactly as the
 public PDF (service/redaction.py). `X-Cllr-Page` says which: open, partly-withheld or withheld.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,13 +30,20 @@ router = APIRouter(tags=["viewer"], responses={401: {"model": ErrorResponse}, 40
 
 DocId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{8,64}$", description="16 hex chars of the file's sha256")]
 PageNo = Annotated[int, PathParam(ge=1, le=100000)]
-HighlightQ = Annotated[str | None, Query(max_length=CONFIG.max_highlight_chars,
-                                         description="the quoted words to highlight on the page")]
+HighlightQ = Annotated[
+    str | None, Query(max_length=CONFIG.max_highlight_chars, description="the quoted words to highlight on the page")
+]
 SIGNED = ("role", "sub", "exp", "sig")
-VIEW_CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; base-uri 'none'; "
-            "form-action 'none'; frame-ancestors 'none'")
-STATIC_FILES = {"viewer.css": "text/css", "viewer.js": "text/javascript", "briefing.css": "text/css",
-                "briefing.js": "text/javascript"}
+VIEW_CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+STATIC_FILES = {
+    "viewer.css": "text/css",
+    "viewer.js": "text/javascript",
+    "briefing.css": "text/css",
+    "briefing.js": "text/javascript",
+}
 
 
 def _not_found(doc_id: str, n: int | None = None) -> HTTPException:
@@ -83,11 +91,26 @@ def _doc(library: Any, doc_id: str, n: int, caller: Any) -> Any:
     return doc
 
 
-@router.get("/v1/documents/{doc_id}/pages/{n}.png", response_class=Response,
-            responses={200: {"content": {"image/png": {}}, "description": "the page, quoted words highlighted; "
-                             "X-Cllr-Page: open | partly-withheld | withheld; X-Cllr-Highlight: found/quoted words"}})
-def page_image(doc_id: DocId, n: PageNo, caller: FileCallerDep, library: LibraryDep, release: ReleaseDep,
-               settings: SettingsDep, highlight: HighlightQ = None) -> Response:
+@router.get(
+    "/v1/documents/{doc_id}/pages/{n}.png",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/png": {}},
+            "description": "the page, quoted words highlighted; "
+            "X-Cllr-Page: open | partly-withheld | withheld; X-Cllr-Highlight: found/quoted words",
+        }
+    },
+)
+def page_image(
+    doc_id: DocId,
+    n: PageNo,
+    caller: FileCallerDep,
+    library: LibraryDep,
+    release: ReleaseDep,
+    settings: SettingsDep,
+    highlight: HighlightQ = None,
+) -> Response:
     """PDF page n as a PNG (cached on disk). With `highlight`, the page's words that print the
     quotation are marked. A Part II page is the withheld notice for the public."""
     doc = _doc(library, doc_id, n, caller)
@@ -102,16 +125,25 @@ def page_image(doc_id: DocId, n: PageNo, caller: FileCallerDep, library: Library
 
 
 @router.get("/v1/documents/{doc_id}/pages/{n}/view", response_class=HTMLResponse)
-def page_viewer(doc_id: DocId, n: PageNo, request: Request, caller: FileCallerDep, library: LibraryDep,
-                links: LinksDep, release: ReleaseDep, settings: SettingsDep, highlight: HighlightQ = None
-                ) -> HTMLResponse:
+def page_viewer(
+    doc_id: DocId,
+    n: PageNo,
+    request: Request,
+    caller: FileCallerDep,
+    library: LibraryDep,
+    links: LinksDep,
+    release: ReleaseDep,
+    settings: SettingsDep,
+    highlight: HighlightQ = None,
+) -> HTMLResponse:
     """The cited-page viewer: the page image with the quoted words highlighted, the document's
     title and printed page label, the page's text, previous / next page and the whole PDF."""
     doc = _doc(library, doc_id, n, caller)
     pdf, variant, status = _page_source(library, settings, doc, n, caller)
     label, text = _checked_page(library, release, doc_id, n, caller, "viewer")
-    if not release.records([{"doc_id": doc_id, "title": doc.title, "source": doc.source}], role=caller.role,
-                           route="viewer"):
+    if not release.records(
+        [{"doc_id": doc_id, "title": doc.title, "source": doc.source}], role=caller.role, route="viewer"
+    ):
         raise _not_found(doc_id)
     # a signed link's own query opens the image, the neighbours and the file as far as it was
     # valid (re-signing here would let a link renew itself forever); a header-authenticated
@@ -126,35 +158,59 @@ def page_viewer(doc_id: DocId, n: PageNo, request: Request, caller: FileCallerDe
     base = f"/v1/documents/{doc_id}/pages"
     found = None
     if highlight:
-        found = PageImages(settings.data_dir / "page-images").get(pdf, doc_id, n, variant=variant,
-                                                                  highlight=highlight).highlight
-    items = [i for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)
-             if i.pdf_pages and i.pdf_pages[0] <= n <= i.pdf_pages[1]]
+        found = (
+            PageImages(settings.data_dir / "page-images")
+            .get(pdf, doc_id, n, variant=variant, highlight=highlight)
+            .highlight
+        )
+    items = [
+        i
+        for i in library.items(doc_id=doc_id, role=caller.role, limit=1000)
+        if i.pdf_pages and i.pdf_pages[0] <= n <= i.pdf_pages[1]
+    ]
     page = _template().render(
-        doc=doc, n=n, label=label, text=text, status=status, highlight=highlight, found=found,
+        doc=doc,
+        n=n,
+        label=label,
+        text=text,
+        status=status,
+        highlight=highlight,
+        found=found,
         item=items[0] if items else None,
         image_url=url(f"{base}/{n}.png", highlight=highlight),
         prev_url=url(f"{base}/{n - 1}/view") if n > 1 else None,
         next_url=url(f"{base}/{n + 1}/view") if n < doc.page_count else None,
-        file_url=url(f"/v1/documents/{doc_id}/file", page=n) + f"#page={n}")
+        file_url=url(f"/v1/documents/{doc_id}/file", page=n) + f"#page={n}",
+    )
     return HTMLResponse(page, headers={"Content-Security-Policy": VIEW_CSP})
 
 
 @lru_cache(maxsize=1)
 def _template() -> Any:
     from service.briefing.render import _env
+
     return _env().get_template("viewer.html")
 
 
 def _static(name: str, media: str) -> Any:
     def serve() -> Response:
-        return Response((STATIC / name).read_text(encoding="utf-8"), media_type=f"{media}; charset=utf-8",
-                        headers={"Cache-Control": "public, max-age=300"})
+        return Response(
+            (STATIC / name).read_text(encoding="utf-8"),
+            media_type=f"{media}; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
     serve.__doc__ = f"{name}: the viewer's and the briefing view's own file (no page needs inline code)."
     return serve
 
 
 for _name, _media in STATIC_FILES.items():
-    router.add_api_route(f"/{_name}", _static(_name, _media), methods=["GET"], response_class=Response,
-                         tags=["widget"], name=f"static {_name}",
-                         responses={200: {"content": {_media: {}}, "description": _name}})
+    router.add_api_route(
+        f"/{_name}",
+        _static(_name, _media),
+        methods=["GET"],
+        response_class=Response,
+        tags=["widget"],
+        name=f"static {_name}",
+        responses={200: {"content": {_media: {}}, "description": _name}},
+    )

@@ -4,6 +4,7 @@ These pin what issue 8 asks of the compose topology and the image: three service
 and persistent volumes, an API that waits for healthy dependencies, configuration only through real
 `CLLR_*` settings, CPU torch, and a non-root image with no secrets in it.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,7 @@ def env_example() -> dict[str, str]:
 
 def _env(service: dict) -> dict[str, str]:
     env = service.get("environment") or {}
-    if isinstance(env, list):   # the "- NAME=value" form
+    if isinstance(env, list):  # the "- NAME=value" form
         env = dict(item.split("=", 1) for item in env)
     return {k: str(v) for k, v in env.items()}
 
@@ -75,6 +76,7 @@ def _instructions(text: str) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- compose
 
+
 def test_three_services_each_with_a_health_check(compose: dict) -> None:
     services = compose["services"]
     assert set(services) == {"api", "chroma", "postgres"}
@@ -92,8 +94,10 @@ def test_api_is_built_here_and_waits_for_healthy_dependencies(compose: dict) -> 
     api = compose["services"]["api"]
     build = api["build"]
     assert (build if isinstance(build, str) else build.get("context")) == "."
-    assert api["depends_on"] == {"chroma": {"condition": "service_healthy"},
-                                 "postgres": {"condition": "service_healthy"}}
+    assert api["depends_on"] == {
+        "chroma": {"condition": "service_healthy"},
+        "postgres": {"condition": "service_healthy"},
+    }
     assert api["env_file"] in (".env", [".env"])
 
 
@@ -111,8 +115,8 @@ def test_state_lives_on_named_volumes(compose: dict) -> None:
     wanted = {"api": "/data", "chroma": "/data", "postgres": "/var/lib/postgresql/data"}
     for service, target in wanted.items():
         named = [(src, dst) for src, dst, *_ in mounts[service] if src in declared]
-        assert (named and named[0][1] == target), f"{service} must keep {target} on a named volume"
-    assert len({src for m in mounts.values() for src, *_ in m}) == 3   # one volume each, none shared
+        assert named and named[0][1] == target, f"{service} must keep {target} on a named volume"
+    assert len({src for m in mounts.values() for src, *_ in m}) == 3  # one volume each, none shared
 
 
 def test_compose_env_names_are_real_settings(compose: dict) -> None:
@@ -134,6 +138,7 @@ def test_no_secret_values_in_compose_file(compose: dict) -> None:
 
 # --------------------------------------------------------------------------- .env.example
 
+
 def test_env_example_names_are_real_settings(env_example: dict[str, str]) -> None:
     commented = re.findall(r"^#\s*(CLLR_[A-Z0-9_]+)=", ENV_EXAMPLE.read_text(), flags=re.M)
     names = [k for k in env_example if k.startswith("CLLR_")] + commented
@@ -145,7 +150,7 @@ def test_env_example_names_are_real_settings(env_example: dict[str, str]) -> Non
 def test_env_example_database_url_matches_postgres_service(env_example: dict[str, str]) -> None:
     url = make_url(env_example["CLLR_DATABASE_URL"])
     assert url.drivername == "postgresql+psycopg"
-    url.get_dialect()   # the driver is installed (psycopg in requirements.txt)
+    url.get_dialect()  # the driver is installed (psycopg in requirements.txt)
     assert (url.host, url.port) == ("postgres", 5432)
     assert url.username == env_example["POSTGRES_USER"]
     assert url.password == env_example["POSTGRES_PASSWORD"]
@@ -163,6 +168,7 @@ def test_env_example_values_load_into_settings(env_example: dict[str, str], monk
 
 
 # --------------------------------------------------------------------------- Dockerfile
+
 
 @pytest.fixture(scope="module")
 def instructions() -> list[tuple[str, str]]:
@@ -235,7 +241,7 @@ def test_dockerfile_runs_as_non_root_with_healthcheck_and_serve(instructions: li
     assert users and users[-1].split(":")[0] not in ("root", "0")
     assert keywords.index("USER") < keywords.index("CMD")
     # Nothing after the last USER switches back to root.
-    assert all(kw != "USER" for kw in keywords[len(keywords) - keywords[::-1].index("USER"):])
+    assert all(kw != "USER" for kw in keywords[len(keywords) - keywords[::-1].index("USER") :])
     health = next(args for kw, args in instructions if kw == "HEALTHCHECK")
     assert "/healthz" in health and "8000" in health
     cmd = next(args for kw, args in instructions if kw == "CMD")

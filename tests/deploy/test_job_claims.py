@@ -1,4 +1,5 @@
 """Upload jobs queued in the database are claimed by exactly one worker, however many compete."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,15 +27,15 @@ def test_each_job_is_claimed_exactly_once_by_competing_workers(tmp_path: Path) -
     def worker(name: str) -> None:
         try:
             _work(name)
-        except BaseException as e:   # a worker crashing on "database is locked" must fail the test
+        except BaseException as e:  # a worker crashing on "database is locked" must fail the test
             errors.append(e)
 
     def _work(name: str) -> None:
-        db = ServiceDB(url)   # own engine and connections, as a separate process would have
+        db = ServiceDB(url)  # own engine and connections, as a separate process would have
         while True:
             got = db.claim_job(name)
             if got is None:
-                with db._session() as s:   # noqa: SLF001 - done only when nothing is left queued
+                with db._session() as s:  # noqa: SLF001 - done only when nothing is left queued
                     if not s.query(JobRow).filter(JobRow.status == "queued").count():
                         return
                 continue
@@ -50,12 +51,12 @@ def test_each_job_is_claimed_exactly_once_by_competing_workers(tmp_path: Path) -
         t.join(60)
     assert errors == []
     claimed = [c[0] for c in claims]
-    assert sorted(claimed) == sorted(ids)                       # every job, none twice
-    assert all(p.startswith(b"%PDF-") for _, _, p in claims)   # each claim came with its upload
+    assert sorted(claimed) == sorted(ids)  # every job, none twice
+    assert all(p.startswith(b"%PDF-") for _, _, p in claims)  # each claim came with its upload
     done = {j: setup.job(j) for j in ids}
     assert all(j.status == "done" and j.worker for j in done.values())
-    with setup._session() as s:   # noqa: SLF001
-        assert s.query(JobRow).filter(JobRow.payload.is_not(None)).count() == 0   # uploads dropped after
+    with setup._session() as s:  # noqa: SLF001
+        assert s.query(JobRow).filter(JobRow.payload.is_not(None)).count() == 0  # uploads dropped after
 
 
 def test_a_job_abandoned_by_a_dead_worker_is_requeued(tmp_path: Path) -> None:
@@ -63,8 +64,8 @@ def test_a_job_abandoned_by_a_dead_worker_is_requeued(tmp_path: Path) -> None:
     db.create_tables()
     job = db.create_job("a.pdf", 5, "admin", payload=b"%PDF-")
     assert db.claim_job("dead:1") is not None and db.claim_job("w2") is None
-    assert db.requeue_stale() == 0                      # still fresh: its worker may be busy
-    with db._session.begin() as s:   # noqa: SLF001 - age the claim
+    assert db.requeue_stale() == 0  # still fresh: its worker may be busy
+    with db._session.begin() as s:  # noqa: SLF001 - age the claim
         s.execute(update(JobRow).where(JobRow.id == job.id).values(updated_at=_now() - timedelta(hours=1)))
     assert db.requeue_stale() == 1
     again = db.claim_job("w2")

@@ -1,5 +1,6 @@
 """Alembic migrations are the schema: they match the ORM models, adopt databases made by the old
 `create_all`, and are safe when several processes upgrade at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,10 +18,27 @@ from service.db import Base as ServiceBase
 
 pytestmark = pytest.mark.unit
 
-ALL_TABLES = {"documents", "pages", "items", "minutes", "resolutions", "judgements", "chunks", "meta",
-              "ingest_failures", "originals", "moderngov_documents", "moderngov_meetings", "moderngov_attendance",
-              "moderngov_minutes", "svc_jobs", "svc_audit", "svc_feedback",
-              "answer_conversations", "answer_turns"}
+ALL_TABLES = {
+    "documents",
+    "pages",
+    "items",
+    "minutes",
+    "resolutions",
+    "judgements",
+    "chunks",
+    "meta",
+    "ingest_failures",
+    "originals",
+    "moderngov_documents",
+    "moderngov_meetings",
+    "moderngov_attendance",
+    "moderngov_minutes",
+    "svc_jobs",
+    "svc_audit",
+    "svc_feedback",
+    "answer_conversations",
+    "answer_turns",
+}
 
 
 def _diff(url: str) -> list:
@@ -31,8 +49,11 @@ def _diff(url: str) -> list:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         for md in (StoreBase.metadata, ServiceBase.metadata, conversation_metadata):
-            out += [d for d in compare_metadata(ctx, md)
-                    if not (d[0] == "remove_table" or (d[0] == "remove_index" and d[1].table.name not in md.tables))]
+            out += [
+                d
+                for d in compare_metadata(ctx, md)
+                if not (d[0] == "remove_table" or (d[0] == "remove_index" and d[1].table.name not in md.tables))
+            ]
     engine.dispose()
     return out
 
@@ -54,7 +75,7 @@ def test_a_database_made_by_create_all_is_adopted(tmp_path: Path) -> None:
     engine = create_engine(url)
     old_store = [t for name, t in StoreBase.metadata.tables.items() if name != "originals"]
     StoreBase.metadata.create_all(engine, tables=old_store)
-    with engine.begin() as c:   # the pre-migration schema had no source_url
+    with engine.begin() as c:  # the pre-migration schema had no source_url
         c.execute(text("ALTER TABLE documents DROP COLUMN source_url"))
         c.execute(text("INSERT INTO meta (key, value) VALUES ('generation', '7')"))
     conversation_metadata.create_all(engine)

@@ -6,6 +6,7 @@ and its original is served by API 2 although API 2's data directory never saw th
 live in the database). A second upload through API 2 is then found through API 1, whose BM25 index
 was built before it and must notice the corpus generation moved. Every process is stopped by PID.
 """
+
 from __future__ import annotations
 
 import glob
@@ -81,16 +82,35 @@ def postgres() -> Iterator[str]:
         shutil.chown(sock, "postgres")
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    subprocess.run(prefix + [str(bindir / "initdb"), "-D", str(data), "-U", "cllr", "--auth=trust",
-                             "--encoding=UTF8", "--no-sync"], check=True, capture_output=True)
-    subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-                             f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        prefix
+        + [str(bindir / "initdb"), "-D", str(data), "-U", "cllr", "--auth=trust", "--encoding=UTF8", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        prefix
+        + [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     pid = int((data / "postmaster.pid").read_text().splitlines()[0])
     try:
         yield f"postgresql+psycopg://cllr@127.0.0.1:{port}/postgres"
     finally:
-        os.kill(pid, signal.SIGINT)   # "fast" shutdown of the postmaster we started, by its PID
+        os.kill(pid, signal.SIGINT)  # "fast" shutdown of the postmaster we started, by its PID
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -109,9 +129,12 @@ def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     d = tmp_path_factory.mktemp("chroma")
     port, log = _free_port(), d / "chroma.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([str(exe), "run", "--path", str(d / "server"), "--port", str(port),
-                                 "--host", "127.0.0.1"], stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+        proc = subprocess.Popen(
+            [str(exe), "run", "--path", str(d / "server"), "--port", str(port), "--host", "127.0.0.1"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(f"{url}/api/v2/heartbeat", proc, log, 60, "chroma server")
@@ -129,13 +152,30 @@ def apis(postgres: str, chroma: str, tmp_path_factory: pytest.TempPathFactory) -
         for n in (1, 2):
             d = tmp_path_factory.mktemp(f"api{n}")
             port, log = _free_port(), d / "api.log"
-            env = {**os.environ, "CLLR_DATABASE_URL": postgres, "CLLR_CHROMA_URL": chroma,
-                   "CLLR_DATA_DIR": str(d / "data"), "CLLR_API_KEYS": f"admin:{ADMIN},member:{MEMBER}",
-                   "CLLR_CHROMA_COLLECTION": "topology", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                   "ANONYMIZED_TELEMETRY": "False"}
+            env = {
+                **os.environ,
+                "CLLR_DATABASE_URL": postgres,
+                "CLLR_CHROMA_URL": chroma,
+                "CLLR_DATA_DIR": str(d / "data"),
+                "CLLR_API_KEYS": f"admin:{ADMIN},member:{MEMBER}",
+                "CLLR_CHROMA_COLLECTION": "topology",
+                "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1",
+                "ANONYMIZED_TELEMETRY": "False",
+            }
             with log.open("wb") as out:
-                procs.append((subprocess.Popen([str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                               stdout=out, stderr=subprocess.STDOUT, env=env, cwd=d), log))
+                procs.append(
+                    (
+                        subprocess.Popen(
+                            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=out,
+                            stderr=subprocess.STDOUT,
+                            env=env,
+                            cwd=d,
+                        ),
+                        log,
+                    )
+                )
             urls.append(f"http://127.0.0.1:{port}")
         for (proc, log), url in zip(procs, urls, strict=True):
             _wait(f"{url}/readyz", proc, log, 240, f"API {url}")
@@ -147,8 +187,12 @@ def apis(postgres: str, chroma: str, tmp_path_factory: pytest.TempPathFactory) -
 
 def _upload(api: str, name: str) -> str:
     with (SAMPLES / name).open("rb") as f:
-        r = httpx.post(f"{api}/v1/documents", headers={"Authorization": f"Bearer {ADMIN}"},
-                       files={"file": (name, f, "application/pdf")}, timeout=60)
+        r = httpx.post(
+            f"{api}/v1/documents",
+            headers={"Authorization": f"Bearer {ADMIN}"},
+            files={"file": (name, f, "application/pdf")},
+            timeout=60,
+        )
     assert r.status_code == 202, r.text
     return r.json()["id"]
 
@@ -167,7 +211,7 @@ def _wait_job(api: str, job_id: str) -> dict:
 def test_upload_to_one_api_answer_from_the_other(apis: list[str], postgres: str) -> None:
     api1, api2 = apis
     member = {"Authorization": f"Bearer {MEMBER}"}
-    job = _wait_job(api2, _upload(api1, PACK))   # the job is visible from either process
+    job = _wait_job(api2, _upload(api1, PACK))  # the job is visible from either process
     assert job["status"] == "done" and job["result"] == "added", job
     doc_id = job["doc_id"]
 
@@ -187,12 +231,12 @@ def test_upload_to_one_api_answer_from_the_other(apis: list[str], postgres: str)
     # the other way round: API 1 built its BM25 index before this upload and must notice the change
     job2 = _wait_job(api1, _upload(api2, MINUTES))
     assert job2["status"] == "done" and job2["result"] == "added", job2
-    hits = httpx.get(f"{api1}/v1/search", headers=member, params={"q": "minutes 49 to 57", "k": 20},
-                     timeout=60).json()
+    hits = httpx.get(f"{api1}/v1/search", headers=member, params={"q": "minutes 49 to 57", "k": 20}, timeout=60).json()
     assert job2["doc_id"] in {h["doc_id"] for h in hits["results"]}, hits
 
     # each job was run exactly once, by one worker, and its upload bytes were cleared afterwards
     from sqlalchemy import create_engine, text
+
     engine = create_engine(postgres)
     with engine.connect() as c:
         rows = c.execute(text("SELECT id, worker, status, payload IS NULL FROM svc_jobs")).all()
@@ -201,4 +245,5 @@ def test_upload_to_one_api_answer_from_the_other(apis: list[str], postgres: str)
     assert {r[0] for r in rows} == {job["id"], job2["id"]}
     assert all(r[1] and r[2] == "done" and r[3] for r in rows), rows
     from index.migrate import head
+
     assert rev == head()

@@ -3,6 +3,7 @@ pipelines in their own processes, the incremental pack, `cllr serve` on loopback
 and the serving RSS) and the JSON holds the figures the table prints. Speed itself is not asserted:
 this machine is shared and the figures are the bench's job to report, not a test's to gate.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,11 @@ from evals import bench
 
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1200)]   # 1-1.5 min quiet, 3-4 min under load
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.timeout(1200),
+]  # 1-1.5 min quiet, 3-4 min under load
 
 
 def test_bench_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,8 +27,25 @@ def test_bench_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     pdfs = sorted(SAMPLES.glob("*.pdf"))
     assert pdfs, "the sample papers are missing"
     args = [a for p in pdfs for a in ("--corpus", str(p))]
-    rc = bench.main(args + ["--sizes", "500", "--queries", "5", "--answers", "3", "--requests", "4",
-                            "--concurrency", "2", "--json", str(out), "--work-dir", str(tmp_path)])
+    rc = bench.main(
+        args
+        + [
+            "--sizes",
+            "500",
+            "--queries",
+            "5",
+            "--answers",
+            "3",
+            "--requests",
+            "4",
+            "--concurrency",
+            "2",
+            "--json",
+            str(out),
+            "--work-dir",
+            str(tmp_path),
+        ]
+    )
     res = json.loads(out.read_text())
     assert rc == 0, res["errors"]
     ing = res["ingest"]
@@ -44,8 +66,9 @@ def test_bench_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert svc["sequential"]["req_per_s"] > 0 and svc["stream"]["first_token"]["p50_ms"] is not None
     r500 = res["retrieval"]["500"]
     assert r500["chunks"] == 500
-    assert set(r500["search"]) == set(r500["answer"]) and all(v["p99_ms"] >= v["p50_ms"]
-                                                              for v in r500["search"].values())
+    assert set(r500["search"]) == set(r500["answer"]) and all(
+        v["p99_ms"] >= v["p50_ms"] for v in r500["search"].values()
+    )
     assert res["serving_rss"]["after_queries"]["rss_mb"] > 0
     printed = capsys.readouterr().out
     assert "cllr / plain" in printed and "/v1/ask on loopback" in printed

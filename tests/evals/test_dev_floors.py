@@ -5,6 +5,7 @@ with the embedded corpus cached under .cache/eval/ keyed by the files' hashes (t
 manifest also fingerprints ingest/index code, so a code change re-ingests instead of scoring a
 stale index). First run ingests and embeds (a few minutes on 2 cores); later runs reuse it.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,9 @@ def _breaches(got: dict, floors: dict, ceilings: dict) -> list[str]:
         for section, groups in sections.items():
             for group, metrics in groups.items():
                 for metric, floor in metrics.items():
-                    value = got[system][section][group][metric] if section != "overall" else got[system]["overall"][metric]
+                    value = (
+                        got[system][section][group][metric] if section != "overall" else got[system]["overall"][metric]
+                    )
                     if value is None or value < floor:
                         out.append(f"{system} {group} {metric}: {value} < floor {floor}")
     for system, metrics in ceilings.items():
@@ -40,8 +43,10 @@ def _breaches(got: dict, floors: dict, ceilings: dict) -> list[str]:
 
 def _as_sections(floors: dict) -> dict:
     """floors.json: {system: {"overall": {metric: x}, "by_file": {file: {metric: x}}, ...}}."""
-    return {system: {sec: ({"overall": m} if sec == "overall" else m) for sec, m in secs.items()}
-            for system, secs in floors.items()}
+    return {
+        system: {sec: ({"overall": m} if sec == "overall" else m) for sec, m in secs.items()}
+        for system, secs in floors.items()
+    }
 
 
 @pytest.mark.shared
@@ -55,29 +60,45 @@ def test_dev_eval_meets_floors(shared_dir: Path, tmp_path: Path) -> None:
     data_dir = corpus.cache_dir_for(corpus.manifest_for(files, Settings()))
     out = tmp_path / "eval.json"
     argv = [a for g in golds for a in ("--gold", str(g))] + [a for c in corpora for a in ("--corpus", str(c))]
-    argv += ["--answers", str(tmp_path / "answers.jsonl"), "--report", str(tmp_path / "report.md"),
-             "--json", str(out), "--data-dir", str(data_dir), "--baseline"]
+    argv += [
+        "--answers",
+        str(tmp_path / "answers.jsonl"),
+        "--report",
+        str(tmp_path / "report.md"),
+        "--json",
+        str(out),
+        "--data-dir",
+        str(data_dir),
+        "--baseline",
+    ]
     assert main(argv) == 0, "the eval run itself failed (see stderr)"
     got = json.loads(out.read_text())["systems"]
     breaches = _breaches(got, _as_sections(spec["floors"]), spec.get("ceilings", {}))
-    assert not breaches, "below the floors in evals/floors.json:\n" + "\n".join(breaches) + \
-        f"\n(report: {tmp_path / 'report.md'})"
+    assert not breaches, (
+        "below the floors in evals/floors.json:\n" + "\n".join(breaches) + f"\n(report: {tmp_path / 'report.md'})"
+    )
 
 
 def test_floor_check_catches_a_drop() -> None:
-    got = {"cllr": {"overall": {"hit@10": 0.5, "latency_ms_p95": 900.0},
-                    "by_file": {"a.jsonl": {"correct": 0.2}}}}
+    got = {"cllr": {"overall": {"hit@10": 0.5, "latency_ms_p95": 900.0}, "by_file": {"a.jsonl": {"correct": 0.2}}}}
     floors = _as_sections({"cllr": {"overall": {"hit@10": 0.6}, "by_file": {"a.jsonl": {"correct": 0.1}}}})
     assert _breaches(got, floors, {"cllr": {"latency_ms_p95": 500}}) == [
-        "cllr overall hit@10: 0.5 < floor 0.6", "cllr overall latency_ms_p95: 900.0 > ceiling 500"]
+        "cllr overall hit@10: 0.5 < floor 0.6",
+        "cllr overall latency_ms_p95: 900.0 > ceiling 500",
+    ]
     assert _breaches(got, _as_sections({"cllr": {"overall": {"hit@10": 0.5}}}), {}) == []
 
 
 def test_floors_file_names_real_metrics() -> None:
     from evals.scoring import aggregate
+
     known = set(aggregate([]))
     spec = json.loads(FLOORS.read_text())
-    named = {m for secs in spec["floors"].values() for sec, groups in secs.items()
-             for m in (groups if sec == "overall" else {k for g in groups.values() for k in g})}
+    named = {
+        m
+        for secs in spec["floors"].values()
+        for sec, groups in secs.items()
+        for m in (groups if sec == "overall" else {k for g in groups.values() for k in g})
+    }
     named |= {m for ms in spec["ceilings"].values() for m in ms}
     assert named and named <= known, named - known

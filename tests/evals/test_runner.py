@@ -3,6 +3,7 @@
 The stand-in is a real (if naive) word-overlap retriever over the PDFs' pages, so the scores
 below follow from what the files say; the real Library is exercised by test_dev_floors.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,23 +21,50 @@ from evals.scoring import score_files
 pytestmark = pytest.mark.unit
 
 PAGES = {
-    "alpha.pdf": ["The meeting is held in the Kennet Room at County Hall, Trowbridge.",
-                  "Item 7. The contract was awarded to Liquidlogic for the case management system."],
+    "alpha.pdf": [
+        "The meeting is held in the Kennet Room at County Hall, Trowbridge.",
+        "Item 7. The contract was awarded to Liquidlogic for the case management system.",
+    ],
     "beta.pdf": ["Minute 394. The committee resolved to approve the School Transport Policy."],
 }
 GOLD = [
-    {"id": "q-room", "category": "fact", "question": "Which room is the meeting held in?",
-     "answer": "Kennet Room", "must_include": [["Kennet Room"]], "item": None,
-     "evidence_pages": [{"pdf": "alpha.pdf", "pages": [1]}]},
-    {"id": "q-contract", "category": "fact", "question": "Who was the contract awarded to?",
-     "answer": "Liquidlogic", "must_include": [["Liquidlogic"]], "item": "7",
-     "evidence_pages": [{"pdf": "alpha.pdf", "pages": [2]}]},
-    {"id": "q-policy", "category": "resolution", "question": "What did the committee resolve about school transport?",
-     "history": [{"role": "user", "content": "earlier"}, {"role": "assistant", "content": "reply"}],
-     "answer": "approved", "must_include": [["approve"]], "item": "Minute 394",
-     "evidence_pages": [{"pdf": "beta.pdf", "pages": [1]}]},
-    {"id": "q-none", "category": "unanswerable", "question": "What colour is the carpet at County Hall?",
-     "answer": "", "must_include": [], "item": None, "evidence_pages": []},
+    {
+        "id": "q-room",
+        "category": "fact",
+        "question": "Which room is the meeting held in?",
+        "answer": "Kennet Room",
+        "must_include": [["Kennet Room"]],
+        "item": None,
+        "evidence_pages": [{"pdf": "alpha.pdf", "pages": [1]}],
+    },
+    {
+        "id": "q-contract",
+        "category": "fact",
+        "question": "Who was the contract awarded to?",
+        "answer": "Liquidlogic",
+        "must_include": [["Liquidlogic"]],
+        "item": "7",
+        "evidence_pages": [{"pdf": "alpha.pdf", "pages": [2]}],
+    },
+    {
+        "id": "q-policy",
+        "category": "resolution",
+        "question": "What did the committee resolve about school transport?",
+        "history": [{"role": "user", "content": "earlier"}, {"role": "assistant", "content": "reply"}],
+        "answer": "approved",
+        "must_include": [["approve"]],
+        "item": "Minute 394",
+        "evidence_pages": [{"pdf": "beta.pdf", "pages": [1]}],
+    },
+    {
+        "id": "q-none",
+        "category": "unanswerable",
+        "question": "What colour is the carpet at County Hall?",
+        "answer": "",
+        "must_include": [],
+        "item": None,
+        "evidence_pages": [],
+    },
 ]
 
 
@@ -105,16 +133,26 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in GOLD))
     questions = tmp_path / "questions.jsonl"
-    questions.write_text("".join(json.dumps({k: r[k] for k in ("id", "question", "history", "category") if k in r})
-                                 + "\n" for r in GOLD))
+    questions.write_text(
+        "".join(json.dumps({k: r[k] for k in ("id", "question", "history", "category") if k in r}) + "\n" for r in GOLD)
+    )
     monkeypatch.setattr(runner, "open_library", FakeLibrary)
     FakeLibrary.ingested, FakeLibrary.queries = [], []
     return {"corpus": corpus, "gold": gold, "questions": questions, "tmp": tmp_path}
 
 
 def _argv(s: dict[str, Path], gold: Path, *extra: str) -> list[str]:
-    return ["--gold", str(gold), "--corpus", str(s["corpus"]), "--answers", str(s["tmp"] / "a.jsonl"),
-            "--mode", "retrieval", *extra]
+    return [
+        "--gold",
+        str(gold),
+        "--corpus",
+        str(s["corpus"]),
+        "--answers",
+        str(s["tmp"] / "a.jsonl"),
+        "--mode",
+        "retrieval",
+        *extra,
+    ]
 
 
 def test_answers_rows_have_the_exact_shape(setup: dict[str, Path]) -> None:
@@ -141,7 +179,7 @@ def test_report_and_json_agree_with_scoring(setup: dict[str, Path]) -> None:
     direct = score_files([setup["gold"]], setup["tmp"] / "a.jsonl").overall
     assert ours == direct
     assert direct["hit@1"] == 1.0 and direct["item_accuracy"] == 1.0
-    assert direct["abstention"] == 0.0          # the top-passage rule never abstains when anything matches
+    assert direct["abstention"] == 0.0  # the top-passage rule never abstains when anything matches
     text = rep.read_text()
     assert "### Overall" in text and "### Per category" in text and "### Per gold file" in text
     assert "| overall | cllr-retrieval |" in text
@@ -161,10 +199,10 @@ def test_data_dir_is_reused_only_for_the_same_files(setup: dict[str, Path]) -> N
     assert sorted(FakeLibrary.ingested) == sorted(PAGES)
     FakeLibrary.ingested = []
     assert runner.main(_argv(setup, setup["gold"], "--data-dir", str(data))) == 0
-    assert FakeLibrary.ingested == []                       # same bytes: reused
+    assert FakeLibrary.ingested == []  # same bytes: reused
     _pdf(setup["corpus"] / "beta.pdf", ["Minute 394. The committee resolved to defer the policy."])
     assert runner.main(_argv(setup, setup["gold"], "--data-dir", str(data))) == 0
-    assert sorted(FakeLibrary.ingested) == sorted(PAGES)    # changed file: rebuilt from scratch
+    assert sorted(FakeLibrary.ingested) == sorted(PAGES)  # changed file: rebuilt from scratch
 
 
 def test_refuses_a_data_dir_it_did_not_make(setup: dict[str, Path]) -> None:
@@ -179,5 +217,6 @@ def test_cli_passes_help_through() -> None:
     from typer.testing import CliRunner
 
     from cllr.cli import app
+
     result = CliRunner().invoke(app, ["eval", "--help"])
     assert result.exit_code == 0 and "--gold" in result.output and "--baseline" in result.output

@@ -4,6 +4,7 @@ Every path (exact over the allowed chunks' vectors, post-filtered over-fetch, Ch
 must give the exact filtered top k, and the catalog's mask must allow exactly what `where_clause`
 allows in Chroma.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -28,6 +29,7 @@ CENTRES = np.random.default_rng(3).standard_normal((len(COMMITTEES), DIM)).astyp
 
 class VecEmbedder:
     """Query text "v<seed>" → a fixed random vector; documents are written with their own vectors."""
+
     name, dim = "vec", DIM
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -45,18 +47,43 @@ def _docs(n_docs: int = 40, per_doc: int = 15):
         committee = COMMITTEES[ci]
         day = None if d == 7 else date(2016, 1, 1) + timedelta(days=30 * d)
         doc_type = "minutes" if d % 3 else "agenda_pack"
-        chunks = [Chunk(chunk_id=f"{doc_id}-{s:04d}", doc_id=doc_id, source=f"d{d}.pdf", seq=s,
-                        text=f"word{s} topic{d}", header=f"{committee} item {s}", pdf_pages=[s + 1],
-                        page_labels=[str(s + 1)], token_count=3, item=str(s), restricted=(d * per_doc + s) % 7 == 0,
-                        doc_type=doc_type, council="Testshire", committee=committee,
-                        meeting_date=day.isoformat() if day else None)
-                  for s in range(per_doc)]
+        chunks = [
+            Chunk(
+                chunk_id=f"{doc_id}-{s:04d}",
+                doc_id=doc_id,
+                source=f"d{d}.pdf",
+                seq=s,
+                text=f"word{s} topic{d}",
+                header=f"{committee} item {s}",
+                pdf_pages=[s + 1],
+                page_labels=[str(s + 1)],
+                token_count=3,
+                item=str(s),
+                restricted=(d * per_doc + s) % 7 == 0,
+                doc_type=doc_type,
+                council="Testshire",
+                committee=committee,
+                meeting_date=day.isoformat() if day else None,
+            )
+            for s in range(per_doc)
+        ]
         # committees cluster: a query near one committee's centre has the others far away
         vecs = CENTRES[ci] + rng.standard_normal((per_doc, DIM)).astype(np.float32)
-        yield ParsedDocument(doc_id=doc_id, source=f"d{d}.pdf", sha256=doc_id * 4, doc_type=doc_type,
-                             title=f"{committee} {day}", council="Testshire", committee=committee,
-                             meeting_date=day, pages=[Page(i + 1, str(i + 1), "") for i in range(per_doc)],
-                             chunks=chunks), vecs
+        yield (
+            ParsedDocument(
+                doc_id=doc_id,
+                source=f"d{d}.pdf",
+                sha256=doc_id * 4,
+                doc_type=doc_type,
+                title=f"{committee} {day}",
+                council="Testshire",
+                committee=committee,
+                meeting_date=day,
+                pages=[Page(i + 1, str(i + 1), "") for i in range(per_doc)],
+                chunks=chunks,
+            ),
+            vecs,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +103,7 @@ CASES = [
     (SearchFilters.parse(committee="cabinet"), "admin"),
     (SearchFilters.parse(committee="planning", date_from="2017-01-01"), "public"),
     (SearchFilters.parse(date_from="2016-03-01", date_to="2016-12-31"), "officer"),
-    (SearchFilters.parse(date_to="2018-01-01"), "public"),   # undated documents are out of a range
+    (SearchFilters.parse(date_to="2018-01-01"), "public"),  # undated documents are out of a range
     (SearchFilters.parse(doc_type="agenda_pack"), "public"),
     (SearchFilters.parse(doc_type="agenda_pack", committee="audit"), "member"),
     (SearchFilters.parse(committee="cabinet", doc_ids=["0000000000000004", "0000000000000005"]), "public"),
@@ -122,12 +149,11 @@ def test_every_path_gives_the_exact_filtered_top_k(synth, monkeypatch, path, fil
     cat, mask, _, _ = _allowed(lib, filters, role)
     allowed = {cat.ids[i] for i in np.flatnonzero(mask)}
     for seed in range(6):
-        q = VecEmbedder().embed_query(f"v{seed}") + CENTRES[seed % len(CENTRES)]   # near one committee
+        q = VecEmbedder().embed_query(f"v{seed}") + CENTRES[seed % len(CENTRES)]  # near one committee
         got = lib.vectors.query_allowed(q, 10, cat, mask)
         assert [h.chunk_id for h in got] == _reference(vecs, allowed, q, 10), (path, seed)
         assert all(h.chunk_id in allowed for h in got)
-        ref_scores = [float(vecs[h.chunk_id] @ (q / np.linalg.norm(q)) / np.linalg.norm(vecs[h.chunk_id]))
-                      for h in got]
+        ref_scores = [float(vecs[h.chunk_id] @ (q / np.linalg.norm(q)) / np.linalg.norm(vecs[h.chunk_id])) for h in got]
         assert np.allclose([h.score for h in got], ref_scores, atol=1e-4)
 
 
@@ -135,13 +161,13 @@ def test_every_path_gives_the_exact_filtered_top_k(synth, monkeypatch, path, fil
 def test_overfetch_that_comes_up_short_falls_back_to_the_allow_list(synth, monkeypatch) -> None:
     lib, vecs = synth
     monkeypatch.setattr(vectors_mod, "EXACT_MAX", 0)
-    monkeypatch.setattr(vectors_mod, "HNSW_EF", 10)   # over-fetch 2×k/share = 80 of the 600 chunks
+    monkeypatch.setattr(vectors_mod, "HNSW_EF", 10)  # over-fetch 2×k/share = 80 of the 600 chunks
     calls: list[str] = []
     orig = lib.vectors._query_ids
     monkeypatch.setattr(lib.vectors, "_query_ids", lambda *a: calls.append("ids") or orig(*a))
     f = SearchFilters.parse(committee="cabinet")
     cat, mask, _, _ = _allowed(lib, f, "admin")
-    q = CENTRES[2] * 2   # deep in the planning cluster: the nearest ~100 chunks are all planning
+    q = CENTRES[2] * 2  # deep in the planning cluster: the nearest ~100 chunks are all planning
     got = lib.vectors.query_allowed(q, 10, cat, mask)
     assert calls == ["ids"]
     assert [h.chunk_id for h in got] == _reference(vecs, {cat.ids[i] for i in np.flatnonzero(mask)}, q, 10)
@@ -175,10 +201,15 @@ def test_catalog_follows_writes_and_deletes(settings, embedder) -> None:
     lib.ingest_parsed(CARE)
     f = SearchFilters.parse(committee="cabinet")
     assert lib.search("bus passes", filters=f, role="public", mode="dense") == []
-    lib.ingest_parsed(TRANSPORT)   # a new store generation: the catalog is rebuilt
+    lib.ingest_parsed(TRANSPORT)  # a new store generation: the catalog is rebuilt
     assert {h.doc_id for h in lib.search("bus passes", filters=f, role="public", mode="dense")} == {TRANSPORT.doc_id}
-    extra = make_doc("later.pdf", [("9", None, False, 1, "Bus passes are free for carers.")], committee="Cabinet",
-                     meeting_date=date(2019, 1, 8), doc_type="agenda_pack")
+    extra = make_doc(
+        "later.pdf",
+        [("9", None, False, 1, "Bus passes are free for carers.")],
+        committee="Cabinet",
+        meeting_date=date(2019, 1, 8),
+        doc_type="agenda_pack",
+    )
     lib.ingest_parsed(extra)
     dated = SearchFilters.parse(committee="cabinet", date_from="2019-01-01")
     assert {h.doc_id for h in lib.search("bus passes", filters=dated, role="public", mode="dense")} == {extra.doc_id}

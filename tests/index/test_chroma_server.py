@@ -1,4 +1,5 @@
 """Embedded Chroma and a real Chroma server (started as a process) give identical results."""
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,12 @@ def chroma_server(tmp_path: Path):
         pytest.skip("chroma CLI not installed in the venv")
     port = _free_port()
     log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port),
-                             "--host", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -60,8 +64,14 @@ def chroma_server(tmp_path: Path):
         log.close()
 
 
-QUERIES = ["looked after children", "School Places Strategy capital", "394", "bus passes cost",
-           "contract award transport", "fostering households recruited"]
+QUERIES = [
+    "looked after children",
+    "School Places Strategy capital",
+    "394",
+    "bus passes cost",
+    "contract award transport",
+    "fostering households recruited",
+]
 
 
 def _results(lib: Library) -> list:

@@ -17,8 +17,9 @@ def test_cli_search(settings, embedder) -> None:
     for d in (CARE, TRANSPORT):
         lib.ingest_parsed(d)
     runner = CliRunner()
-    res = runner.invoke(app, ["search", "School Places Strategy", "--data-dir", str(settings.data_dir), "--json",
-                              "-k", "3"])
+    res = runner.invoke(
+        app, ["search", "School Places Strategy", "--data-dir", str(settings.data_dir), "--json", "-k", "3"]
+    )
     assert res.exit_code == 0, res.output
     hits = json.loads(res.stdout)
     assert hits[0]["minute"] == "394" and hits[0]["pdf_page"] == 3 and hits[0]["page_label"] == "13"

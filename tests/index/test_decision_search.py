@@ -2,6 +2,7 @@
 council's meetings of 9 January and 13 March 2025, Cabinet of 30 January, the Corporate Parenting
 Panel of 10 December 2024) and the two reports the March council decided on, ingested with the real
 Library (embeddings, Chroma, BM25)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,16 +15,21 @@ from cllr.settings import Settings
 from index.filters import FilterError
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "external"
-PAPERS = ("kent-council-2025-01-09-minutes.pdf", "kent-council-2025-03-13-minutes.pdf",
-          "kent-cabinet-2025-01-30-minutes.pdf", "kent-corporate-parenting-panel-2024-12-10-minutes.pdf",
-          "kent-council-2025-03-13-item09-family-hubs-callin-report.pdf",
-          "kent-council-2025-03-13-item11-devolution-lgr-report.pdf")
+PAPERS = (
+    "kent-council-2025-01-09-minutes.pdf",
+    "kent-council-2025-03-13-minutes.pdf",
+    "kent-cabinet-2025-01-30-minutes.pdf",
+    "kent-corporate-parenting-panel-2024-12-10-minutes.pdf",
+    "kent-council-2025-03-13-item09-family-hubs-callin-report.pdf",
+    "kent-council-2025-03-13-item11-devolution-lgr-report.pdf",
+)
 pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from index.library import Library
+
     d = tmp_path_factory.mktemp("decisions")
     lib = Library(Settings(data_dir=d))
     try:
@@ -40,6 +46,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def library(data_dir: Path):
     from index.library import Library
+
     lib = Library(Settings(data_dir=data_dir))
     yield lib
     lib.close()
@@ -48,10 +55,14 @@ def library(data_dir: Path):
 def test_a_topic_decided_at_two_meetings_is_a_timeline_in_order_each_cited(library):
     """Devolution: endorsed (as amended) by the council on 9 January, the update noted on 13 March."""
     steps = library.decision_timeline("devolution", role="public")
-    got = [(str(s.record.meeting_date), s.record.minute, s.record.outcome, s.record.pdf_page, s.record.source)
-           for s in steps]
-    assert got == [("2025-01-09", "285", "amended", 10, "kent-council-2025-01-09-minutes.pdf"),
-                   ("2025-03-13", "302", "noted", 10, "kent-council-2025-03-13-minutes.pdf")]
+    got = [
+        (str(s.record.meeting_date), s.record.minute, s.record.outcome, s.record.pdf_page, s.record.source)
+        for s in steps
+    ]
+    assert got == [
+        ("2025-01-09", "285", "amended", 10, "kent-council-2025-01-09-minutes.pdf"),
+        ("2025-03-13", "302", "noted", 10, "kent-council-2025-03-13-minutes.pdf"),
+    ]
     first, second = (s.to_json() for s in steps)
     assert first["line"].startswith("County Council agreed as amended: Endorses the ongoing joint work between KCC")
     assert first["cite"] == "County Council, 9 Jan 2025 — minute 285, pdf p.10"
@@ -94,10 +105,14 @@ def test_found_by_meaning_when_the_words_differ(library):
 def test_part_ii_decisions_only_for_those_who_may_see_them(library):
     store = library.store
     from index.store import DecisionRow
+
     doc = store.by_source("kent-cabinet-2025-01-30-minutes.pdf")
-    with store.session() as s, s.begin():   # as if minute 92 were exempt
-        s.execute(update(DecisionRow).where(DecisionRow.doc_id == doc.doc_id, DecisionRow.minute_number == "92")
-                  .values(restricted=True))
+    with store.session() as s, s.begin():  # as if minute 92 were exempt
+        s.execute(
+            update(DecisionRow)
+            .where(DecisionRow.doc_id == doc.doc_id, DecisionRow.minute_number == "92")
+            .values(restricted=True)
+        )
         store._bump(s)
     try:
         officer = library.decisions("commissioning plan education", role="officer")
@@ -117,6 +132,7 @@ def test_papers_stored_before_the_register_are_backfilled(data_dir):
     read of the register builds them from what the store holds."""
     from index.library import Library
     from index.store import DecisionRow, ResolutionRow
+
     lib = Library(Settings(data_dir=data_dir))
     try:
         before = {h.record.id: h.record.outcome for h in lib.decisions(None, role="admin")}
@@ -134,6 +150,7 @@ def test_papers_stored_before_the_register_are_backfilled(data_dir):
 
 def test_cli(data_dir):
     from cllr.cli import app
+
     run = CliRunner().invoke(app, ["decisions", "devolution", "--timeline", "--data-dir", str(data_dir)])
     assert run.exit_code == 0, run.output
     assert run.output.splitlines()[0].startswith("2025-01-09  County Council agreed as amended: Endorses")

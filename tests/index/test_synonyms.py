@@ -1,4 +1,5 @@
 """Keyword search is widened with the papers' own names for what a question mentions."""
+
 import pytest
 from index.synonyms import widen
 
@@ -17,5 +18,5 @@ def test_a_question_without_such_terms_is_left_as_asked():
 
 def test_a_term_already_asked_is_not_added_again():
     q = "looked after children in care"
-    added = widen(q)[len(q):]
+    added = widen(q)[len(q) :]
     assert "looked after children" not in added and "children in care" not in added

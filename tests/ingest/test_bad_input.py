@@ -1,4 +1,5 @@
 """Each kind of unusable file gets its own one-line IngestError naming the file."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from cllr.settings import Settings
-from ingest.errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, IngestError, NeedsOcrError,
-                           ParseTimeoutError, UnsupportedFileError)
+from ingest.errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    IngestError,
+    NeedsOcrError,
+    ParseTimeoutError,
+    UnsupportedFileError,
+)
 from ingest.pipeline import parse_bytes, parse_file
 
 pytestmark = pytest.mark.unit
@@ -16,6 +24,7 @@ pytestmark = pytest.mark.unit
 
 def _text_pdf(text: str = "Agenda Item 4\nThe committee resolved to note the report.", pages: int = 3) -> bytes:
     from reportlab.pdfgen import canvas
+
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     for p in range(pages):
@@ -33,6 +42,7 @@ def _image_pdf() -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
     from PIL import Image
+
     img = Image.new("RGB", (200, 100), "white")
     for x in range(20, 180):
         img.putpixel((x, 50), (0, 0, 0))
@@ -71,6 +81,7 @@ def test_garbage_after_header(tmp_path):
 
 def test_encrypted(tmp_path):
     from pypdf import PdfReader, PdfWriter
+
     w = PdfWriter()
     for page in PdfReader(io.BytesIO(_text_pdf())).pages:
         w.add_page(page)
@@ -100,7 +111,7 @@ def test_timeout(tmp_path):
 def test_good_small_pdf_and_text_pages():
     d = parse_bytes(_text_pdf(pages=3), "ok.pdf", Settings())
     assert [p.label for p in d.pages] == ["1", "2", "3"]
-    assert {c.item for c in d.chunks} == {"4"}          # "Agenda Item 4" stamp
+    assert {c.item for c in d.chunks} == {"4"}  # "Agenda Item 4" stamp
     t = parse_bytes(b"First page text here.\fSecond page text here.\f", "paper.txt", Settings())
     assert len(t.pages) == 2 and t.pages[1].text.startswith("Second")
     one = parse_bytes("No form feeds: one page.\nLine two.".encode(), "note.md", Settings())

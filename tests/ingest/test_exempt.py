@@ -1,6 +1,7 @@
 """Which lines of a paper are Part II, and by which rule (ingest/exempt.py). Each convention with
 papers written in two styles: English/Welsh committee papers (Schedule 12A), a municipality's
 closed session, and the project's own sample pack."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,13 @@ def _hidden(doc, n: int) -> list[str]:
 
 def _rules(text: str, **kw) -> list[str | None]:
     lines = to_lines([text])
-    return line_rules(lines, item_of_line=[None] * len(lines), exempt_items=set(), front_last=0,
-                      boundaries=kw.get("boundaries", set()))
+    return line_rules(
+        lines,
+        item_of_line=[None] * len(lines),
+        exempt_items=set(),
+        front_last=0,
+        boundaries=kw.get("boundaries", set()),
+    )
 
 
 @pytest.mark.unit
@@ -40,7 +46,7 @@ def test_a_marker_page_is_restricted_from_its_top_to_the_end(papers):
     doc = parse_file(papers["eastmarch_report.pdf"], Settings())
     assert not doc.pages[0].restricted_lines and doc.pages[1].fully_restricted
     assert doc.restriction_summary()["pages_by_rule"] == {"marker": 1}
-    assert not doc.restricted   # page 1 is open: the paper is listed, its appendix withheld
+    assert not doc.restricted  # page 1 is open: the paper is listed, its appendix withheld
 
 
 @pytest.mark.unit
@@ -67,7 +73,7 @@ def test_an_exclusion_motion_stays_open_and_what_follows_is_restricted_until_rea
     hidden = "\n".join(_hidden(doc, 1))
     assert "Pellingham" in hidden
     assert "excluded" not in hidden and "Street Lighting" not in hidden
-    assert not doc.pages[1].restricted_lines          # re-admitted: the next minute is open
+    assert not doc.pages[1].restricted_lines  # re-admitted: the next minute is open
     assert doc.restriction_summary()["pages_by_rule"] == {"exclusion": 1}
 
 
@@ -79,32 +85,39 @@ def test_a_closed_session_ends_when_council_rises_from_it(papers):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("text", [
-    "RESOLVED that the press and public be excluded for the following item as it involves exempt information "
-    "under paragraph 3 of Part 1 of Schedule 12A.",
-    "That under Section 50A(4) of the Local Government (Scotland) Act 1973 the public be excluded from the meeting "
-    "for the following item on the grounds that it involves the likely disclosure of exempt information as "
-    "defined in paragraph 6 of Part I of Schedule 7A to the Act.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RESOLVED that the press and public be excluded for the following item as it involves exempt information "
+        "under paragraph 3 of Part 1 of Schedule 12A.",
+        "That under Section 50A(4) of the Local Government (Scotland) Act 1973 the public be excluded from the meeting "
+        "for the following item on the grounds that it involves the likely disclosure of exempt information as "
+        "defined in paragraph 6 of Part I of Schedule 7A to the Act.",
+    ],
+)
 def test_the_motion_itself_is_open_business(text):
     rules = _rules(text + "\n9 Next business\nThe contract price was agreed.", boundaries={1})
     assert rules[0] is None and rules[1] == "exclusion" and rules[2] == "exclusion"
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("line", ["PART II", "Part 2 - Exempt items", "CONFIDENTIAL APPENDIX A", "Closed Session:",
-                                  "11. In Camera"])
+@pytest.mark.parametrize(
+    "line", ["PART II", "Part 2 - Exempt items", "CONFIDENTIAL APPENDIX A", "Closed Session:", "11. In Camera"]
+)
 def test_headings_that_open_a_private_part(line):
     assert _rules(f"Open matters.\n{line}\nThe private matter.")[1:] == ["heading", "heading"]
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("line", [
-    "PART II\nItems during whose consideration the public should be excluded\nNone",
-    "the 38 responses to confidential questionnaires received from staff",
-    "it would be best if a separate or Part II task group were established",
-    "Appropriate professional standards for information-sharing and confidentiality are not in place.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PART II\nItems during whose consideration the public should be excluded\nNone",
+        "the 38 responses to confidential questionnaires received from staff",
+        "it would be best if a separate or Part II task group were established",
+        "Appropriate professional standards for information-sharing and confidentiality are not in place.",
+    ],
+)
 def test_words_that_only_sound_private_restrict_nothing(line):
     assert set(_rules(line)) == {None}
 
@@ -131,7 +144,7 @@ def test_no_shared_paper_is_restricted_except_front_sheet_part_ii_sections():
         try:
             doc = parse_file(path, Settings(ocr_enabled=False))
         except Exception:
-            continue   # scans without OCR, covered elsewhere
+            continue  # scans without OCR, covered elsewhere
         by_rule = doc.restriction_summary()["pages_by_rule"]
         assert set(by_rule) <= {"agenda"} and not doc.restricted, (path.name, by_rule)
         assert sum(by_rule.values()) <= 1, (path.name, by_rule)

@@ -1,5 +1,6 @@
 """The gold evidence of >=95% of answerable dev questions (seeds and external) lies in one chunk whose
 source, PDF page and item/minute match, so retrieval can cite it exactly. Failures are printed."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,16 +38,23 @@ def test_gold_evidence_in_a_matching_chunk(shared_dir, capsys):
                     docs[e["pdf"]] = parse_file(files[e["pdf"]], Settings())
                 d = docs[e["pdf"]]
                 want = _norm(e.get("item"))
-                if any(c.source == e["pdf"] and set(c.pdf_pages) & set(e["pages"])
-                       and (want is None or want in (_norm(c.item), _norm(c.minute))) for c in d.chunks):
+                if any(
+                    c.source == e["pdf"]
+                    and set(c.pdf_pages) & set(e["pages"])
+                    and (want is None or want in (_norm(c.item), _norm(c.minute)))
+                    for c in d.chunks
+                ):
                     found = True
                     break
             hits += found
             if not found:
                 e = evidence[0]
-                have = sorted({(c.item, c.minute) for c in docs[e["pdf"]].chunks if set(c.pdf_pages) & set(e["pages"])},
-                              key=str)
-                failures.append(f"{q['id']}: {e['pdf']} pages {e['pages']} item {e.get('item')!r}; chunks there: {have}")
+                have = sorted(
+                    {(c.item, c.minute) for c in docs[e["pdf"]].chunks if set(c.pdf_pages) & set(e["pages"])}, key=str
+                )
+                failures.append(
+                    f"{q['id']}: {e['pdf']} pages {e['pages']} item {e.get('item')!r}; chunks there: {have}"
+                )
     with capsys.disabled():
         print(f"\ngold evidence in a matching chunk: {hits}/{total}")
         for f in failures:

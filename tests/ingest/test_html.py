@@ -4,6 +4,7 @@ No HTML here is written by hand. The minutes HTML is what a ModernGov site hands
 (Word-exported fragments in a real recorded answer, kept in ../shared/moderngov); the other pages are
 written at test time by real software: Python's http.server's error page and FastAPI's API-docs page.
 """
+
 from __future__ import annotations
 
 import threading
@@ -22,8 +23,10 @@ from ingest.html import read_html, read_html_pages
 from ingest.pipeline import SUPPORTED, parse_bytes
 from tests.fixtures.moderngov_recordings import recording
 
-WORK_PROGRAMME = ("The Committee considered a report of the Governance and Scrutiny Support Unit which set out its "
-                  "future Work Programme for the remainder of 2025/26 municipal year.")
+WORK_PROGRAMME = (
+    "The Committee considered a report of the Governance and Scrutiny Support Unit which set out its "
+    "future Work Programme for the remainder of 2025/26 municipal year."
+)
 
 
 def _item(minute: str) -> ET.Element:
@@ -38,7 +41,7 @@ def _minutes_html(minute: str) -> bytes:
 @pytest.mark.integration
 def test_word_exported_minutes_read_as_lines() -> None:
     html = _minutes_html("9")
-    assert b'class="MsoNormal"' in html and b"of the\nGovernance" in html   # Word's markup, the source's own breaks
+    assert b'class="MsoNormal"' in html and b"of the\nGovernance" in html  # Word's markup, the source's own breaks
     lines = "\n".join(read_html_pages(html, "minute.html")).split("\n")
     # Word's wrapper and classes gone; the paragraph's source line breaks are not lines; a long
     # paragraph is wrapped like a printed one
@@ -48,7 +51,8 @@ def test_word_exported_minutes_read_as_lines() -> None:
     agenda = (_item("1").findtext("agendatext") or "").encode("utf-8")
     assert b"<span" in agenda
     assert read_html_pages(agenda, "agenda.html") == [
-        "To approve as a correct record the minutes of the meeting held on 25 November 2025."]
+        "To approve as a correct record the minutes of the meeting held on 25 November 2025."
+    ]
 
 
 @pytest.mark.integration

@@ -1,6 +1,7 @@
 """Scanned papers are read, not refused: a shipped sample rasterised into an image-only PDF is OCR'd
 by Tesseract, its pages are marked as OCR'd with a confidence, its structure is recovered, and a
 question about it is answered with the right page."""
+
 from __future__ import annotations
 
 import io
@@ -16,13 +17,15 @@ from ingest.pipeline import parse_bytes
 pytestmark = pytest.mark.integration
 
 SAMPLE = Path(__file__).resolve().parents[2] / "ingest" / "samples" / "northshire_cssc_2025-01-14_minutes.pdf"
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
-                                     reason="tesseract-ocr is not installed (make system-deps installs it)")
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract-ocr is not installed (make system-deps installs it)"
+)
 
 
 def scanned(pdf: bytes, dpi: int = 200) -> bytes:
     """The same paper as a scanner would give it: each page an image, no text layer."""
     import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(pdf)
     images = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))]
     doc.close()
@@ -38,8 +41,9 @@ def scan() -> bytes:
 
 def test_the_scan_has_no_text_layer(scan):
     from pypdf import PdfReader
+
     assert not "".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(scan)).pages).strip()
-    with pytest.raises(NeedsOcrError, match="OCR"):   # OCR switched off: the old one-line refusal
+    with pytest.raises(NeedsOcrError, match="OCR"):  # OCR switched off: the old one-line refusal
         parse_bytes(scan, "scan.pdf", Settings(ocr_enabled=False))
 
 
@@ -61,15 +65,16 @@ def test_a_scanned_paper_is_ocrd_and_keeps_its_structure(scan):
 
 @needs_tesseract
 def test_low_confidence_pages_are_flagged(scan):
-    d = parse_bytes(scan, "scan.pdf", Settings(ocr_low_confidence=101.0))   # nothing is that sure
+    d = parse_bytes(scan, "scan.pdf", Settings(ocr_low_confidence=101.0))  # nothing is that sure
     assert all(p.ocr and p.low_confidence for p in d.pages)
 
 
 @needs_tesseract
 def test_a_scan_with_no_text_after_ocr_is_one_clear_error():
     from PIL import Image
+
     buf = io.BytesIO()
-    Image.new("L", (1240, 1754), 255).save(buf, "PDF", resolution=150)   # a blank page, scanned
+    Image.new("L", (1240, 1754), 255).save(buf, "PDF", resolution=150)  # a blank page, scanned
     with pytest.raises(NeedsOcrError) as e:
         parse_bytes(buf.getvalue(), "blank-scan.pdf", Settings())
     assert "\n" not in str(e.value) and "after OCR" in str(e.value)
@@ -80,6 +85,7 @@ def test_a_scan_with_no_text_after_ocr_is_one_clear_error():
 def test_a_question_about_the_scan_is_answered_with_its_page(scan, tmp_path):
     from index.library import Library
     from service.engine import build_engine
+
     settings = Settings(data_dir=tmp_path / "data")
     lib = Library(settings)
     res = lib.ingest_bytes(scan, "northshire-minutes-scan.pdf")
@@ -101,8 +107,9 @@ def test_a_long_scan_is_not_killed_as_a_hang(scan):
     alone is far shorter than the OCR of three pages at 400 dpi)."""
     import time
     from ingest.isolated import _GRACE_S, parse_bytes_isolated
+
     settings = Settings(parse_timeout_s=0.5, ocr_dpi=400)
     t0 = time.monotonic()
     d = parse_bytes_isolated(scan, "slow-scan.pdf", settings)
     assert [p.ocr for p in d.pages] == [True, True, True]
-    assert time.monotonic() - t0 > settings.parse_timeout_s + _GRACE_S   # longer than the deadline alone
+    assert time.monotonic() - t0 > settings.parse_timeout_s + _GRACE_S  # longer than the deadline alone

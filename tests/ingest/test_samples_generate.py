@@ -1,4 +1,5 @@
 """The sample papers: deterministic, committed up to date, and laid out as README.md promises."""
+
 from __future__ import annotations
 
 import re
@@ -73,8 +74,7 @@ def test_agenda_pack_page_count_and_footers() -> None:
 def test_front_sheet_ranges_point_at_the_items_first_pages() -> None:
     pages = _pages(PACK)
     front = [ln.strip() for t in pages[:2] for ln in t.splitlines()]
-    ranges = {m.group(1): (int(m.group(3)), int(m.group(4)))
-              for m in map(FRONT_SHEET_ITEM.match, front) if m}
+    ranges = {m.group(1): (int(m.group(3)), int(m.group(4))) for m in map(FRONT_SHEET_ITEM.match, front) if m}
     assert ranges == {"3": (1, 3), "5": (4, 6), "6": (7, 8), "7": (9, 10), "9": (11, 12)}
     by_label = {_footer(t): t for t in pages}
     for item, (first, last) in ranges.items():
@@ -100,13 +100,19 @@ def test_part_ii_item_is_marked_exempt() -> None:
 
 def test_pack_minutes_numbers_and_school_transport_resolution() -> None:
     pages = _pages(PACK)
-    heads = [(i + 1, int(m.group(1))) for i in range(2, 5)
-             for m in (re.match(r"^(\d{2}) [A-Z]", ln) for ln in pages[i].splitlines()) if m]
+    heads = [
+        (i + 1, int(m.group(1)))
+        for i in range(2, 5)
+        for m in (re.match(r"^(\d{2}) [A-Z]", ln) for ln in pages[i].splitlines())
+        if m
+    ]
     assert [n for _, n in heads] == list(range(41, 49))
     assert dict((n, p) for p, n in heads)[45] == 3
     resolved = _flat(pages[3])
-    assert ("(a) That the draft School Transport Policy 2025/26 be endorsed for public consultation, "
-            "subject to the retention of free transport") in resolved
+    assert (
+        "(a) That the draft School Transport Policy 2025/26 be endorsed for public consultation, "
+        "subject to the retention of free transport"
+    ) in resolved
     lines = [ln.strip() for ln in pages[3].splitlines()]
     assert lines.index("Resolved:") < next(i for i, ln in enumerate(lines) if "School Transport" in ln)
 
@@ -129,8 +135,7 @@ def test_minutes_pdf_pages_footers_and_numbers() -> None:
     pages = _pages(MINUTES)
     assert len(pages) == 3
     assert [_footer(t) for t in pages] == [1, 2, 3]
-    numbers = [int(m.group(1)) for t in pages
-               for m in (re.match(r"^(\d{2}) [A-Z]", ln) for ln in t.splitlines()) if m]
+    numbers = [int(m.group(1)) for t in pages for m in (re.match(r"^(\d{2}) [A-Z]", ln) for ln in t.splitlines()) if m]
     assert numbers == list(range(49, 58))
     assert "Present: Councillor Margaret Ashworth (Chairman)" in _flat(pages[0])
     assert sum(ln.strip() == "RESOLVED:" for t in pages for ln in t.splitlines()) == 6

@@ -1,4 +1,5 @@
 """The shipped sample papers parse into the structure they were written with (no ../shared needed)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,7 @@ def test_sample_pack():
     assert d.pages[0].label is None and any(p.label == "1" for p in d.pages)
     ranged = [i for i in d.items if i.page_labels]
     assert ranged and all(i.pdf_pages for i in ranged)
-    assert any(i.restricted for i in d.items)                       # a Part II item
+    assert any(i.restricted for i in d.items)  # a Part II item
     assert all(c.restricted for c in d.chunks if c.item in {i.number for i in d.items if i.restricted})
     assert d.minutes and all(m.agenda_item for m in d.minutes)
     nums = [int(m.number) for m in d.minutes]

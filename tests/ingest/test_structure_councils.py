@@ -5,6 +5,7 @@ Every text paper gets: council, committee, meeting date, kind, and its minute nu
 items or Ofsted grades. The whole table is scored field by field (≥ 0.95 must match), and no
 council may be wrong: an empty council is allowed (precision before recall) but counted.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,123 +30,374 @@ def _r(a: int, b: int, fmt: str = "{}") -> list[str]:
 
 # file -> (council, committee, date, kind, {"minutes"|"items"|"grades": ...}); None = the paper prints none
 EXPECTED: dict[str, tuple] = {
-    "councils/minutes/hertingfordbury-pc_agenda_2018-09-12.pdf":
-        ("Hertingfordbury Parish Council", "Council", "2018-09-12", "agenda_pack", {"items": _r(1, 11)}),
-    "councils/minutes/hertingfordbury-pc_minutes_2010-07-14.pdf":
-        ("Hertingfordbury Parish Council", "Council", "2010-07-14", "minutes", {"minutes": _r(28, 39)}),
-    "councils/minutes/hertingfordbury-pc_minutes_2017-10-11.pdf":
-        ("Hertingfordbury Parish Council", "Council", "2017-10-11", "minutes", {"minutes": _r(55, 65)}),
-    "councils/minutes/manordeilo-salem-cc_extraordinary-minutes_2019-02-06.pdf":
-        ("Manordeilo and Salem Community Council", "Council", "2019-02-06", "minutes", {"minutes": _r(1, 3)}),
-    "councils/minutes/manordeilo-salem-cc_minutes-cy_2019-03-13.pdf":
-        ("Cyngor Cymuned Manordeilo a Salem", "Council", "2019-03-13", "minutes", {"minutes": _r(1, 12)}),
-    "councils/minutes/manordeilo-salem-cc_minutes-en_2019-03-13.pdf":
-        ("Manordeilo and Salem Community Council", "Council", "2019-03-13", "minutes", {"minutes": _r(1, 12)}),
-    "councils/minutes/milburn-pc_agenda_2019-03-05.pdf":
-        ("Milburn Parish Council", "Council", "2019-03-05", "agenda_pack", {"items": _r(1, 12)}),
-    "councils/minutes/milburn-pc_agm-minutes_2018-05-08.pdf":
-        ("Milburn Parish Council", "Council", "2018-05-08", "minutes",
-         {"minutes": _r(1, 7, "18.05.{}") + ["1.05.8"] + _r(9, 15, "18.05.{}")}),   # "1.05.8" as printed
-    "councils/minutes/milburn-pc_minutes-remote_2021-01-26.pdf":
-        ("Milburn Parish Council", "Council", "2021-01-26", "minutes", {"minutes": _r(1, 12, "21.01.{:02d}")}),
-    "councils/minutes/milburn-pc_minutes_2019-03-05.pdf":
-        ("Milburn Parish Council", "Council", "2019-03-05", "minutes",
-         {"minutes": ["19.03.1", "19.03.2", "19.03.3", "19.01.4"] + _r(5, 11, "19.03.{}") + ["19.3.12"]}),
-    "councils/minutes/newbiggin-pc_minutes_2019-09-03.pdf":
-        ("Newbiggin Parish Council", "Council", "2019-09-03", "minutes", {"minutes": _r(1, 12, "19.09.{:02d}")}),
-    "councils/minutes/nipissing-twp_agenda_2023-02-07.pdf":
-        ("Township of Nipissing", "Council", "2023-02-07", "agenda_pack", {"items": _r(1, 13)}),
-    "councils/minutes/nipissing-twp_minutes_2023-12-05.pdf":
-        ("Township of Nipissing", "Council", "2023-12-05", "minutes", {"minutes": _r(217, 232, "R2023-{}")}),
-    "councils/minutes/tayport-cc_inaugural-minutes_2023-10-02.pdf":
-        ("Tayport Ferryport-on-Craig Community Council", "Council", "2023-10-02", "minutes", {"minutes": _r(1, 5)}),
+    "councils/minutes/hertingfordbury-pc_agenda_2018-09-12.pdf": (
+        "Hertingfordbury Parish Council",
+        "Council",
+        "2018-09-12",
+        "agenda_pack",
+        {"items": _r(1, 11)},
+    ),
+    "councils/minutes/hertingfordbury-pc_minutes_2010-07-14.pdf": (
+        "Hertingfordbury Parish Council",
+        "Council",
+        "2010-07-14",
+        "minutes",
+        {"minutes": _r(28, 39)},
+    ),
+    "councils/minutes/hertingfordbury-pc_minutes_2017-10-11.pdf": (
+        "Hertingfordbury Parish Council",
+        "Council",
+        "2017-10-11",
+        "minutes",
+        {"minutes": _r(55, 65)},
+    ),
+    "councils/minutes/manordeilo-salem-cc_extraordinary-minutes_2019-02-06.pdf": (
+        "Manordeilo and Salem Community Council",
+        "Council",
+        "2019-02-06",
+        "minutes",
+        {"minutes": _r(1, 3)},
+    ),
+    "councils/minutes/manordeilo-salem-cc_minutes-cy_2019-03-13.pdf": (
+        "Cyngor Cymuned Manordeilo a Salem",
+        "Council",
+        "2019-03-13",
+        "minutes",
+        {"minutes": _r(1, 12)},
+    ),
+    "councils/minutes/manordeilo-salem-cc_minutes-en_2019-03-13.pdf": (
+        "Manordeilo and Salem Community Council",
+        "Council",
+        "2019-03-13",
+        "minutes",
+        {"minutes": _r(1, 12)},
+    ),
+    "councils/minutes/milburn-pc_agenda_2019-03-05.pdf": (
+        "Milburn Parish Council",
+        "Council",
+        "2019-03-05",
+        "agenda_pack",
+        {"items": _r(1, 12)},
+    ),
+    "councils/minutes/milburn-pc_agm-minutes_2018-05-08.pdf": (
+        "Milburn Parish Council",
+        "Council",
+        "2018-05-08",
+        "minutes",
+        {"minutes": _r(1, 7, "18.05.{}") + ["1.05.8"] + _r(9, 15, "18.05.{}")},
+    ),  # "1.05.8" as printed
+    "councils/minutes/milburn-pc_minutes-remote_2021-01-26.pdf": (
+        "Milburn Parish Council",
+        "Council",
+        "2021-01-26",
+        "minutes",
+        {"minutes": _r(1, 12, "21.01.{:02d}")},
+    ),
+    "councils/minutes/milburn-pc_minutes_2019-03-05.pdf": (
+        "Milburn Parish Council",
+        "Council",
+        "2019-03-05",
+        "minutes",
+        {"minutes": ["19.03.1", "19.03.2", "19.03.3", "19.01.4"] + _r(5, 11, "19.03.{}") + ["19.3.12"]},
+    ),
+    "councils/minutes/newbiggin-pc_minutes_2019-09-03.pdf": (
+        "Newbiggin Parish Council",
+        "Council",
+        "2019-09-03",
+        "minutes",
+        {"minutes": _r(1, 12, "19.09.{:02d}")},
+    ),
+    "councils/minutes/nipissing-twp_agenda_2023-02-07.pdf": (
+        "Township of Nipissing",
+        "Council",
+        "2023-02-07",
+        "agenda_pack",
+        {"items": _r(1, 13)},
+    ),
+    "councils/minutes/nipissing-twp_minutes_2023-12-05.pdf": (
+        "Township of Nipissing",
+        "Council",
+        "2023-12-05",
+        "minutes",
+        {"minutes": _r(217, 232, "R2023-{}")},
+    ),
+    "councils/minutes/tayport-cc_inaugural-minutes_2023-10-02.pdf": (
+        "Tayport Ferryport-on-Craig Community Council",
+        "Council",
+        "2023-10-02",
+        "minutes",
+        {"minutes": _r(1, 5)},
+    ),
     # these two minute by unnumbered "Heading:" lines; the numbered lines are lists inside them
-    "councils/minutes/tayport-cc_minutes_2018-03-05.pdf":
-        ("Tayport Ferryport-on-Craig Community Council", "Council", "2018-03-05", "minutes", {"minutes": []}),
-    "councils/minutes/tayport-cc_minutes_2023-12-04.pdf":
-        ("Tayport Ferryport-on-Craig Community Council", "Council", "2023-12-04", "minutes", {"minutes": []}),
+    "councils/minutes/tayport-cc_minutes_2018-03-05.pdf": (
+        "Tayport Ferryport-on-Craig Community Council",
+        "Council",
+        "2018-03-05",
+        "minutes",
+        {"minutes": []},
+    ),
+    "councils/minutes/tayport-cc_minutes_2023-12-04.pdf": (
+        "Tayport Ferryport-on-Craig Community Council",
+        "Council",
+        "2023-12-04",
+        "minutes",
+        {"minutes": []},
+    ),
     # --- Ofsted: the council is the authority inspected; no meeting, no committee
-    "councils/ofsted/brightonhove_ilacs_2024-05-16.pdf":
-        ("Brighton and Hove", None, None, "ofsted_report", {"grades": ["Outstanding", "Good", "Outstanding", "Outstanding", "Outstanding"]}),
-    "councils/ofsted/cambridgeshire_ilacs-standard_2024-05-16.pdf":
-        ("Cambridgeshire", None, None, "ofsted_report", {"grades": [RIG] * 5}),
-    "councils/ofsted/cheshireeast_ilacs-standard_2024-05-16.pdf":
-        ("Cheshire East", None, None, "ofsted_report", {"grades": [RIG, RIG, RIG, "Inadequate", "Inadequate"]}),
-    "councils/ofsted/cornwall_ilacs-short_2024-08-22.pdf":
-        ("Cornwall", None, None, "ofsted_report", {"grades": ["Good", "Good", "Good", "Outstanding", "Good"]}),
-    "councils/ofsted/devon_ilacs-standard_2025-05-13.pdf":
-        ("Devon", None, None, "ofsted_report", {"grades": [RIG, "Inadequate", "Inadequate", "Inadequate", "Inadequate"]}),
-    "councils/ofsted/islesofscilly_ilacs-short_2023-08-25.pdf":
-        ("Isles of Scilly", None, None, "ofsted_report", {"grades": ["Inadequate", "Inadequate", RIG, RIG, "Inadequate"]}),
-    "councils/ofsted/liverpool_ilacs-standard_2023-05-25.pdf":
-        ("Liverpool", None, None, "ofsted_report", {"grades": ["Inadequate", "Inadequate", RIG, "Inadequate", "Inadequate"]}),
+    "councils/ofsted/brightonhove_ilacs_2024-05-16.pdf": (
+        "Brighton and Hove",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Outstanding", "Good", "Outstanding", "Outstanding", "Outstanding"]},
+    ),
+    "councils/ofsted/cambridgeshire_ilacs-standard_2024-05-16.pdf": (
+        "Cambridgeshire",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": [RIG] * 5},
+    ),
+    "councils/ofsted/cheshireeast_ilacs-standard_2024-05-16.pdf": (
+        "Cheshire East",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": [RIG, RIG, RIG, "Inadequate", "Inadequate"]},
+    ),
+    "councils/ofsted/cornwall_ilacs-short_2024-08-22.pdf": (
+        "Cornwall",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Good", "Good", "Good", "Outstanding", "Good"]},
+    ),
+    "councils/ofsted/devon_ilacs-standard_2025-05-13.pdf": (
+        "Devon",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": [RIG, "Inadequate", "Inadequate", "Inadequate", "Inadequate"]},
+    ),
+    "councils/ofsted/islesofscilly_ilacs-short_2023-08-25.pdf": (
+        "Isles of Scilly",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Inadequate", "Inadequate", RIG, RIG, "Inadequate"]},
+    ),
+    "councils/ofsted/liverpool_ilacs-standard_2023-05-25.pdf": (
+        "Liverpool",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Inadequate", "Inadequate", RIG, "Inadequate", "Inadequate"]},
+    ),
     # the 2026 framework has no overall effectiveness: four grades and no fifth
-    "councils/ofsted/liverpool_ilacs-postreform_2026-07-07.pdf":
-        ("Liverpool", None, None, "ofsted_report", {"grades": ["Good", "Good", "Good", RIG, None]}),
-    "councils/ofsted/trafford_ilacs-postreform_2026-08-03.pdf":
-        ("Trafford", None, None, "ofsted_report", {"grades": ["Inadequate", "Inadequate", "Good", RIG, None]}),
-    "councils/ofsted/manchester_ilacs-standard_2025-11-11.pdf":
-        ("Manchester", None, None, "ofsted_report", {"grades": ["Outstanding", "Good", "Outstanding", "Outstanding", "Outstanding"]}),
-    "councils/ofsted/nottingham_ilacs-early_2019-01-07.pdf":
-        ("Nottingham City Council", None, None, "ofsted_report", {"grades": [RIG, RIG, RIG, RIG, RIG]}),
-    "councils/ofsted/manchester_sif-lscb_2014-09-03.pdf":
-        ("Manchester City Council", None, None, "ofsted_report", {"overall": "Inadequate"}),
-    "councils/ofsted/leeds_sif-lscb_2015-03-27.pdf":
-        ("Leeds City Council", None, None, "ofsted_report", {"overall": "Good"}),
-    "councils/ofsted/sunderland_sif-lscb_2015-07-20.pdf":
-        ("Sunderland City Council", None, None, "ofsted_report", {"overall": "Inadequate"}),
-    "councils/ofsted/surrey_lscb-review_2015-08-03.pdf":
-        ("Surrey", None, None, "ofsted_report", {"overall": None}),
-    "councils/ofsted/lambeth_sif_2018-05-09.pdf":
-        ("London Borough of Lambeth", None, None, "ofsted_report", {"overall": RIG}),
-    "councils/ofsted/doncaster_sif-reinspection_2018-01-19.pdf":
-        ("Doncaster Metropolitan Borough Council", None, None, "ofsted_report", {"overall": "Good"}),
-    "councils/ofsted/norfolk_lac-inspection_2013-08-16.pdf":
-        ("Norfolk County Council", None, None, "ofsted_report", {"overall": "Inadequate"}),
+    "councils/ofsted/liverpool_ilacs-postreform_2026-07-07.pdf": (
+        "Liverpool",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Good", "Good", "Good", RIG, None]},
+    ),
+    "councils/ofsted/trafford_ilacs-postreform_2026-08-03.pdf": (
+        "Trafford",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Inadequate", "Inadequate", "Good", RIG, None]},
+    ),
+    "councils/ofsted/manchester_ilacs-standard_2025-11-11.pdf": (
+        "Manchester",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Outstanding", "Good", "Outstanding", "Outstanding", "Outstanding"]},
+    ),
+    "councils/ofsted/nottingham_ilacs-early_2019-01-07.pdf": (
+        "Nottingham City Council",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": [RIG, RIG, RIG, RIG, RIG]},
+    ),
+    "councils/ofsted/manchester_sif-lscb_2014-09-03.pdf": (
+        "Manchester City Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Inadequate"},
+    ),
+    "councils/ofsted/leeds_sif-lscb_2015-03-27.pdf": (
+        "Leeds City Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Good"},
+    ),
+    "councils/ofsted/sunderland_sif-lscb_2015-07-20.pdf": (
+        "Sunderland City Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Inadequate"},
+    ),
+    "councils/ofsted/surrey_lscb-review_2015-08-03.pdf": ("Surrey", None, None, "ofsted_report", {"overall": None}),
+    "councils/ofsted/lambeth_sif_2018-05-09.pdf": (
+        "London Borough of Lambeth",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": RIG},
+    ),
+    "councils/ofsted/doncaster_sif-reinspection_2018-01-19.pdf": (
+        "Doncaster Metropolitan Borough Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Good"},
+    ),
+    "councils/ofsted/norfolk_lac-inspection_2013-08-16.pdf": (
+        "Norfolk County Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Inadequate"},
+    ),
     # --- the seeds and the external papers
-    "seeds/000_e7c76237b316faf7.pdf":
-        ("Wiltshire Council", "Children's Select Committee", "2017-12-19", "agenda_pack", {"items": _r(1, 13)}),
-    "seeds/001_36758238c78a3e18.pdf":
-        ("Wiltshire Council", "Children's Select Committee", "2012-05-31", "agenda_pack", {"items": _r(1, 19)}),
+    "seeds/000_e7c76237b316faf7.pdf": (
+        "Wiltshire Council",
+        "Children's Select Committee",
+        "2017-12-19",
+        "agenda_pack",
+        {"items": _r(1, 13)},
+    ),
+    "seeds/001_36758238c78a3e18.pdf": (
+        "Wiltshire Council",
+        "Children's Select Committee",
+        "2012-05-31",
+        "agenda_pack",
+        {"items": _r(1, 19)},
+    ),
     "seeds/002_8e5efe3db285e6d0.pdf": (None, "Cabinet", "2018-06-18", "officer_report", {}),
     # prints no council of its own (one is named only inside a sentence)
-    "seeds/003_41d8144e8313e7e8.pdf":
-        (None, "Children and Families Overview and Scrutiny Panel", "2019-09-11", "minutes", {"minutes": _r(389, 397)}),
+    "seeds/003_41d8144e8313e7e8.pdf": (
+        None,
+        "Children and Families Overview and Scrutiny Panel",
+        "2019-09-11",
+        "minutes",
+        {"minutes": _r(389, 397)},
+    ),
     "seeds/004_15078a5698217611.pdf": ("Wiltshire Council", "Cabinet", "2017-07-03", "officer_report", {}),
-    "external/kent-cabinet-2025-01-30-agenda-frontsheet.pdf":
-        (None, "Cabinet", "2025-01-30", "agenda_pack", {"items": _r(1, 9)}),
-    "external/kent-cabinet-2025-01-30-item07-supplement-pack.pdf":
-        (None, "Cabinet", "2025-01-30", "agenda_pack", {"items": ["7"]}),
-    "external/kent-cabinet-2025-01-30-minutes.pdf":
-        ("Kent County Council", "Cabinet", "2025-01-30", "minutes", {"minutes": _r(84, 92)}),
-    "external/kent-corporate-parenting-panel-2024-12-10-minutes.pdf":
-        (None, "Corporate Parenting Panel", "2024-12-10", "minutes", {"items": _r(1, 10)}),
-    "external/kent-council-2025-01-09-item03-devolution-supplement-pack.pdf":
-        (None, "County Council", "2025-01-09", "agenda_pack", {"items": ["3"]}),
-    "external/kent-council-2025-01-09-minutes.pdf":
-        ("Kent County Council", "County Council", "2025-01-09", "minutes", {"minutes": _r(283, 285)}),
-    "external/kent-council-2025-03-13-agenda-frontsheet.pdf":
-        (None, "County Council", "2025-03-13", "agenda_pack", {"items": _r(1, 17)}),
-    "external/kent-council-2025-03-13-item06-questions-pack.pdf":
-        (None, "County Council", "2025-03-13", "questions_pack", {"items": ["6"]}),
-    "external/kent-council-2025-03-13-item09-family-hubs-callin-report.pdf":
-        (None, "County Council", "2025-03-13", "officer_report", {"items": ["9"]}),
-    "external/kent-council-2025-03-13-item11-devolution-lgr-report.pdf":
-        (None, "County Council", "2025-03-13", "officer_report", {"items": ["11"]}),
-    "external/kent-council-2025-03-13-minutes.pdf":
-        ("Kent County Council", "County Council", "2025-03-13", "minutes", {"minutes": _r(292, 308)}),
+    "external/kent-cabinet-2025-01-30-agenda-frontsheet.pdf": (
+        None,
+        "Cabinet",
+        "2025-01-30",
+        "agenda_pack",
+        {"items": _r(1, 9)},
+    ),
+    "external/kent-cabinet-2025-01-30-item07-supplement-pack.pdf": (
+        None,
+        "Cabinet",
+        "2025-01-30",
+        "agenda_pack",
+        {"items": ["7"]},
+    ),
+    "external/kent-cabinet-2025-01-30-minutes.pdf": (
+        "Kent County Council",
+        "Cabinet",
+        "2025-01-30",
+        "minutes",
+        {"minutes": _r(84, 92)},
+    ),
+    "external/kent-corporate-parenting-panel-2024-12-10-minutes.pdf": (
+        None,
+        "Corporate Parenting Panel",
+        "2024-12-10",
+        "minutes",
+        {"items": _r(1, 10)},
+    ),
+    "external/kent-council-2025-01-09-item03-devolution-supplement-pack.pdf": (
+        None,
+        "County Council",
+        "2025-01-09",
+        "agenda_pack",
+        {"items": ["3"]},
+    ),
+    "external/kent-council-2025-01-09-minutes.pdf": (
+        "Kent County Council",
+        "County Council",
+        "2025-01-09",
+        "minutes",
+        {"minutes": _r(283, 285)},
+    ),
+    "external/kent-council-2025-03-13-agenda-frontsheet.pdf": (
+        None,
+        "County Council",
+        "2025-03-13",
+        "agenda_pack",
+        {"items": _r(1, 17)},
+    ),
+    "external/kent-council-2025-03-13-item06-questions-pack.pdf": (
+        None,
+        "County Council",
+        "2025-03-13",
+        "questions_pack",
+        {"items": ["6"]},
+    ),
+    "external/kent-council-2025-03-13-item09-family-hubs-callin-report.pdf": (
+        None,
+        "County Council",
+        "2025-03-13",
+        "officer_report",
+        {"items": ["9"]},
+    ),
+    "external/kent-council-2025-03-13-item11-devolution-lgr-report.pdf": (
+        None,
+        "County Council",
+        "2025-03-13",
+        "officer_report",
+        {"items": ["11"]},
+    ),
+    "external/kent-council-2025-03-13-minutes.pdf": (
+        "Kent County Council",
+        "County Council",
+        "2025-03-13",
+        "minutes",
+        {"minutes": _r(292, 308)},
+    ),
     "external/ofsted-area-send-medway-2024.pdf": ("Medway", None, None, "ofsted_report", {}),
-    "external/ofsted-ilacs-kent-2022.pdf":
-        ("Kent County Council", None, None, "ofsted_report", {"overall": "Outstanding"}),
-    "external/ofsted-ilacs-north-northamptonshire-2026.pdf":
-        ("North Northamptonshire", None, None, "ofsted_report", {"grades": ["Outstanding", "Good", "Good", "Good", None]}),
-    "external/ofsted-ilacs-worcestershire-2019.pdf":
-        ("Worcestershire", None, None, "ofsted_report", {"overall": RIG}),
+    "external/ofsted-ilacs-kent-2022.pdf": (
+        "Kent County Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Outstanding"},
+    ),
+    "external/ofsted-ilacs-north-northamptonshire-2026.pdf": (
+        "North Northamptonshire",
+        None,
+        None,
+        "ofsted_report",
+        {"grades": ["Outstanding", "Good", "Good", "Good", None]},
+    ),
+    "external/ofsted-ilacs-worcestershire-2019.pdf": ("Worcestershire", None, None, "ofsted_report", {"overall": RIG}),
     "external/ofsted-school-farnham-heath-end-2016.pdf": (None, None, None, "ofsted_report", {"overall": RI}),
-    "external/ofsted-sif-reinspection-buckinghamshire-2018.pdf":
-        ("Buckinghamshire County Council", None, None, "ofsted_report", {"overall": "Inadequate"}),
-    "external/ofsted-sif-worcestershire-2017.pdf":
-        ("Worcestershire County Council", None, None, "ofsted_report", {"overall": "Inadequate"}),
+    "external/ofsted-sif-reinspection-buckinghamshire-2018.pdf": (
+        "Buckinghamshire County Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Inadequate"},
+    ),
+    "external/ofsted-sif-worcestershire-2017.pdf": (
+        "Worcestershire County Council",
+        None,
+        None,
+        "ofsted_report",
+        {"overall": "Inadequate"},
+    ),
 }
 
 
@@ -175,8 +427,12 @@ def _fields(rel: str) -> list[tuple[str, object, object]]:
     """(field, expected, got) for every field the table pins for this paper."""
     council, committee, when, kind, extra = EXPECTED[rel]
     d = _doc(rel)
-    out = [("council", _norm(council), _norm(d.council)), ("committee", committee, d.committee),
-           ("date", when, d.meeting_date.isoformat() if d.meeting_date else None), ("kind", kind, d.doc_type)]
+    out = [
+        ("council", _norm(council), _norm(d.council)),
+        ("committee", committee, d.committee),
+        ("date", when, d.meeting_date.isoformat() if d.meeting_date else None),
+        ("kind", kind, d.doc_type),
+    ]
     if "minutes" in extra:
         out.append(("minutes", extra["minutes"], [m.number for m in d.minutes]))
     if "items" in extra:
@@ -189,8 +445,12 @@ def _fields(rel: str) -> list[tuple[str, object, object]]:
 
 
 def test_every_text_paper_is_in_the_table(shared_dir):
-    papers = {str(p.relative_to(SHARED / "corpus")) for sub in ("councils", "seeds", "external")
-              for p in (SHARED / "corpus" / sub).rglob("*.pdf") if "scan" not in p.name}
+    papers = {
+        str(p.relative_to(SHARED / "corpus"))
+        for sub in ("councils", "seeds", "external")
+        for p in (SHARED / "corpus" / sub).rglob("*.pdf")
+        if "scan" not in p.name
+    }
     assert papers == set(EXPECTED)
 
 
@@ -221,9 +481,14 @@ def test_no_council_is_wrong(shared_dir):
     assert not wrong
 
 
-@pytest.mark.parametrize("rel", ["councils/minutes/milburn-pc_minutes_2019-03-05.pdf",
-                                 "councils/minutes/hertingfordbury-pc_minutes_2010-07-14.pdf",
-                                 "councils/minutes/nipissing-twp_minutes_2023-12-05.pdf"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "councils/minutes/milburn-pc_minutes_2019-03-05.pdf",
+        "councils/minutes/hertingfordbury-pc_minutes_2010-07-14.pdf",
+        "councils/minutes/nipissing-twp_minutes_2023-12-05.pdf",
+    ],
+)
 def test_minutes_record_decisions_in_their_own_convention(shared_dir, rel):
     d = _doc(rel)
     decided = {m.number: m.resolved for m in d.minutes if m.resolved}
@@ -241,8 +506,11 @@ def test_decision_conventions(shared_dir):
     nip = {m.number: m for m in _doc("councils/minutes/nipissing-twp_minutes_2023-12-05.pdf").minutes}
     assert nip["R2023-229"].resolved == ["That we accept the correspondence as presented. Carried."]
     man = {m.number: m for m in _doc("councils/minutes/manordeilo-salem-cc_minutes-en_2019-03-13.pdf").minutes}
-    assert man["2"].resolved[0].startswith("It was proposed by Cllr. J. Davies, seconded by Cllr. O. Williams and "
-                                           "unanimously agreed")
+    assert (
+        man["2"]
+        .resolved[0]
+        .startswith("It was proposed by Cllr. J. Davies, seconded by Cllr. O. Williams and unanimously agreed")
+    )
 
 
 def test_attendance_declarations_and_votes(shared_dir):
@@ -279,8 +547,13 @@ def test_meeting_time_and_venue(shared_dir):
 
 def test_ofsted_inspection_records(shared_dir):
     b = _doc("councils/ofsted/brightonhove_ilacs_2024-05-16.pdf").inspection
-    assert (b.authority, b.kind, str(b.start_date), str(b.end_date), b.lead_inspector) == \
-        ("Brighton and Hove", "ILACS", "2024-03-11", "2024-03-15", "Máire Atherton")
+    assert (b.authority, b.kind, str(b.start_date), str(b.end_date), b.lead_inspector) == (
+        "Brighton and Hove",
+        "ILACS",
+        "2024-03-11",
+        "2024-03-15",
+        "Máire Atherton",
+    )
     dev = _doc("councils/ofsted/devon_ilacs-standard_2025-05-13.pdf").inspection
     assert (str(dev.start_date), str(dev.end_date)) == ("2024-09-30", "2025-01-16")
     don = _doc("councils/ofsted/doncaster_sif-reinspection_2018-01-19.pdf").inspection
@@ -293,6 +566,8 @@ def test_ofsted_inspection_records(shared_dir):
     leeds = {j.area: j.grade for j in _doc("councils/ofsted/leeds_sif-lscb_2015-03-27.pdf").judgements}
     assert leeds["Local Safeguarding Children Board"] == "Good"
     # the 2026 framework: no overall effectiveness invented
-    for rel in ("councils/ofsted/trafford_ilacs-postreform_2026-08-03.pdf",
-                "external/ofsted-ilacs-north-northamptonshire-2026.pdf"):
+    for rel in (
+        "councils/ofsted/trafford_ilacs-postreform_2026-08-03.pdf",
+        "external/ofsted-ilacs-north-northamptonshire-2026.pdf",
+    ):
         assert not any("overall" in j.area.lower() for j in _doc(rel).judgements)

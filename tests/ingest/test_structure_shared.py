@@ -1,4 +1,5 @@
 """Structure recovered from the real papers in ../shared (seeds and external). Skips without ../shared."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -30,8 +31,12 @@ def _items(d):
 
 def test_wiltshire_pack_000(doc):
     d = doc("seeds/000_e7c76237b316faf7.pdf")
-    assert (d.doc_type, d.council, d.committee, str(d.meeting_date)) == \
-        ("agenda_pack", "Wiltshire Council", "Children's Select Committee", "2017-12-19")
+    assert (d.doc_type, d.council, d.committee, str(d.meeting_date)) == (
+        "agenda_pack",
+        "Wiltshire Council",
+        "Children's Select Committee",
+        "2017-12-19",
+    )
     assert [p.label for p in d.pages[:7]] == [None] * 6 + ["7"]
     it = _items(d)
     assert [i.number for i in d.items] == [str(n) for n in range(1, 14)]
@@ -60,7 +65,7 @@ def test_wiltshire_pack_001_labels_offset(doc):
     assert d.pages[5].label == "1" and all(p.label is None for p in d.pages[:5])
     it = _items(d)
     assert it["12"].page_labels == ("35", "102") and it["12"].pdf_pages == (40, 107)
-    assert it["11"].page_labels == ("7", "34")   # the range wraps over two lines on the front sheet
+    assert it["11"].page_labels == ("7", "34")  # the range wraps over two lines on the front sheet
     assert it["8"].pdf_pages == (6, 9)
     grades = {(j.area, j.grade) for j in d.judgements}
     assert ("Capacity for improvement", "Adequate") in grades
@@ -74,8 +79,8 @@ def test_worcestershire_minutes_003(doc):
     assert d.committee == "Children and Families Overview and Scrutiny Panel"
     assert [m.number for m in d.minutes] == [str(n) for n in range(389, 398)]
     mins = {m.number: m for m in d.minutes}
-    assert mins["394"].pdf_pages == (4, 5)          # lost heading
-    assert mins["395"].pdf_pages == (5, 7)          # misplaced heading, mid-sentence on p5
+    assert mins["394"].pdf_pages == (4, 5)  # lost heading
+    assert mins["395"].pdf_pages == (5, 7)  # misplaced heading, mid-sentence on p5
     # the sentence the misplaced 395 heading interrupted still belongs to 394
     interrupted = [c for c in d.chunks if "information passed on when a child moved" in c.text]
     assert interrupted and all(c.minute == "394" for c in interrupted)
@@ -88,7 +93,7 @@ def test_reports_002_004(doc):
     d4 = doc("seeds/004_15078a5698217611.pdf")
     assert d2.doc_type == d4.doc_type == "officer_report"
     assert d4.council == "Wiltshire Council" and d4.committee == "Cabinet" and str(d4.meeting_date) == "2017-07-03"
-    assert d2.council is None                      # the report never names its council
+    assert d2.council is None  # the report never names its council
     assert not d2.items and not d2.minutes
     nums = [p.number for p in d2.paragraphs]
     assert "39" in nums and "40" in nums
@@ -108,7 +113,7 @@ def test_kent_frontsheet_items(doc):
     d = doc("external/kent-cabinet-2025-01-30-agenda-frontsheet.pdf")
     it = _items(d)
     assert [i.number for i in d.items] == [str(n) for n in range(1, 10)]
-    assert it["7"].page_labels == ("277", "326") and it["7"].pdf_pages is None   # pages are in another file
+    assert it["7"].page_labels == ("277", "326") and it["7"].pdf_pages is None  # pages are in another file
     assert it["9"].page_labels == ("461", "610")
     assert it["6"].title.endswith("and Treasury Management Strategy")
 
@@ -156,6 +161,7 @@ def test_ofsted_judgements(doc):
 
 def test_chunks_respect_budget_and_header(doc):
     from ingest.chunker import count_tokens
+
     for rel in ("seeds/000_e7c76237b316faf7.pdf", "external/kent-council-2025-03-13-minutes.pdf"):
         d = doc(rel)
         for c in d.chunks:

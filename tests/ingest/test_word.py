@@ -1,6 +1,7 @@
 """Word (.docx) papers go into the same records as PDFs. The test paper is built with python-docx
 from the text of a real parish council's minutes (../shared), its minute headings styled as Word
 headings the way a clerk's template does; a .docx has no pages, so each section is cited instead."""
+
 from __future__ import annotations
 
 import io
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 def as_docx(pages: list[str], heading: str = r"^\d{2}\.\d{1,2}\.\d{1,2}\s") -> bytes:
     import docx
+
     d = docx.Document()
     for text in pages:
         for line in text.split("\n"):
@@ -43,11 +45,16 @@ def docx_minutes(shared_dir) -> bytes:
 def test_docx_minutes_give_the_same_records_as_the_pdf(docx_minutes):
     pdf = parse_file(MINUTES, Settings())
     d = parse_bytes(docx_minutes, "milburn-minutes.docx", Settings())
-    assert (d.doc_type, d.council, d.committee, str(d.meeting_date)) == \
-        ("minutes", "Milburn Parish Council", "Council", "2019-03-05")
+    assert (d.doc_type, d.council, d.committee, str(d.meeting_date)) == (
+        "minutes",
+        "Milburn Parish Council",
+        "Council",
+        "2019-03-05",
+    )
     assert [m.number for m in d.minutes] == [m.number for m in pdf.minutes]
-    assert {m.number: m.resolved for m in d.minutes}["19.03.5"] == \
-        ["After discussion, the Councillors resolved to adopt the seat."]
+    assert {m.number: m.resolved for m in d.minutes}["19.03.5"] == [
+        "After discussion, the Councillors resolved to adopt the seat."
+    ]
     assert [a.name for a in d.attendance if a.role == "apologies"] == ["Alan Armstrong"]
 
 
@@ -64,6 +71,7 @@ def test_docx_pages_are_sections_named_by_their_heading(docx_minutes):
 
 def test_docx_goes_into_the_library_and_is_found(docx_minutes, tmp_path):
     from index.library import Library
+
     lib = Library(Settings(data_dir=tmp_path / "data"))
     res = lib.ingest_bytes(docx_minutes, "milburn-minutes.docx")
     assert res.status == "added", res.summary()

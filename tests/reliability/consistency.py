@@ -4,6 +4,7 @@
 without going through `Library.vectors`, whose first use reconciles Chroma and would hide what a
 crash left behind. `problems` lists every disagreement; an empty list is the pass condition.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +20,7 @@ from cllr.settings import Settings
 class HashEmbedder:
     """Deterministic 384-d bag-of-words vectors: the bulk tests are about bad files, not about
     MiniLM, and this keeps 69 files (one of 2,000 chunks) to seconds."""
+
     name = "hash"
     dim = 384
 
@@ -42,8 +44,8 @@ class RawState:
     chunk_rows: int
     store_chunk_ids: set[str]
     vector_ids: set[str]
-    half_documents: list[str] = field(default_factory=list)    # chunk/page counts ≠ rows
-    orphan_rows: int = 0                                        # chunk/page rows without a document
+    half_documents: list[str] = field(default_factory=list)  # chunk/page counts ≠ rows
+    orphan_rows: int = 0  # chunk/page rows without a document
     files: list[str] = field(default_factory=list)
 
     @property
@@ -58,6 +60,7 @@ class RawState:
 def raw_state(settings: Settings) -> RawState:
     from index.store import ChunkRow, DocumentRow, PageRow, Store
     from index.vectors import VectorIndex
+
     # a process killed before it made its data dir left nothing: read that as an empty store, as
     # the Library does when it opens one
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -69,10 +72,14 @@ def raw_state(settings: Settings) -> RawState:
             page_per_doc = dict(s.execute(select(PageRow.doc_id, func.count()).group_by(PageRow.doc_id)).all())
             ids = set(s.scalars(select(ChunkRow.chunk_id)))
         known = {d.doc_id for d in docs}
-        half = [d.doc_id for d in docs if chunk_per_doc.get(d.doc_id, 0) != d.chunk_count
-                or page_per_doc.get(d.doc_id, 0) != d.page_count]
-        orphan_rows = sum(n for k, n in chunk_per_doc.items() if k not in known) + \
-            sum(n for k, n in page_per_doc.items() if k not in known)
+        half = [
+            d.doc_id
+            for d in docs
+            if chunk_per_doc.get(d.doc_id, 0) != d.chunk_count or page_per_doc.get(d.doc_id, 0) != d.page_count
+        ]
+        orphan_rows = sum(n for k, n in chunk_per_doc.items() if k not in known) + sum(
+            n for k, n in page_per_doc.items() if k not in known
+        )
         files_dir = settings.files_dir
         files = sorted(p.name for p in files_dir.iterdir()) if files_dir.is_dir() else []
         vecs = VectorIndex(settings)
@@ -105,10 +112,14 @@ def problems(library, *, allow_stray_files: bool = False) -> list[str]:
     kw_ids = set(library.keyword._state.chunk_ids)
     vec_ids = library.vectors.all_ids()
     if vec_ids != raw.store_chunk_ids:
-        out.append(f"Chroma ≠ store: {len(vec_ids - raw.store_chunk_ids)} orphan vectors, "
-                   f"{len(raw.store_chunk_ids - vec_ids)} missing")
+        out.append(
+            f"Chroma ≠ store: {len(vec_ids - raw.store_chunk_ids)} orphan vectors, "
+            f"{len(raw.store_chunk_ids - vec_ids)} missing"
+        )
     if kw_ids != raw.store_chunk_ids:
-        out.append(f"BM25 ≠ store: {len(kw_ids - raw.store_chunk_ids)} extra, {len(raw.store_chunk_ids - kw_ids)} missing")
+        out.append(
+            f"BM25 ≠ store: {len(kw_ids - raw.store_chunk_ids)} extra, {len(raw.store_chunk_ids - kw_ids)} missing"
+        )
     docs = library.store.documents(None, allow_restricted=True)
     kept = {Path(d.file_path).name for d in docs if d.file_path}
     stray = [f for f in raw.files if f not in kept and not f.startswith(".incoming-")]

@@ -2,6 +2,7 @@
 over the sample papers. Unauthenticated → 401 everywhere but /healthz, /readyz, /widget.js; public
 never sees a Part II canary (item 9 of the pack) in any body, stream included; member/officer/admin
 do see it on the restricted page (so a broken check could not pass by seeing nothing)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 ROLES = ("none", "bad", "public", "member", "officer", "admin")
 Q_PART2 = "Who was the residential placement framework contract awarded to, and at what weekly cost?"
-MEETING = "2025-01-14-childrens-services-scrutiny-committee"   # the sample pack's meeting (issue 19's briefing)
+MEETING = "2025-01-14-childrens-services-scrutiny-committee"  # the sample pack's meeting (issue 19's briefing)
 
 
 def _routes(pack: str) -> list[tuple[str, str, dict]]:
@@ -66,7 +67,7 @@ def _headers(role: str) -> dict[str, str]:
     if role == "none":
         return {}
     if role == "bad":
-        return {"Authorization": "Bearer " + KEYS["admin"][:-1] + "x"}   # one character off
+        return {"Authorization": "Bearer " + KEYS["admin"][:-1] + "x"}  # one character off
     return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
@@ -84,7 +85,7 @@ def test_every_route_every_role(secure, doc_ids) -> None:  # noqa: C901
                     found, total = r.headers["x-cllr-highlight"].split("/")
                     body = "Harbourside Care Partnership" if found == total != "0" else r.headers["x-cllr-page"]
                 if path == "/v1/search" and r.status_code == 200:
-                    body = str(r.json()["results"])    # the echoed query is the caller's own words
+                    body = str(r.json()["results"])  # the echoed query is the caller's own words
                 checked += 1
                 rows.append(f"{role:8} {method:6} {path[:60]:60} {r.status_code}")
                 if role in ("none", "bad"):
@@ -106,8 +107,9 @@ def test_every_route_every_role(secure, doc_ids) -> None:  # noqa: C901
                     seen_by_restricted.add(role)
     assert not leaks, leaks
     assert seen_by_restricted == {"member", "officer", "admin"}, seen_by_restricted
-    write_report("access_matrix", [f"routes {len(_routes(pack))} roles {len(ROLES)} checked {checked} "
-                                   f"leaks {len(leaks)}", *rows])
+    write_report(
+        "access_matrix", [f"routes {len(_routes(pack))} roles {len(ROLES)} checked {checked} leaks {len(leaks)}", *rows]
+    )
 
 
 def test_keys_compared_in_constant_time() -> None:
@@ -122,14 +124,17 @@ def test_keys_compared_in_constant_time() -> None:
 
 def test_rate_limit_is_per_key(sample_data_dir, oidc) -> None:
     from tests.fixtures.live import secure_settings, serve
+
     gen = serve(secure_settings(sample_data_dir, oidc).model_copy(update={"rate_limit_per_minute": 5}))
     server = next(gen)
     try:
+
         def get(role: str) -> int:
             return httpx.get(server.url + "/v1/meetings", headers=_headers(role), timeout=30).status_code
+
         assert [get("member") for _ in range(5)] == [200] * 5
         r = httpx.get(server.url + "/v1/meetings", headers=_headers("member"), timeout=30)
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
-        assert get("officer") == 200           # another key is not throttled by the member's use
+        assert get("officer") == 200  # another key is not throttled by the member's use
     finally:
         next(gen, None)

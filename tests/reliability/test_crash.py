@@ -9,6 +9,7 @@ different bytes: two adds, then two replaces) into a fresh data dir and is kille
   - re-running the ingest completes and ends in the same documents as an uninterrupted run.
 What the kill left *before* recovery (orphan vectors etc.) is recorded for docs/reliability.md.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,9 +50,13 @@ def _inputs(root: Path) -> list[Path]:
 
 def _start(paths: list[Path], data_dir: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLLR_")}
-    return subprocess.Popen([str(Path(sys.executable).with_name("cllr")), "ingest", *map(str, paths),
-                             "--data-dir", str(data_dir)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True, env={**env, "COLUMNS": "300"})
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("cllr")), "ingest", *map(str, paths), "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**env, "COLUMNS": "300"},
+    )
 
 
 def _calibrate(paths: list[Path], data_dir: Path) -> tuple[float, float, list[str]]:
@@ -71,6 +76,7 @@ def _calibrate(paths: list[Path], data_dir: Path) -> tuple[float, float, list[st
 
 def _final_docs(data_dir: Path) -> set[tuple[str, str]]:
     from index.store import Store
+
     s = Store(Settings(data_dir=data_dir).sqlalchemy_url)
     try:
         return {(d.source, d.doc_id) for d in s.documents(None, allow_restricted=True)}
@@ -82,6 +88,7 @@ def _final_docs(data_dir: Path) -> set[tuple[str, str]]:
 def test_kill_9_during_ingest(tmp_path: Path) -> None:
     from index.embedder import get_embedder
     from index.library import Library
+
     paths = _inputs(tmp_path / "in")
     first, end, lines = _calibrate(paths, tmp_path / "calibration")
     expected = _final_docs(tmp_path / "calibration")
@@ -90,8 +97,10 @@ def test_kill_9_during_ingest(tmp_path: Path) -> None:
     # the first document's embed + write starts about this long before its line (0.3-0.5 s with the bulk
     # embedder; an earlier start only spends trials on kills before any write)
     lo = max(0.0, first - 0.6)
-    report = [f"calibration: first document written at {first:.1f}s, run ends at {end:.1f}s; "
-              f"kill window [{lo:.1f}s, {end:.1f}s]"]
+    report = [
+        f"calibration: first document written at {first:.1f}s, run ends at {end:.1f}s; "
+        f"kill window [{lo:.1f}s, {end:.1f}s]"
+    ]
     consistent = 0
     for seed in range(TRIALS):
         rng = random.Random(seed)
@@ -114,9 +123,10 @@ def test_kill_9_during_ingest(tmp_path: Path) -> None:
         try:
             found = problems(library, allow_stray_files=True)
             stray = len([f for f in raw_state(settings).files if not f.startswith(".")]) - len(
-                library.store.documents(None, allow_restricted=True))
+                library.store.documents(None, allow_restricted=True)
+            )
             assert found == [], f"trial {seed} (killed at {delay:.2f}s): {found}"
-            for path in paths:   # re-running the ingest completes
+            for path in paths:  # re-running the ingest completes
                 r = library.ingest_file(path)
                 assert r.status != "failed", r.summary()
             assert problems(library) == []
@@ -124,12 +134,17 @@ def test_kill_9_during_ingest(tmp_path: Path) -> None:
             library.close()
         assert _final_docs(data_dir) == expected
         consistent += 1
-        report.append(f"trial {seed:2}: kill at {delay:5.2f}s {'SIGKILL' if killed else 'exited first'}; "
-                      f"{done} of 4 files reported; before recovery: "
-                      + (f"{raw.documents} docs, {len(raw.orphan_vectors)} orphan vectors, "
-                         f"{len(raw.missing_vectors)} missing vectors, "
-                         f"{stray} unreferenced originals, "
-                         f"{len([f for f in raw.files if f.startswith('.incoming-')])} temp files"
-                         if raw else "no store yet"))
+        report.append(
+            f"trial {seed:2}: kill at {delay:5.2f}s {'SIGKILL' if killed else 'exited first'}; "
+            f"{done} of 4 files reported; before recovery: "
+            + (
+                f"{raw.documents} docs, {len(raw.orphan_vectors)} orphan vectors, "
+                f"{len(raw.missing_vectors)} missing vectors, "
+                f"{stray} unreferenced originals, "
+                f"{len([f for f in raw.files if f.startswith('.incoming-')])} temp files"
+                if raw
+                else "no store yet"
+            )
+        )
     report.insert(0, f"trials {TRIALS} consistent {consistent}")
     write_report("crash", report)

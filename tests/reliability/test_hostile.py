@@ -2,6 +2,7 @@
 POST /v1/documents. Each ends in a clear one-line error naming the file (or is ingested where the
 case says it must be), nothing crashes or hangs, and a failure leaves no trace in the store, Chroma,
 BM25 or the kept files."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ from tests.fixtures.live import KEYS, LiveServer, secure_settings, serve
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-PER_FILE_S = 20.0     # a generous ceiling; the slowest case (2 MB of text, ~2,000 chunks) takes ~3 s
+PER_FILE_S = 20.0  # a generous ceiling; the slowest case (2 MB of text, ~2,000 chunks) takes ~3 s
 
 
 def _clear(message: str | None, name: str) -> bool:
@@ -32,6 +33,7 @@ def _clear(message: str | None, name: str) -> bool:
 
 def test_library_bulk(hostile: list[HostileCase], tmp_path: Path) -> None:
     from index.library import Library
+
     library = Library(Settings(data_dir=tmp_path / "data"), embedder=HashEmbedder())
     rows, failed_ok, ingested_bad = [], [], []
     try:
@@ -64,14 +66,17 @@ def test_library_bulk(hostile: list[HostileCase], tmp_path: Path) -> None:
     finally:
         library.close()
     n_failed = sum(" failed " in r for r in rows)
-    write_report("hostile_library", [f"files {len(hostile)} handled {len(rows)} refused {n_failed} "
-                                     f"ingested {len(rows) - n_failed}", *rows])
+    write_report(
+        "hostile_library",
+        [f"files {len(hostile)} handled {len(rows)} refused {n_failed} ingested {len(rows) - n_failed}", *rows],
+    )
 
 
 def test_page_that_hangs_inside_pypdf_is_stopped(tmp_path: Path) -> None:
     """One page whose content stream inflates to ~190,000 text operators: pypdf spends seconds inside
     extract_text on it, so pdf.py's between-pages deadline cannot fire; the parse child is killed."""
     from index.library import Library
+
     data = _one_page(_deflate_repeated(b"BT /F1 1 Tf 1 1 Td (AAAA) Tj ET\n", 6 << 20), b"/Filter /FlateDecode ")
     assert len(data) < 20_000
     settings = Settings(data_dir=tmp_path / "data", parse_timeout_s=1.0)
@@ -81,7 +86,7 @@ def test_page_that_hangs_inside_pypdf_is_stopped(tmp_path: Path) -> None:
         r = library.ingest_bytes(data, "slow_page.pdf")
         took = time.monotonic() - t0
         assert r.status == "failed" and r.error and r.error.startswith("slow_page.pdf: parsing took longer than 1s")
-        assert took < 1.0 + 5.0 + 3.0, took          # deadline + grace + a fresh worker's start
+        assert took < 1.0 + 5.0 + 3.0, took  # deadline + grace + a fresh worker's start
         assert library.store.stats()["documents"] == 0
         # the next file gets a fresh worker and is parsed normally
         ok = library.ingest_file(REPO / "ingest" / "samples" / "northshire_cssc_2025-01-14_minutes.pdf")
@@ -98,8 +103,13 @@ def test_cli_bulk(hostile: list[HostileCase], tmp_path: Path) -> None:
     hostile = [c for c in hostile if c.name != "single_line_2mb.txt"]
     cli = Path(sys.executable).with_name("cllr")
     t0 = time.monotonic()
-    proc = subprocess.run([str(cli), "ingest", *[str(c.path) for c in hostile], "--data-dir", str(tmp_path / "d")],
-                          capture_output=True, text=True, timeout=600, env={**_env(), "COLUMNS": "400"})
+    proc = subprocess.run(
+        [str(cli), "ingest", *[str(c.path) for c in hostile], "--data-dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**_env(), "COLUMNS": "400"},
+    )
     took = time.monotonic() - t0
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -114,17 +124,24 @@ def test_cli_bulk(hostile: list[HostileCase], tmp_path: Path) -> None:
     n_failed = sum(ln.startswith("failed") for ln in out.splitlines())
     assert f"{n_failed} of {len(hostile)} files failed" in proc.stderr
     from index.library import Library
+
     library = Library(Settings(data_dir=tmp_path / "d"))
     try:
         assert problems(library) == []
     finally:
         library.close()
-    write_report("hostile_cli", [f"files {len(hostile)} lines {len(out.splitlines())} failed {n_failed} "
-                                 f"exit {proc.returncode} seconds {took:.1f}"])
+    write_report(
+        "hostile_cli",
+        [
+            f"files {len(hostile)} lines {len(out.splitlines())} failed {n_failed} "
+            f"exit {proc.returncode} seconds {took:.1f}"
+        ],
+    )
 
 
 def _env() -> dict[str, str]:
     import os
+
     return {k: v for k, v in os.environ.items() if not k.startswith("CLLR_")}
 
 
@@ -134,7 +151,9 @@ def upload_server(sample_data_dir: Path, oidc, tmp_path_factory):
     index the other service tests read."""
     data_dir = tmp_path_factory.mktemp("upload") / "data"
     shutil.copytree(sample_data_dir, data_dir)
-    yield from serve(secure_settings(data_dir, oidc).model_copy(update={"max_upload_mb": 64, "rate_limit_per_minute": 0}))
+    yield from serve(
+        secure_settings(data_dir, oidc).model_copy(update={"max_upload_mb": 64, "rate_limit_per_minute": 0})
+    )
 
 
 def test_upload_bulk(hostile: list[HostileCase], upload_server: LiveServer) -> None:
@@ -167,8 +186,10 @@ def test_upload_bulk(hostile: list[HostileCase], upload_server: LiveServer) -> N
             rows.append(f"{case.name:40} {case.expect:6} {outcome:9} {message or ''}")
         assert problems(library) == []
     refused = sum(1 for r in rows if re.search(r" (failed|http \d+) ", r))
-    write_report("hostile_upload", [f"files {len(hostile)} handled {len(rows)} refused {refused} "
-                                    f"ingested {len(rows) - refused}", *rows])
+    write_report(
+        "hostile_upload",
+        [f"files {len(hostile)} handled {len(rows)} refused {refused} ingested {len(rows) - refused}", *rows],
+    )
 
 
 def _wait(c: httpx.Client, url: str, timeout: float = 90) -> dict:

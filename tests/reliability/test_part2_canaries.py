@@ -8,6 +8,7 @@ on a restricted item (the overrides the ModernGov importer passes), and papers a
 upload (whole, and one page). A real `cllr serve` app answers over HTTP with keys for each role,
 and in open mode.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,7 @@ from tests.fixtures.live import LiveServer, client, secure_settings, serve
 pytestmark = pytest.mark.integration
 
 ALL_WORDS = sorted({c.words for c in CANARIES} | {w for c in CANARIES for w in c.words.split() if len(w) > 6})
-RATE = 100_000   # the suite asks hundreds of questions a minute; rate limits are tested elsewhere
+RATE = 100_000  # the suite asks hundreds of questions a minute; rate limits are tested elsewhere
 ROUTES_CHECKED: dict[str, set[str]] = {"public": set(), "member": set(), "officer": set()}
 
 
@@ -36,17 +37,21 @@ def canary_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     """The canary papers indexed with the real Library; the publishing system's restricted item is
     given as the ModernGov importer gives it (an `item` override with restricted: true)."""
     from index.library import Library
+
     data_dir = tmp_path_factory.mktemp("part2-data")
     papers = write_all(tmp_path_factory.mktemp("part2-papers"))
     lib = Library(Settings(data_dir=data_dir))
     try:
         for name, path in papers.items():
             if name.startswith("eastmarch_admin"):
-                continue   # uploaded by an admin over HTTP below
+                continue  # uploaded by an admin over HTTP below
             overrides = None
             if name == "eastmarch_mg_report.pdf":
-                overrides = {"committee": "Environment Committee", "meeting_date": "2026-03-03",
-                             "item": {"number": "6", "title": "Marrowfield Lodge", "restricted": True}}
+                overrides = {
+                    "committee": "Environment Committee",
+                    "meeting_date": "2026-03-03",
+                    "item": {"number": "6", "title": "Marrowfield Lodge", "restricted": True},
+                }
             res = lib.ingest_bytes(path.read_bytes(), name, overrides)
             assert res.status == "added", res.summary()
     finally:
@@ -60,10 +65,13 @@ def server(canary_data, oidc) -> Iterator[LiveServer]:
     for s in serve(secure_settings(data_dir, oidc, rate_limit_per_minute=RATE)):
         with client(s, "admin") as admin:
             jobs = []
-            for name, form in (("eastmarch_admin_whole.pdf", {"restricted": "true"}),
-                               ("eastmarch_admin_pages.pdf", {"restricted_pages": "2"})):
-                r = admin.post("/v1/documents", files={"file": (name, papers[name].read_bytes(), "application/pdf")},
-                               data=form)
+            for name, form in (
+                ("eastmarch_admin_whole.pdf", {"restricted": "true"}),
+                ("eastmarch_admin_pages.pdf", {"restricted_pages": "2"}),
+            ):
+                r = admin.post(
+                    "/v1/documents", files={"file": (name, papers[name].read_bytes(), "application/pdf")}, data=form
+                )
                 assert r.status_code == 202, r.text
                 jobs.append(r.json()["id"])
             for job in jobs:
@@ -72,7 +80,7 @@ def server(canary_data, oidc) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def open_server(canary_data, server) -> Iterator[LiveServer]:   # after the uploads
+def open_server(canary_data, server) -> Iterator[LiveServer]:  # after the uploads
     data_dir, _ = canary_data
     yield from serve(Settings(data_dir=data_dir, rate_limit_per_minute=RATE))
 
@@ -107,8 +115,9 @@ def _collect(c: httpx.Client, role: str, all_docs: dict[str, dict]) -> dict[str,
             r = c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": q}]})
             assert r.status_code == 200, r.text
             add("chat", json.dumps(r.json(), ensure_ascii=False))
-            with c.stream("POST", "/v1/chat/completions",
-                          json={"stream": True, "messages": [{"role": "user", "content": q}]}) as s:
+            with c.stream(
+                "POST", "/v1/chat/completions", json={"stream": True, "messages": [{"role": "user", "content": q}]}
+            ) as s:
                 assert s.status_code == 200
                 add("stream", "".join(s.iter_text()))
             r = c.get("/v1/search", params={"q": q, "k": 50})
@@ -121,7 +130,7 @@ def _collect(c: httpx.Client, role: str, all_docs: dict[str, dict]) -> dict[str,
             add("decisions", json.dumps(r.json()["results"], ensure_ascii=False))
         r = c.get("/v1/decisions/timeline", params={"q": canary.words})
         assert r.status_code == 200, r.text
-        add("decisions", json.dumps(r.json()["steps"], ensure_ascii=False))   # not the echoed question
+        add("decisions", json.dumps(r.json()["steps"], ensure_ascii=False))  # not the echoed question
         # the chat answers "what has been decided about ..." from the register's timeline
         r = c.post("/v1/ask", json={"question": f"What has been decided about {canary.words}?"})
         assert r.status_code == 200, r.text
@@ -188,8 +197,18 @@ def test_no_canary_reaches_the_public_by_any_route(server, open_server, all_docs
     for c in _public_clients(server, open_server):
         with c:
             got = _collect(c, "public", all_docs)
-        assert set(got) == {"ask", "chat", "stream", "search", "resolutions", "decisions", "meetings", "documents",
-                            "page", "file"}
+        assert set(got) == {
+            "ask",
+            "chat",
+            "stream",
+            "search",
+            "resolutions",
+            "decisions",
+            "meetings",
+            "documents",
+            "page",
+            "file",
+        }
         for route, texts in got.items():
             ROUTES_CHECKED["public"].add(route)
             for text in texts:
@@ -203,8 +222,9 @@ def test_every_canary_reaches_members_and_officers(server, all_docs, role):
         got = _collect(c, role, all_docs)
     for canary in CANARIES:
         for route in ("search", "page", "file"):
-            assert any(canary.words in t for t in got[route]), \
+            assert any(canary.words in t for t in got[route]), (
                 f"{canary.words!r} ({canary.how}) not in {route} for {role}"
+            )
         # the engine may word its answer as it likes; it must be able to draw on the passage
         assert any(canary.words in t for t in got["ask"] + got["stream"]), f"{canary.words!r} not answered to {role}"
     # the exempt resolution is a decision of the register, in the list, the timeline and the CSV
@@ -247,7 +267,9 @@ def test_every_canary_reaches_members_and_officers_in_the_viewer_and_its_image(s
         got = _collect_views(c, all_docs)
     for canary in CANARIES:
         for route in ("viewer", "image"):
-            assert any(canary.words in t for t in got[route]), f"{canary.words!r} ({canary.how}) not in {route} for {role}"
+            assert any(canary.words in t for t in got[route]), (
+                f"{canary.words!r} ({canary.how}) not in {route} for {role}"
+            )
     ROUTES_CHECKED[role].update(got)
 
 
@@ -272,20 +294,26 @@ def test_the_publics_image_of_a_part_ii_page_is_the_public_copys_page(server, al
     from PIL import Image
 
     from service.page_images import render
+
     checked = 0
     with client(server, "public") as pub, client(server, "member") as mem:
         for doc in all_docs.values():
             doc_id = doc["doc_id"]
             f = pub.get(f"/v1/documents/{doc_id}/file")
             if f.status_code != 200:
-                continue                  # a paper that is Part II throughout is not served at all
+                continue  # a paper that is Part II throughout is not served at all
             copy = tmp_path / f"{doc_id}.pdf"
             copy.write_bytes(f.content)
             for n in range(1, doc["page_count"] + 1):
                 full = mem.get(f"/v1/documents/{doc_id}/pages/{n}").json()["text"]
                 seen = pub.get(f"/v1/documents/{doc_id}/pages/{n}")
-                status = ("withheld" if seen.status_code == 404
-                          else "open" if seen.json()["text"] == full else "partly-withheld")
+                status = (
+                    "withheld"
+                    if seen.status_code == 404
+                    else "open"
+                    if seen.json()["text"] == full
+                    else "partly-withheld"
+                )
                 img = pub.get(f"/v1/documents/{doc_id}/pages/{n}.png")
                 assert img.status_code == 200 and img.headers["x-cllr-page"] == status, (doc["source"], n)
                 if status != "open":
@@ -343,7 +371,7 @@ def test_an_exempt_appendix_from_page_2_is_part_ii(server, all_docs):
 def test_an_admin_flag_on_upload_restricts_the_paper_or_its_pages(server, all_docs):
     with client(server, "public") as c:
         sources = set(_docs(c))
-        assert "eastmarch_admin_whole.pdf" not in sources           # the whole paper is Part II
+        assert "eastmarch_admin_whole.pdf" not in sources  # the whole paper is Part II
         pages_doc = all_docs["eastmarch_admin_pages.pdf"]["doc_id"]
         assert c.get(f"/v1/documents/{pages_doc}/pages/1").status_code == 200
         assert c.get(f"/v1/documents/{pages_doc}/pages/2").status_code == 404
@@ -353,8 +381,11 @@ def test_a_bad_restriction_on_upload_is_refused_not_ignored(server, canary_data)
     _, papers = canary_data
     with client(server, "admin") as c:
         for form in ({"restricted": "perhaps"}, {"restricted_pages": "two"}, {"restricted_pages": "5-3"}):
-            r = c.post("/v1/documents", files={"file": ("x.pdf", papers["eastmarch_report.pdf"].read_bytes(),
-                                                        "application/pdf")}, data=form)
+            r = c.post(
+                "/v1/documents",
+                files={"file": ("x.pdf", papers["eastmarch_report.pdf"].read_bytes(), "application/pdf")},
+                data=form,
+            )
             assert r.status_code == 422, (form, r.text)
 
 
@@ -383,17 +414,19 @@ def test_a_conversation_belongs_to_its_caller(server):
     with client(server, "public") as p:
         r = p.post("/v1/ask", json={"question": "And for how much?", "conversation_id": cid})
         assert r.status_code == 404 and canary.words not in r.text
-        r = p.post("/v1/chat/completions", json={"conversation_id": cid,
-                                                 "messages": [{"role": "user", "content": "And for how much?"}]})
+        r = p.post(
+            "/v1/chat/completions",
+            json={"conversation_id": cid, "messages": [{"role": "user", "content": "And for how much?"}]},
+        )
         assert r.status_code == 404
         r = p.post("/v1/feedback", json={"answer_id": answer_id, "rating": -1})
         assert r.status_code == 404
         r = p.post("/v1/feedback", json={"conversation_id": cid, "rating": -1})
         assert r.status_code == 404
-    with client(server, "officer") as o:   # another member-level caller: still not theirs
+    with client(server, "officer") as o:  # another member-level caller: still not theirs
         r = o.post("/v1/ask", json={"question": "And for how much?", "conversation_id": cid})
         assert r.status_code == 404
-    with client(server, "member") as m:    # the owner carries on
+    with client(server, "member") as m:  # the owner carries on
         r = m.post("/v1/ask", json={"question": "And for how much?", "conversation_id": cid})
         assert r.status_code == 200
         assert m.post("/v1/feedback", json={"answer_id": answer_id, "rating": 1}).status_code == 201
@@ -401,6 +434,8 @@ def test_a_conversation_belongs_to_its_caller(server):
 
 def test_routes_and_roles_counted(server):
     """Runs last in this module: how many route x role pairs the suite checked (for the note)."""
-    print(f"\ncanary suite: {len(CANARIES)} canaries; routes checked per role: "
-          + "; ".join(f"{r} {sorted(v)}" for r, v in ROUTES_CHECKED.items()))
+    print(
+        f"\ncanary suite: {len(CANARIES)} canaries; routes checked per role: "
+        + "; ".join(f"{r} {sorted(v)}" for r, v in ROUTES_CHECKED.items())
+    )
     assert ROUTES_CHECKED["public"] >= {"ask", "chat", "stream", "search", "resolutions", "decisions", "page", "file"}

@@ -1,6 +1,7 @@
 """Pre-meeting briefings over HTTP (issue 19): the meetings list, a meeting's briefing as JSON,
 Markdown and printable HTML, every line copied from the page it cites, Part II items for members
 only; against live servers over the shipped sample papers."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,8 +46,13 @@ def test_a_member_is_briefed_on_every_item_each_line_cited_to_its_page(secure, d
         budget = items["5"]
         assert not budget["procedural"] and budget["papers"][0]["pdf_pages"] == [6, 8]
         recs = [(r["text"], r["pdf_page"], r["page_label"], r["item"]) for r in budget["recommendations"]]
-        assert ("That the Committee notes the projected overspend of £6.4 million and comments on the recovery "
-                "actions set out in section 4.", 6, "4", "5") in recs
+        assert (
+            "That the Committee notes the projected overspend of £6.4 million and comments on the recovery "
+            "actions set out in section 4.",
+            6,
+            "4",
+            "5",
+        ) in recs
         assert any(f["lead"].startswith("£6.4 million") for f in budget["figures"])
         # the exempt item is there for a member, flagged, with its recommendation
         part2 = items["9"]
@@ -61,7 +67,9 @@ def test_a_member_is_briefed_on_every_item_each_line_cited_to_its_page(secure, d
                         pages[at] = c.get(f"/v1/documents/{at[0]}/pages/{at[1]}").json()["text"]
                     text = line["text"].strip("… ")
                     assert printed_on(text, pages[at]), (key, line)
-                    assert line["viewer_url"].startswith(f"/v1/documents/{line['doc_id']}/pages/{line['pdf_page']}/view?")
+                    assert line["viewer_url"].startswith(
+                        f"/v1/documents/{line['doc_id']}/pages/{line['pdf_page']}/view?"
+                    )
                     assert "sig=" in line["viewer_url"] and "highlight=" in line["viewer_url"]
     assert data["counts"]["recommendations"] >= 5 and data["generated_ms"] < 5000
 
@@ -74,8 +82,8 @@ def test_the_public_briefing_has_no_part_ii_item_and_no_exempt_word(secure, open
                 assert r.status_code == 200, r.text
                 assert_no_canary(r.text)
             items = _items(c.get(BRIEFING).json())
-    assert "9" not in items and items["8"]["procedural"]      # the exclusion motion stays: it is open
-    assert items["5"]["recommendations"]                          # open business is still briefed
+    assert "9" not in items and items["8"]["procedural"]  # the exclusion motion stays: it is open
+    assert items["5"]["recommendations"]  # open business is still briefed
 
 
 def test_markdown_and_html_by_format_or_accept(secure):
@@ -89,7 +97,7 @@ def test_markdown_and_html_by_format_or_accept(secure):
         csp = html.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "style-src 'self'" in csp and "script-src" not in csp
         assert '<link rel="stylesheet" href="/briefing.css">' in html.text
-        assert not re.search(r"<script|\sstyle=|<style|\son[a-z]+=", html.text)   # nothing inline for the CSP to allow
+        assert not re.search(r"<script|\sstyle=|<style|\son[a-z]+=", html.text)  # nothing inline for the CSP to allow
         assert '<html lang="en">' in html.text and 'class="skip" href="#main"' in html.text
         assert c.get(BRIEFING, headers={"Accept": "application/json"}).headers["content-type"] == "application/json"
         css = c.get("/briefing.css")
@@ -108,6 +116,7 @@ def test_a_meeting_id_that_is_not_one_is_a_clear_error(secure):
 
 # ------------------------------------------------------------------------------------------ meetings, unit
 
+
 class _Record:
     def __init__(self, council, committee, day, doc_ids):
         self.council, self.committee, self.meeting_date, self.doc_ids = council, committee, day, tuple(doc_ids)
@@ -123,13 +132,26 @@ class _Library:
 
 def test_papers_naming_no_council_join_their_committees_meeting_and_namesakes_stay_apart():
     day = date(2025, 1, 30)
-    lib = _Library([_Record(None, "Cabinet", day, ["front"]), _Record("Kingsbury Council", "Cabinet", day, ["mins"]),
-                    _Record("Kingsbury Council", "Planning Committee", day, ["plan"])])
+    lib = _Library(
+        [
+            _Record(None, "Cabinet", day, ["front"]),
+            _Record("Kingsbury Council", "Cabinet", day, ["mins"]),
+            _Record("Kingsbury Council", "Planning Committee", day, ["plan"]),
+        ]
+    )
     got = {m.meeting_id: m for m in meetings(lib, "public")}
     assert set(got) == {"2025-01-30-cabinet", "2025-01-30-planning-committee"}
-    assert got["2025-01-30-cabinet"].doc_ids == ["front", "mins"] and got["2025-01-30-cabinet"].council == "Kingsbury Council"
-    lib = _Library([_Record("Kingsbury Council", "Cabinet", day, ["a"]), _Record("Oldwick Council", "Cabinet", day, ["b"]),
-                    _Record(None, "Cabinet", day, ["c"])])
+    assert (
+        got["2025-01-30-cabinet"].doc_ids == ["front", "mins"]
+        and got["2025-01-30-cabinet"].council == "Kingsbury Council"
+    )
+    lib = _Library(
+        [
+            _Record("Kingsbury Council", "Cabinet", day, ["a"]),
+            _Record("Oldwick Council", "Cabinet", day, ["b"]),
+            _Record(None, "Cabinet", day, ["c"]),
+        ]
+    )
     ids = sorted(m.meeting_id for m in meetings(lib, "public"))
     assert ids == ["2025-01-30-cabinet-kingsbury-council", "2025-01-30-cabinet-oldwick-council"]
 
@@ -137,11 +159,13 @@ def test_papers_naming_no_council_join_their_committees_meeting_and_namesakes_st
 def test_upcoming_meetings_come_first_soonest_first_then_the_most_recent():
     def m(d: str) -> Meeting:
         return Meeting(f"{d}-x", None, "X", date.fromisoformat(d))
+
     got = upcoming_then_recent([m("2024-05-01"), m("2027-02-01"), m("2026-12-10"), m("2025-06-01")], date(2026, 12, 3))
     assert [x.meeting_id[:10] for x in got] == ["2026-12-10", "2027-02-01", "2025-06-01", "2024-05-01"]
 
 
 # ------------------------------------------------------------------------------------------ the command
+
 
 def test_cllr_brief_a_pack_then_its_meeting_in_three_formats(tmp_path):
     """`cllr brief PACK.pdf` ingests the paper and briefs its meeting; `cllr brief MEETING_ID`
@@ -152,13 +176,14 @@ def test_cllr_brief_a_pack_then_its_meeting_in_three_formats(tmp_path):
 
     from cllr.cli import app as cli
     from tests.fixtures.live import SAMPLES
+
     data = ["--data-dir", str(tmp_path / "data")]
     run = CliRunner().invoke
     md = run(cli, ["brief", str(SAMPLES / PACK), *data])
     assert md.exit_code == 0, md.output
     assert md.output.startswith("# Briefing: Children's Services Scrutiny Committee — Tuesday 14 January 2025")
     assert "(northshire_cssc_2025-01-14_agenda_pack.pdf, p. 4, item 5)" in md.output
-    assert "Harbourside Care Partnership" in md.output            # an officer's briefing has the Part II item
+    assert "Harbourside Care Partnership" in md.output  # an officer's briefing has the Part II item
     public = run(cli, ["brief", MEETING, "--role", "public", *data])
     assert public.exit_code == 0 and "Children's Services Revenue Budget" in public.output
     assert_no_canary(public.output)
@@ -166,9 +191,11 @@ def test_cllr_brief_a_pack_then_its_meeting_in_three_formats(tmp_path):
     assert as_json["meeting_id"] == MEETING and len(as_json["items"]) == 9
     page = run(cli, ["brief", MEETING, "--format", "html", *data]).output
     assert page.startswith("<!doctype html>") and "<style>" in page and "@media print" in page
-    for args, message in ((["2025-01-14-no-such-committee"], "no meeting '2025-01-14-no-such-committee'"),
-                          (["missing.pdf"], "missing.pdf: no such file"),
-                          (["not an id"], "is not a meeting id like"),
-                          ([MEETING, "--format", "doc"], "unknown format 'doc'")):
+    for args, message in (
+        (["2025-01-14-no-such-committee"], "no meeting '2025-01-14-no-such-committee'"),
+        (["missing.pdf"], "missing.pdf: no such file"),
+        (["not an id"], "is not a meeting id like"),
+        ([MEETING, "--format", "doc"], "unknown format 'doc'"),
+    ):
         r = run(cli, ["brief", *args, *data])
         assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, r.output

@@ -2,6 +2,7 @@
 Playwright against live servers over the sample papers: keyboard use, WCAG 2.2 AA contrast of
 every text element, no Content-Security-Policy violation, print layout; screenshots are written
 to .cache/screenshots/ (paths printed)."""
+
 from __future__ import annotations
 
 import re
@@ -66,12 +67,13 @@ def _focused(page) -> dict:
 
 def test_the_viewer_shows_the_highlighted_page_and_turns_pages_by_keyboard(browser, secure, doc_ids):
     with client(secure, "member") as c:
-        cites = c.post("/v1/ask", json={"question": "What overspend does Children's Services forecast for 2024/25?"}
-                       ).json()["citations"]
+        cites = c.post(
+            "/v1/ask", json={"question": "What overspend does Children's Services forecast for 2024/25?"}
+        ).json()["citations"]
     url = next(x["viewer_url"] for x in cites if x.get("viewer_url"))
     page = browser.new_page(viewport={"width": 1000, "height": 1100})
     errors = _csp_errors(page)
-    page.goto(secure.url + url)              # a signed link, as a new tab opens it: no API key
+    page.goto(secure.url + url)  # a signed link, as a new tab opens it: no API key
     img = page.locator("figure img")
     img.wait_for()
     page.wait_for_function("() => document.querySelector('figure img').complete")
@@ -88,7 +90,7 @@ def test_the_viewer_shows_the_highlighted_page_and_turns_pages_by_keyboard(brows
     f = _focused(page)
     assert f["tag"] == "A" and "page" in f["text"].lower() and f["outline"] != "none"
     n = int(re.search(r"/pages/(\d+)/view", page.url).group(1))
-    page.keyboard.press("ArrowRight")        # → turns to the next page
+    page.keyboard.press("ArrowRight")  # → turns to the next page
     page.wait_for_url(re.compile(rf"/pages/{n + 1}/view"))
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(rf"/pages/{n}/view"))
@@ -116,18 +118,18 @@ def test_the_home_page_briefing_view_by_keyboard_and_in_print(browser, open_serv
     button.wait_for(timeout=30_000)
     assert page.locator(".briefing-list .when").first.inner_text() == "held"
     button.focus()
-    page.keyboard.press("Enter")                       # a native button: Enter chooses the meeting
+    page.keyboard.press("Enter")  # a native button: Enter chooses the meeting
     heading = page.locator(".briefing-view h3")
     heading.wait_for(timeout=60_000)
     assert heading.inner_text().startswith("Briefing: Children's Services Scrutiny Committee")
-    assert page.evaluate("() => document.activeElement.tagName") == "H3"     # focus moves to the briefing
+    assert page.evaluate("() => document.activeElement.tagName") == "H3"  # focus moves to the briefing
     assert button.get_attribute("aria-current") == "true"
     recs = page.locator(".briefing-view ol.recommendations li")
     assert recs.count() >= 2
     assert any("projected overspend of £6.4 million" in t for t in recs.all_inner_texts())
     cite = page.locator(".briefing-view a.cite").first
     assert re.search(r"/v1/documents/[0-9a-f]+/pages/\d+/view\?highlight=", cite.get_attribute("href"))
-    assert "Harbourside" not in page.content()          # the open page is a public caller's
+    assert "Harbourside" not in page.content()  # the open page is a public caller's
     assert page.evaluate(CONTRAST_JS) == []
     _shot(page, "home-briefing-view")
 
@@ -139,7 +141,7 @@ def test_the_home_page_briefing_view_by_keyboard_and_in_print(browser, open_serv
     assert "/view?highlight=" in viewer.url and viewer.locator("figure img").count() == 1
     viewer.close()
 
-    page.emulate_media(media="print")                  # councillors print: only the briefing
+    page.emulate_media(media="print")  # councillors print: only the briefing
     assert page.evaluate("() => getComputedStyle(document.querySelector('cllr-chat')).display") == "none"
     assert page.evaluate("() => getComputedStyle(document.querySelector('.briefing-list')).display") == "none"
     assert page.locator(".briefing-view").is_visible()
@@ -151,13 +153,15 @@ def test_the_home_page_briefing_view_by_keyboard_and_in_print(browser, open_serv
 
 
 def test_the_printable_briefing_page(browser, secure):
-    page = browser.new_page(viewport={"width": 1000, "height": 1200},
-                            extra_http_headers={"Authorization": f"Bearer {KEYS['officer']}"})
+    page = browser.new_page(
+        viewport={"width": 1000, "height": 1200}, extra_http_headers={"Authorization": f"Bearer {KEYS['officer']}"}
+    )
     errors = _csp_errors(page)
     page.goto(f"{secure.url}/v1/meetings/{MEETING}/briefing?format=html")
-    assert page.locator("h1").inner_text() == \
-        "Briefing: Children's Services Scrutiny Committee — Tuesday 14 January 2025"
-    assert page.locator("section.item").count() >= 5 and page.locator(".badge").count() >= 1   # Part II, for an officer
+    assert (
+        page.locator("h1").inner_text() == "Briefing: Children's Services Scrutiny Committee — Tuesday 14 January 2025"
+    )
+    assert page.locator("section.item").count() >= 5 and page.locator(".badge").count() >= 1  # Part II, for an officer
     page.keyboard.press("Tab")
     assert _focused(page)["text"] == "Skip to the briefing"
     page.keyboard.press("Enter")

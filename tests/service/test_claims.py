@@ -1,5 +1,6 @@
 """The claim check's parts on neutral passages: how papers write figures, dates, grades and names,
 negation in either direction, rises and falls, and shared padding that supports nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,18 +9,19 @@ from service.answer.claims import check, dates, figures, grades, names
 
 pytestmark = pytest.mark.unit
 
-PASSAGE = ("Following procurement the contract was awarded to Northgate Systems to deliver a hosted solution "
-           "replacing up to five legacy databases. The total capital cost is £1,900,000 over three years "
-           "(2024/25 to 2026/27). Phase 1 is due to be delivered on 14 November 2025. Cllr Anna Price, the "
-           "Cabinet Member, said that 72% of staff had been trained.")
+PASSAGE = (
+    "Following procurement the contract was awarded to Northgate Systems to deliver a hosted solution "
+    "replacing up to five legacy databases. The total capital cost is £1,900,000 over three years "
+    "(2024/25 to 2026/27). Phase 1 is due to be delivered on 14 November 2025. Cllr Anna Price, the "
+    "Cabinet Member, said that 72% of staff had been trained."
+)
 
 
 def values(text: str) -> list[float]:
     return [f.value for f in figures(text)]
 
 
-@pytest.mark.parametrize("written", ["£1.9m", "£1.9 million", "£1,900,000", "£1.9M", "1.9 million pounds",
-                                     "£1900k"])
+@pytest.mark.parametrize("written", ["£1.9m", "£1.9 million", "£1,900,000", "£1.9M", "1.9 million pounds", "£1900k"])
 def test_money_is_one_figure_however_written(written):
     assert check(f"The total capital cost is {written}.", PASSAGE).ok
 
@@ -34,7 +36,7 @@ def test_rounding_is_allowed_to_the_claim_s_own_precision():
     passage = "The forecast overspend is £2,250,900 this year."
     assert check("The forecast overspend is £2.25m this year.", passage).ok
     assert check("The forecast overspend is £2.3 million this year.", passage).ok
-    assert not check("The forecast overspend is £2,250,000 this year.", passage).ok   # exact, and wrong
+    assert not check("The forecast overspend is £2,250,000 this year.", passage).ok  # exact, and wrong
 
 
 def test_percentages_years_and_number_words():
@@ -50,7 +52,10 @@ def test_percentages_years_and_number_words():
 
 def test_dates_must_match_day_month_and_year():
     assert [(d.day, d.month, d.year) for d in dates("on 14 November 2025, Nov 2025 and 14/11/2025")] == [
-        (14, 11, 2025), (None, 11, 2025), (14, 11, 2025)]
+        (14, 11, 2025),
+        (None, 11, 2025),
+        (14, 11, 2025),
+    ]
     assert check("Phase 1 is due to be delivered in November 2025.", PASSAGE).ok
     assert check("Phase 1 is due on 14/11/2025.", PASSAGE).ok
     for wrong in ("on 14 December 2025", "on 15 November 2025", "on 14 November 2026", "in October 2025"):
@@ -108,8 +113,7 @@ def test_phrases_that_negate_nothing():
 
 
 def test_a_rise_is_not_a_fall():
-    passage = ("Attendance at primary schools increased to 95.1% while attendance at secondary schools "
-               "fell to 91.2%.")
+    passage = "Attendance at primary schools increased to 95.1% while attendance at secondary schools fell to 91.2%."
     assert check("Secondary school attendance fell to 91.2%.", passage).ok
     r = check("Secondary school attendance increased to 91.2%.", passage)
     assert not r.ok and r.reason.startswith("reverses")
@@ -124,9 +128,11 @@ def test_shared_padding_is_not_support():
 
 
 def test_support_must_be_found_together():
-    passage = ("The library in the north of the county will close in March. "
-               + "Unrelated matters were discussed at length. " * 4
-               + "A new swimming pool opened in the south of the county.")
+    passage = (
+        "The library in the north of the county will close in March. "
+        + "Unrelated matters were discussed at length. " * 4
+        + "A new swimming pool opened in the south of the county."
+    )
     r = check("A new library opened in the south of the county.", passage)
     assert r.ok is False or r.evidence != passage
 

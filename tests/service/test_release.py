@@ -3,6 +3,7 @@ response, the check withholds it and logs a security event (service/release.py).
 
 Real Library over two of the canary papers (tests/fixtures/part2_papers.py); no HTTP.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,14 +17,14 @@ from tests.fixtures.part2_papers import write_all
 
 pytestmark = pytest.mark.unit
 
-APPENDIX = ("Brindlecombe House, the adjoining office building, has been valued at £815,500 by the "
-            "district valuer")
+APPENDIX = "Brindlecombe House, the adjoining office building, has been valued at £815,500 by the district valuer"
 OPEN = "Mill Lane car park will close for resurfacing from 6 April 2026 for six weeks."
 
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory: pytest.TempPathFactory):
     from index.library import Library
+
     papers = write_all(tmp_path_factory.mktemp("papers"))
     library = Library(Settings(data_dir=tmp_path_factory.mktemp("data")))
     for name in ("eastmarch_report.pdf", "eastmarch_pack.pdf"):
@@ -48,8 +49,9 @@ def test_a_name_found_only_in_part_ii_is_withheld_even_paraphrased(lib, ids):
     check = ReleaseCheck(lib)
     assert not check.texts(["The owner of Brindlecombe wants more."], sources=[], role="public").ok
     # unless the caller typed it: echoing a question's own words discloses nothing
-    assert check.texts(["The owner of Brindlecombe wants more."], sources=[], role="public",
-                       asked="Who owns Brindlecombe?").ok
+    assert check.texts(
+        ["The owner of Brindlecombe wants more."], sources=[], role="public", asked="Who owns Brindlecombe?"
+    ).ok
 
 
 def test_open_text_and_statutory_boilerplate_pass(lib, ids):
@@ -79,13 +81,17 @@ def test_the_service_withholds_a_leaking_answer_and_logs_a_security_event(lib, i
 
     doc = ids["eastmarch_report.pdf"]
 
-    class LeakyEngine:   # an engine bug: it read the appendix and cited it as the open page
+    class LeakyEngine:  # an engine bug: it read the appendix and cited it as the open page
         library = lib
         remembered: list[str] = []
 
         def ask(self, question, **kw):
-            return AnswerResult(answer=f"{APPENDIX}. [p. 1]", abstained=False, retrieved=[],
-                                citations=[Citation("eastmarch_report.pdf", doc, 1, "1", None, APPENDIX)])
+            return AnswerResult(
+                answer=f"{APPENDIX}. [p. 1]",
+                abstained=False,
+                retrieved=[],
+                citations=[Citation("eastmarch_report.pdf", doc, 1, "1", None, APPENDIX)],
+            )
 
         def remember(self, question, result):
             self.remembered.append(result.answer)
@@ -97,7 +103,7 @@ def test_the_service_withholds_a_leaking_answer_and_logs_a_security_event(lib, i
     with caplog.at_level(logging.ERROR, logger="cllr.security"):
         out = service.ask("What is the site worth?", caller=Caller("anonymous", "public", "open"), route="ask")
     assert out.answer == ABSTAIN_TEXT and out.abstained and out.citations == []
-    assert "Brindlecombe" not in " ".join(engine.remembered)   # not kept as history either
+    assert "Brindlecombe" not in " ".join(engine.remembered)  # not kept as history either
     assert any("SECURITY" in r.getMessage() and "Brindlecombe" not in r.getMessage() for r in caplog.records)
     member = service.ask("What is the site worth?", caller=Caller("key:m", "member", "api_key"), route="ask")
     assert "Brindlecombe" in member.answer
@@ -107,6 +113,7 @@ def test_the_services_own_withheld_notice_is_not_a_leak(lib, ids):
     """A mixed page as the public reads it carries the notice in place of its Part II lines; the
     notice's words ("Exempt") may otherwise occur only in Part II text."""
     from index.library import WITHHELD_NOTICE
+
     check = ReleaseCheck(lib)
     pack = ids["eastmarch_pack.pdf"]
     _, text = lib.page(pack, 1, "public")
@@ -114,14 +121,15 @@ def test_the_services_own_withheld_notice_is_not_a_leak(lib, ids):
     assert check.records([{"doc_id": pack, "pdf_page": 1, "text": text}], role="public", route="page")
     assert check.texts([WITHHELD_NOTICE], sources=[], role="public").ok
 
-    class OnlyInPartII:   # a library whose Part II text alone says "Exempt" (as a front sheet's heading can)
+    class OnlyInPartII:  # a library whose Part II text alone says "Exempt" (as a front sheet's heading can)
         def __getattr__(self, name):
             return getattr(lib, name)
 
         def restricted_only_terms(self):
             from index.keyword import tokenize
+
             return lib.restricted_only_terms() | frozenset(tokenize("Exempt Withheld"))
 
     strict = ReleaseCheck(OnlyInPartII())
-    assert not strict.texts(["Exempt matters"], sources=[], role="public").ok   # the check is live
+    assert not strict.texts(["Exempt matters"], sources=[], role="public").ok  # the check is live
     assert strict.records([{"doc_id": pack, "pdf_page": 1, "text": text}], role="public", route="page")

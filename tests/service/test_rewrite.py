@@ -1,5 +1,6 @@
 """Follow-ups carry the earlier turns' entities, never an abstention or a refusal (issue 23): those
 name nothing a follow-up leans on, and their words would steer the search and the model."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,18 @@ pytestmark = pytest.mark.unit
 ASKED = {"role": "user", "content": "What did the cabinet decide about the bus depot?"}
 
 
-@pytest.mark.parametrize("answer", [ABSTAIN_TEXT, f"{ABSTAIN_TEXT} [no citation]", "I'm sorry, I can't help with that.",
-                                    "Sorry, I cannot answer questions about that.", "I don't know.",
-                                    "Unfortunately the papers are silent.", "  "])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ABSTAIN_TEXT,
+        f"{ABSTAIN_TEXT} [no citation]",
+        "I'm sorry, I can't help with that.",
+        "Sorry, I cannot answer questions about that.",
+        "I don't know.",
+        "Unfortunately the papers are silent.",
+        "  ",
+    ],
+)
 def test_an_answer_that_says_nothing_is_not_context(answer):
     rw = rewrite("And how much did it cost?", [ASKED, {"role": "assistant", "content": answer}])
     assert rw.is_followup and rw.context == ASKED["content"]

@@ -1,4 +1,5 @@
 """POST /v1/ask through HTTP against the real sample index."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,8 +39,13 @@ def test_unanswerable_question_abstains_without_citations(secure):
 def test_follow_up_uses_the_conversation(secure):
     with client(secure, "officer") as c:
         first = c.post("/v1/ask", json={"question": DEMO_QUESTION}).json()
-        r = c.post("/v1/ask", json={"question": "When will the outcome of that consultation be reported?",
-                                    "conversation_id": first["conversation_id"]})
+        r = c.post(
+            "/v1/ask",
+            json={
+                "question": "When will the outcome of that consultation be reported?",
+                "conversation_id": first["conversation_id"],
+            },
+        )
     assert r.status_code == 200, r.text
     assert r.json()["conversation_id"] == first["conversation_id"]
 
@@ -48,9 +54,8 @@ def test_filters_narrow_the_answer(secure):
     with client(secure, "officer") as c:
         r = c.post("/v1/ask", json={"question": DEMO_QUESTION, "filters": {"committee": "Planning"}})
         assert r.status_code == 200
-        assert r.json()["abstained"] is True      # no Planning committee papers
-        bad = c.post("/v1/ask", json={"question": DEMO_QUESTION,
-                                      "filters": {"from": "2025-02-01", "to": "2025-01-01"}})
+        assert r.json()["abstained"] is True  # no Planning committee papers
+        bad = c.post("/v1/ask", json={"question": DEMO_QUESTION, "filters": {"from": "2025-02-01", "to": "2025-01-01"}})
         assert bad.status_code == 400 and "date range is empty" in bad.json()["detail"]
         bad = c.post("/v1/ask", json={"question": DEMO_QUESTION, "filters": {"from": "14/01/2025"}})
         assert bad.status_code == 422 and "from" in bad.json()["detail"]
@@ -79,10 +84,12 @@ def test_every_answer_is_audited_with_who_and_which_documents(secure, sample_dat
         body = c.post("/v1/ask", json={"question": DEMO_QUESTION}).json()
     engine = create_engine(f"sqlite:///{(sample_data_dir / 'cllr.db').resolve()}")
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT subject, role, route, question, cited_doc_ids FROM svc_audit WHERE id = :i"),
-                           {"i": body["answer_id"]}).one()
+        row = conn.execute(
+            text("SELECT subject, role, route, question, cited_doc_ids FROM svc_audit WHERE id = :i"),
+            {"i": body["answer_id"]},
+        ).one()
     engine.dispose()
-    assert row.subject.startswith("key:") and "mem-" not in row.subject   # the key itself is never logged
+    assert row.subject.startswith("key:") and "mem-" not in row.subject  # the key itself is never logged
     assert (row.role, row.route, row.question) == ("member", "ask", DEMO_QUESTION)
     assert {c["doc_id"] for c in body["citations"]} <= set(__import__("json").loads(row.cited_doc_ids))
 

@@ -1,4 +1,5 @@
 """POST /v1/chat/completions: the OpenAI-compatible endpoint, driven by the `openai` client."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,9 @@ def _openai(server, role="officer") -> OpenAI:
 
 def test_openai_client_non_stream_keeps_citations(secure):
     resp = _openai(secure).chat.completions.create(
-        model="cllr", messages=[{"role": "system", "content": "You are helpful."},
-                                {"role": "user", "content": DEMO_QUESTION}])
+        model="cllr",
+        messages=[{"role": "system", "content": "You are helpful."}, {"role": "user", "content": DEMO_QUESTION}],
+    )
     msg = resp.choices[0].message
     assert msg.role == "assistant" and "consultation" in msg.content.lower()
     cites = msg.model_extra["citations"]
@@ -30,7 +32,8 @@ def test_openai_client_non_stream_keeps_citations(secure):
 
 def test_openai_client_stream_gets_text_then_citations(secure):
     stream = _openai(secure).chat.completions.create(
-        model="cllr", stream=True, messages=[{"role": "user", "content": DEMO_QUESTION}])
+        model="cllr", stream=True, messages=[{"role": "user", "content": DEMO_QUESTION}]
+    )
     text, citations, finished = "", None, None
     chunks = 0
     for chunk in stream:
@@ -46,9 +49,14 @@ def test_openai_client_stream_gets_text_then_citations(secure):
 
 
 def test_raw_sse_wire_format(secure):
-    with client(secure, "officer") as c, c.stream("POST", "/v1/chat/completions",
-                                                  json={"messages": [{"role": "user", "content": DEMO_QUESTION}],
-                                                        "stream": True}) as r:
+    with (
+        client(secure, "officer") as c,
+        c.stream(
+            "POST",
+            "/v1/chat/completions",
+            json={"messages": [{"role": "user", "content": DEMO_QUESTION}], "stream": True},
+        ) as r,
+    ):
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
         lines = [ln for ln in r.iter_lines() if ln]
@@ -63,10 +71,17 @@ def test_raw_sse_wire_format(secure):
 
 
 def test_history_from_messages_makes_a_follow_up(secure):
-    resp = _openai(secure).chat.completions.create(model="cllr", messages=[
-        {"role": "user", "content": DEMO_QUESTION},
-        {"role": "assistant", "content": "That the draft School Transport Policy 2025/26 be endorsed for public consultation."},
-        {"role": "user", "content": "When will the outcome of the consultation be reported?"}])
+    resp = _openai(secure).chat.completions.create(
+        model="cllr",
+        messages=[
+            {"role": "user", "content": DEMO_QUESTION},
+            {
+                "role": "assistant",
+                "content": "That the draft School Transport Policy 2025/26 be endorsed for public consultation.",
+            },
+            {"role": "user", "content": "When will the outcome of the consultation be reported?"},
+        ],
+    )
     assert resp.choices[0].message.content
 
 
@@ -82,6 +97,7 @@ def test_bad_chat_requests(secure):
 
 def test_openai_client_sees_auth_errors(secure):
     import openai
+
     bad = OpenAI(base_url=secure.url + "/v1", api_key="not-a-key", max_retries=0)
     try:
         bad.chat.completions.create(model="cllr", messages=[{"role": "user", "content": "hi"}])

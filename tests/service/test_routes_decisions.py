@@ -1,5 +1,6 @@
 """The decision register over HTTP, against a live server over the shipped sample papers: the minutes
 of 12 November 2024 (inside the 14 January 2025 pack) and of 14 January 2025."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,11 +18,17 @@ def test_decisions_on_a_topic_ranked_and_cited(secure):
     assert r.status_code == 200, r.text
     body = r.json()
     top = body["results"][0]
-    assert (top["minute"], top["meeting_date"], top["committee"]) == ("45", "2024-11-12",
-                                                                       "Children's Services Scrutiny Committee")
+    assert (top["minute"], top["meeting_date"], top["committee"]) == (
+        "45",
+        "2024-11-12",
+        "Children's Services Scrutiny Committee",
+    )
     assert top["minute_title"] == "School Transport Policy 2025/26" and top["outcome"] == "agreed"
-    assert [(p["label"], p["outcome"]) for p in top["parts"]] == [("a", "agreed"), ("b", "recommended"),
-                                                                  ("c", "agreed")]
+    assert [(p["label"], p["outcome"]) for p in top["parts"]] == [
+        ("a", "agreed"),
+        ("b", "recommended"),
+        ("c", "agreed"),
+    ]
     assert top["follow_on"][0]["date"] == "2025-03-11"
     assert top["url"].startswith("/v1/documents/") and "/file?" in top["url"] and top["url"].endswith("#page=4")
     assert top["cite"] == "Children's Services Scrutiny Committee, 12 Nov 2024 — minute 45, page 2"
@@ -32,9 +39,9 @@ def test_filters_paging_and_every_decision_newest_first(secure):
     with client(secure, "officer") as c:
         everything = c.get("/v1/decisions", params={"limit": 200}).json()
         dates = [d["meeting_date"] for d in everything["results"]]
-        assert dates == sorted(dates, reverse=True) and len(dates) == 11   # 5 in the pack's minutes, 6 in January's
+        assert dates == sorted(dates, reverse=True) and len(dates) == 11  # 5 in the pack's minutes, 6 in January's
         agreed = c.get("/v1/decisions", params={"outcome": "agreed", "limit": 200}).json()["results"]
-        assert len(agreed) == 11   # each also acts: notes and asks, notes and thanks, endorses ...
+        assert len(agreed) == 11  # each also acts: notes and asks, notes and thanks, endorses ...
         assert c.get("/v1/decisions", params={"outcome": "noted"}).json()["results"] == []
         jan = c.get("/v1/decisions", params={"from": "2025-01-01", "limit": 200}).json()["results"]
         assert {d["meeting_date"] for d in jan} == {"2025-01-14"} and len(jan) == 6
@@ -51,7 +58,7 @@ def test_bad_filters_are_one_line_errors(secure):
         r = c.get("/v1/decisions", params={"from": "2025-03-01", "to": "2025-01-01"})
         assert r.status_code == 400
         assert r.json()["detail"] == "date range is empty: from 2025-03-01 is after to 2025-01-01"
-        assert c.get("/v1/decisions/timeline").status_code == 422          # the topic is required
+        assert c.get("/v1/decisions/timeline").status_code == 422  # the topic is required
         r = c.get("/v1/decisions/nope:1")
         assert r.status_code == 404 and r.json()["detail"] == "no decision 'nope:1'"
 
@@ -70,8 +77,10 @@ def test_timeline_over_two_meetings_oldest_first_each_cited(secure):
     assert r.status_code == 200, r.text
     steps = r.json()["steps"]
     assert [(s["meeting_date"], s["minute"]) for s in steps] == [("2024-11-12", "48"), ("2025-01-14", "55")]
-    assert steps[0]["line"].startswith("Children's Services Scrutiny Committee agreed: the work programme be "
-                                       "agreed, with the addition of an item on elective home education")
+    assert steps[0]["line"].startswith(
+        "Children's Services Scrutiny Committee agreed: the work programme be "
+        "agreed, with the addition of an item on elective home education"
+    )
     assert all(s["url"].endswith(f"#page={s['pdf_page']}") and s["cite"] for s in steps)
     assert steps[1]["cite"] == "Children's Services Scrutiny Committee, 14 Jan 2025 — minute 55, page 2"
 
@@ -91,8 +100,16 @@ def test_openapi_documents_the_routes(secure):
     with client(secure, "officer") as c:
         spec = c.get("/openapi.json").json()
     get = spec["paths"]["/v1/decisions"]["get"]
-    assert {p["name"] for p in get["parameters"]} >= {"q", "committee", "from", "to", "outcome", "format", "limit",
-                                                      "offset"}
+    assert {p["name"] for p in get["parameters"]} >= {
+        "q",
+        "committee",
+        "from",
+        "to",
+        "outcome",
+        "format",
+        "limit",
+        "offset",
+    }
     assert "text/csv" in get["responses"]["200"]["content"]
     assert "/v1/decisions/timeline" in spec["paths"] and "/v1/decisions/{decision_id}" in spec["paths"]
 
@@ -118,4 +135,4 @@ def test_the_decisions_view_and_its_files_are_served(open_server):
     assert 'id="cllr-decisions"' in page and '<script src="/decisions.js"></script>' in page
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
-    assert "<style" not in page and "style=" not in page   # the page's CSP allows only its own files
+    assert "<style" not in page and "style=" not in page  # the page's CSP allows only its own files

@@ -1,4 +1,5 @@
 """Documents: list with filters and pagination, detail, pages, the file, and bad ids."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,9 @@ def test_list_filters_and_paginates(secure, doc_ids):
         assert two["results"][0]["doc_id"] != one["results"][0]["doc_id"]
         mins = c.get("/v1/documents", params={"type": "minutes"}).json()["results"]
         assert [d["source"] for d in mins] == [MINUTES]
-        dated = c.get("/v1/documents", params={"committee": "children's services", "from": "2025-01-14",
-                                               "to": "2025-01-14"}).json()["results"]
+        dated = c.get(
+            "/v1/documents", params={"committee": "children's services", "from": "2025-01-14", "to": "2025-01-14"}
+        ).json()["results"]
         assert {PACK, MINUTES} <= {d["source"] for d in dated}
         assert c.get("/v1/documents", params={"from": "2026-01-01"}).json()["results"] == []
         assert c.get("/v1/documents", params={"from": "yesterday"}).status_code == 422
@@ -68,8 +70,11 @@ def test_file_is_the_pdf(secure, doc_ids):
 
 def test_unknown_and_malformed_ids(secure):
     with client(secure, "officer") as c:
-        for path in ("/v1/documents/0123456789abcdef", "/v1/documents/0123456789abcdef/pages/1",
-                     "/v1/documents/0123456789abcdef/file"):
+        for path in (
+            "/v1/documents/0123456789abcdef",
+            "/v1/documents/0123456789abcdef/pages/1",
+            "/v1/documents/0123456789abcdef/file",
+        ):
             r = c.get(path)
             assert r.status_code == 404 and "0123456789abcdef" in r.json()["detail"], path
         r = c.get("/v1/documents/..%2F..%2Fetc%2Fpasswd/file")

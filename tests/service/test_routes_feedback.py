@@ -1,4 +1,5 @@
 """POST /v1/feedback."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,9 @@ def test_feedback_on_an_answer(secure, sample_data_dir):
         assert c.post("/v1/feedback", json={"answer_id": answer["answer_id"], "rating": 0}).status_code == 422
     engine = create_engine(f"sqlite:///{(sample_data_dir / 'cllr.db').resolve()}")
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT answer_id, rating, comment, subject FROM svc_feedback WHERE id=:i"),
-                           {"i": fid}).one()
+        row = conn.execute(
+            text("SELECT answer_id, rating, comment, subject FROM svc_feedback WHERE id=:i"), {"i": fid}
+        ).one()
     engine.dispose()
     assert (row.answer_id, row.rating, row.comment) == (answer["answer_id"], 1, "spot on")
     assert row.subject.startswith("key:")

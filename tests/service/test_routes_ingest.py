@@ -1,4 +1,5 @@
 """Ingestion over HTTP: upload (admin, size and type checks) → job → document; delete."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,10 +27,19 @@ def _fresh_pdf() -> bytes:
     """A small paper no other test knows, so adding and deleting it leaves the sample index as it was."""
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
-    lines = ["Northshire County Council", "Highways and Transport Committee", "Minutes of the meeting held on",
-             "Thursday 6 March 2025", "", "60 Quayside Footbridge Repairs",
-             "The Committee considered the condition survey of the Quayside footbridge.", "RESOLVED:",
-             "That the repair of the Quayside footbridge be approved at a cost of £318,000.", "", "Page 1"]
+    lines = [
+        "Northshire County Council",
+        "Highways and Transport Committee",
+        "Minutes of the meeting held on",
+        "Thursday 6 March 2025",
+        "",
+        "60 Quayside Footbridge Repairs",
+        "The Committee considered the condition survey of the Quayside footbridge.",
+        "RESOLVED:",
+        "That the repair of the Quayside footbridge be approved at a cost of £318,000.",
+        "",
+        "Page 1",
+    ]
     y = 800
     for line in lines:
         c.drawString(72, y, line)
@@ -54,8 +64,9 @@ def test_same_file_twice_creates_nothing_new(secure):
 
 def test_upload_search_then_delete(secure):
     with client(secure, "admin") as c:
-        r = c.post("/v1/documents", files={"file": ("highways_2025-03-06_minutes.pdf", _fresh_pdf(),
-                                                    "application/pdf")})
+        r = c.post(
+            "/v1/documents", files={"file": ("highways_2025-03-06_minutes.pdf", _fresh_pdf(), "application/pdf")}
+        )
         assert r.status_code == 202, r.text
         assert r.json()["status"] in ("queued", "running", "done")
         job = _wait(c, r.json()["url"])
@@ -83,7 +94,7 @@ def test_upload_and_delete_need_admin(secure, doc_ids):
 
 def test_oversize_and_wrong_type(secure):
     with client(secure, "admin") as c:
-        big = b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024 + 10)        # the test server's limit is 2 MB
+        big = b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024 + 10)  # the test server's limit is 2 MB
         r = c.post("/v1/documents", files={"file": ("big.pdf", big, "application/pdf")})
         assert r.status_code == 413 and "2 MB" in r.json()["detail"]
         r = c.post("/v1/documents", files={"file": ("notes.docx", b"PK\x03\x04 word", "application/msword")})
@@ -108,8 +119,9 @@ def test_a_broken_pdf_is_a_failed_job_not_a_crash(secure):
 
 def test_jobs_are_private_to_their_uploader(secure):
     with client(secure, "admin") as c:
-        url = c.post("/v1/documents", files={"file": (MINUTES, (SAMPLES / MINUTES).read_bytes(),
-                                                      "application/pdf")}).json()["url"]
+        url = c.post(
+            "/v1/documents", files={"file": (MINUTES, (SAMPLES / MINUTES).read_bytes(), "application/pdf")}
+        ).json()["url"]
         _wait(c, url)
     with client(secure, "member") as c:
         assert c.get(url).status_code == 404

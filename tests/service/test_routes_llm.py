@@ -3,6 +3,7 @@ OpenAI-compatible model on loopback. Every answer says which mode produced it (/
 SSE final event); when the model hangs or answers garbage every route still answers, extractively
 and marked, within the request timeout; /readyz reports the model without failing; `cllr ask`
 prints one line, and no traceback, when it falls back."""
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ from tests.fixtures.llm_server import HTML, Raw, Scripted, closed_port, scripted
 pytestmark = pytest.mark.integration
 
 REQUEST_TIMEOUT_S = 8.0
-RESERVE_S = 4.0     # the extractive answer's share; the model gets at most 4 s
+RESERVE_S = 4.0  # the extractive answer's share; the model gets at most 4 s
 QUESTION = DEMO_QUESTION
 
 
@@ -43,20 +44,29 @@ def model() -> Iterator[tuple[Scripted, str]]:
 @pytest.fixture(scope="module")
 def llm_server(sample_data_dir: Path, model) -> Iterator[LiveServer]:
     _, url = model
-    yield from serve(Settings(data_dir=sample_data_dir, llm_base_url=url, llm_model="scripted",
-                              request_timeout_s=REQUEST_TIMEOUT_S, llm_fallback_reserve_s=RESERVE_S))
+    yield from serve(
+        Settings(
+            data_dir=sample_data_dir,
+            llm_base_url=url,
+            llm_model="scripted",
+            request_timeout_s=REQUEST_TIMEOUT_S,
+            llm_fallback_reserve_s=RESERVE_S,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
 def down_server(sample_data_dir: Path) -> Iterator[LiveServer]:
-    yield from serve(Settings(data_dir=sample_data_dir, llm_base_url=f"http://127.0.0.1:{closed_port()}/v1",
-                              llm_model="m"))
+    yield from serve(
+        Settings(data_dir=sample_data_dir, llm_base_url=f"http://127.0.0.1:{closed_port()}/v1", llm_model="m")
+    )
 
 
 def _sse(c: httpx.Client, question: str) -> list[dict]:
     events = []
-    with c.stream("POST", "/v1/chat/completions", json={"messages": [{"role": "user", "content": question}],
-                                                        "stream": True}) as r:
+    with c.stream(
+        "POST", "/v1/chat/completions", json={"messages": [{"role": "user", "content": question}], "stream": True}
+    ) as r:
         assert r.status_code == 200
         for line in r.iter_lines():
             if line.startswith("data: "):
@@ -98,12 +108,16 @@ def test_a_checked_model_answer_is_marked_llm_everywhere(llm_server, model):
         assert "endorsed the draft School Transport Policy" in text
 
 
-@pytest.mark.parametrize("reply,reason", [
-    (Raw(delay_s=30), "the model did not answer within"),
-    (Raw(HTML, content_type="text/html"), "not a chat completion"),
-    (Raw(b'{"error": "overloaded"}', status=500), "HTTP 500"),
-    (Raw(b'{"choices": [{"text": "no message here"}]}'), "not a chat completion"),
-], ids=["hung", "html", "500", "wrong-shaped"])
+@pytest.mark.parametrize(
+    "reply,reason",
+    [
+        (Raw(delay_s=30), "the model did not answer within"),
+        (Raw(HTML, content_type="text/html"), "not a chat completion"),
+        (Raw(b'{"error": "overloaded"}', status=500), "HTTP 500"),
+        (Raw(b'{"choices": [{"text": "no message here"}]}'), "not a chat completion"),
+    ],
+    ids=["hung", "html", "500", "wrong-shaped"],
+)
 def test_every_route_answers_extractively_when_the_model_fails(llm_server, model, reply, reason):
     script, _ = model
     with client(llm_server) as c:
@@ -152,10 +166,17 @@ def test_extractive_only_service_says_so(sample_data_dir):
 @pytest.mark.slow
 def test_cli_prints_one_line_when_it_falls_back(sample_data_dir):
     env = {**os.environ, "CLLR_LLM_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1", "CLLR_LLM_MODEL": "m"}
-    r = subprocess.run([sys.executable, "-m", "cllr.cli", "ask", QUESTION, "--data-dir", str(sample_data_dir)],
-                       check=False, capture_output=True, text=True, env=env, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "cllr.cli", "ask", QUESTION, "--data-dir", str(sample_data_dir)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [
-        "note: answered without the language model: the model is unreachable (ConnectError)"]
+        "note: answered without the language model: the model is unreachable (ConnectError)"
+    ]
     assert "School Transport Policy" in r.stdout

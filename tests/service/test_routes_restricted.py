@@ -1,4 +1,5 @@
 """Part II (restricted) material: never to public, through any route; members and officers see it."""
+
 from __future__ import annotations
 
 import io
@@ -28,13 +29,17 @@ def test_public_never_sees_part_ii(public, doc_ids):
         texts.append(r.text)
         r = c.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": PART_II_QUESTION}]})
         texts.append(r.text)
-        with c.stream("POST", "/v1/chat/completions", json={"stream": True, "messages": [
-                {"role": "user", "content": PART_II_QUESTION}]}) as s:
+        with c.stream(
+            "POST",
+            "/v1/chat/completions",
+            json={"stream": True, "messages": [{"role": "user", "content": PART_II_QUESTION}]},
+        ) as s:
             texts.append("".join(s.iter_text()))
         for q in ("Harbourside Care Partnership", "residential placement framework contract award", "Elmgrove"):
             # the results only: the response echoes the caller's own query back
-            texts.append(json.dumps(c.get("/v1/search", params={"q": q, "k": 50}).json()["results"],
-                                    ensure_ascii=False))
+            texts.append(
+                json.dumps(c.get("/v1/search", params={"q": q, "k": 50}).json()["results"], ensure_ascii=False)
+            )
         texts.append(c.get("/v1/documents").text)
         detail = c.get(f"/v1/documents/{pack}")
         assert detail.status_code == 200
@@ -48,7 +53,7 @@ def test_public_never_sees_part_ii(public, doc_ids):
         f = c.get(f"/v1/documents/{pack}/file")
         assert f.status_code == 200 and f.content.startswith(b"%PDF-")
         reader = PdfReader(io.BytesIO(f.content))
-        assert len(reader.pages) == 14              # same page count: #page=N still lines up
+        assert len(reader.pages) == 14  # same page count: #page=N still lines up
         texts.extend(p.extract_text() or "" for p in reader.pages)
         assert "withheld" in (reader.pages[12].extract_text() or "")
         assert "School Transport Policy" in (reader.pages[3].extract_text() or "")
@@ -76,7 +81,7 @@ def test_members_and_officers_see_part_ii(secure, doc_ids, role):
 
 def test_oidc_member_token_sees_part_ii(secure, oidc, doc_ids):
     import httpx
+
     token = oidc.token("member")
-    r = httpx.get(f"{secure.url}/v1/documents/{doc_ids[PACK]}/pages/13",
-                  headers={"Authorization": f"Bearer {token}"})
+    r = httpx.get(f"{secure.url}/v1/documents/{doc_ids[PACK]}/pages/13", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and "Harbourside Care Partnership" in r.text

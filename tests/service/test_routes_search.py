@@ -1,4 +1,5 @@
 """GET /v1/search, /v1/resolutions and /v1/meetings."""
+
 from __future__ import annotations
 
 import pytest

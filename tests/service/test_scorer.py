@@ -1,4 +1,5 @@
 """The one scorer: named features, fitted weights read from one file, abstention decided in one place."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -14,8 +15,16 @@ pytestmark = pytest.mark.integration
 
 
 def _units(text: str, doc: str = "d", page: int = 1, rank: int = 0):
-    hit = SimpleNamespace(text=text, doc_id=doc, pdf_page=page, chunk_id=f"{doc}-{page}", header="",
-                          meeting_date=None, minute=None, source=f"{doc}.pdf")
+    hit = SimpleNamespace(
+        text=text,
+        doc_id=doc,
+        pdf_page=page,
+        chunk_id=f"{doc}-{page}",
+        header="",
+        meeting_date=None,
+        minute=None,
+        source=f"{doc}.pdf",
+    )
     units = extractive.units_from_hits([hit])
     for u in units:
         u.rank = rank
@@ -40,24 +49,35 @@ def test_a_lines_score_is_the_sigmoid_of_its_features_contributions():
     contrib = model.contributions(u.features)
     assert contrib["figure_new"] == 1.0
     assert u.logit == pytest.approx(model.intercept + sum(contrib.values()), abs=1e-3)
-    assert u.score == pytest.approx(1 / (1 + 2.718281828 ** -u.logit), abs=1e-6)
+    assert u.score == pytest.approx(1 / (1 + 2.718281828**-u.logit), abs=1e-6)
 
 
 def test_features_are_facts_about_the_line_and_the_questions_shape():
     q = analyse("Who chaired the meeting?")
     assert scorer.kind_features(q, "Present: Councillor A Example (Chair), Councillor B Sample") == {
-        "name_new": 1.0, "role_beside_name": 1.0}
+        "name_new": 1.0,
+        "role_beside_name": 1.0,
+    }
     assert scorer.kind_features(q, "The meeting opened with prayers.") == {"name_missing": 1.0}
     vote = analyse("How did members vote, and who was against?")
     assert scorer.kind_features(vote, "For: Cllrs Able, Baker. Against: Cllr Cole. The motion was carried.") == {
-        "name_new": 1.0, "vote_line": 1.0, "vote_names": 1.0}
+        "name_new": 1.0,
+        "vote_line": 1.0,
+        "vote_names": 1.0,
+    }
     decided = analyse("What did the council finally decide on the budget?")
     assert "amendment_line" in scorer.kind_features(decided, "The amendment moved by Cllr Able was lost.")
 
 
 def test_weights_round_trip_through_their_json_file(tmp_path):
-    model = scorer.ScorerModel(coef={"lexical": 1.5}, intercept=-0.5, support_coef={"best_logit": 1.0},
-                               support_intercept=0.2, support_threshold=0.6, fitted_on="test rows")
+    model = scorer.ScorerModel(
+        coef={"lexical": 1.5},
+        intercept=-0.5,
+        support_coef={"best_logit": 1.0},
+        support_intercept=0.2,
+        support_threshold=0.6,
+        fitted_on="test rows",
+    )
     again = scorer.ScorerModel.from_json(model.to_json())
     assert again == model
 
@@ -79,8 +99,16 @@ def test_low_support_abstains_and_says_why_a_convention_gate_abstains_whatever_t
 def test_an_abstention_says_what_the_papers_cover_nearby_without_citing_it():
     from service.engine import _abstention
     from service.answer.types import ABSTAIN_TEXT
-    hit = SimpleNamespace(minute_title="Library services review", item_title=None, source="m.pdf",
-                          committee="Communities Panel", meeting_date="2019-03-04", page_label="7", pdf_page=9)
+
+    hit = SimpleNamespace(
+        minute_title="Library services review",
+        item_title=None,
+        source="m.pdf",
+        committee="Communities Panel",
+        meeting_date="2019-03-04",
+        page_label="7",
+        pdf_page=9,
+    )
     text = _abstention([SimpleNamespace(hit=hit)])
     assert text.startswith(ABSTAIN_TEXT)
     assert "Library services review (Communities Panel, 4 Mar 2019), page 7" in text
@@ -89,10 +117,14 @@ def test_an_abstention_says_what_the_papers_cover_nearby_without_citing_it():
 
 def test_fitting_learns_which_feature_marks_the_answering_line():
     from evals.fit_scorer import Gold, fit_lines
+
     rows = []
     for i in range(30):
-        rows += [({"lexical": 0.5, "figure_new": 1.0}, 1), ({"lexical": 0.5, "figure_missing": 1.0}, 0),
-                 ({"lexical": 0.1 * (i % 3)}, 0)]
+        rows += [
+            ({"lexical": 0.5, "figure_new": 1.0}, 1),
+            ({"lexical": 0.5, "figure_missing": 1.0}, 0),
+            ({"lexical": 0.1 * (i % 3)}, 0),
+        ]
     g = Gold("g", "q", None, "number", [["x"]], set(), rows)
     coef, _ = fit_lines([g])
     assert coef["figure_new"] > 0 > coef["figure_missing"]

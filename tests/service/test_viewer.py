@@ -1,6 +1,7 @@
 """The cited-page viewer (issue 19): a page as a PNG with the quoted words highlighted, cached on
 disk; the viewer page around it; signed links from citations; Part II pages as the public copy
 shows them. Live servers over the shipped sample papers."""
+
 from __future__ import annotations
 
 import io
@@ -39,11 +40,18 @@ def test_a_page_image_highlights_the_quoted_words(secure, doc_ids, sample_data_d
     hl = find_quote(page_words(pdf, 6), QUOTE)
     assert list(hl.words) == quote_words(QUOTE)
     x0, y0, x1, y1 = (round(v) for v in hl.boxes[0])
-    changed = [(x, y) for x in range(0, plain.size[0], 4) for y in range(0, plain.size[1], 4)
-               if plain.getpixel((x, y)) != marked.getpixel((x, y))]
-    assert changed and all(min(b[1] for b in hl.boxes) - 10 <= y <= max(b[3] for b in hl.boxes) + 10 for _, y in changed)
-    assert marked.getpixel(((x0 + x1) // 2, y1 + 1)) != plain.getpixel(((x0 + x1) // 2, y1 + 1)) or \
-        any(marked.getpixel((x, (y0 + y1) // 2)) != plain.getpixel((x, (y0 + y1) // 2)) for x in range(x0, x1))
+    changed = [
+        (x, y)
+        for x in range(0, plain.size[0], 4)
+        for y in range(0, plain.size[1], 4)
+        if plain.getpixel((x, y)) != marked.getpixel((x, y))
+    ]
+    assert changed and all(
+        min(b[1] for b in hl.boxes) - 10 <= y <= max(b[3] for b in hl.boxes) + 10 for _, y in changed
+    )
+    assert marked.getpixel(((x0 + x1) // 2, y1 + 1)) != plain.getpixel(((x0 + x1) // 2, y1 + 1)) or any(
+        marked.getpixel((x, (y0 + y1) // 2)) != plain.getpixel((x, (y0 + y1) // 2)) for x in range(x0, x1)
+    )
 
 
 def test_images_are_cached_on_disk_and_words_not_on_the_page_mark_nothing(secure, doc_ids, sample_data_dir):
@@ -55,7 +63,7 @@ def test_images_are_cached_on_disk_and_words_not_on_the_page_mark_nothing(secure
         r2 = c.get(f"/v1/documents/{pack}/pages/7.png", params={"highlight": "parking permits at the airport"})
     assert r1.content == r2.content and files == set(cache.glob("p7-*.png")) and len(files) == 1
     found, total = map(int, r1.headers["x-cllr-highlight"].split("/"))
-    assert total == 5 and found <= 1      # "the", at most: never a passage the quote is not
+    assert total == 5 and found <= 1  # "the", at most: never a passage the quote is not
 
 
 def test_the_public_image_of_a_part_ii_page_is_the_public_copys_page(secure, doc_ids, tmp_path):
@@ -70,7 +78,7 @@ def test_the_public_image_of_a_part_ii_page_is_the_public_copys_page(secure, doc
             r = pub.get(f"/v1/documents/{pack}/pages/{n}.png", params={"highlight": "Harbourside Care Partnership"})
             public = _png(r)
             assert r.headers["x-cllr-page"] == status, n
-            assert r.headers["x-cllr-highlight"].startswith("0/"), n     # the exempt words are not on it
+            assert r.headers["x-cllr-highlight"].startswith("0/"), n  # the exempt words are not on it
             member = _png(mem.get(f"/v1/documents/{pack}/pages/{n}.png"))
             expected = Image.open(io.BytesIO(render(copy, n))).convert("RGB")
             assert public.tobytes() == expected.tobytes(), n
@@ -109,7 +117,10 @@ def test_citation_links_open_the_viewer_and_a_forged_link_does_not(secure):
     with client(secure, "member") as c:
         cites = c.post("/v1/ask", json={"question": DEMO_QUESTION}).json()["citations"]
     view = next(x for x in cites if x.get("viewer_url"))
-    assert re.match(r"^/v1/documents/[0-9a-f]+/pages/\d+/view\?", view["viewer_url"]) and "highlight=" in view["viewer_url"]
+    assert (
+        re.match(r"^/v1/documents/[0-9a-f]+/pages/\d+/view\?", view["viewer_url"])
+        and "highlight=" in view["viewer_url"]
+    )
     r = httpx.get(secure.url + view["viewer_url"])
     assert r.status_code == 200 and "Highlighted on the page" in r.text
     forged = re.sub(r"sig=[^&]+", "sig=AAAAAAAAAAAAAAAAAAAAAAAA", view["viewer_url"])
@@ -125,7 +136,7 @@ def test_pages_that_are_not_there_are_not_found(secure, doc_ids):
         assert c.get(f"/v1/documents/{pack}/pages/0.png").status_code == 422
         assert c.get("/v1/documents/0123456789abcdef/pages/1.png").status_code == 404
         assert c.get(f"/v1/documents/{pack}/pages/1.png", params={"highlight": "x" * 1001}).status_code == 422
-        assert c.get(f"/v1/documents/{pack}/pages/2").status_code == 200      # the page text route still answers
+        assert c.get(f"/v1/documents/{pack}/pages/2").status_code == 200  # the page text route still answers
 
 
 @pytest.mark.slow
@@ -138,15 +149,18 @@ def test_a_mixed_page_whose_only_exempt_text_is_a_part_ii_heading_is_shown_to_th
     from cllr.settings import Settings
     from index.library import Library
     from service.app import create_app
+
     settings = Settings(data_dir=tmp_path / "data")
     lib = Library(settings)
     res = lib.ingest_file(shared_dir / "corpus" / "seeds" / "000_e7c76237b316faf7.pdf")
     hidden = lib.restricted_pages(res.doc_id)
     lib.close()
     assert list(hidden) == [6]
-    with TestClient(create_app(settings)) as c:           # open mode: the public
+    with TestClient(create_app(settings)) as c:  # open mode: the public
         view = c.get(f"/v1/documents/{res.doc_id}/pages/6/view")
-        img = c.get(f"/v1/documents/{res.doc_id}/pages/6.png", params={"highlight": "To note that the next scheduled meeting"})
+        img = c.get(
+            f"/v1/documents/{res.doc_id}/pages/6.png", params={"highlight": "To note that the next scheduled meeting"}
+        )
     assert view.status_code == 200 and "Part of this page is withheld" in view.text
     assert "Items during whose consideration" not in view.text
     assert img.status_code == 200 and img.headers["x-cllr-page"] == "partly-withheld"
@@ -159,8 +173,13 @@ def test_a_viewer_link_leaves_neither_its_signature_nor_its_quote_in_the_logs():
     from service.access_log import scrub
     from service.auth import Caller, FileLinks
     from service.db import UNAUDITED
-    url = FileLinks(open_mode=False).view_url("abcd1234abcd1234", Caller("key:x", "member", "api_key"), 13,
-                                              "awarded to Harbourside Care Partnership at £4,812 a week")
+
+    url = FileLinks(open_mode=False).view_url(
+        "abcd1234abcd1234",
+        Caller("key:x", "member", "api_key"),
+        13,
+        "awarded to Harbourside Care Partnership at £4,812 a week",
+    )
     assert "sig=" in url and "Harbourside" in url
     assert scrub(url) == "/v1/documents/abcd1234abcd1234/pages/13/view?role=member"
     assert scrub(url.replace("/view?", ".png?")) == "/v1/documents/abcd1234abcd1234/pages/13.png?role=member"

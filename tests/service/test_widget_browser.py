@@ -1,5 +1,6 @@
 """The <cllr-chat> widget in real headless Chromium (Debian's), driven by Playwright, against a live
 server over the sample index: type a question, watch the answer stream in, follow a citation link."""
+
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ import pytest
 from tests.fixtures.live import DEMO_QUESTION, KEYS
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
 
 def _external_requests(page, base: str) -> list[str]:
     seen: list[str] = []
@@ -31,7 +33,7 @@ def test_widget_streams_an_answer_with_a_working_page_link(browser, open_server,
         new MutationObserver((ms) => { for (const m of ms) if (m.target.classList?.contains('a')) window.__answerSteps++; })
           .observe(document.querySelector('cllr-chat').shadowRoot.querySelector('.log'),
                    {subtree: true, childList: true, characterData: true}); }""")
-    box.press("Enter")                               # keyboard: Enter submits the form
+    box.press("Enter")  # keyboard: Enter submits the form
 
     answer = page.locator("cllr-chat .a").first
     answer.wait_for(state="attached")
@@ -53,12 +55,13 @@ def test_widget_streams_an_answer_with_a_working_page_link(browser, open_server,
     # the focus ring is visible when tabbing to the first source link
     page.locator("cllr-chat input").focus()
     focused_outline = None
-    for _ in range(60):   # past the rest of the home page (its briefing and decisions views), round to the sources
+    for _ in range(60):  # past the rest of the home page (its briefing and decisions views), round to the sources
         page.keyboard.press("Tab")
         tag = page.evaluate("() => document.querySelector('cllr-chat').shadowRoot.activeElement?.tagName")
         if tag == "A":
-            focused_outline = page.evaluate("() => getComputedStyle(document.querySelector('cllr-chat')"
-                                            ".shadowRoot.activeElement).outlineStyle")
+            focused_outline = page.evaluate(
+                "() => getComputedStyle(document.querySelector('cllr-chat').shadowRoot.activeElement).outlineStyle"
+            )
             break
     assert focused_outline not in (None, "none")
 
@@ -93,8 +96,10 @@ def test_widget_shows_clearly_when_the_papers_dont_cover_it(browser, open_server
 def test_script_tag_alone_mounts_the_widget_with_its_api_key(browser, secure, tmp_path):
     """The one-tag embed on another (intranet) page: <script src=".../widget.js" data-api-key=...>."""
     page = browser.new_page()
-    html = (f'<!doctype html><html><body><h1>Intranet</h1>'
-            f'<script src="{secure.url}/widget.js" data-api-key="{KEYS["member"]}"></script></body></html>')
+    html = (
+        f'<!doctype html><html><body><h1>Intranet</h1>'
+        f'<script src="{secure.url}/widget.js" data-api-key="{KEYS["member"]}"></script></body></html>'
+    )
     # Served from the API's own origin (CORS for other origins is covered in test_auth).
     page.route(secure.url + "/intranet-test", lambda route: route.fulfill(body=html, content_type="text/html"))
     page.goto(secure.url + "/intranet-test")
@@ -104,7 +109,7 @@ def test_script_tag_alone_mounts_the_widget_with_its_api_key(browser, secure, tm
     link = page.locator("cllr-chat ol.sources a").first
     link.wait_for(timeout=60_000)
     href = link.get_attribute("href")
-    assert "sig=" in href and "/view?" in href          # a signed link: a new tab sends no API key
+    assert "sig=" in href and "/view?" in href  # a signed link: a new tab sends no API key
     r = httpx.get(href)
     assert r.status_code == 200 and "Highlighted on the page" in r.text
     page.close()

@@ -5,6 +5,7 @@ conversation remembers who started it (another caller's id is "not found").
 Revision ID: 0003
 Revises: 0002
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -8,6 +8,7 @@ Created only where missing (as 0001 does), so a database made by `create_all` is
 Revision ID: 0004
 Revises: 0003
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,7 +25,7 @@ _DOC_COLS = (("meeting_time", sa.String(32)), ("venue", sa.Text), ("authority", 
 _PAGE_COLS = (("ocr", sa.Boolean), ("ocr_confidence", sa.Float), ("section", sa.Text))
 
 
-def _missing(table: str, cols: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:   # a type or an instance of one
+def _missing(table: str, cols: tuple[tuple[str, Any], ...]) -> list[tuple[str, Any]]:  # a type or an instance of one
     have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)}
     return [c for c in cols if c[0] not in have]
 
@@ -51,46 +52,54 @@ def upgrade() -> None:
                     b.add_column(sa.Column(n, t, nullable=False, server_default=sa.false()))
                 else:
                     b.add_column(sa.Column(n, t, nullable=True))
-    doc_fk = "documents.doc_id"   # a ForeignKey object belongs to one column: each table makes its own
-    _create("votes",
-            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
-            sa.Column("seq", sa.Integer, nullable=False),
-            sa.Column("minute_number", sa.String(32)),
-            sa.Column("outcome", sa.String(32)),
-            sa.Column("for_count", sa.Integer),
-            sa.Column("against_count", sa.Integer),
-            sa.Column("abstain_count", sa.Integer),
-            sa.Column("for_names", sa.Text, nullable=False),       # JSON list[str]
-            sa.Column("against_names", sa.Text, nullable=False),
-            sa.Column("abstain_names", sa.Text, nullable=False),
-            sa.Column("pdf_page", sa.Integer, nullable=False))
-    _create("attendance",
-            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
-            sa.Column("seq", sa.Integer, nullable=False),
-            sa.Column("minute_number", sa.String(32)),
-            sa.Column("role", sa.String(32), nullable=False),
-            sa.Column("name", sa.Text, nullable=False),
-            sa.Column("pdf_page", sa.Integer, nullable=False))
-    _create("declarations",
-            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
-            sa.Column("seq", sa.Integer, nullable=False),
-            sa.Column("minute_number", sa.String(32)),
-            sa.Column("member", sa.Text, nullable=False),
-            sa.Column("interest", sa.Text, nullable=False),
-            sa.Column("pdf_page", sa.Integer, nullable=False))
-    _create("inspections",
-            sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), primary_key=True),
-            sa.Column("kind", sa.String(64)),
-            sa.Column("authority", sa.String(256)),
-            sa.Column("dates", sa.String(128)),
-            sa.Column("start_date", sa.Date),
-            sa.Column("end_date", sa.Date),
-            sa.Column("lead_inspector", sa.String(256)),
-            sa.Column("pdf_page", sa.Integer, nullable=False),
-            index=False)
+    doc_fk = "documents.doc_id"  # a ForeignKey object belongs to one column: each table makes its own
+    _create(
+        "votes",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("minute_number", sa.String(32)),
+        sa.Column("outcome", sa.String(32)),
+        sa.Column("for_count", sa.Integer),
+        sa.Column("against_count", sa.Integer),
+        sa.Column("abstain_count", sa.Integer),
+        sa.Column("for_names", sa.Text, nullable=False),  # JSON list[str]
+        sa.Column("against_names", sa.Text, nullable=False),
+        sa.Column("abstain_names", sa.Text, nullable=False),
+        sa.Column("pdf_page", sa.Integer, nullable=False),
+    )
+    _create(
+        "attendance",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("minute_number", sa.String(32)),
+        sa.Column("role", sa.String(32), nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("pdf_page", sa.Integer, nullable=False),
+    )
+    _create(
+        "declarations",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("minute_number", sa.String(32)),
+        sa.Column("member", sa.Text, nullable=False),
+        sa.Column("interest", sa.Text, nullable=False),
+        sa.Column("pdf_page", sa.Integer, nullable=False),
+    )
+    _create(
+        "inspections",
+        sa.Column("doc_id", sa.String(32), sa.ForeignKey(doc_fk), primary_key=True),
+        sa.Column("kind", sa.String(64)),
+        sa.Column("authority", sa.String(256)),
+        sa.Column("dates", sa.String(128)),
+        sa.Column("start_date", sa.Date),
+        sa.Column("end_date", sa.Date),
+        sa.Column("lead_inspector", sa.String(256)),
+        sa.Column("pdf_page", sa.Integer, nullable=False),
+        index=False,
+    )
 
 
 def downgrade() -> None:

@@ -4,6 +4,7 @@ or for page ranges), so whichever replica claims the job ingests it so.
 Revision ID: 0006
 Revises: 0005
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,9 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     if "options" in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("svc_jobs")}:
-        return   # a database made by create_all from newer models
+        return  # a database made by create_all from newer models
     with op.batch_alter_table("svc_jobs") as b:
-        b.add_column(sa.Column("options", sa.Text))   # JSON: Library.ingest_bytes overrides
+        b.add_column(sa.Column("options", sa.Text))  # JSON: Library.ingest_bytes overrides
 
 
 def downgrade() -> None:
