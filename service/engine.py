@@ -233,7 +233,9 @@ class AnswerEngine:
         try:
             if budget <= 0:
                 raise ModelUnavailable("no time was left for the model")
-            answer, cites, abstained, debug = self.llm.answer(self, q, rw, hits, role, timeout_s=budget)
+            answer, cites, abstained, debug = self.llm.answer(
+                lambda d, n: self.page_text(d, n, role), self.page_label, q, rw, hits, timeout_s=budget
+            )
         except ModelUnavailable as e:
             reason, llm_debug = e.reason, {}
             log.warning("model unavailable, answering extractively: %s", reason)

@@ -19,6 +19,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from service.answer import claims
-from service.answer.citations import citation_for, verify
+from service.answer.citations import PageText, citation_for, verify
 from service.answer.guard import instruction_sentences, looks_like_instruction
 from service.answer.question import Question
 from service.answer.text import content_stems
@@ -35,7 +36,6 @@ from service.answer.types import ABSTAIN_TEXT, Citation
 
 if TYPE_CHECKING:
     from service.answer.rewrite import Rewritten
-    from service.engine import AnswerEngine
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 MAX_PASSAGES = 8
@@ -187,16 +187,19 @@ class LLMAnswerer:
 
     def answer(  # noqa: C901
         self,
-        engine: "AnswerEngine",
+        pages: PageText,
+        label_of: Callable[[str, int], str | None],
         q: Question,
         rw: "Rewritten",
         hits: list[Any],
-        role: str = "public",
         timeout_s: float | None = None,
     ) -> tuple[str, list[Citation], bool, dict[str, Any]]:
         """The model's answer with only the sentences that check out. Abstains (debug["outcome"] says
         why) when the model says the papers do not cover it or nothing it said survives; raises
-        ModelUnavailable when it gave no usable reply."""
+        ModelUnavailable when it gave no usable reply.
+
+        It reads nothing but `pages` (a page's text as the caller may see it: Part II lines blank for
+        a caller who may not read them) and `label_of` (a page's printed label), to check each quote."""
         shown = hits[:MAX_PASSAGES]
         if not shown:
             return ABSTAIN_TEXT, [], True, {"dropped": [], "outcome": "no passages to show the model"}
@@ -227,9 +230,9 @@ class LLMAnswerer:
                     continue
                 cit = verify(
                     citation_for(hit, quote),
-                    lambda d, n: engine.page_text(d, n, role),
+                    pages,
                     span=list(getattr(hit, "pdf_pages", []) or []),
-                    label_of=engine.page_label,
+                    label_of=label_of,
                 )
                 if cit is None:
                     debug["dropped"].append(f"P{i}: its quote is not on the cited page: {claim[:80]}")
