@@ -7,19 +7,18 @@ parts that do the work, each with one job:
 - `searcher` (index/search.py): hybrid search and `Hit`;
 - `papers` (index/papers.py): documents, pages, files and look-ups behind one role check.
 Its methods of old (`ingest_file`, `search`, `page`, ...) are the parts' methods, so callers need not
-know which part does what. The engine's evidence-line helpers (`front_sheets`, `judgement_lines`,
-`lines_matching`) and the decision register's look-ups are still here.
+know which part does what. The decision register's look-ups are still here; the engine builds its
+evidence lines itself (service/answer/evidence.py) from the papers' role-gated primitives.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 from cllr.settings import Settings
-from index.filters import SearchFilters, may_see_restricted
+from index.filters import SearchFilters
 from index.ingestor import IngestResult, Ingestor, supported_suffixes
 from index.keyword import KeywordIndex
 from index.lookup import Lookup
@@ -27,8 +26,6 @@ from index.papers import WITHHELD_NOTICE, Papers
 from index.search import Hit, Mode, Searcher
 from index.store import Store
 from index.vectors import VectorIndex
-from ingest.exempt import withheld
-from ingest.models import Chunk
 
 __all__ = ["Hit", "IngestResult", "Library", "Mode", "WITHHELD_NOTICE", "supported_suffixes"]
 
@@ -74,6 +71,9 @@ class Library:
         self.resolutions = self.papers.resolutions
         self.judgements = self.papers.judgements
         self.meetings = self.papers.meetings
+        self.opening_passages = self.papers.opening_passages
+        self.pages_with = self.papers.pages_with
+        self.page_passages = self.papers.page_passages
 
     # ------------------------------------------------------------------ lazily opened parts
     @property
@@ -154,72 +154,6 @@ class Library:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
-
-    # ------------------------------------------------------------------ the engine's evidence lines
-    def front_sheets(self, on: date | str, role: str = "public", n: int = 3) -> list[Hit]:
-        """The opening passages (front sheet: date, time, place, membership) of each paper of the
-        meetings held on a day."""
-        allow = may_see_restricted(role)
-        out: list[Hit] = []
-        for m in self.meetings(date_from=on, date_to=on, role=role):
-            for doc_id in m.doc_ids:
-                out += [Hit.from_chunk(c, 0.0) for c in self.store.first_chunks(doc_id, n) if allow or not c.restricted]
-        return out
-
-    def judgement_lines(
-        self, doc_ids: Sequence[str], role: str = "public", grade: str | None = None, limit: int = 30
-    ) -> list[Hit]:
-        """The Ofsted judgement records of the documents, each as the line of its page that states
-        it ("Making a positive contribution, including user engagement Grade 1 (outstanding)")."""
-        out: list[Hit] = []
-        for doc_id in doc_ids:
-            for j in self.judgements(doc_id=doc_id, grade=grade, role=role)[:limit]:
-                words = re.findall(r"[a-z]+", j.area.lower())[:6]
-                pattern = re.compile(r"\W+".join(map(re.escape, words)), re.I)
-                for h in self.lines_matching(
-                    [doc_id], [" ".join(words[:2])], pattern, role=role, limit=1, pages=[j.pdf_page]
-                ):
-                    h.chunk_id = h.chunk_id.replace("#line", "#judgement")
-                    out.append(h)
-        return out
-
-    def lines_matching(
-        self,
-        doc_ids: Sequence[str],
-        words: Sequence[str],
-        pattern: re.Pattern[str],
-        role: str = "public",
-        limit: int = 8,
-        pages: Sequence[int] | None = None,
-    ) -> list[Hit]:
-        """Single lines of the documents' pages that match `pattern` (pages pre-selected by any of
-        `words`), each as a passage of its own carrying the metadata of the page's passage. A line
-        the role may not see is never read (restriction is per line: ingest/exempt.py)."""
-        allow = may_see_restricted(role)
-        out: list[Hit] = []
-        for rec in self.store.pages_containing(doc_ids, words):
-            doc_id, n = rec.doc_id, rec.pdf_page
-            if pages is not None and n not in pages:
-                continue
-            if not allow and self.document(doc_id, role) is None:
-                continue
-            text = rec.text if allow else withheld(rec.text, rec.restricted_lines)
-            here: list[Chunk] | None = None
-            for line in text.split("\n"):
-                if len(out) >= limit:
-                    return out
-                if not pattern.search(line):
-                    continue
-                if here is None:  # one look-up per page, however many of its lines match
-                    here = [c for c in self.store.page_chunks(doc_id, n) if allow or not c.restricted]
-                if not here:
-                    continue
-                h = Hit.from_chunk(here[0], 0.0)
-                h.text, h.pdf_page, h.pdf_pages = line.strip(), n, [n]
-                h.page_label = dict(zip(here[0].pdf_pages, here[0].page_labels, strict=False)).get(n)
-                h.chunk_id = f"{here[0].chunk_id}#line{n}:{len(out)}"
-                out.append(h)
-        return out
 
     def generation(self) -> int:
         """The store's write counter: derived views of it are stale when it moves."""

@@ -12,10 +12,12 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from index.filters import SearchFilters, may_see_restricted
 from index.lookup import ItemRecord, JudgementRecord, Lookup, MeetingRecord, MinuteRecord, ResolutionRecord
 from index.parts import StoreParts
+from index.search import Hit
 from index.store import DocumentInfo
 from ingest.exempt import restricted_part, withheld
 
@@ -76,6 +78,34 @@ class Papers:
         blank lines for a caller who may not see them, so nothing reads on into them."""
         got = self.page(doc_id, pdf_page, role, notice="")
         return got[1] if got else None
+
+    # The primitives the answer engine reads evidence lines from (service/answer/evidence.py).
+    def opening_passages(self, doc_id: str, n: int, role: str = "public") -> list[Hit]:
+        """The first n passages of a paper (its front sheet), those the role may see."""
+        if self.document(doc_id, role) is None:
+            return []
+        allow = self._allow(role)
+        return [Hit.from_chunk(c, 0.0) for c in self._parts.store.first_chunks(doc_id, n) if allow or not c.restricted]
+
+    def pages_with(
+        self, doc_ids: Sequence[str], words: Sequence[str], role: str = "public"
+    ) -> list[tuple[str, int, str]]:
+        """(doc_id, pdf_page, text) of the papers' pages holding any of `words`, each page's text as
+        the role may read it (Part II lines blank: restriction is per line, ingest/exempt.py)."""
+        allow = self._allow(role)
+        out: list[tuple[str, int, str]] = []
+        for rec in self._parts.store.pages_containing(doc_ids, words):
+            if not allow and self.document(rec.doc_id, role) is None:
+                continue
+            out.append((rec.doc_id, rec.pdf_page, rec.text if allow else withheld(rec.text, rec.restricted_lines)))
+        return out
+
+    def page_passages(self, doc_id: str, pdf_page: int, role: str = "public") -> list[Hit]:
+        """The passages lying on a page, those the role may see."""
+        allow = self._allow(role)
+        return [
+            Hit.from_chunk(c, 0.0) for c in self._parts.store.page_chunks(doc_id, pdf_page) if allow or not c.restricted
+        ]
 
     def restricted_texts(self) -> list[tuple[str, int, str]]:
         """(doc_id, pdf_page, restricted text) of every Part II passage in the store: what the

@@ -19,7 +19,7 @@ from cllr.settings import Settings
 from index.filters import may_see_restricted
 from ingest.html import HTML_SUFFIXES
 from ingest.word import WORD_SUFFIXES
-from service.answer import abstain, extractive, scorer
+from service.answer import abstain, evidence, extractive, scorer
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
 from service.answer.llm import ModelUnavailable
@@ -56,6 +56,9 @@ class AnswerEngine:
         self.library = library
         self.store = store
         self.llm = llm
+        # The evidence lines (front sheets, role lines, judgements) need the papers' primitives; a
+        # library without them answers from search alone.
+        self._evidence = library if isinstance(library, evidence.EvidencePapers) else None
         # Bounded: a serving process lives for weeks over an archive of many thousand pages.
         # keyed by whether the reader may see Part II: the two readings of a mixed page differ
         self._page_cache: OrderedDict[tuple[str, int, bool], str | None] = OrderedDict()
@@ -284,8 +287,8 @@ class AnswerEngine:
         """A question about the meeting of a given day ("the meeting on 14 January 2025") reads
         that meeting's front sheet too: its date, time, place and membership answer such
         questions, and search ranks a front sheet low (it is mostly names and boilerplate)."""
-        fn = getattr(self.library, "front_sheets", None)
-        if fn is None or not q.days or len(q.years) != 1:
+        papers = self._evidence
+        if papers is None or not q.days or len(q.years) != 1:
             return hits
         year = next(iter(q.years))
         top = {h.chunk_id for h in hits[:FRONT_SHEET_AT]}
@@ -293,7 +296,9 @@ class AnswerEngine:
         for d, m in q.days:
             try:
                 extra += [
-                    h for h in fn(f"{year}-{abstain.month_number(m)}-{int(d):02d}", role=role) if h.chunk_id not in top
+                    h
+                    for h in evidence.front_sheets(papers, f"{year}-{abstain.month_number(m)}-{int(d):02d}", role=role)
+                    if h.chunk_id not in top
                 ]
             except Exception:  # an impossible date ("31 February") names no meeting
                 continue
@@ -306,29 +311,29 @@ class AnswerEngine:
     def _with_role_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
         """ "Who chairs / led / wrote / is the director": the lines of the retrieved papers that
         print that role beside a name join the passages (see service/answer/roles.py)."""
-        fn = getattr(self.library, "lines_matching", None)
+        papers = self._evidence
         asked = [r for r in roles_asked(q.text) if r in ROLE_LINES] if "person" in q.kinds else []
-        if fn is None or not asked or not hits:
+        if papers is None or not asked or not hits:
             return hits
         docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
         extra: list[Any] = []
         for r in asked:
             words, pattern = ROLE_LINES[r]
             for d in docs:  # in the order search ranked the papers, a few lines from each
-                extra += fn([d], words, pattern, role=role, limit=ROLE_LINES_PER_DOC)
+                extra += evidence.lines_matching(papers, [d], words, pattern, role=role, limit=ROLE_LINES_PER_DOC)
         return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def _with_judgements(self, hits: list[Any], q: Question, role: str) -> list[Any]:
         """ "What did Ofsted judge / was anything rated outstanding": the retrieved reports'
         judgement records (area and grade, from ingestion) join the passages as the lines that
         state them, only those of the grade the question names if it names one."""
-        fn = getattr(self.library, "judgement_lines", None)
+        papers = self._evidence
         grades = {g for g in _GRADES if re.search(rf"\b{g}\b", q.text, re.I)}
-        if fn is None or not hits or not ("judgement" in q.kinds or grades):
+        if papers is None or not hits or not ("judgement" in q.kinds or grades):
             return hits
         docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
         grade = next(iter(grades)) if len(grades) == 1 else None
-        extra = fn(docs, role=role, grade=grade, limit=JUDGEMENTS_PER_DOC)
+        extra = evidence.judgement_lines(papers, docs, role=role, grade=grade, limit=JUDGEMENTS_PER_DOC)
         return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def stream(self, question: str, **kwargs: Any) -> Iterator[str | AnswerResult]:

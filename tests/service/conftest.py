@@ -52,6 +52,26 @@ class FakeLibrary:
     def page_text(self, doc_id, pdf_page, role="public"):
         return self.pages.get((doc_id, pdf_page))
 
+    # service/answer/evidence.py's EvidencePapers, over the same hits and pages
+    def meetings(self, *, date_from=None, date_to=None, role="public"):
+        return []
+
+    def judgements(self, *, doc_id=None, grade=None, role="public"):
+        return []
+
+    def opening_passages(self, doc_id, n, role="public"):
+        return [h for h in self.hits if h.doc_id == doc_id][:n]
+
+    def pages_with(self, doc_ids, words, role="public"):
+        return [
+            (d, n, text)
+            for (d, n), text in sorted(self.pages.items())
+            if d in doc_ids and any(w.lower() in text.lower() for w in words)
+        ]
+
+    def page_passages(self, doc_id, pdf_page, role="public"):
+        return [h for h in self.hits if h.doc_id == doc_id and pdf_page in (h.pdf_pages or [h.pdf_page])]
+
 
 PAGES = {
     ("d1", 1): "Children's Select Committee\nDate: Tuesday 19 December 2017\nPlace: The Kennet Room, County Hall, "

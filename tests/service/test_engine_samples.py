@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from service.answer import evidence
 from service.answer.citations import quote_on_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
@@ -90,7 +91,8 @@ def test_who_chairs_is_answered_from_the_line_that_prints_the_role_beside_a_name
 def test_judgement_records_are_lines_the_page_states(engine):
     lib = engine.library
     docs = [d.doc_id for d in lib.documents(role="officer")]
-    lines = lib.judgement_lines(docs, role="officer")
+    assert isinstance(lib, evidence.EvidencePapers)
+    lines = evidence.judgement_lines(lib, docs, role="officer")
     assert lines  # the sample pack's ILACS summary has a judgement table
     for h in lines:
         assert "#judgement" in h.chunk_id
