@@ -64,7 +64,7 @@ format-check: setup
 	$(VENV)/bin/ruff format --check .
 
 test: setup system-deps lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -rs
 
 # No model, no ../shared, no server (tests/fixtures/tiers.py): under a minute.
 test-unit: setup

@@ -239,7 +239,10 @@ class ReplaySite:
 
 @pytest.fixture(params=SOURCES, ids=lambda s: s.name)
 def site(request: pytest.FixtureRequest) -> Iterator[ReplaySite]:
-    with ReplaySite(request.param) as s:
+    source: Source = request.param
+    for name in (source.committees, source.meetings, *source.meeting_files.values()):
+        source.path(name)  # here, not in the server's thread: a missing recording fails or skips the test
+    with ReplaySite(source) as s:
         yield s
 
 
