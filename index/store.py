@@ -9,6 +9,8 @@ Each document is written in a single transaction.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Sequence
@@ -369,6 +371,26 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
+WAL_WAIT_S = 30.0  # how long a new connection waits for other connections to let go of the file
+
+
+def _wal(cur: sqlite3.Cursor) -> None:
+    """Switch the file to WAL. The switch needs the file to itself, and SQLite answers "database is
+    locked" at once, without its busy handler, while another connection (the service's, a job's)
+    holds a transaction on it, as at a server's startup; so wait for them, as the busy timeout would."""
+    deadline = time.monotonic() + WAL_WAIT_S
+    pause = 0.05
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
 class Store:
     def __init__(self, url: str):
         kwargs: dict = {}
@@ -381,7 +403,7 @@ class Store:
             @event.listens_for(self.engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):
                 cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the ingesting writer
+                _wal(cur)  # readers don't block the ingesting writer
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import threading
+import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
@@ -104,6 +105,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         db.dispose()
 
 
+WARMUP_ATTEMPTS = 4
+WARMUP_PAUSE_S = 2.0  # times the attempt number: 2, 4, 6 s between attempts
+
+
 class Warmup:
     """Loads the embedding model, Chroma and BM25 once at startup, off the event loop, so the first
     councillor's question isn't the one that waits for them; /readyz says "loading" until done."""
@@ -116,14 +121,23 @@ class Warmup:
         threading.Thread(target=self._run, name="cllr-warmup", daemon=True).start()
 
     def _run(self) -> None:
-        try:
-            self.library.documents(role="public")  # the store answers
-            self.library.search("committee", k=1)  # model, vectors and keyword index loaded
-            self.library.bulk_embedder.embed_documents(["committee"])  # the answers' (and uploads') model
-            self.status = "ok"
-        except Exception as e:
-            log.exception("index warm-up failed")
-            self.status = f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        # A failure at startup may pass (another process or thread holding the database file for a
+        # moment): try again a few times before /readyz reports it.
+        for attempt in range(1, WARMUP_ATTEMPTS + 1):
+            try:
+                self.library.documents(role="public")  # the store answers
+                self.library.search("committee", k=1)  # model, vectors and keyword index loaded
+                self.library.bulk_embedder.embed_documents(["committee"])  # the answers' (and uploads') model
+                self.status = "ok"
+                return
+            except Exception as e:
+                why = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+                if attempt == WARMUP_ATTEMPTS:
+                    log.exception("index warm-up failed")
+                    self.status = f"failed: {why}"
+                    return
+                log.warning("index warm-up attempt %d failed, trying again: %s", attempt, why)
+                time.sleep(WARMUP_PAUSE_S * attempt)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[int, str]:

@@ -750,22 +750,28 @@ def test_a_500_mb_body_does_not_grow_a_real_servers_memory(tmp_path):
     env.update(CLLR_API_KEYS=KEY_SPEC, CLLR_MAX_UPLOAD_MB="50")
     cli = Path(sys.executable).with_name("cllr")
     (tmp_path / "data").mkdir()
+    # The server's log goes to a file: a pipe nobody reads fills at 64 KB (an access line per
+    # readiness poll) and then blocks the server on its next log line.
+    log_path = tmp_path / "serve.log"
+    log_file = log_path.open("wb")
     proc = subprocess.Popen(
         [str(cli), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
     )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while True:
-            assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+            assert proc.poll() is None, log_path.read_text(errors="replace")[-2000:]
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
-            assert time.monotonic() < deadline, "cllr serve did not become ready"
+            assert time.monotonic() < deadline, (
+                "cllr serve did not become ready: " + log_path.read_text(errors="replace")[-2000:]
+            )
             time.sleep(0.5)
         peak = [_rss_mb(proc.pid)]
         before = peak[0]
@@ -801,6 +807,7 @@ def test_a_500_mb_body_does_not_grow_a_real_servers_memory(tmp_path):
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log_file.close()
 
 
 # ------------------------------------------------------------------ 3, live: every route, odd input, real index
