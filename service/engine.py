@@ -33,7 +33,12 @@ from service.answer.types import ABSTAIN_TEXT, AnswerResult, Citation, short_dat
 
 PAGE_CACHE_MAX = 2000  # page texts kept for citation checks (~3 KB each)
 SEARCH_DEPTH = 40  # passages fetched before the papers the question names are put first
-EMBED_LIMIT = 60  # units per question compared with it by the embedding model
+# Candidate lines per question compared with it by the embedding model. 0: none. Fitted out of fold
+# (evals/fit_scorer.py, 5-fold over 260 questions), the line model gave MiniLM's similarity a weight
+# near 0 once words, rank and the kind asked are in, and answers were as right without it (correct
+# .630 without, .616 with 24 lines, .611 with 60), while embedding the lines was nine tenths of a cold
+# answer's time on AVX2 (p95 1,021 ms at 100k chunks; 69 ms without). Set it above 0 and refit to use it.
+EMBED_LIMIT = 0
 SEARCH_K = 25  # passages retrieved and returned in `retrieved`
 FRONT_SHEET_AT = 2  # where a named day's meeting front sheet joins the passages
 ROLE_DOCS = 6  # top passages whose papers are read for a role printed beside a name

@@ -74,6 +74,8 @@ SUPPORT_FEATURES: tuple[str, ...] = (
     "under_heading",  # the lines are the points under a heading that asks the question
     "unseen_share",  # IDF share of the question's words that no candidate line (or its header) has
     "unseen_names",  # names the question uses (capitalised, not opening it) found in no candidate line
+    "day_unmatched",  # the question names a day; no chosen line's meeting was held on it or mentions it
+    "year_unmatched",  # the question names a year; no chosen line's meeting, header or text has it
 )
 
 
@@ -169,6 +171,7 @@ _DATE_TOKEN = re.compile(
     re.I,
 )
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
+MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_ALT})\b", re.I)
 _NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
@@ -464,4 +467,20 @@ def support_features(
         "asks_present": float(asks_present(q)),
         "under_heading": float(bool(best.under_heading)),
     }
+    return f | _date_support(q, chosen)
+
+
+def _date_support(q: Question, chosen: list[Any]) -> dict[str, float]:
+    """Whether the day and year the question names are those of the chosen lines: their meeting's
+    date, their passage's header, or their own words ("at its meeting on 5 March", "for 2023/24")."""
+    f: dict[str, float] = {}
+    dates = [str(getattr(u.hit, "meeting_date", None) or "") for u in chosen]
+    if q.days:
+        held = {(d[8:10].lstrip("0"), MONTH_ABBR[int(d[5:7]) - 1]) for d in dates if len(d) >= 10 and d[5:7].isdigit()}
+        said = {(d.lstrip("0"), m.lower()[:3]) for u in chosen for d, m in _DAY_MONTH.findall(u.text)}
+        asked = {(d.lstrip("0"), m) for d, m in q.days}
+        f["day_unmatched"] = float(not asked & (held | said))
+    if q.years:
+        blob = " ".join(dates + [f"{u.hit.header or ''} {u.text}" for u in chosen])
+        f["year_unmatched"] = float(not any(y in blob for y in q.years))
     return f

@@ -128,3 +128,25 @@ def test_fitting_learns_which_feature_marks_the_answering_line():
     g = Gold("g", "q", None, "number", [["x"]], set(), rows)
     coef, _ = fit_lines([g])
     assert coef["figure_new"] > 0 > coef["figure_missing"]
+
+
+def _dated(text: str, meeting_date: str | None, header: str = ""):
+    hit = SimpleNamespace(meeting_date=meeting_date, header=header)
+    return SimpleNamespace(text=text, hit=hit)
+
+
+def test_a_day_the_question_names_must_be_the_meetings_or_in_the_lines():
+    q = analyse("What did the council decide at its meeting on 19 December 2023?")
+    assert scorer._date_support(q, [_dated("Resolved to adopt the plan.", "2023-12-05")])["day_unmatched"] == 1.0
+    assert scorer._date_support(q, [_dated("Resolved to adopt the plan.", "2023-12-19")])["day_unmatched"] == 0.0
+    said = _dated("The meeting on 19th December agreed the schedule.", "2024-01-09")
+    assert scorer._date_support(q, [said])["day_unmatched"] == 0.0
+
+
+def test_a_year_the_question_names_must_be_the_meetings_its_headers_or_the_lines():
+    q = analyse("What precept was set for 2023/24?")
+    assert scorer._date_support(q, [_dated("The precept was set at £9,000.", "2019-03-05")])["year_unmatched"] == 1.0
+    assert (
+        scorer._date_support(q, [_dated("The precept for 2023/24 is £9,000.", "2019-03-05")])["year_unmatched"] == 0.0
+    )
+    assert scorer._date_support(analyse("Who chaired it?"), [_dated("Cllr A chaired.", None)]) == {}
