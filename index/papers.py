@@ -20,6 +20,7 @@ from index.parts import StoreParts
 from index.search import Hit
 from index.store import DocumentInfo
 from ingest.exempt import restricted_part, withheld
+from ingest.models import Chunk
 
 # What a caller who may not see Part II reads in place of a page's restricted lines.
 WITHHELD_NOTICE = "[Exempt information withheld (Part II, Schedule 12A)]"
@@ -84,8 +85,7 @@ class Papers:
         """The first n passages of a paper (its front sheet), those the role may see."""
         if self.document(doc_id, role) is None:
             return []
-        allow = self._allow(role)
-        return [Hit.from_chunk(c, 0.0) for c in self._parts.store.first_chunks(doc_id, n) if allow or not c.restricted]
+        return self._visible(self._parts.store.first_chunks(doc_id, n), role)
 
     def pages_with(
         self, doc_ids: Sequence[str], words: Sequence[str], role: str = "public"
@@ -93,19 +93,24 @@ class Papers:
         """(doc_id, pdf_page, text) of the papers' pages holding any of `words`, each page's text as
         the role may read it (Part II lines blank: restriction is per line, ingest/exempt.py)."""
         allow = self._allow(role)
+        visible: dict[str, bool] = {}  # one document look-up per paper, not per page
         out: list[tuple[str, int, str]] = []
         for rec in self._parts.store.pages_containing(doc_ids, words):
-            if not allow and self.document(rec.doc_id, role) is None:
-                continue
+            if not allow:
+                if rec.doc_id not in visible:
+                    visible[rec.doc_id] = self.document(rec.doc_id, role) is not None
+                if not visible[rec.doc_id]:
+                    continue
             out.append((rec.doc_id, rec.pdf_page, rec.text if allow else withheld(rec.text, rec.restricted_lines)))
         return out
 
     def page_passages(self, doc_id: str, pdf_page: int, role: str = "public") -> list[Hit]:
         """The passages lying on a page, those the role may see."""
+        return self._visible(self._parts.store.page_chunks(doc_id, pdf_page), role)
+
+    def _visible(self, chunks: list[Chunk], role: str) -> list[Hit]:
         allow = self._allow(role)
-        return [
-            Hit.from_chunk(c, 0.0) for c in self._parts.store.page_chunks(doc_id, pdf_page) if allow or not c.restricted
-        ]
+        return [Hit.from_chunk(c, 0.0) for c in chunks if allow or not c.restricted]
 
     def restricted_texts(self) -> list[tuple[str, int, str]]:
         """(doc_id, pdf_page, restricted text) of every Part II passage in the store: what the

@@ -23,7 +23,7 @@ from service.answer import abstain, evidence, extractive, scorer
 from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
 from service.answer.llm import ModelUnavailable
-from service.answer.question import Question, analyse
+from service.answer.question import Question, analyse, month_number
 from service.answer.rerank import asked_places, place_names, rerank
 from service.answer.rewrite import rewrite
 from service.answer.roles import ROLE_LINES, roles_asked
@@ -302,7 +302,7 @@ class AnswerEngine:
             try:
                 extra += [
                     h
-                    for h in evidence.front_sheets(papers, f"{year}-{abstain.month_number(m)}-{int(d):02d}", role=role)
+                    for h in evidence.front_sheets(papers, f"{year}-{month_number(m)}-{int(d):02d}", role=role)
                     if h.chunk_id not in top
                 ]
             except Exception:  # an impossible date ("31 February") names no meeting
@@ -363,13 +363,13 @@ class AnswerEngine:
         for s in ctx:
             idf[s] *= model.selection.context_weight
         parts = extractive.question_parts(q.text)
-        sims = extractive.semantic_similarities(
-            units,
-            [rw.standalone] + (parts if len(parts) > 1 else []),
-            unit_embedder(self.library),
-            prior=scorer.embed_prior(units, idf),
-            limit=EMBED_LIMIT,
-        )
+        asked = [rw.standalone] + (parts if len(parts) > 1 else [])
+        if EMBED_LIMIT > 0:
+            sims = extractive.semantic_similarities(
+                units, asked, unit_embedder(self.library), prior=scorer.embed_prior(units, idf), limit=EMBED_LIMIT
+            )
+        else:  # nothing embedded, so the bulk model is not even loaded for an answer
+            sims = [[0.0] * len(units) for _ in asked]
         paper = self._paper_features(wq, units, role)
         chosen = self._select_parts(parts, sims[1:], units, wq, paper) if len(parts) > 1 else []
         places = frozenset(self._places())
@@ -784,7 +784,7 @@ def _with_month(q: Question, units: list[Any], paper: dict[str, dict[str, float]
     out = {d: dict(f) for d, f in paper.items()}
     for u in units:
         md = str(getattr(u.hit, "meeting_date", "") or "")
-        if md and any(md.startswith(f"{y}-{abstain.month_number(m)}") for m, y in q.month_years):
+        if md and any(md.startswith(f"{y}-{month_number(m)}") for m, y in q.month_years):
             out.setdefault(u.hit.doc_id, {})["paper_of_month_named"] = 1.0
     return out
 

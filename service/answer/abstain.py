@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from service.answer import scorer
 from service.answer.extractive import Unit
-from service.answer.question import Question
+from service.answer.question import Question, held_on_asked_day, month_number
 
 
 @dataclass
@@ -127,8 +127,7 @@ def _pending(q: Question, best: Unit) -> str | None:
     if _YES_NO_OUTCOME.search(q.text) and _PENDING_TEXT.search(best.text):
         return "evidence treats the outcome as pending"
     if _ELECTS.search(q.text) and q.days and not best.hit.minute and getattr(best.hit, "doc_type", "") == "agenda_pack":
-        md = str(getattr(best.hit, "meeting_date", "") or "")
-        if md and any(md.endswith(f"-{month_number(m)}-{int(d):02d}") for d, m in q.days):
+        if held_on_asked_day(getattr(best.hit, "meeting_date", None), q):
             return "evidence is the meeting's own agenda, written before the outcome"
     return None
 
@@ -151,11 +150,6 @@ def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
     if dates and all(d and d < asked for d in dates):
         return f"question is about {asked}, after the papers ({max(dates)})"
     return None
-
-
-def month_number(m: str) -> str:
-    order = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    return f"{order.index(m[:3]) + 1:02d}"
 
 
 _NUM_TOKEN = re.compile(

@@ -95,6 +95,27 @@ class Question:
     month_years: set[tuple[str, str]] = field(default_factory=set)  # ("jul", "2018"), as written together
 
 
+def month_number(m: str) -> str:
+    """'dec', 'December' -> '12'."""
+    return f"{[x[:3] for x in MONTHS].index(m[:3].lower()) + 1:02d}"
+
+
+def days_said(text: str) -> set[tuple[str, str]]:
+    """The days a text names, as (day without a leading 0, month's first three letters): "5th March"
+    -> ("5", "mar"); compare with `asked_days`."""
+    return {(d.lstrip("0"), m.lower()[:3]) for d, m in _DATE.findall(text)}
+
+
+def asked_days(q: Question) -> set[tuple[str, str]]:
+    return {(d.lstrip("0"), m) for d, m in q.days}
+
+
+def held_on_asked_day(meeting_date: str | None, q: Question) -> bool:
+    """Whether a meeting's ISO date ("2023-12-19") is a day the question names."""
+    md = str(meeting_date or "")
+    return bool(md) and any(md.endswith(f"-{month_number(m)}-{int(d):02d}") for d, m in q.days)
+
+
 def analyse(text: str) -> Question:
     t = clean(text)
     stems = list(dict.fromkeys(content_stems(t)))

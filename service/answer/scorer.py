@@ -23,7 +23,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from service.answer.question import MONTHS, Question
+from service.answer.question import MONTHS, Question, asked_days, days_said, held_on_asked_day
 from service.answer.roles import roles_asked
 from service.answer.text import STOPWORDS, content_stems
 
@@ -171,8 +171,6 @@ _DATE_TOKEN = re.compile(
     re.I,
 )
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
-MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_ALT})\b", re.I)
 _NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
     r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b"
@@ -310,8 +308,8 @@ def kind_features(q: Question, text: str) -> dict[str, float]:
         if kind in q.kinds:
             features(q, text, qtext, f)
     if q.days:
-        said = {(d.lstrip("0"), m.lower()[:3]) for d, m in _DAY_MONTH.findall(text)}
-        if said and not said & {(d.lstrip("0"), m) for d, m in q.days}:
+        said = days_said(text)
+        if said and not said & asked_days(q):
             f["other_day"] = 1.0
     return f
 
@@ -476,10 +474,9 @@ def _date_support(q: Question, chosen: list[Any]) -> dict[str, float]:
     f: dict[str, float] = {}
     dates = [str(getattr(u.hit, "meeting_date", None) or "") for u in chosen]
     if q.days:
-        held = {(d[8:10].lstrip("0"), MONTH_ABBR[int(d[5:7]) - 1]) for d in dates if len(d) >= 10 and d[5:7].isdigit()}
-        said = {(d.lstrip("0"), m.lower()[:3]) for u in chosen for d, m in _DAY_MONTH.findall(u.text)}
-        asked = {(d.lstrip("0"), m) for d, m in q.days}
-        f["day_unmatched"] = float(not asked & (held | said))
+        held = any(held_on_asked_day(d, q) for d in dates)
+        said = any(days_said(u.text) & asked_days(q) for u in chosen)
+        f["day_unmatched"] = float(not (held or said))
     if q.years:
         blob = " ".join(dates + [f"{u.hit.header or ''} {u.text}" for u in chosen])
         f["year_unmatched"] = float(not any(y in blob for y in q.years))
