@@ -256,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
             file=sys.stderr,
         )
         skip |= {"ingest", "incremental", "service"}
+    if a.work_dir is not None:
+        a.work_dir.mkdir(parents=True, exist_ok=True)  # a new folder is a fine place to work, not an error
     tmp = Path(tempfile.mkdtemp(prefix="cllr-bench-", dir=a.work_dir))
     from index.cpu import this_cpu
 
