@@ -527,11 +527,13 @@ class AnswerEngine:
             recorded = self._minute_recording(hit, role)
             if recorded is not None:
                 parts.append(f"minute {recorded.number} records it")
-        if cit.page_label:
-            parts.append(f"the cited passage is on printed page {cit.page_label} (PDF page {cit.pdf_page})")
-        else:
-            parts.append(f"the cited passage is on PDF page {cit.pdf_page}")
-        return ("This is " + ", ".join(parts) + ".") if parts else None
+        page = (
+            f"printed page {cit.page_label} (PDF page {cit.pdf_page})" if cit.page_label else f"PDF page {cit.pdf_page}"
+        )
+        # with no item or minute to name, the page is the whole location (not "This is the cited ...")
+        if not parts:
+            return f"The cited passage is on {page}."
+        return "This is " + ", ".join(parts) + f"; the cited passage is on {page}."
 
     def _continue_over_page(self, chosen: list[Any], units: list[Any], role: str) -> list[Any]:
         """A sentence or a lead-in ("...phased as follows:") cut where its passage ends goes on
@@ -770,8 +772,8 @@ class Scored:
 
 
 def _kind_held(q: Question, u: Any, places: frozenset[str]) -> bool | None:
-    """For a question asking a figure, a person or a grade: whether the line holds one."""
-    if not ({"count", "person"} & q.kinds or abstain.asks_rating(q)):
+    """For a question asking a figure, a person, a name or a grade: whether the line holds one."""
+    if not ({"count", "person", "name"} & q.kinds or abstain.asks_rating(q)):
         return None
     return abstain.missing_kind(q, [u], None, places) is None
 

@@ -157,6 +157,29 @@ _NUM_TOKEN = re.compile(
     r"twelve|twenty|thirty|forty|fifty|hundred|half|quarter)\b",
     re.I,
 )
+# Numbers in council papers that are not quantities: dates ("13th March", "5 September", 2019-03-13,
+# 19/03/2019), times ("7.30pm", "19:00 hrs"), dotted references (minute "18.05.1", "19.09.08") and
+# the number a line opens with when written as a minute or paragraph number, page references ("Pages 7 - 8").
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_NOT_QUANTITY = re.compile(
+    # a line's own number only when written as one ("52.", "4.1", "3)", "(a)"): "12 clients" is a count
+    r"^\s*\(?[A-Za-z]?\d+(?:\.\d+)*(?:\.|\))(?=\s)|^\s*\d+\.\d+(?=\s)|\b\d+(?:\.\d+){2,}\b|"
+    rf"\b\d{{1,2}}\s*(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})[a-z]*\b|"
+    rf"\b(?:{_MONTHS})[a-z]*\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
+    r"(?<![£$\d.])\b\d{1,2}(?:[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|hrs|hours)\b|:\d{2}\b)|"
+    r"\bpages?\s+\d+(?:\s*(?:-|–|to)\s*\d+)?",
+    re.I,
+)
+
+
+def figures_in(text: str) -> set[str]:
+    """The quantities a line states, normalised ("£5,000" -> "5000"), without dates, times and
+    references (a line whose only number is its minute number states no figure)."""
+    kept = _NOT_QUANTITY.sub(" ", text)
+    return {m.group(0).lower().strip("£%").replace(",", "") for m in _NUM_TOKEN.finditer(kept)}
+
+
 _ASKS_RATING = re.compile(r"\b(rated|rating|judged|judgement|graded|grade)\b", re.I)
 _GRADE = re.compile(
     r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d|"
@@ -180,7 +203,7 @@ def missing_kind(
         # The figure must stand beside what the question is about (its rarest words): "£700m
         # for local authorities" does not say how big the overspend was.
         about = [u for u in chosen if not focus or u.stems & set(focus)]
-        nums = {m.group(0).lower().strip("£%").replace(",", "") for u in about for m in _NUM_TOKEN.finditer(u.text)}
+        nums = set().union(*(figures_in(u.text) for u in about)) if about else set()
         nums = {n for n in nums if n and n not in qtext and not re.fullmatch(r"(19|20)\d\d", n)}
         if not nums:
             return "no figure in evidence"
@@ -189,7 +212,24 @@ def missing_kind(
             return "no person named in evidence"
     if _ASKS_RATING.search(qtext) and not any(_GRADE.search(u.text) for u in chosen):
         return "no grade in evidence"
+    if "name" in q.kinds and "person" not in q.kinds:
+        if not any(_new_name(u.text, qtext, known_places) or _new_title(u.text, qtext) for u in chosen):
+            return "no name in evidence"
     return None
+
+
+# A proper name of a body, scheme or document: two or more Title Case words (small joining words
+# allowed between them), or an acronym given in brackets ("... Model (WCF)").
+_TITLE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|&)\s+)?[A-Z][a-z]+)+\b|\(([A-Z]{2,8})\)")
+
+
+def _new_title(text: str, qtext: str) -> bool:
+    """A name in the text the question does not already hold (at least one of its words is new)."""
+    for m in _TITLE.finditer(text):
+        words = re.findall(r"[A-Za-z]+", m.group(0))
+        if any(len(w) > 2 and w.lower() not in qtext for w in words):
+            return True
+    return False
 
 
 def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset()) -> bool:
@@ -206,6 +246,11 @@ def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset())
         not_names = _NOT_NAMES | known_places
         if first.lower() not in not_names and last.lower() not in not_names and last.lower() not in qtext:
             return True
+    # initials and a surname, as movers and seconders are written ("S. Foote, D. Yemm", "Cllr. O. Williams")
+    for m in _INITIALS_NAME.finditer(text):
+        surname = m.group(1)
+        if surname.lower() not in qtext and surname.lower() not in _NOT_NAMES | known_places:
+            return True
     # "Who delivers/provides ..." is as often answered by a body as by a person.
     for m in _ORG.finditer(text):
         if m.group(0).split()[0].lower() not in qtext:
@@ -213,6 +258,7 @@ def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset())
     return False
 
 
+_INITIALS_NAME = re.compile(r"(?<![A-Za-z.])(?:[A-Z]\.\s?){1,3}([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
 _PAIR = re.compile(r"\b([A-Z][a-z]{2,})\s+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])")
 _ORG = re.compile(
     r"\b(?:[A-Z][A-Za-z&'-]+\s+){1,4}(?:Trust|Agency|Health|NHS|Partnership|Foundation|Ltd|Limited|"

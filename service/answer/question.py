@@ -43,7 +43,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "resolution",
         re.compile(
             r"\b(resolve|resolved|decide|decided|decision|agree|agreed|endorse|"
-            r"approve|approved|wound up|recommend)\w*",
+            r"approve|approved|recommend)\w*|"
+            # ending a body or a piece of work is a decision too
+            r"\b(wound up|wind up|winding up|disband|dissolv|abolish)\w*",
             re.I,
         ),
     ),
@@ -67,7 +69,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "person",
         re.compile(
             r"^\s*(who|whom)\b|\bwho (was|is|chairs|led|wrote|presented|provided|delivers)\b|"
-            r"\bwhich (members|councillors?|care leaver|officer)\b",
+            # "which <people>": the nouns council papers use for the people they are about
+            r"\bwhich (members?|councillors?|officers?|people|persons?|young (people|persons?)|child(ren)?|"
+            r"care leavers?|residents?|pupils?|students?|staff|inspectors?|chairs?|directors?)\b",
             re.I,
         ),
     ),
@@ -81,6 +85,14 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("place", re.compile(r"^\s*where\b|\bwhere is\b.*\bheld\b", re.I)),
+    (
+        "name",  # "what is the new company called?", "what is the name of the scheme?"
+        re.compile(
+            r"\bwhat (is|was|are|were|will)\b[^?]*\b(called|named|known as)\s*\??\s*$|"
+            r"\bwhat(?:'s| is| was| are| were) (the|its|their) names? of\b|\bwhat name\b",
+            re.I,
+        ),
+    ),
 ]
 
 

@@ -150,3 +150,45 @@ def test_a_year_the_question_names_must_be_the_meetings_its_headers_or_the_lines
         scorer._date_support(q, [_dated("The precept for 2023/24 is £9,000.", "2019-03-05")])["year_unmatched"] == 0.0
     )
     assert scorer._date_support(analyse("Who chaired it?"), [_dated("Cllr A chaired.", None)]) == {}
+
+
+def test_a_question_asking_what_something_is_called_wants_a_name_the_question_does_not_hold():
+    for asked in (
+        "What is the parish council's new youth scheme called?",
+        "What is the name of the company that runs the county's children's services?",
+        "What was the community council's newsletter known as?",
+    ):
+        assert "name" in analyse(asked).kinds, asked
+    assert "name" not in analyse("What was the extraordinary meeting called to consider?").kinds
+    q = analyse("What is the borough's new housing company called?")
+    named = _units("Cabinet agreed to set up a wholly owned company, Riverside Homes Ltd (RHL).")
+    unnamed = _units("Progress on the new arrangements is now tangible, with early signs of improvement.")
+    assert abstain.missing_kind(q, named) is None
+    assert abstain.missing_kind(q, unnamed) == "no name in evidence"
+
+
+def test_people_nouns_after_which_ask_for_a_person_and_ending_a_body_is_a_decision():
+    assert "person" in analyse("Which residents spoke in the public forum?").kinds
+    assert "person" in analyse("Which care leavers did the panel thank?").kinds
+    assert "resolution" in analyse("Was the task and finish group disbanded?").kinds
+    assert "resolution" in analyse("Was the trust wound up in the end?").kinds
+
+
+def test_dates_times_and_minute_references_are_not_the_figures_a_how_many_question_wants():
+    assert abstain.figures_in("21.03.4 Election of Chair: all members agreed that Cllr Moss be Chair.") == set()
+    assert abstain.figures_in("17.11.02 Village hall: a letter from the hall committee was read.") == set()
+    assert abstain.figures_in("The meeting began at 7.30pm on the 2nd of June in the Reading Room.") == set()
+    assert abstain.figures_in("HELD IN THE HALL ON MONDAY 4 TH JUNE AT 19:00 HRS") == set()
+    assert abstain.figures_in("4. Budget monitoring (Pages 9 - 14)") == set()
+    assert abstain.figures_in("The grant of £2,500 was agreed, 9 for and 2 against.") == {"2500", "9", "2"}
+    assert abstain.figures_in("Hall hire rises to £11.50 an hour from 1 April.") == {"11.50"}
+    q = analyse("How many votes did the new chair receive?")
+    assert abstain.missing_kind(q, _units("21.03.4 Election of Chair: Cllr Moss was elected Chair.")) == (
+        "no figure in evidence"
+    )
+
+
+def test_a_count_that_opens_a_line_is_still_a_figure():
+    assert abstain.figures_in("14 Clients this month and 2 emergency calls.") == {"14", "2"}
+    assert abstain.figures_in("52. The council agreed 7 new posts.") == {"7"}
+    assert abstain.figures_in("4.1 Caseloads are too high.") == set()
