@@ -88,7 +88,7 @@ def _convention_gate(
     passing mention of another year would let the wrong meeting answer. The best unit carries
     the answer, so it is the one whose papers must match a question pinned to one year; a
     question spanning years (comparisons) is matched by all the units."""
-    later = _after_papers(q, chosen[:1])
+    later = _after_papers(q, chosen[:1]) or _agenda_before_outcome(q, chosen[0])
     if later:
         return later
     if len(q.years) <= 1:
@@ -117,18 +117,33 @@ _PENDING_TEXT = re.compile(
     r"are expected|to be decided|pending|has not provided|no decision)\b",
     re.I,
 )
-_ELECTS = re.compile(r"\b(elected|appointed|voted|chosen)\b", re.I)
+# What a meeting did: elections, votes and decisions (recorded in its minutes, not its agenda).
+_MEETING_OUTCOME = re.compile(
+    r"\b(elected|appointed|voted|chosen|decided?|decision|agreed|approved|resolved|carried|outcome|result)\b", re.I
+)
 
 
 def _pending(q: Question, best: Unit) -> str | None:
-    """Outcomes the papers could not know. "Did the bid succeed?" answered only by "if successful,
-    the DfE will award…"; "who was elected at the 31 May meeting?" answered from that meeting's
-    own agenda pack (written before the vote; minutes would carry a minute number)."""
+    """An outcome the evidence treats as not yet known: "Did the bid succeed?" answered only by
+    "if successful, the DfE will award…" (a support feature: such wording is sometimes beside the
+    outcome)."""
     if _YES_NO_OUTCOME.search(q.text) and _PENDING_TEXT.search(best.text):
         return "evidence treats the outcome as pending"
-    if _ELECTS.search(q.text) and q.days and not best.hit.minute and getattr(best.hit, "doc_type", "") == "agenda_pack":
-        if held_on_asked_day(getattr(best.hit, "meeting_date", None), q):
-            return "evidence is the meeting's own agenda, written before the outcome"
+    return None
+
+
+def _agenda_before_outcome(q: Question, best: Unit) -> str | None:
+    """What a meeting elected or decided, asked of a named day and answered from that meeting's own
+    agenda pack, which was written before the meeting (its minutes would carry a minute number): a
+    convention of council papers, so a gate, not a feature. Not for questions asking where in the
+    papers something is (the item, its pages, the minute it went to): the agenda is where that is
+    answered."""
+    if not (_MEETING_OUTCOME.search(q.text) and q.days) or best.hit.minute or "location" in q.kinds:
+        return None
+    if getattr(best.hit, "doc_type", "") == "agenda_pack" and held_on_asked_day(
+        getattr(best.hit, "meeting_date", None), q
+    ):
+        return "evidence is the meeting's own agenda, written before the outcome"
     return None
 
 

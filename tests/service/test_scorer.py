@@ -192,3 +192,28 @@ def test_a_count_that_opens_a_line_is_still_a_figure():
     assert abstain.figures_in("14 Clients this month and 2 emergency calls.") == {"14", "2"}
     assert abstain.figures_in("52. The council agreed 7 new posts.") == {"7"}
     assert abstain.figures_in("4.1 Caseloads are too high.") == set()
+
+
+def _agenda_line(text: str, date: str, doc_type: str = "agenda_pack", minute: str | None = None):
+    u = _units(text)[0]
+    u.hit.doc_type, u.hit.meeting_date, u.hit.minute = doc_type, date, minute
+    return u
+
+
+def test_what_a_meeting_decided_is_not_read_from_its_own_agenda():
+    q = analyse("What did the council decide about the hall donation on 16 April 2024?")
+    agenda = _agenda_line("Consideration of the donation request from the community hall.", "2024-04-16")
+    assert (
+        abstain._agenda_before_outcome(q, agenda) == "evidence is the meeting's own agenda, written before the outcome"
+    )
+    # the minutes of that meeting, or an agenda of another day (a later meeting reporting back), may say
+    assert abstain._agenda_before_outcome(q, _agenda_line("Donation agreed.", "2024-04-16", "minutes")) is None
+    assert abstain._agenda_before_outcome(q, _agenda_line("Donation agreed.", "2024-05-07")) is None
+    # previous minutes printed inside a pack carry their minute number
+    assert abstain._agenda_before_outcome(q, _agenda_line("Donation agreed.", "2024-04-16", minute="R2024-88")) is None
+    elected = analyse("Who was elected chair at the meeting on 8 May 2018?")
+    assert abstain._agenda_before_outcome(elected, _agenda_line("Election of Chair", "2018-05-08"))
+    where = analyse(
+        "On which pages was the budget at the meeting on 16 April 2024, and where was the decision minuted?"
+    )
+    assert abstain._agenda_before_outcome(where, _agenda_line("Budget 2024-25 (Pages 9 - 40)", "2024-04-16")) is None
