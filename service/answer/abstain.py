@@ -172,7 +172,7 @@ _NUM_TOKEN = re.compile(
     r"twelve|twenty|thirty|forty|fifty|hundred|half|quarter)\b",
     re.I,
 )
-# Numbers in council papers that are not quantities: dates ("13th March", "5 September", 2019-03-13,
+# Numbers in council papers that are not quantities: reference codes and numbers, dates ("13th March", "5 September", 2019-03-13,
 # 19/03/2019), times ("7.30pm", "19:00 hrs"), dotted references (minute "18.05.1", "19.09.08") and
 # the number a line opens with when written as a minute or paragraph number, page references ("Pages 7 - 8").
 _MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -183,7 +183,10 @@ _NOT_QUANTITY = re.compile(
     rf"\b(?:{_MONTHS})[a-z]*\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
     r"(?<![£$\d.])\b\d{1,2}(?:[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|hrs|hours)\b|:\d{2}\b)|"
-    r"\bpages?\s+\d+(?:\s*(?:-|–|to)\s*\d+)?",
+    r"\bpages?\s+\d+(?:\s*(?:-|–|to)\s*\d+)?|"
+    # reference codes and numbers: planning applications ("E/38405", "SR/042/003"), resolutions
+    # ("R2023-223"), "Chq No 1309", "By-Law No. 2023-46", "#1"
+    r"\b[A-Z]{1,4}/\d[\w/.-]*|\b[A-Z]{1,3}\d[\w-]*|(?:\bno\.?|\bnumber|\bref\.?|#)\s*\d[\d/-]*",
     re.I,
 )
 

@@ -217,3 +217,10 @@ def test_what_a_meeting_decided_is_not_read_from_its_own_agenda():
         "On which pages was the budget at the meeting on 16 April 2024, and where was the decision minuted?"
     )
     assert abstain._agenda_before_outcome(where, _agenda_line("Budget 2024-25 (Pages 9 - 40)", "2024-04-16")) is None
+
+
+def test_reference_codes_and_numbers_are_not_figures():
+    assert abstain.figures_in("P/21045 Garage conversion, land behind the school.") == set()
+    assert abstain.figures_in("R2024-031 A. Lemieux, K. Brandt:") == set()
+    assert abstain.figures_in("iv) Village hall hire, Chq No 2210 40.00") == {"40.00"}
+    assert abstain.figures_in("That we pass By-Law No. 2024-12 to confirm the proceedings.") == set()
