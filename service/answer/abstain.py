@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from service.answer import scorer
 from service.answer.extractive import Unit
-from service.answer.question import Question, held_on_asked_day, month_number
+from service.answer.question import MONTH_RE, Question, held_on_asked_day, month_number
 
 
 @dataclass
@@ -172,15 +172,15 @@ _NUM_TOKEN = re.compile(
     r"twelve|twenty|thirty|forty|fifty|hundred|half|quarter)\b",
     re.I,
 )
-# Numbers in council papers that are not quantities: reference codes and numbers, dates ("13th March", "5 September", 2019-03-13,
-# 19/03/2019), times ("7.30pm", "19:00 hrs"), dotted references (minute "18.05.1", "19.09.08") and
-# the number a line opens with when written as a minute or paragraph number, page references ("Pages 7 - 8").
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+# Numbers in council papers that are not quantities: dates ("13th March", "September 5", 2019-03-13,
+# 19/03/2019; month names as question.MONTH_RE spells them), times ("7.30pm", "19:00 hrs"), dotted
+# references (minute "18.05.1"), the number a line opens with when written as a minute or paragraph
+# number, page references ("Pages 7 - 8"), and reference codes and numbers.
 _NOT_QUANTITY = re.compile(
     # a line's own number only when written as one ("52.", "4.1", "3)", "(a)"): "12 clients" is a count
     r"^\s*\(?[A-Za-z]?\d+(?:\.\d+)*(?:\.|\))(?=\s)|^\s*\d+\.\d+(?=\s)|\b\d+(?:\.\d+){2,}\b|"
-    rf"\b\d{{1,2}}\s*(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})[a-z]*\b|"
-    rf"\b(?:{_MONTHS})[a-z]*\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    rf"\b\d{{1,2}}\s*(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH_RE})\b|"
+    rf"\b(?:{MONTH_RE})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
     r"(?<![£$\d.])\b\d{1,2}(?:[.:]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.|hrs|hours)\b|:\d{2}\b)|"
     r"\bpages?\s+\d+(?:\s*(?:-|–|to)\s*\d+)?|"

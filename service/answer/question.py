@@ -23,10 +23,10 @@ MONTHS = (
     "december",
 )
 # Full names and the usual abbreviations only: "dec[a-z]*" would read "decide" as December.
-_MONTH_RE = "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+MONTH_RE = "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
-_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
+_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
 
 # Answer kinds, decided by the question's shape (how it asks), never by its topic.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -137,7 +137,7 @@ def analyse(text: str) -> Question:
         years.add(m.group(1))
     months = {
         m.group(1).lower()[:3]
-        for m in re.finditer(rf"\b({_MONTH_RE})\b", t, re.I)
+        for m in re.finditer(rf"\b({MONTH_RE})\b", t, re.I)
         if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _DATE.search(t))
     }
     days = {(m.group(1), m.group(2).lower()[:3]) for m in _DATE.finditer(t)}

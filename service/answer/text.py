@@ -95,6 +95,13 @@ _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Cllr|No|St|Prof|para|paras|e\.g|i\.e|et
 # A line or sentence ending in an initial ("proposed by Cllr. J." / "R2023-223 S. Foote, D.") goes on
 # with the rest of the name: minutes write movers and seconders with initials in every convention.
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
+
+
+def _goes_on(text: str) -> bool:
+    """Whether a line or sentence ends mid-name: an abbreviation ("Cllr.") or an initial ("J.")."""
+    return bool(_ABBREV.search(text) or _INITIAL.search(text))
+
+
 MAX_UNIT_WORDS = 70
 
 
@@ -147,7 +154,7 @@ def split_units(text: str) -> list[str]:  # noqa: C901
             and _titleish(line)
         ):
             flush()
-        elif re.search(r"[.!?:]$", line) and not (_ABBREV.search(line) or _INITIAL.search(line)):
+        elif re.search(r"[.!?:]$", line) and not _goes_on(line):
             flush()
     flush()
     units: list[str] = []
@@ -158,7 +165,7 @@ def split_units(text: str) -> list[str]:  # noqa: C901
         parts = _SENT_END.split(block)
         merged: list[str] = []
         for p in parts:
-            if merged and (_ABBREV.search(merged[-1]) or _INITIAL.search(merged[-1])):
+            if merged and _goes_on(merged[-1]):
                 merged[-1] = merged[-1] + " " + p
             else:
                 merged.append(p)
