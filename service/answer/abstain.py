@@ -206,8 +206,35 @@ _GRADE = re.compile(
 )
 
 
+# An overall grade is printed as such ("Overall effectiveness: Requires improvement", "the overall
+# judgement is that children's services are inadequate", "Children's services in X are good");
+# a table of the other judgements' grades does not give it (the 2026 framework has none).
+_ASKS_OVERALL = re.compile(r"\boverall\b", re.I)
+_OVERALL_GRADE = re.compile(
+    r"\boverall (?:effectiveness|judge?ment|grade|rating|verdict)\b.{0,60}?"
+    + _GRADE.pattern
+    + r"|\bchildren'?s services\b[^.]{0,60}?\b(?:are|is|were|was)\s+(?:now\s+)?"
+    + _GRADE.pattern,
+    re.I,
+)
+
+
 def asks_rating(q: Question) -> bool:
     return bool(_ASKS_RATING.search(q.text))
+
+
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_DURATION = re.compile(
+    r"\b(?:since|from)\s+(?:(?:early|mid|late)[- ])?(?:(?:" + MONTH_RE + r")\w*\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+"
+    r"(?:(?:more|full|whole)\s+)?(?:years?|months?|weeks?|days?)\b",
+    re.I,
+)
+
+
+def _follows(u: Unit, before: Unit) -> bool:
+    """u is the sentence right after `before` in the same passage."""
+    return u.hit is before.hit and u.pos == before.pos + 1
 
 
 def missing_kind(
@@ -221,15 +248,32 @@ def missing_kind(
         # The figure must stand beside what the question is about (its rarest words): "£700m
         # for local authorities" does not say how big the overspend was.
         about = [u for u in chosen if not focus or u.stems & set(focus)]
+        # The sentence after one about the subject goes on with it ("... unless they contact a
+        # duty worker. At the time, there were over 200 young people in this category.").
+        about += [u for u in chosen if u not in about and any(_follows(u, a) for a in about)]
         nums = set().union(*(figures_in(u.text) for u in about)) if about else set()
         nums = {n for n in nums if n and n not in qtext and not re.fullmatch(r"(19|20)\d\d", n)}
-        if not nums:
+        # "How long has she been in post?" is answered by a duration or a start date ("since July 2014").
+        lasted = _HOW_LONG.search(qtext) and any(_DURATION.search(u.text) for u in about)
+        if not nums and not lasted:
             return "no figure in evidence"
     if "person" in q.kinds and "count" not in q.kinds:
         if not any(_new_name(u.text, qtext, known_places) for u in chosen):
             return "no person named in evidence"
+    # "How many voted for it?" / "who voted against?": only a recorded vote says; a minute that
+    # records "Carried" (or a mover and seconder) does not.
+    by_member = "vote" in q.kinds and re.search(r"\b(?:each|every)\b", qtext)  # "how did each member vote"
+    vote_asked = "vote" in q.kinds and ({"count", "person"} & q.kinds or by_member)
+    if vote_asked and not any(scorer.records_vote(u.text) for u in chosen):
+        return "no vote recorded in evidence"
     if _ASKS_RATING.search(qtext) and not any(_GRADE.search(u.text) for u in chosen):
         return "no grade in evidence"
+    if (
+        _ASKS_RATING.search(qtext)
+        and _ASKS_OVERALL.search(qtext)
+        and not any(_OVERALL_GRADE.search(u.text) for u in chosen)
+    ):
+        return "no overall grade in evidence"
     if "name" in q.kinds and "person" not in q.kinds:
         if not any(_new_name(u.text, qtext, known_places) or _new_title(u.text, qtext) for u in chosen):
             return "no name in evidence"

@@ -201,9 +201,16 @@ _VOTE_LINE = re.compile(
     r"\b(?:for|against|abstain\w*|in favour)\s*[:\-–(]?\s*\d|\b\d+\s+(?:for|against|"
     r"abstentions?|in favour)\b|\bunanimous\w*|\bnem\.? ?con\b|\b(?:motion|amendment) "
     r"(?:was )?(?:carried|lost|fell|defeated)\b|\bvoted (?:for|against|in favour)\b|"
-    r"\brecorded vote\b|\bvoting\b",
+    r"\brecorded vote\b|\bvoting\b|\b\d+\s+votes?\b|\b(?:carried|lost|defeated)\s+(?:by\s+)?\d+\s*(?:-|–|to)\s*\d+",
     re.I,
 )
+
+
+def records_vote(text: str) -> bool:
+    """The line records a vote: counts for and against, names by side, "unanimously", "7 votes"."""
+    return bool(_VOTE_LINE.search(text))
+
+
 _VOTE_NAMES = re.compile(
     r"\b(?:for|against|abstain\w*|in favour)\b[^.]{0,20}?:?\s*(?:Cllrs?\.?|Councillors?|"
     r"Mrs?\.?|Ms\.?|Dr\.?)\s+[A-Z]",

@@ -167,6 +167,60 @@ def test_a_question_asking_what_something_is_called_wants_a_name_the_question_do
     assert abstain.missing_kind(q, unnamed) == "no name in evidence"
 
 
+def test_a_vote_count_or_who_voted_is_answered_only_by_a_recorded_vote():
+    carried = _units("Moved by S. Foote, seconded by D. Yemm. That the tender be awarded. Carried.")
+    counted = _units("The motion was carried by 7 votes to 3.")
+    unanimous = _units("It was proposed by Cllr. J. Davies and unanimously agreed to object.")
+    for asked in (
+        "How many councillors voted for the tender?",
+        "Who voted against the tender?",
+        "How did each councillor vote on the tender?",
+    ):
+        q = analyse(asked)
+        assert abstain.missing_kind(q, carried) is not None, asked
+        assert abstain.missing_kind(q, unanimous) != "no vote recorded in evidence", asked
+    assert abstain.missing_kind(analyse("Who voted against the tender?"), carried) == "no vote recorded in evidence"
+    assert abstain.missing_kind(analyse("How many councillors voted for the tender?"), counted) is None
+    # was it carried? is answered by "Carried"
+    assert abstain.missing_kind(analyse("Was the tender vote carried?"), carried) is None
+
+
+def test_an_overall_grade_is_answered_only_where_the_paper_gives_one():
+    q = analyse("What overall effectiveness grade did the county get at its 2026 inspection?")
+    table = _units(
+        "The impact of leaders on social work practice with children and families Good "
+        "The experiences and progress of children in care Requires improvement to be good"
+    )
+    assert abstain.missing_kind(q, table) == "no overall grade in evidence"
+    for printed in (
+        "Overall effectiveness: Requires improvement to be good",
+        "The overall judgement is that children's services are inadequate.",
+        "Children's services in the borough are good.",
+    ):
+        assert abstain.missing_kind(q, _units(printed)) is None, printed
+
+
+def test_how_long_is_answered_by_a_duration_or_a_start_date():
+    q = analyse("How long has the trust's chief executive been in post?")
+    assert abstain.missing_kind(q, _units("The chief executive of the trust has been in post since July 2014.")) is None
+    assert abstain.missing_kind(q, _units("The youth forum has been running for over a year.")) is None
+    assert abstain.missing_kind(q, _units("The chief executive of the trust is well regarded by staff.")) == (
+        "no figure in evidence"
+    )
+
+
+def test_a_figure_in_the_sentence_after_the_subject_stands_beside_it():
+    q = analyse("How many care leavers over 21 only get help if they contact a duty worker?")
+    units = _units(
+        "Over 21, care leavers get no adviser unless they contact a duty worker. "
+        "At the time of this inspection, there were over 200 young people in this category."
+    )
+    assert len(units) == 2
+    assert abstain.missing_kind(q, units, focus=["duti", "worker"]) is None
+    # not when the figure is in a sentence before the subject, or further on
+    assert abstain.missing_kind(q, units[::-1][:1], focus=["duti", "worker"]) == "no figure in evidence"
+
+
 def test_people_nouns_after_which_ask_for_a_person_and_ending_a_body_is_a_decision():
     assert "person" in analyse("Which residents spoke in the public forum?").kinds
     assert "person" in analyse("Which care leavers did the panel thank?").kinds
