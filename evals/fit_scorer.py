@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
 from dataclasses import dataclass, field
@@ -235,12 +236,18 @@ def fit(engine: Any, golds: list[Gold], note: str, ranker: str = "pairwise", cur
     )
 
 
-def kfold(engine: Any, golds: list[Gold], k: int, ranker: str = "pairwise") -> list[AnswerRow]:
-    """Each fold answered by models fitted on the other folds."""
+def kfold(engine: Any, golds: list[Gold], k: int, ranker: str = "pairwise", seed: int | None = None) -> list[AnswerRow]:
+    """Each fold answered by models fitted on the other folds. The folds are every k-th question
+    in file order, or, with `seed`, in a shuffled order: a refit moves a few questions across the
+    support threshold, so comparing two versions on several seeds tells a change from that noise."""
+    order = list(range(len(golds)))
+    if seed is not None:
+        random.Random(seed).shuffle(order)
+    fold_of = {q: n % k for n, q in enumerate(order)}
     out: list[AnswerRow] = []
     for i in range(k):
-        test = [g for n, g in enumerate(golds) if n % k == i]
-        train = [g for n, g in enumerate(golds) if n % k != i]
+        test = [g for n, g in enumerate(golds) if fold_of[n] == i]
+        train = [g for n, g in enumerate(golds) if fold_of[n] != i]
         model = fit(engine, train, f"fold {i + 1}/{k}", ranker)
         engine._model = ScorerModel(**{**model.__dict__, "support_intercept": _FORCE_ANSWER, "support_threshold": 0.0})
         out += [with_support(a, model) for a in answer_all(engine, test)]
@@ -279,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--curve", type=Path, help="write the support model's out-of-fold probabilities here")
     ap.add_argument("--reuse-index", action="store_true", help="reuse --data-dir if it holds the same papers")
     ap.add_argument("--kfold-answers", type=Path, help="write the out-of-fold answers here (answers.jsonl)")
+    ap.add_argument("--seed", type=int, help="shuffle the questions into folds with this seed (default: file order)")
     args = ap.parse_args(argv)
     if any("external" in p.name for p in args.gold):
         log("warning: a gold file named 'external' is in --gold; the held-out check must not be fitted on")
@@ -292,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         f"in {time.perf_counter() - t0:.0f}s"
     )
     if args.folds > 1:
-        rows = kfold(engine, golds, args.folds, args.ranker)
+        rows = kfold(engine, golds, args.folds, args.ranker, args.seed)
         if args.kfold_answers:
             write_answers(args.kfold_answers, rows)
             report = scoring.score_files(args.gold, args.kfold_answers)
