@@ -371,7 +371,7 @@ class AnswerEngine:
         else:  # nothing embedded, so the bulk model is not even loaded for an answer
             sims = [[0.0] * len(units) for _ in asked]
         paper = self._paper_features(wq, units, role)
-        chosen = self._select_parts(parts, sims[1:], units, wq, paper) if len(parts) > 1 else []
+        chosen = self._select_parts(parts, sims[1:], units, wq, paper, role) if len(parts) > 1 else []
         places = frozenset(self._places())
         scorer.score_units(units, wq, idf, sims[0], paper, lambda u: _kind_held(wq, u, places), model)
         return Scored(wq, units, idf, chosen)
@@ -607,11 +607,14 @@ class AnswerEngine:
         units: list[Any],
         whole: Question,
         paper: dict[str, dict[str, float]],
+        role: str,
     ) -> list[Any]:
         """A two-part question gets the best lines for each part ("what was his job in July, and
         what was it by December?"). Each part is scored with its own words and kind, plus the
         whole question's words at a lower weight (the part "what was it by December" leans on
-        "the report author's job" from the other), and its own month's papers."""
+        "the report author's job" from the other), and its own month's papers. A part that names a
+        year of its own ("... in 2014", "... in 2025") is answered from that year's papers when the
+        passages hold any: the other year's paper answers the other part."""
         chosen: list[Any] = []
         sel, places = self.model.selection, frozenset(self._places())
         for part, part_sims in zip(parts, sims, strict=True):
@@ -630,7 +633,17 @@ class AnswerEngine:
                 lambda u, pq=pq: _kind_held(pq, u, places),
                 self.model,
             )
-            for u in extractive.select(units, pq, idf, sel, max_units=sel.part_max_units, max_words=sel.part_max_words):
+            pool = units
+            if pq.years and pq.years != whole.years:
+                own = self._paper_features(pq, units, role)
+                named = asked_places(whole, self._places())
+                pool = [
+                    u
+                    for u in units
+                    if "paper_other_year" not in own.get(u.hit.doc_id, {})
+                    and (not named or not u.hit.council or place_names([u.hit.council]) & named)
+                ] or units
+            for u in extractive.select(pool, pq, idf, sel, max_units=sel.part_max_units, max_words=sel.part_max_words):
                 if u not in chosen:
                     chosen.append(u)
         return chosen

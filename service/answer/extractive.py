@@ -182,11 +182,27 @@ _PART_SPLIT = re.compile(
 )
 
 
+# A change asked between two years ("how did X change between the 2014 and 2025 inspections?",
+# "... from 2016 to 2019?") is two questions: X in the first year, X in the second.
+_YEAR_SPAN = re.compile(
+    r"\b(?:between|from)\s+(?:(?:the|its|their)\s+)?((?:19|20)\d\d)\s+(?:and|to)\s+"
+    r"(?:(?:the|its|their)\s+)?((?:19|20)\d\d)\b",
+    re.I,
+)
+_CHANGE = re.compile(r"\b(?:chang|compar|differ|improv|declin|deteriorat|progress|journey|mov)\w*", re.I)
+
+
 def question_parts(text: str) -> list[str]:
     """ "When was that, and by March 2025 which services had stopped?" -> two questions, each
-    answered by its own sentence. A question with one part comes back whole."""
+    answered by its own sentence; so is a change between two years, one part per year. A
+    question with one part comes back whole."""
     parts = [p.strip(" ,?") for p in _PART_SPLIT.split(text) if p and p.strip(" ,?")]
-    return parts if len(parts) > 1 else [text]
+    if len(parts) > 1:
+        return parts
+    m = _YEAR_SPAN.search(text)
+    if m and _CHANGE.search(text):
+        return [(text[: m.start()] + f"in {year}" + text[m.end() :]).strip(" ?") for year in m.groups()]
+    return [text]
 
 
 def select(  # noqa: C901

@@ -52,8 +52,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "judgement",
         re.compile(
-            r"\bofsted\b.*\b(judge|judged|rate|rated|grade|conclude|find|found|say)\w*|"
-            r"\b(judged|rated|rating|graded|grade)\b",
+            r"\bofsted\b.*\b(judge|judged|rate|rated|grade|verdict|conclude|find|found|say)\w*|"
+            r"\b(judged|rated|rating|graded|grade|verdict)\b",
             re.I,
         ),
     ),

@@ -221,6 +221,29 @@ def test_a_figure_in_the_sentence_after_the_subject_stands_beside_it():
     assert abstain.missing_kind(q, units[::-1][:1], focus=["duti", "worker"]) == "no figure in evidence"
 
 
+def test_a_change_between_two_years_is_asked_as_one_part_per_year():
+    assert extractive.question_parts(
+        "How did the inspectors' view of care leaver services change between the 2019 and 2024 inspections?"
+    ) == [
+        "How did the inspectors' view of care leaver services change in 2019 inspections",
+        "How did the inspectors' view of care leaver services change in 2024 inspections",
+    ]
+    assert len(extractive.question_parts("How has the parish precept moved from 2017 to 2021?")) == 2
+    # a span that is not a comparison stays one question
+    assert extractive.question_parts("How many children were adopted from 2016 to 2019?") == [
+        "How many children were adopted from 2016 to 2019?"
+    ]
+
+
+def test_a_verdict_is_a_judgement():
+    q = analyse("What was Ofsted's overall verdict on the borough in 2025?")
+    assert "judgement" in q.kinds and abstain.asks_rating(q)
+    assert abstain.missing_kind(q, _units("Overall effectiveness Outstanding")) is None
+    assert abstain.missing_kind(q, _units("The impact of leaders on social work practice Good")) == (
+        "no overall grade in evidence"
+    )
+
+
 def test_people_nouns_after_which_ask_for_a_person_and_ending_a_body_is_a_decision():
     assert "person" in analyse("Which residents spoke in the public forum?").kinds
     assert "person" in analyse("Which care leavers did the panel thank?").kinds

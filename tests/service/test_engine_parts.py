@@ -1,0 +1,40 @@
+"""Two-part questions over real papers: a change between two years is answered from each year's
+own paper of the council the question names (../shared's Ofsted reports, and a sample council's
+papers of one of those years beside them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[2] / "ingest" / "samples"
+pytestmark = [pytest.mark.integration, pytest.mark.shared]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, shared_dir):
+    from cllr.settings import Settings
+    from index.library import Library
+    from service.engine import build_engine
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("parts"))
+    lib = Library(settings)
+    ofsted = shared_dir / "corpus" / "councils" / "ofsted"
+    for path in [
+        ofsted / "manchester_sif-lscb_2014-09-03.pdf",
+        ofsted / "manchester_ilacs-standard_2025-11-11.pdf",
+        *sorted(SAMPLES.glob("*.pdf")),  # another council's papers of 2025, Ofsted findings among them
+    ]:
+        lib.ingest_file(path)
+    return build_engine(settings, library=lib)
+
+
+def test_a_change_between_two_inspections_quotes_each_years_grade_from_its_own_report(engine):
+    r = engine.ask(
+        "How did Manchester's overall Ofsted verdict change between the 2014 and 2025 inspections?", role="public"
+    )
+    assert not r.abstained, r.debug
+    assert "inadequate" in r.answer.lower() and "outstanding" in r.answer.lower(), r.answer
+    cited = {c.source for c in r.citations}
+    assert cited == {"manchester_sif-lscb_2014-09-03.pdf", "manchester_ilacs-standard_2025-11-11.pdf"}, cited
