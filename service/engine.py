@@ -24,7 +24,7 @@ from service.answer.citations import citation_for, verify
 from service.answer.conversations import ConversationStore
 from service.answer.llm import ModelUnavailable
 from service.answer.question import Question, analyse, month_number
-from service.answer.rerank import asked_places, place_names, rerank
+from service.answer.rerank import asked_places, paper_mismatches, place_names, rerank
 from service.answer.rewrite import rewrite
 from service.answer.roles import ROLE_LINES, roles_asked
 from service.answer.text import content_stems, word_count
@@ -617,6 +617,7 @@ class AnswerEngine:
         passages hold any: the other year's paper answers the other part."""
         chosen: list[Any] = []
         sel, places = self.model.selection, frozenset(self._places())
+        named = asked_places(whole, self._places())
         for part, part_sims in zip(parts, sims, strict=True):
             pq = analyse(part)
             carried = [s for s in whole.stems if s not in pq.stems]
@@ -635,14 +636,14 @@ class AnswerEngine:
             )
             pool = units
             if pq.years and pq.years != whole.years:
-                own = self._paper_features(pq, units, role)
-                named = asked_places(whole, self._places())
-                pool = [
-                    u
-                    for u in units
-                    if "paper_other_year" not in own.get(u.hit.doc_id, {})
-                    and (not named or not u.hit.council or place_names([u.hit.council]) & named)
-                ] or units
+                # the part's own year, and the council the whole question names, as rerank matches papers
+                fits: dict[str, bool] = {}
+                for u in units:
+                    if u.hit.doc_id not in fits:
+                        fits[u.hit.doc_id] = (
+                            paper_mismatches(u.hit, pq.years, named, lambda d: self.doc_text(d, role)) == 0
+                        )
+                pool = [u for u in units if fits[u.hit.doc_id]] or units
             for u in extractive.select(pool, pq, idf, sel, max_units=sel.part_max_units, max_words=sel.part_max_words):
                 if u not in chosen:
                     chosen.append(u)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from service.answer import scorer
 from service.answer.extractive import Unit
-from service.answer.question import MONTH_RE, Question, held_on_asked_day, month_number
+from service.answer.question import MONTH_RE, RATING_WORDS, Question, held_on_asked_day, month_number
 
 
 @dataclass
@@ -198,7 +198,7 @@ def figures_in(text: str) -> set[str]:
     return {m.group(0).lower().strip("£%").replace(",", "") for m in _NUM_TOKEN.finditer(kept)}
 
 
-_ASKS_RATING = re.compile(r"\b(rated|rating|judged|judgement|graded|grade|verdict)\b", re.I)
+_ASKS_RATING = re.compile(rf"\b({RATING_WORDS}|judgement)\b", re.I)
 _GRADE = re.compile(
     r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d|"
     r"not yet good|serious weakness|effective)\b",

@@ -28,6 +28,9 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
 
+# The words that ask for a grade ("how was it rated", "Ofsted's overall verdict").
+RATING_WORDS = "judged|rated|rating|graded|grade|verdict"
+
 # Answer kinds, decided by the question's shape (how it asks), never by its topic.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -53,7 +56,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "judgement",
         re.compile(
             r"\bofsted\b.*\b(judge|judged|rate|rated|grade|verdict|conclude|find|found|say)\w*|"
-            r"\b(judged|rated|rating|graded|grade|verdict)\b",
+            rf"\b({RATING_WORDS})\b",
             re.I,
         ),
     ),

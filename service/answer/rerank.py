@@ -69,6 +69,20 @@ def asked_numbers(q: Question) -> tuple[set[str], set[str]]:
     return minutes, items
 
 
+def paper_mismatches(h: Any, years: set[str], places: set[str], paper_text: Callable[[str], str]) -> int:
+    """How many of the years and places a question names the passage's paper does not state
+    (in its meeting date, headers, council or opening pages): 0 for a paper of that council and year."""
+    blob = " ".join(
+        [str(h.meeting_date or ""), h.header or "", str(getattr(h, "council", None) or ""), paper_text(h.doc_id)]
+    ).lower()
+    miss = 0
+    if years and not any(y in blob for y in years):
+        miss += 1
+    if places and not any(p in blob for p in places):
+        miss += 1
+    return miss
+
+
 def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[[str], str]) -> list[Any]:
     want_places = asked_places(q, places)
     want_minutes, want_items = asked_numbers(q)
@@ -86,20 +100,7 @@ def rerank(hits: list[Any], q: Question, places: set[str], paper_text: Callable[
 
     def mismatches(h: Any) -> int:
         if h.doc_id not in cache:
-            blob = " ".join(
-                [
-                    str(h.meeting_date or ""),
-                    h.header or "",
-                    str(getattr(h, "council", None) or ""),
-                    paper_text(h.doc_id),
-                ]
-            ).lower()
-            miss = 0
-            if q.years and not any(y in blob for y in q.years):
-                miss += 1
-            if want_places and not any(p in blob for p in want_places):
-                miss += 1
-            cache[h.doc_id] = miss
+            cache[h.doc_id] = paper_mismatches(h, q.years, want_places, paper_text)
         return cache[h.doc_id]
 
     return [h for _, h in sorted(enumerate(hits), key=lambda ih: (mismatches(ih[1]), numbered(ih[1]), ih[0]))]
