@@ -26,6 +26,9 @@ MONTHS = (
 MONTH_RE = "|".join(MONTHS) + "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\b", re.I)
+# Month first, as North American papers and some English ones write it ("December 19, 2023",
+# "on December 18th"); never a year ("December 2023").
+_DATE_MONTH_FIRST = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d/.:])", re.I)
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
 
 # The words that ask for a grade ("how was it rated", "Ofsted's overall verdict").
@@ -118,7 +121,12 @@ def month_number(m: str) -> str:
 def days_said(text: str) -> set[tuple[str, str]]:
     """The days a text names, as (day without a leading 0, month's first three letters): "5th March"
     -> ("5", "mar"); compare with `asked_days`."""
-    return {(d.lstrip("0"), m.lower()[:3]) for d, m in _DATE.findall(text)}
+    return {(d.lstrip("0"), m.lower()[:3]) for d, m in _day_months(text)}
+
+
+def _day_months(text: str) -> list[tuple[str, str]]:
+    """(day, month as written) of the dates a text names, in either order."""
+    return _DATE.findall(text) + [(d, m) for m, d in _DATE_MONTH_FIRST.findall(text)]
 
 
 def asked_days(q: Question) -> set[tuple[str, str]]:
@@ -141,8 +149,8 @@ def analyse(text: str) -> Question:
     months = {
         m.group(1).lower()[:3]
         for m in re.finditer(rf"\b({MONTH_RE})\b", t, re.I)
-        if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _DATE.search(t))
+        if not (m.group(1).lower() == "may" and not _MONTH_YEAR.search(t) and not _day_months(t))
     }
-    days = {(m.group(1), m.group(2).lower()[:3]) for m in _DATE.finditer(t)}
+    days = {(d, m.lower()[:3]) for d, m in _day_months(t)}
     month_years = {(m.group(1).lower()[:3], m.group(2)) for m in _MONTH_YEAR.finditer(t)}
     return Question(t, stems, kinds, years, months, days, month_years)

@@ -42,6 +42,7 @@ UNIT_FEATURES: tuple[str, ...] = (
     "date_new",  # a date is asked, the line has one the question does not
     "date_missing",
     "other_day",  # the line is dated to another day than the one the question names
+    "next_meeting_line",  # the next meeting is asked, the line gives its date ("Next meeting ...")
     "place_word",  # a place is asked, the line has a room/hall/postcode
     "place_field",  # ... stated as a front sheet's "Place:"/"Venue:" field
     "decision_word",  # a decision is asked, the line has resolved/agreed/approved/carried...
@@ -167,7 +168,19 @@ _MONTH_ALT = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|
 _DATE_TOKEN = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ALT})[a-z]*\b|"
     rf"\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b|"
+    # month first ("December 19, 2023", "on December 18th"), never a year
+    rf"\b(?:{'|'.join(MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![\d/.:])|"
     rf"\b(?:end|start|beginning|middle) of (?:{'|'.join(MONTHS)})\b",
+    re.I,
+)
+# "When is the next meeting?", "when does the board meet next?"
+_ASKS_NEXT_MEETING = re.compile(r"\bnext\s+(?:[\w-]+\s+){0,2}meetings?\b|\bmeets?\s+(?:again|next)\b", re.I)
+# The line minutes and agendas close with, in its usual wordings: "The next meeting will be held on
+# Wednesday 13th December 2017", "Next Meeting Tuesday, 3rd July 2018", "Next regular meeting to be
+# held December 19", "Date of Next Meeting ... Tuesday 19th December", "Dates for next meetings are".
+_NEXT_MEETING = re.compile(
+    r"\bnext\s+(?:[\w-]+\s+){0,2}meetings?\b|\bdates?\s+(?:of|for)\s+(?:the\s+)?next\b|"
+    r"\bwill\s+(?:next\s+)?meet\b|\bmeets?\s+(?:again|next)\b",
     re.I,
 )
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
@@ -262,6 +275,8 @@ def _person_features(q: Question, text: str, qtext: str, f: dict[str, float]) ->
 def _date_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
     has = bool(_new([m.group(0) for m in _DATE_TOKEN.finditer(text)], qtext))
     f["date_new" if has else "date_missing"] = 1.0
+    if has and _ASKS_NEXT_MEETING.search(qtext) and _NEXT_MEETING.search(text):
+        f["next_meeting_line"] = 1.0
 
 
 def _place_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:

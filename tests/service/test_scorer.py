@@ -301,3 +301,29 @@ def test_reference_codes_and_numbers_are_not_figures():
     assert abstain.figures_in("R2024-031 A. Lemieux, K. Brandt:") == set()
     assert abstain.figures_in("iv) Village hall hire, Chq No 2210 40.00") == {"40.00"}
     assert abstain.figures_in("That we pass By-Law No. 2024-12 to confirm the proceedings.") == set()
+
+
+def test_a_date_written_month_first_is_a_date():
+    # An Ontario township's "December 19, 2023" and a county's "on December 18th" are dates as
+    # "19 December" is; "December 2023" is a month, not a day.
+    q = analyse("When is the next meeting?")
+    for line in ("Next regular meeting to be held December 19, 2023.", "He visited the school on December 18th, 2024."):
+        assert "date_new" in scorer.kind_features(q, line), line
+    assert analyse("What did the board decide on December 19?").days == {("19", "dec")}
+    assert analyse("What did the board decide in December 2023?").days == set()
+
+
+def test_the_next_meeting_is_answered_by_the_line_that_dates_it():
+    # the closing lines of minutes in three councils' wordings, against a line that only mentions it
+    q = analyse("When is that next meeting?")
+    for line in (
+        "The next meeting will be held on Wednesday 13th December 2017",
+        "Next Meeting Tuesday, 3rd July 2018",
+        "Next regular meeting to be held April 16, 2024.",
+        "12 Date of Next Meeting To note that the next scheduled meeting is due to be held on Tuesday 19 December",
+    ):
+        assert "next_meeting_line" in scorer.kind_features(q, line), line
+    assert "next_meeting_line" not in scorer.kind_features(q, "This will be discussed at the next meeting.")
+    assert "next_meeting_line" not in scorer.kind_features(
+        analyse("When was the road closed?"), "The next meeting will be held on 5 May"
+    )
