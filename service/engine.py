@@ -437,6 +437,8 @@ class AnswerEngine:
         if not pieces:
             debug["support"] = "no verifiable citation"
             return ABSTAIN_TEXT, [], True, debug
+        if "council" in q.kinds:
+            pieces[0] = (self._whose(pieces[0][0], pieces[0][1].doc_id, role), pieces[0][1])
         if "location" in q.kinds:
             where = self._where(pieces[0][1], chosen[0].hit, role, with_minute=_asks_outcome(q))
             if where and not pieces[0][0].startswith("Item "):
@@ -455,6 +457,17 @@ class AnswerEngine:
                 if minute is not None and mcit is not None:  # the minute named above, cited on its page
                     pieces.insert(1, (f"Minute {minute.number}: {minute.title}", mcit))
         return self._compose(pieces) + (False, debug)
+
+    def _whose(self, text: str, doc_id: str, role: str) -> str:
+        """A question asking which council is answered by the council whose paper the quote is
+        from (an inspection report's authority, a paper's own council), named before the quote
+        when the quote does not name it ("the local authority uses ..."). A paper that states no
+        council gets no name."""
+        doc = self.library.document(doc_id, role)
+        council = getattr(doc, "council", None) if doc is not None else None
+        if not council or place_names([council]) & set(re.findall(r"[a-z]+", text.lower())):
+            return text
+        return f"{council}: {text}"
 
     def _minute_citation(self, minute: Any, role: str) -> Citation | None:
         """A citation of a minute record by its heading, verified on the minute's own pages."""

@@ -91,6 +91,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("place", re.compile(r"^\s*where\b|\bwhere is\b.*\bheld\b", re.I)),
+    # "Which council calls its IROs ...?", "At which council did ...": the answer is whose paper it is
+    ("council", re.compile(r"\b(?:which|what) (?:council|local authority|authority)\b", re.I)),
     (
         "name",  # "what is the new company called?", "what is the name of the scheme?"
         re.compile(

@@ -38,3 +38,11 @@ def test_a_change_between_two_inspections_quotes_each_years_grade_from_its_own_r
     assert "inadequate" in r.answer.lower() and "outstanding" in r.answer.lower(), r.answer
     cited = {c.source for c in r.citations}
     assert cited == {"manchester_sif-lscb_2014-09-03.pdf", "manchester_ilacs-standard_2025-11-11.pdf"}, cited
+
+
+def test_which_council_is_answered_with_the_council_whose_paper_says_it(engine):
+    # the report's line says only "the local authority"-style things; the answer names whose report it is
+    r = engine.ask("Which council has a team for newly arrived unaccompanied asylum-seeking children?", role="public")
+    assert not r.abstained, r.debug
+    assert r.answer.startswith("Manchester"), r.answer
+    assert {c.source for c in r.citations} == {"manchester_ilacs-standard_2025-11-11.pdf"}
