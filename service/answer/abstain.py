@@ -320,7 +320,7 @@ def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset())
     return False
 
 
-_INITIALS_NAME = re.compile(r"(?<![A-Za-z.])(?:[A-Z]\.\s?){1,3}([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
+_INITIALS_NAME = scorer.INITIALS_NAME
 _PAIR = re.compile(r"\b([A-Z][a-z]{2,})\s+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])")
 _ORG = re.compile(
     r"\b(?:[A-Z][A-Za-z&'-]+\s+){1,4}(?:Trust|Agency|Health|NHS|Partnership|Foundation|Ltd|Limited|"

@@ -184,9 +184,12 @@ _NEXT_MEETING = re.compile(
     re.I,
 )
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
+# Initials and a surname, as minutes write movers and seconders ("R2023-218 S. Kirkey, T. Butler:",
+# "proposed by J. Davies"); group 1 is the surname.
+INITIALS_NAME = re.compile(r"(?<![A-Za-z.])(?:[A-Z]\.\s?){1,3}([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b")
 _NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][\w'-]+|"
-    r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b"
+    r"\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]{2,}\b|" + INITIALS_NAME.pattern
 )
 _PLACE = re.compile(
     r"\b(Room|Hall|Chamber|Centre|Center|House|Road|Street|Offices?|Venue|Place:)\b|"
@@ -266,7 +269,9 @@ def _count_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> 
 
 
 def _person_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:
-    names = _new([m.group(0).split()[-1] for m in _NAME.finditer(text)], qtext)
+    names = _new(
+        [w for w in (m.group(0).split()[-1] for m in _NAME.finditer(text)) if w.lower() not in STOPWORDS], qtext
+    )
     f["name_new" if names else "name_missing"] = 1.0
     if names and any(_ROLE_NEAR[r].search(text) for r in roles_asked(qtext)):
         f["role_beside_name"] = 1.0

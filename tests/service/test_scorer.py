@@ -11,8 +11,6 @@ from service.answer.question import analyse
 
 pytestmark = pytest.mark.unit
 
-pytestmark = pytest.mark.integration
-
 
 def _units(text: str, doc: str = "d", page: int = 1, rank: int = 0):
     hit = SimpleNamespace(
@@ -327,3 +325,11 @@ def test_the_next_meeting_is_answered_by_the_line_that_dates_it():
     assert "next_meeting_line" not in scorer.kind_features(
         analyse("When was the road closed?"), "The next meeting will be held on 5 May"
     )
+
+
+def test_a_mover_written_with_initials_is_a_person():
+    # resolution-numbered minutes (an Ontario township) and a Welsh community council's minutes
+    q = analyse("Who moved and seconded the meeting schedule?")
+    for line in ("R2023-218 S. Kirkey, T. Butler:", "It was proposed by J. Davies and seconded by O. Williams."):
+        assert "name_new" in scorer.kind_features(q, line), line
+    assert "name_missing" in scorer.kind_features(q, "The schedule was adopted as published.")
