@@ -28,7 +28,7 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)(?:\s*[/-]\s*(\d{2,4}))?\b")
 _DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE})\b", re.I)
 # Month first, as North American papers and some English ones write it ("December 19, 2023",
 # "on December 18th"); never a year ("December 2023").
-_DATE_MONTH_FIRST = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d/.:])", re.I)
+DATE_MONTH_FIRST = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![\d/.:])", re.I)
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(19[89]\d|20[0-4]\d)\b", re.I)
 
 # The words that ask for a grade ("how was it rated", "Ofsted's overall verdict").
@@ -128,7 +128,7 @@ def days_said(text: str) -> set[tuple[str, str]]:
 
 def _day_months(text: str) -> list[tuple[str, str]]:
     """(day, month as written) of the dates a text names, in either order."""
-    return _DATE.findall(text) + [(d, m) for m, d in _DATE_MONTH_FIRST.findall(text)]
+    return _DATE.findall(text) + [(d, m) for m, d in DATE_MONTH_FIRST.findall(text)]
 
 
 def asked_days(q: Question) -> set[tuple[str, str]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from service.answer.question import MONTHS, Question, asked_days, days_said, held_on_asked_day
+from service.answer.question import DATE_MONTH_FIRST, MONTHS, Question, asked_days, days_said, held_on_asked_day
 from service.answer.roles import roles_asked
 from service.answer.text import STOPWORDS, content_stems
 
@@ -166,11 +166,14 @@ _NUMBER_WORDS = re.compile(
 )
 _MONTH_ALT = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _DATE_TOKEN = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ALT})[a-z]*\b|"
-    rf"\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b|"
-    # month first ("December 19, 2023", "on December 18th"), never a year
-    rf"\b(?:{'|'.join(MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![\d/.:])|"
-    rf"\b(?:end|start|beginning|middle) of (?:{'|'.join(MONTHS)})\b",
+    "|".join(
+        [
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ALT})[a-z]*\b",
+            rf"\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b",
+            DATE_MONTH_FIRST.pattern,  # "December 19, 2023", "on December 18th": as a question names days
+            rf"\b(?:end|start|beginning|middle) of (?:{'|'.join(MONTHS)})\b",
+        ]
+    ),
     re.I,
 )
 # "When is the next meeting?", "when does the board meet next?"
