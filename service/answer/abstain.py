@@ -309,7 +309,7 @@ def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset())
         if first.lower() not in not_names and last.lower() not in not_names and last.lower() not in qtext:
             return True
     # initials and a surname, as movers and seconders are written ("S. Foote, D. Yemm", "Cllr. O. Williams")
-    for m in _INITIALS_NAME.finditer(text):
+    for m in scorer.INITIALS_NAME.finditer(text):
         surname = m.group(1)
         if surname.lower() not in qtext and surname.lower() not in _NOT_NAMES | known_places:
             return True
@@ -320,7 +320,6 @@ def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset())
     return False
 
 
-_INITIALS_NAME = scorer.INITIALS_NAME
 _PAIR = re.compile(r"\b([A-Z][a-z]{2,})\s+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])")
 _ORG = re.compile(
     r"\b(?:[A-Z][A-Za-z&'-]+\s+){1,4}(?:Trust|Agency|Health|NHS|Partnership|Foundation|Ltd|Limited|"

@@ -177,14 +177,13 @@ _DATE_TOKEN = re.compile(
     re.I,
 )
 # "When is the next meeting?", "when does the board meet next?"
-_ASKS_NEXT_MEETING = re.compile(r"\bnext\s+(?:[\w-]+\s+){0,2}meetings?\b|\bmeets?\s+(?:again|next)\b", re.I)
-# The line minutes and agendas close with, in its usual wordings: "The next meeting will be held on
-# Wednesday 13th December 2017", "Next Meeting Tuesday, 3rd July 2018", "Next regular meeting to be
-# held December 19", "Date of Next Meeting ... Tuesday 19th December", "Dates for next meetings are".
+_NEXT_MEETING_WORDS = r"\bnext\s+(?:[\w-]+\s+){0,2}meetings?\b|\bmeets?\s+(?:again|next)\b"
+_ASKS_NEXT_MEETING = re.compile(_NEXT_MEETING_WORDS, re.I)
+# The line minutes and agendas close with, in its usual wordings: those words ("The next meeting will
+# be held on Wednesday 13th December 2017", "Next Meeting Tuesday, 3rd July 2018", "Next regular
+# meeting to be held December 19"), "Date of Next Meeting ... Tuesday 19th December", "will meet".
 _NEXT_MEETING = re.compile(
-    r"\bnext\s+(?:[\w-]+\s+){0,2}meetings?\b|\bdates?\s+(?:of|for)\s+(?:the\s+)?next\b|"
-    r"\bwill\s+(?:next\s+)?meet\b|\bmeets?\s+(?:again|next)\b",
-    re.I,
+    _NEXT_MEETING_WORDS + r"|\bdates?\s+(?:of|for)\s+(?:the\s+)?next\b|\bwill\s+(?:next\s+)?meet\b", re.I
 )
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
 # Initials and a surname, as minutes write movers and seconders ("R2023-218 S. Kirkey, T. Butler:",
