@@ -191,6 +191,7 @@ class AnswerEngine:
         hits = rerank(hits, sq, self._places(), lambda d: self.doc_text(d, role))[:SEARCH_K]
         hits = self._with_front_sheets(hits, sq, role)
         hits = self._with_role_lines(hits, sq, role)
+        hits = self._with_closing_lines(hits, sq, role)
         return self._with_judgements(hits, sq, role)
 
     def candidates(
@@ -312,6 +313,19 @@ class AnswerEngine:
         moved = {h.chunk_id for h in extra}
         rest = [h for h in hits[FRONT_SHEET_AT:] if h.chunk_id not in moved]
         return hits[:FRONT_SHEET_AT] + extra + rest
+
+    def _with_closing_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
+        """ "What time did the meeting end?": the line each of the top papers closes on ("The
+        Chairman brought the meeting to a close at 8.35pm") joins the passages. Search seldom
+        finds it: it shares no word with the question but "meeting"."""
+        papers = self._evidence
+        if papers is None or not hits or not scorer.asks_closing_time(q):
+            return hits
+        docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
+        extra = evidence.lines_matching(
+            papers, docs, scorer.CLOSE_WORDS, scorer.CLOSING_LINE, role=role, limit=len(docs)
+        )
+        return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def _with_role_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
         """ "Who chairs / led / wrote / is the director": the lines of the retrieved papers that

@@ -81,7 +81,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("date", re.compile(r"^\s*(when|by when)\b|\bwhat date\b|\bby when\b|\bwhen\b", re.I)),
+    ("date", re.compile(r"^\s*(when|by when)\b|\bwhat date\b|\bby when\b|\bwhen\b|\bwhat time\b", re.I)),
     (
         "vote",
         re.compile(

@@ -43,6 +43,7 @@ UNIT_FEATURES: tuple[str, ...] = (
     "date_missing",
     "other_day",  # the line is dated to another day than the one the question names
     "next_meeting_line",  # the next meeting is asked, the line gives its date ("Next meeting ...")
+    "closing_time_line",  # when a meeting ended is asked, the line gives the time it closed
     "place_word",  # a place is asked, the line has a room/hall/postcode
     "place_field",  # ... stated as a front sheet's "Place:"/"Venue:" field
     "decision_word",  # a decision is asked, the line has resolved/agreed/approved/carried...
@@ -185,6 +186,17 @@ _ASKS_NEXT_MEETING = re.compile(_NEXT_MEETING_WORDS, re.I)
 _NEXT_MEETING = re.compile(
     _NEXT_MEETING_WORDS + r"|\bdates?\s+(?:of|for)\s+(?:the\s+)?next\b|\bwill\s+(?:next\s+)?meet\b", re.I
 )
+# "What time did the meeting end?", "when did it finish?"
+_ASKS_CLOSE = re.compile(r"\b(end|ends|ended|finish\w*|close|closed|closing|adjourn\w*)\b", re.I)
+CLOSE_WORDS = ("clos", "ended", "finished", "adjourn", "terminated")  # a page's pre-selection (CLOSING_LINE)
+# The line minutes end on, in its usual wordings: "The chairman closed the meeting at 8.50pm", "The
+# Chairman brought the meeting to a close at 8.35pm", "That the meeting be adjourned. Time: 7:54 p.m.",
+# "The Meeting closed at 8.55 pm".
+_CLOSE_WORD = r"\b(?:clos(?:e|ed|ing)|ended|finished|adjourn\w*|terminated)\b"
+_CLOCK = r"\b\d{1,2}[.:]\d{2}(?![\d.:/]|\s?[./]\d)"  # 8.50pm, 7:54 p.m.; not a date (12.03.2019)
+CLOSING_LINE = re.compile(
+    rf"\bmeeting\b.*{_CLOSE_WORD}.{{0,40}}?{_CLOCK}|{_CLOSE_WORD}.*\bmeeting\b.{{0,40}}?{_CLOCK}", re.I
+)
 _DATE_RANGE = re.compile(rf"\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ALT})[a-z]*\b", re.I)
 # Initials and a surname, as minutes write movers and seconders ("R2023-218 S. Kirkey, T. Butler:",
 # "proposed by J. Davies"); group 1 is the surname.
@@ -242,6 +254,11 @@ _PRESENT_TENSE = re.compile(
 )
 
 
+def asks_closing_time(q: Question) -> bool:
+    """When a meeting ended: "what time did it end?", "when did the meeting finish?"."""
+    return "date" in q.kinds and bool(_ASKS_CLOSE.search(q.text))
+
+
 def _new(tokens: list[str], qtext: str) -> list[str]:
     """Tokens the question does not already contain: an answer adds something."""
     return [t for t in tokens if t.lower().strip("£%. ") not in qtext]
@@ -284,6 +301,8 @@ def _date_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> N
     f["date_new" if has else "date_missing"] = 1.0
     if has and _ASKS_NEXT_MEETING.search(qtext) and _NEXT_MEETING.search(text):
         f["next_meeting_line"] = 1.0
+    if asks_closing_time(q) and CLOSING_LINE.search(text):
+        f["closing_time_line"] = 1.0
 
 
 def _place_features(q: Question, text: str, qtext: str, f: dict[str, float]) -> None:

@@ -327,6 +327,29 @@ def test_the_next_meeting_is_answered_by_the_line_that_dates_it():
     )
 
 
+def test_when_a_meeting_ended_is_answered_by_the_line_it_closed_on():
+    # the last line of minutes as four councils write it (English and Welsh parish and community
+    # councils, a Scottish community council, an Ontario township), against lines that are not it
+    for asked in ("What time did the meeting end?", "When did the council meeting finish?", "And when did it close?"):
+        q = analyse(asked)
+        assert scorer.asks_closing_time(q), asked
+        for line in (
+            "The Chairman brought the meeting to a close at 8.35pm",
+            "As there was no further business, the Chairperson thanked members and closed the meeting at 9.45pm.",
+            "The Meeting closed at 8.55 pm",
+            "That the meeting be adjourned. Time: 7:54 p.m.",
+        ):
+            assert "closing_time_line" in scorer.kind_features(q, line), line
+        for line in (
+            "Manordeilo and Salem Community Council held their meeting at 7.30pm on the 13th March 2019",
+            "December 24, 2023 Closed at 2:00 p.m.",  # the office's holiday hours, not the meeting
+            "The meeting closed on 12.03.2019",  # a date, not a time
+        ):
+            assert "closing_time_line" not in scorer.kind_features(q, line), line
+    assert not scorer.asks_closing_time(analyse("When is the next meeting?"))
+    assert not scorer.asks_closing_time(analyse("Is the school closing?"))  # not a when-question
+
+
 def test_a_mover_written_with_initials_is_a_person():
     # resolution-numbered minutes (an Ontario township) and a Welsh community council's minutes
     q = analyse("Who moved and seconded the meeting schedule?")
