@@ -370,7 +370,9 @@ class AnswerEngine:
         model = self.model
         ctx = [s for s in dict.fromkeys(content_stems(rw.context)) if s not in q.stems]
         wq = Question(q.text, q.stems + ctx, q.kinds, q.years, q.months, q.days, q.month_years)
-        units = extractive.units_from_hits(hits)
+        units = extractive.units_from_hits(
+            hits, asked=scorer.CLOSING_LINE.search if scorer.asks_closing_time(q) else None
+        )
         if "resolution" in q.kinds:
             units += extractive.resolved_units(hits, self.library, role)
         idf = extractive.idf_table(units, wq)

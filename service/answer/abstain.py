@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from service.answer import scorer
 from service.answer.extractive import Unit
+from service.answer.roles import ROLE_LINES, roles_asked
 from service.answer.question import MONTH_RE, RATING_WORDS, Question, held_on_asked_day, month_number
 
 
@@ -258,7 +259,7 @@ def missing_kind(
         if not nums and not lasted:
             return "no figure in evidence"
     if "person" in q.kinds and "count" not in q.kinds:
-        if not any(_new_name(u.text, qtext, known_places) for u in chosen):
+        if not any(_new_name(u.text, qtext, known_places) or _role_holder(u.text, qtext) for u in chosen):
             return "no person named in evidence"
     # "How many voted for it?" / "who voted against?": only a recorded vote says; a minute that
     # records "Carried" (or a mover and seconder) does not.
@@ -291,6 +292,22 @@ def _new_title(text: str, qtext: str) -> bool:
         words = re.findall(r"[A-Za-z]+", m.group(0))
         if any(len(w) > 2 and w.lower() not in qtext for w in words):
             return True
+    return False
+
+
+_ROLE_WORDS = {"chair", "chairman", "chairwoman", "chairperson", "vice", "cllr", "cllrs", "councillor", "councillors"}
+
+
+def _role_holder(text: str, qtext: str) -> bool:
+    """The role the question asks about, printed beside a name the question does not hold, as
+    roles.py reads it: members' lists write the chair with one bare initial ("Councillors D
+    Thompson (Chair), N Armstrong", "Cllrs R Lester (Chairman), D Bonner"), which is no name to
+    `_new_name` (a lone capital is as often a word: "A Report")."""
+    for r in roles_asked(qtext):
+        for m in ROLE_LINES[r][1].finditer(text) if r in ROLE_LINES else ():
+            words = re.findall(r"[A-Z][A-Za-z'-]{2,}", m.group(0))
+            if any(w.lower() not in qtext and w.lower() not in _ROLE_WORDS for w in words):
+                return True
     return False
 
 

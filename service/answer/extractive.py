@@ -11,7 +11,7 @@ import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from service.answer.guard import looks_like_instruction
 from service.answer.question import Question
@@ -54,10 +54,13 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"[^0-9a-z]+", "", text.lower()))
 
 
-def units_from_hits(hits: list[Any], depth: int = 20) -> list[Unit]:
+def units_from_hits(hits: list[Any], depth: int = 20, asked: Callable[[str], Any] | None = None) -> list[Unit]:
     """Units of the top `depth` passages, minus page furniture: running headers and footers
     ("Inspection report: X, 9-10 February 2016  2 of 10") recur on page after page with only
-    their numbers changed, so a unit whose shape appears on two or more pages is dropped."""
+    their numbers changed, so a unit whose shape appears on two or more pages is dropped, unless
+    it is what the question asks for (`asked`): papers close in set words too, and one clerk's
+    councils in the same ones ("The Chairman brought the meeting to a close at 8.35pm", and at
+    8.25pm in the other's minutes)."""
     out: list[Unit] = []
     pages_by_shape: dict[str, set[tuple[str, int]]] = {}
     for rank, hit in enumerate(hits[:depth]):
@@ -72,7 +75,11 @@ def units_from_hits(hits: list[Any], depth: int = 20) -> list[Unit]:
                 continue
             out.append(Unit(u, hit, rank, pos, set(content_stems(u)), asked=asking))
             pages_by_shape.setdefault(_shape(u), set()).add((hit.doc_id, int(hit.pdf_page)))
-    return [u for u in out if len(pages_by_shape[_shape(u.text)]) < 2 or len(u.text.split()) > 25]
+    return [
+        u
+        for u in out
+        if len(pages_by_shape[_shape(u.text)]) < 2 or len(u.text.split()) > 25 or (asked and asked(u.text))
+    ]
 
 
 def resolved_units(hits: list[Any], library: Any, role: str, depth: int = 8) -> list[Unit]:

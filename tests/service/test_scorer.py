@@ -350,6 +350,45 @@ def test_when_a_meeting_ended_is_answered_by_the_line_it_closed_on():
     assert not scorer.asks_closing_time(analyse("Is the school closing?"))  # not a when-question
 
 
+def test_a_chair_written_with_one_bare_initial_in_a_members_list_is_a_person():
+    # two parish councils' lists of those present: the chair is the name beside "(Chair)"
+    q = analyse("Who chaired the parish council meeting of 3 September 2019?")
+    for line in (
+        "Councillors D Thompson (Chair) , N Armstrong, M Atkinson, R Robson and P Clarke",
+        "PRESENT: Cllrs R Lester (Chairman), D Bonner, S Edgell, C Edwards",
+    ):
+        assert abstain.missing_kind(q, _units(line)) is None, line
+    assert abstain.missing_kind(q, _units("The Chairman welcomed everyone to the meeting.")) is not None
+    # the question already names that chair: the line adds no one
+    named = analyse("Who chaired the parish council after D Thompson?")
+    assert abstain.missing_kind(named, _units("Councillors D Thompson (Chair)")) is not None
+
+
+def test_page_furniture_is_dropped_unless_it_is_what_the_question_asks():
+    # two councils with one clerk close their minutes in the same words: as a shape on two pages
+    # it looks like a running footer, but it answers "when did the meeting end?"
+    hits = [
+        SimpleNamespace(
+            text=f"Item {n}.\nThe Chairman brought the meeting to a close at 8.{n}5pm",
+            doc_id=d,
+            pdf_page=3,
+            chunk_id=d,
+            header="",
+            meeting_date=None,
+            minute=None,
+            source=f"{d}.pdf",
+        )
+        for n, d in ((2, "a"), (3, "b"))
+    ]
+    closing = [u.text for u in extractive.units_from_hits(hits) if "close" in u.text]
+    assert closing == []
+    kept = extractive.units_from_hits(hits, asked=scorer.CLOSING_LINE.search)
+    assert [u.text for u in kept if "close" in u.text] == [
+        "The Chairman brought the meeting to a close at 8.25pm",
+        "The Chairman brought the meeting to a close at 8.35pm",
+    ]
+
+
 def test_a_mover_written_with_initials_is_a_person():
     # resolution-numbered minutes (an Ontario township) and a Welsh community council's minutes
     q = analyse("Who moved and seconded the meeting schedule?")
