@@ -266,7 +266,13 @@ def open_engine(corpus_paths: list[Path], data_dir: Path, reuse: bool = False) -
         library = open_library(settings)
     elif not corpus.prepare_data_dir(data_dir, manifest):
         library = open_library(settings)
-        ingest(library, files)
+        if failed := ingest(library, files):
+            # Fitting without a paper labels every question about it unanswerable, silently; and a
+            # recorded manifest would let --reuse-index keep the hole after the cause is fixed.
+            raise SystemExit(
+                f"fit_scorer: {failed} paper(s) failed to ingest (above); fix the cause "
+                "(a scan needs Tesseract: make system-deps) and run again"
+            )
         corpus.record(data_dir, manifest)
     else:
         library = open_library(settings)

@@ -188,7 +188,8 @@ def run(o: Options) -> int:
             log(f"reusing {data_dir}: it holds the same {len(files)} files")
         else:
             failed = ingest(library, files)
-            corpus.record(data_dir, manifest)
+            if not failed:  # a dir missing a paper is never reused: the next run ingests again
+                corpus.record(data_dir, manifest)
         ingest_s = time.perf_counter() - started
 
         answerer: Answerer = EngineAnswerer(settings, library) if o.mode == "engine" else RetrievalAnswerer(library)

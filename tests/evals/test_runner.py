@@ -193,6 +193,24 @@ def test_questions_only_file_writes_answers_and_skips_scores(setup: dict[str, Pa
     assert not js.exists()
 
 
+def test_a_data_dir_missing_a_paper_is_ingested_again_next_time(
+    setup: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a scan fails without OCR: the run says so (exit 1), and the next run does not reuse the hole
+    data = setup["tmp"] / "data"
+    real = FakeLibrary.ingest_file
+
+    def without_beta(self: FakeLibrary, path: Path) -> FakeResult:
+        return FakeResult("failed", path.name) if path.name == "beta.pdf" else real(self, path)
+
+    monkeypatch.setattr(FakeLibrary, "ingest_file", without_beta)
+    assert runner.main(_argv(setup, setup["gold"], "--data-dir", str(data))) == 1
+    monkeypatch.setattr(FakeLibrary, "ingest_file", real)
+    FakeLibrary.ingested = []
+    assert runner.main(_argv(setup, setup["gold"], "--data-dir", str(data))) == 0
+    assert sorted(FakeLibrary.ingested) == ["alpha.pdf", "beta.pdf"]
+
+
 def test_data_dir_is_reused_only_for_the_same_files(setup: dict[str, Path]) -> None:
     data = setup["tmp"] / "data"
     assert runner.main(_argv(setup, setup["gold"], "--data-dir", str(data))) == 0
