@@ -301,7 +301,7 @@ _ROLE_WORDS = {"chair", "chairman", "chairwoman", "chairperson", "vice", "cllr",
 def _role_holder(text: str, qtext: str) -> bool:
     """The role the question asks about, printed beside a name the question does not hold, as
     roles.py reads it: members' lists write the chair with one bare initial ("Councillors D
-    Thompson (Chair), N Armstrong", "Cllrs R Lester (Chairman), D Bonner"), which is no name to
+    Example (Chair), N Other", "Cllrs R Sample (Chairman), D Other"), which is no name to
     `_new_name` (a lone capital is as often a word: "A Report")."""
     for r in roles_asked(qtext):
         for m in ROLE_LINES[r][1].finditer(text) if r in ROLE_LINES else ():
