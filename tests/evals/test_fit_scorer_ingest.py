@@ -4,24 +4,15 @@ manifest would let --reuse-index keep the hole after the cause was fixed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from reportlab.pdfgen import canvas
 
 from evals import corpus, fit_scorer
+from tests.evals.test_runner import FakeResult
 
 pytestmark = pytest.mark.unit
-
-
-@dataclass
-class _Result:
-    status: str
-    source: str
-
-    def summary(self) -> str:
-        return f"{self.status} {self.source}"
 
 
 class _LibraryWithoutOcr:
@@ -29,7 +20,7 @@ class _LibraryWithoutOcr:
         pass
 
     def ingest_files(self, paths: list[Path]):
-        return (_Result("failed" if "scan" in p.name else "added", p.name) for p in paths)
+        return (FakeResult("failed" if "scan" in p.name else "added", p.name) for p in paths)
 
 
 def _pdf(path: Path) -> None:

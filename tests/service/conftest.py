@@ -155,3 +155,22 @@ def settings(tmp_path: Path):
     from cllr.settings import Settings
 
     return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def engine_over(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`engine_over(papers, name)`: the real engine over real papers, indexed into a fresh data dir
+    (integration tests; each paper must ingest)."""
+
+    def build(papers: list[Path], name: str) -> Any:
+        from cllr.settings import Settings
+        from index.library import Library
+        from service.engine import build_engine
+
+        settings = Settings(data_dir=tmp_path_factory.mktemp(name))
+        lib = Library(settings)
+        for path in papers:
+            assert lib.ingest_file(path).status == "added", path
+        return build_engine(settings, library=lib)
+
+    return build

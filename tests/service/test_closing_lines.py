@@ -10,17 +10,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory, shared_dir):
-    from cllr.settings import Settings
-    from index.library import Library
-    from service.engine import build_engine
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("closing"))
-    lib = Library(settings)
+def engine(engine_over, shared_dir):
     minutes = shared_dir / "corpus" / "councils" / "minutes"
-    for name in ("milburn-pc_minutes_2019-03-05.pdf", "tayport-cc_minutes_2023-12-04.pdf"):
-        lib.ingest_file(minutes / name)
-    return build_engine(settings, library=lib)
+    names = ("milburn-pc_minutes_2019-03-05.pdf", "tayport-cc_minutes_2023-12-04.pdf")
+    return engine_over([minutes / n for n in names], "closing")
 
 
 @pytest.mark.parametrize(

@@ -13,18 +13,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
+def engine(engine_over):
     if not SHARED.is_dir():
         pytest.skip("../shared is absent")
-    from cllr.settings import Settings
-    from index.library import Library
-    from service.engine import build_engine
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("front-and-minutes"))
-    lib = Library(settings)
-    for name in ("kent-cabinet-2025-01-30-agenda-frontsheet.pdf", "kent-cabinet-2025-01-30-minutes.pdf"):
-        assert lib.ingest_file(SHARED / "corpus" / "external" / name).status == "added"
-    return build_engine(settings, library=lib)
+    names = ("kent-cabinet-2025-01-30-agenda-frontsheet.pdf", "kent-cabinet-2025-01-30-minutes.pdf")
+    return engine_over([SHARED / "corpus" / "external" / n for n in names], "front-and-minutes")
 
 
 def test_front_sheet_item_names_the_minute_that_records_it(engine):

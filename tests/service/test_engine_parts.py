@@ -13,21 +13,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.shared]
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory, shared_dir):
-    from cllr.settings import Settings
-    from index.library import Library
-    from service.engine import build_engine
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("parts"))
-    lib = Library(settings)
+def engine(engine_over, shared_dir):
     ofsted = shared_dir / "corpus" / "councils" / "ofsted"
-    for path in [
+    papers = [
         ofsted / "manchester_sif-lscb_2014-09-03.pdf",
         ofsted / "manchester_ilacs-standard_2025-11-11.pdf",
         *sorted(SAMPLES.glob("*.pdf")),  # another council's papers of 2025, Ofsted findings among them
-    ]:
-        lib.ingest_file(path)
-    return build_engine(settings, library=lib)
+    ]
+    return engine_over(papers, "parts")
 
 
 def test_a_change_between_two_inspections_quotes_each_years_grade_from_its_own_report(engine):
