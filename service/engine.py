@@ -13,7 +13,7 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from cllr.settings import Settings
 from index.filters import may_see_restricted
@@ -41,7 +41,7 @@ SEARCH_DEPTH = 40  # passages fetched before the papers the question names are p
 EMBED_LIMIT = 0
 SEARCH_K = 25  # passages retrieved and returned in `retrieved`
 FRONT_SHEET_AT = 2  # where a named day's meeting front sheet joins the passages
-ROLE_DOCS = 6  # top passages whose papers are read for a role printed beside a name
+ROLE_DOCS = 6  # top passages whose papers are read for the lines a question asks for (roles, closing time)
 ROLE_LINES_AT = 2
 ROLE_LINES_PER_DOC = 3
 JUDGEMENTS_PER_DOC = 8  # judgement records per retrieved report read for an Ofsted question
@@ -190,8 +190,7 @@ class AnswerEngine:
         hits = self.library.search(standalone, filters=filters, role=role, k=SEARCH_DEPTH)
         hits = rerank(hits, sq, self._places(), lambda d: self.doc_text(d, role))[:SEARCH_K]
         hits = self._with_front_sheets(hits, sq, role)
-        hits = self._with_role_lines(hits, sq, role)
-        hits = self._with_closing_lines(hits, sq, role)
+        hits = self._with_asked_lines(hits, sq, role)
         return self._with_judgements(hits, sq, role)
 
     def candidates(
@@ -314,32 +313,25 @@ class AnswerEngine:
         rest = [h for h in hits[FRONT_SHEET_AT:] if h.chunk_id not in moved]
         return hits[:FRONT_SHEET_AT] + extra + rest
 
-    def _with_closing_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
-        """ "What time did the meeting end?": the line each of the top papers closes on ("The
-        Chairman brought the meeting to a close at 8.35pm") joins the passages. Search seldom
-        finds it: it shares no word with the question but "meeting"."""
+    def _with_asked_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
+        """Lines of the top papers that state what the question's kind asks for join the passages;
+        search ranks them low, being a name and a title, or a time, in a long passage:
+        - "who chairs / led / wrote / is the director": the role printed beside a name (roles.py);
+        - "what time did the meeting end?": the line it closed on ("The Chairman brought the
+          meeting to a close at 8.35pm"), which shares no word with the question but "meeting"."""
         papers = self._evidence
-        if papers is None or not hits or not scorer.asks_closing_time(q):
-            return hits
-        docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
-        extra = evidence.lines_matching(
-            papers, docs, scorer.CLOSE_WORDS, scorer.CLOSING_LINE, role=role, limit=len(docs)
-        )
-        return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
-
-    def _with_role_lines(self, hits: list[Any], q: Question, role: str) -> list[Any]:
-        """ "Who chairs / led / wrote / is the director": the lines of the retrieved papers that
-        print that role beside a name join the passages (see service/answer/roles.py)."""
-        papers = self._evidence
-        asked = [r for r in roles_asked(q.text) if r in ROLE_LINES] if "person" in q.kinds else []
-        if papers is None or not asked or not hits:
+        wanted: list[tuple[Sequence[str], re.Pattern[str], int]] = []
+        if scorer.asks_closing_time(q):
+            wanted.append((scorer.CLOSE_WORDS, scorer.CLOSING_LINE, 1))
+        if "person" in q.kinds:
+            wanted += [(*ROLE_LINES[r], ROLE_LINES_PER_DOC) for r in roles_asked(q.text) if r in ROLE_LINES]
+        if papers is None or not wanted or not hits:
             return hits
         docs = list(dict.fromkeys(h.doc_id for h in hits[:ROLE_DOCS]))
         extra: list[Any] = []
-        for r in asked:
-            words, pattern = ROLE_LINES[r]
+        for words, pattern, per_doc in wanted:
             for d in docs:  # in the order search ranked the papers, a few lines from each
-                extra += evidence.lines_matching(papers, [d], words, pattern, role=role, limit=ROLE_LINES_PER_DOC)
+                extra += evidence.lines_matching(papers, [d], words, pattern, role=role, limit=per_doc)
         return hits[:ROLE_LINES_AT] + extra + hits[ROLE_LINES_AT:] if extra else hits
 
     def _with_judgements(self, hits: list[Any], q: Question, role: str) -> list[Any]:

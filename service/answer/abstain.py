@@ -303,8 +303,8 @@ def _role_holder(text: str, qtext: str) -> bool:
     roles.py reads it: members' lists write the chair with one bare initial ("Councillors D
     Example (Chair), N Other", "Cllrs R Sample (Chairman), D Other"), which is no name to
     `_new_name` (a lone capital is as often a word: "A Report")."""
-    for r in roles_asked(qtext):
-        for m in ROLE_LINES[r][1].finditer(text) if r in ROLE_LINES else ():
+    for _, pattern in (ROLE_LINES[r] for r in roles_asked(qtext) if r in ROLE_LINES):
+        for m in pattern.finditer(text):
             words = re.findall(r"[A-Z][A-Za-z'-]{2,}", m.group(0))
             if any(w.lower() not in qtext and w.lower() not in _ROLE_WORDS for w in words):
                 return True

@@ -141,10 +141,16 @@ def held_on_asked_day(meeting_date: str | None, q: Question) -> bool:
     return bool(md) and any(md.endswith(f"-{month_number(m)}-{int(d):02d}") for d, m in q.days)
 
 
+# "What time did the meeting end?", "when did it finish?": a date-kind question about an ending.
+_ASKS_CLOSE = re.compile(r"\b(end|ends|ended|finish\w*|close|closed|closing|adjourn\w*)\b", re.I)
+
+
 def analyse(text: str) -> Question:
     t = clean(text)
     stems = list(dict.fromkeys(content_stems(t)))
     kinds = {k for k, rx in _KINDS if rx.search(t)}
+    if "date" in kinds and _ASKS_CLOSE.search(t):
+        kinds.add("closing")
     years: set[str] = set()
     for m in _YEAR.finditer(t):
         years.add(m.group(1))

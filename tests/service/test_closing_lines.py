@@ -29,7 +29,7 @@ def test_the_line_a_meeting_closed_on_joins_passages_that_lacked_it(engine, ques
     q = analyse(question)
     opening = [h for h in engine.library.search(question, role="public", k=40) if h.pdf_page == 1]
     assert not any(closing in h.text for h in opening)  # the front page alone does not say
-    added = engine._with_closing_lines(opening, q, "public")
+    added = engine._with_asked_lines(opening, q, "public")
     assert any(closing in h.text for h in added), [h.text[:80] for h in added]
     _, units = engine.candidates(question, role="public")
     assert any(closing in u.text for u in units if u.features.get("closing_time_line"))
