@@ -50,6 +50,24 @@ def test_a_lines_score_is_the_sigmoid_of_its_features_contributions():
     assert u.score == pytest.approx(1 / (1 + 2.718281828**-u.logit), abs=1e-6)
 
 
+def test_a_line_carries_how_well_the_line_before_it_matches_the_question():
+    # Minutes name the matter on one line and record the outcome on the next: a planning table
+    # ("reference, description" then "Refused") and a community council's list ("No objection").
+    model = scorer.ScorerModel(coef={"lexical": 1.0, "prev_lexical": 1.0}, intercept=0.0)
+    for text, outcome in (
+        ("Planning ref 3/99/0001/HH, 4 Example Lane: demolition of a garden shed.\nRefused.", "Refused."),
+        ("E/00001 Garden shed at Example Farm.\nNo objection.", "No objection."),
+    ):
+        q = analyse("What was decided on the application for the garden shed?")
+        units = _units(text)
+        idf = extractive.idf_table(units, q)
+        scorer.score_units(units, q, idf, None, {}, lambda u: None, model)
+        first, after = units
+        assert after.text == outcome
+        assert first.features.get("prev_lexical", 0.0) == 0.0
+        assert after.features["prev_lexical"] == pytest.approx(first.lexical) and first.lexical > 0
+
+
 def test_features_are_facts_about_the_line_and_the_questions_shape():
     q = analyse("Who chaired the meeting?")
     assert scorer.kind_features(q, "Present: Councillor A Example (Chair), Councillor B Sample") == {
