@@ -28,6 +28,7 @@ from service.answer.roles import roles_asked
 from service.answer.text import STOPWORDS, content_stems
 
 WEIGHTS_PATH = Path(__file__).with_name("scorer_weights.json")
+PREV_LINES = 3  # how far up a line's passage the matter it answers is looked for (prev_lexical)
 
 UNIT_FEATURES: tuple[str, ...] = (
     "lexical",  # IDF share of the question's stems the line (or its passage header) has
@@ -211,7 +212,9 @@ _PLACE = re.compile(
 _PLACE_FIELD = re.compile(r"^\s*(Place|Venue|Location)\s*:", re.I)
 _DECISION = re.compile(
     r"\b(resolved|agreed|endorsed?|approved?|noted|recommend\w*|decided|"
-    r"carried|lost|moved|seconded|postpone\w*|defer\w*|refer\w*)\b",
+    r"carried|lost|moved|seconded|postpone\w*|defer\w*|refer\w*|"
+    # what a council says of a planning application: "Refuse", "No objection", "Permitted"
+    r"refus\w*|granted|permitted|object|objections?|objected|withdrawn)\b",
     re.I,
 )
 _GRADE = re.compile(r"\b(inadequate|requires? improvement|outstanding|good|adequate|grade \d)\b", re.I)
@@ -466,6 +469,12 @@ def score_units(
     # what was done on the next (an application's reference and description, then "Refused" or
     # "No objection"; a motion's heading, then "Carried").
     lexical_at = {(id(u.hit), u.pos): u.lexical for u in units}
+
+    def before(u: Any) -> float:
+        # A table read row by row splits one entry over lines (a reference, a description cut in
+        # two, then "Refuse"), so the matter may sit a few lines up.
+        return max((lexical_at.get((id(u.hit), u.pos - k), 0.0) for k in range(1, PREV_LINES + 1)), default=0.0)
+
     for i, u in enumerate(units):
         u.features = unit_features(
             q,
@@ -475,7 +484,7 @@ def score_units(
             sims[i] if sims else 0.0,
             paper.get(u.hit.doc_id, {}),
             kind_held(u),
-            prev_lexical=lexical_at.get((id(u.hit), u.pos - 1), 0.0),
+            prev_lexical=before(u),
         )
         u.logit = model.logit(u.features)
         u.score = _sigmoid(u.logit)

@@ -68,6 +68,28 @@ def test_a_line_carries_how_well_the_line_before_it_matches_the_question():
         assert after.features["prev_lexical"] == pytest.approx(first.lexical) and first.lexical > 0
 
 
+def test_a_table_row_split_over_lines_still_carries_its_matter_to_the_outcome_cell():
+    # A planning table read cell by cell: reference, the description cut in two, then the outcome.
+    q = analyse("What was decided on the application for the garden shed?")
+    units = _units("Planning ref 3/99/0001/HH garden shed\nDemolition of\nan old wall.\nRefuse 25/9/17.")
+    idf = extractive.idf_table(units, q)
+    scorer.score_units(units, q, idf, None, {}, lambda u: None, scorer.ScorerModel(coef={}, intercept=0.0))
+    matter, *_, outcome = units
+    assert outcome.text.startswith("Refuse")
+    assert outcome.features["prev_lexical"] == pytest.approx(matter.lexical) and matter.lexical > 0
+    rows = "\n".join(f"Row {n}: a longer line about another matter entirely, number {n}." for n in range(3))
+    far = _units(f"Planning ref 3/99/0001/HH garden shed\n{rows}\nRefuse.")
+    scorer.score_units(far, q, extractive.idf_table(far, q), None, {}, lambda u: None, scorer.ScorerModel(coef={}, intercept=0.0))
+    assert "prev_lexical" not in far[-1].features  # more than PREV_LINES lines up: another row
+
+
+def test_what_a_council_says_of_a_planning_application_is_a_decision():
+    q = analyse("What did the council decide on the application for stables?")
+    for outcome in ("Refuse", "No objection", "Object on the following grounds:", "Permitted", "Granted"):
+        assert "decision_word" in scorer.kind_features(q, outcome), outcome
+    assert "decision_word" not in scorer.kind_features(q, "Stables for six horses, land opposite the chapel")
+
+
 def test_features_are_facts_about_the_line_and_the_questions_shape():
     q = analyse("Who chaired the meeting?")
     assert scorer.kind_features(q, "Present: Councillor A Example (Chair), Councillor B Sample") == {
