@@ -150,7 +150,7 @@ def _agenda_before_outcome(q: Question, best: Unit) -> str | None:
 
 _ASKS_OUTCOME = re.compile(
     r"\b(find|found|decide|decided|set|agreed?|rated?|judged?|conclude|concluded|resolved?|"
-    r"outcome|result)\b",
+    r"outcome|result|elected|appointed|approved|happened)\b",
     re.I,
 )
 
@@ -225,6 +225,22 @@ def asks_rating(q: Question) -> bool:
 
 
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
+# "Who moved it?", "who proposed and seconded them?", "which councillors moved and seconded the
+# motion?", "who moved adjourning the meeting?": the question asks who put a motion. Not "the
+# proposed development".
+_ASKS_MOVER = re.compile(
+    r"\bwho\s+(?:moved|proposed|seconded)\b|\b(?:moved|proposed)\s+and\s+seconded\b|"
+    r"\b(?:moved|proposed|seconded)\s+(?:it|that|them|this)\b|\b(?:moved|seconded)\s+\w+ing\b|"
+    r"\b(?:mover|proposer|seconder)s?\b",
+    re.I,
+)
+# Minutes record who put a motion as "It was proposed by Cllr A, seconded by Cllr B", "Mr A proposed
+# that ...", "Moved by: A Seconded by: B", or a resolution number with the movers' initials and names
+# ("R2023-218 A. Example, B. Other:").
+_MOVER_RECORD = re.compile(
+    r"(?i:\b(?:propos(?:ed|er|ing)|moved|seconded|mover|seconder)\b)|"
+    r"\b[A-Z]{0,3}\d{2,4}[-/]\d+\s+(?:[A-Z]\.\s?){1,3}[A-Z][a-z]+",
+)
 _DURATION = re.compile(
     r"\b(?:since|from)\s+(?:(?:early|mid|late)[- ])?(?:(?:" + MONTH_RE + r")\w*\s+)?(?:19|20)\d\d\b|"
     r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+"
@@ -236,6 +252,17 @@ _DURATION = re.compile(
 def _follows(u: Unit, before: Unit) -> bool:
     """u is the sentence right after `before` in the same passage."""
     return u.hit is before.hit and u.pos == before.pos + 1
+
+
+def _person_missing(q: Question, chosen: list[Unit], qtext: str, known_places: frozenset[str]) -> str | None:
+    """ "Who …?" wants a person the question does not name; "who moved it?" wants the minutes' record
+    of who put the motion."""
+    if "person" in q.kinds and "count" not in q.kinds:
+        if not any(_new_name(u.text, qtext, known_places) or _role_holder(u.text, qtext) for u in chosen):
+            return "no person named in evidence"
+    if "person" in q.kinds and _ASKS_MOVER.search(qtext) and not any(_MOVER_RECORD.search(u.text) for u in chosen):
+        return "no mover or seconder recorded in evidence"
+    return None
 
 
 def missing_kind(
@@ -258,9 +285,9 @@ def missing_kind(
         lasted = _HOW_LONG.search(qtext) and any(_DURATION.search(u.text) for u in about)
         if not nums and not lasted:
             return "no figure in evidence"
-    if "person" in q.kinds and "count" not in q.kinds:
-        if not any(_new_name(u.text, qtext, known_places) or _role_holder(u.text, qtext) for u in chosen):
-            return "no person named in evidence"
+    person = _person_missing(q, chosen, qtext, known_places)
+    if person:
+        return person
     # "How many voted for it?" / "who voted against?": only a recorded vote says; a minute that
     # records "Carried" (or a mover and seconder) does not.
     by_member = "vote" in q.kinds and re.search(r"\b(?:each|every)\b", qtext)  # "how did each member vote"
@@ -311,30 +338,28 @@ def _role_holder(text: str, qtext: str) -> bool:
     return False
 
 
+_MOVER_FIELD = re.compile(
+    r"(?i:\b(?:moved|seconded|proposed)\s+by)\s*:?\s*(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
+    r"((?:[A-Z]\.?\s*)*[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)?)"
+)
+
+
 def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset()) -> bool:
     """A person named in the text and not in the question: an honorific and a surname, a name
     with a role in brackets ("A Lowe HMI", "Pat Example, Independent Chair"), or initials
     and a surname ("A C Fenwick"). Title Case phrases alone are not names here: council papers
     are full of them ("National Children and Adult Services Conference")."""
-    for m in _PERSON_STRICT.finditer(text):
-        surname = m.group("surname") or m.group("surname2")
-        if surname and surname.lower() not in qtext:
-            return True
-    for m in _PAIR.finditer(text):
-        first, last = m.group(1), m.group(2)
-        not_names = _NOT_NAMES | known_places
-        if first.lower() not in not_names and last.lower() not in not_names and last.lower() not in qtext:
-            return True
+    not_names = _NOT_NAMES | known_places
+    strict = (m.group("surname") or m.group("surname2") for m in _PERSON_STRICT.finditer(text))
+    pairs = (m.group(2) for m in _PAIR.finditer(text) if not {m.group(1).lower(), m.group(2).lower()} & not_names)
     # initials and a surname, as movers and seconders are written ("S. Foote, D. Yemm", "Cllr. O. Williams")
-    for m in scorer.INITIALS_NAME.finditer(text):
-        surname = m.group(1)
-        if surname.lower() not in qtext and surname.lower() not in _NOT_NAMES | known_places:
-            return True
+    initials = (m.group(1) for m in scorer.INITIALS_NAME.finditer(text) if m.group(1).lower() not in not_names)
+    # whoever a motion's fields name ("Moved by: Alex Example Seconded by: Bo Other That …"), where
+    # the next capitalised word stops the pair above from reading them as names
+    fields = (m.group(1).split()[-1] for m in _MOVER_FIELD.finditer(text))
     # "Who delivers/provides ..." is as often answered by a body as by a person.
-    for m in _ORG.finditer(text):
-        if m.group(0).split()[0].lower() not in qtext:
-            return True
-    return False
+    bodies = (m.group(0).split()[0] for m in _ORG.finditer(text))
+    return any(w and w.lower() not in qtext for names in (strict, pairs, initials, fields, bodies) for w in names)
 
 
 _PAIR = re.compile(r"\b([A-Z][a-z]{2,})\s+([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])")

@@ -79,7 +79,9 @@ def test_a_table_row_split_over_lines_still_carries_its_matter_to_the_outcome_ce
     assert outcome.features["prev_lexical"] == pytest.approx(matter.lexical) and matter.lexical > 0
     rows = "\n".join(f"Row {n}: a longer line about another matter entirely, number {n}." for n in range(3))
     far = _units(f"Planning ref 3/99/0001/HH garden shed\n{rows}\nRefuse.")
-    scorer.score_units(far, q, extractive.idf_table(far, q), None, {}, lambda u: None, scorer.ScorerModel(coef={}, intercept=0.0))
+    scorer.score_units(
+        far, q, extractive.idf_table(far, q), None, {}, lambda u: None, scorer.ScorerModel(coef={}, intercept=0.0)
+    )
     assert "prev_lexical" not in far[-1].features  # more than PREV_LINES lines up: another row
 
 
@@ -221,6 +223,39 @@ def test_a_vote_count_or_who_voted_is_answered_only_by_a_recorded_vote():
     assert abstain.missing_kind(analyse("How many councillors voted for the tender?"), counted) is None
     # was it carried? is answered by "Carried"
     assert abstain.missing_kind(analyse("Was the tender vote carried?"), carried) is None
+
+
+def test_who_moved_a_motion_is_answered_only_where_the_minutes_record_a_mover():
+    # The conventions: "It was proposed by Cllr A, seconded by Cllr B" (a Welsh community
+    # council), "Mr A proposed that …" (a Scottish one), "Moved by: A Seconded by: B" and a
+    # resolution number with the movers' initials and names (Ontario).
+    recorded = (
+        "It was proposed by Cllr. A. Example, seconded by Cllr. B. Other and unanimously agreed to donate £50.",
+        "Mr A Example proposed that a community councillor lay the wreath.",
+        "Moved by: Alex Example Seconded by: Bo Other That the meeting be adjourned.",
+        "R2099-101 A. Example, B. Other:",
+    )
+    unrecorded = _units("Mrs Example was invited to speak about the council adopting the bench.")
+    for asked in ("Who proposed that the council adopt the bench?", "Who moved and seconded it?"):
+        q = analyse(asked)
+        assert abstain.missing_kind(q, unrecorded) == "no mover or seconder recorded in evidence", asked
+        for line in recorded:
+            assert abstain.missing_kind(q, _units(line)) is None, (asked, line)
+    # "the proposed development" is not a question about a mover
+    for other in ("Who objected to the proposed development?", "Who raised the proposed housing scheme?"):
+        assert abstain.missing_kind(analyse(other), unrecorded) is None, other
+    assert abstain.missing_kind(analyse("Who moved adjourning the meeting?"), unrecorded) is not None
+
+
+def test_who_was_elected_at_a_later_meeting_is_not_answered_by_an_earlier_paper():
+    # An earlier meeting's minutes announce the annual meeting ("Dates of the next meetings 7th
+    # May (AGM)"); they cannot say who was elected or appointed at it.
+    units = _units("Dates of the next meetings: 7th May (AGM), 2nd July and 3rd September.")
+    units[0].hit.meeting_date = "2019-03-05"
+    for asked in ("Who was elected chair at the AGM on 7 May 2019?", "Who was appointed clerk in May 2019?"):
+        assert abstain._after_papers(analyse(asked), units), asked
+    units[0].hit.meeting_date = "2019-05-07"
+    assert abstain._after_papers(analyse("Who was elected chair at the AGM on 7 May 2019?"), units) is None
 
 
 def test_an_overall_grade_is_answered_only_where_the_paper_gives_one():
