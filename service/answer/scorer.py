@@ -28,11 +28,9 @@ from service.answer.roles import roles_asked
 from service.answer.text import STOPWORDS, content_stems
 
 WEIGHTS_PATH = Path(__file__).with_name("scorer_weights.json")
-PREV_LINES = 3  # how far up a line's passage the matter it answers is looked for (prev_lexical)
 
 UNIT_FEATURES: tuple[str, ...] = (
     "lexical",  # IDF share of the question's stems the line (or its passage header) has
-    "prev_lexical",  # the same share for the line before it: minutes name the matter, then the outcome
     "semantic",  # MiniLM cosine of line and question
     "rank_prior",  # 1 / (1 + the passage's search rank)
     "figure_new",  # a count is asked, the line has a figure the question does not
@@ -413,16 +411,11 @@ def unit_features(
     sim: float,
     paper: dict[str, float],
     kind_held: bool | None,
-    prev_lexical: float = 0.0,
 ) -> dict[str, float]:
-    """All features of one line for one question (absent = 0). `_cover` has set its `lexical`."""
+    """All features of one line for one question (absent = 0)."""
+    _cover(u, idf, header_stems)
     u.sim = sim
-    f: dict[str, float] = {
-        "lexical": u.lexical,
-        "prev_lexical": prev_lexical,
-        "semantic": sim,
-        "rank_prior": 1.0 / (1 + u.rank),
-    }
+    f: dict[str, float] = {"lexical": u.lexical, "semantic": sim, "rank_prior": 1.0 / (1 + u.rank)}
     f.update(kind_features(q, u.text))
     f.update(_shape_features(u.text))
     if u.resolved and "resolution" in q.kinds:
@@ -463,28 +456,9 @@ def score_units(
     """One pass: each line's features, its logit under the fitted model and its probability
     (`u.score`) of stating the answer."""
     heads = header_stems_of(units)
-    for u in units:
-        _cover(u, idf, heads[id(u.hit)])
-    # A line's predecessor in its passage: minutes often name the matter on one line and record
-    # what was done on the next (an application's reference and description, then "Refused" or
-    # "No objection"; a motion's heading, then "Carried").
-    lexical_at = {(id(u.hit), u.pos): u.lexical for u in units}
-
-    def before(u: Any) -> float:
-        # A table read row by row splits one entry over lines (a reference, a description cut in
-        # two, then "Refuse"), so the matter may sit a few lines up.
-        return max((lexical_at.get((id(u.hit), u.pos - k), 0.0) for k in range(1, PREV_LINES + 1)), default=0.0)
-
     for i, u in enumerate(units):
         u.features = unit_features(
-            q,
-            u,
-            idf,
-            heads[id(u.hit)],
-            sims[i] if sims else 0.0,
-            paper.get(u.hit.doc_id, {}),
-            kind_held(u),
-            prev_lexical=before(u),
+            q, u, idf, heads[id(u.hit)], sims[i] if sims else 0.0, paper.get(u.hit.doc_id, {}), kind_held(u)
         )
         u.logit = model.logit(u.features)
         u.score = _sigmoid(u.logit)

@@ -50,41 +50,6 @@ def test_a_lines_score_is_the_sigmoid_of_its_features_contributions():
     assert u.score == pytest.approx(1 / (1 + 2.718281828**-u.logit), abs=1e-6)
 
 
-def test_a_line_carries_how_well_the_line_before_it_matches_the_question():
-    # Minutes name the matter on one line and record the outcome on the next: a planning table
-    # ("reference, description" then "Refused") and a community council's list ("No objection").
-    model = scorer.ScorerModel(coef={"lexical": 1.0, "prev_lexical": 1.0}, intercept=0.0)
-    for text, outcome in (
-        ("Planning ref 3/99/0001/HH, 4 Example Lane: demolition of a garden shed.\nRefused.", "Refused."),
-        ("E/00001 Garden shed at Example Farm.\nNo objection.", "No objection."),
-    ):
-        q = analyse("What was decided on the application for the garden shed?")
-        units = _units(text)
-        idf = extractive.idf_table(units, q)
-        scorer.score_units(units, q, idf, None, {}, lambda u: None, model)
-        first, after = units
-        assert after.text == outcome
-        assert first.features.get("prev_lexical", 0.0) == 0.0
-        assert after.features["prev_lexical"] == pytest.approx(first.lexical) and first.lexical > 0
-
-
-def test_a_table_row_split_over_lines_still_carries_its_matter_to_the_outcome_cell():
-    # A planning table read cell by cell: reference, the description cut in two, then the outcome.
-    q = analyse("What was decided on the application for the garden shed?")
-    units = _units("Planning ref 3/99/0001/HH garden shed\nDemolition of\nan old wall.\nRefuse 25/9/17.")
-    idf = extractive.idf_table(units, q)
-    scorer.score_units(units, q, idf, None, {}, lambda u: None, scorer.ScorerModel(coef={}, intercept=0.0))
-    matter, *_, outcome = units
-    assert outcome.text.startswith("Refuse")
-    assert outcome.features["prev_lexical"] == pytest.approx(matter.lexical) and matter.lexical > 0
-    rows = "\n".join(f"Row {n}: a longer line about another matter entirely, number {n}." for n in range(3))
-    far = _units(f"Planning ref 3/99/0001/HH garden shed\n{rows}\nRefuse.")
-    scorer.score_units(
-        far, q, extractive.idf_table(far, q), None, {}, lambda u: None, scorer.ScorerModel(coef={}, intercept=0.0)
-    )
-    assert "prev_lexical" not in far[-1].features  # more than PREV_LINES lines up: another row
-
-
 def test_what_a_council_says_of_a_planning_application_is_a_decision():
     q = analyse("What did the council decide on the application for stables?")
     for outcome in ("Refuse", "No objection", "Object on the following grounds:", "Permitted", "Granted"):
