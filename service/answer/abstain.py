@@ -155,6 +155,12 @@ _ASKS_OUTCOME = re.compile(
 )
 
 
+_MEETING_DAY = re.compile(
+    rf"\b(?:meeting|agm)\b[^?]{{0,30}}?(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTH_RE})|\b(?:{MONTH_RE})\w*\s+\d{{1,2}}\b)",
+    re.I,
+)
+
+
 def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
     """A question pinned to a month later than every evidence paper's own date asks what those
     papers could not yet know ("what did Ofsted find at its July 2018 visit" against a June 2018
@@ -162,7 +168,13 @@ def _after_papers(q: Question, chosen: list[Unit]) -> str | None:
     if not q.month_years or not _ASKS_OUTCOME.search(q.text):
         return None
     asked = max(f"{y}-{month_number(m)}" for m, y in q.month_years)
-    dates = [str(getattr(u.hit, "meeting_date", "") or "")[:7] for u in chosen]
+    if len(q.days) == 1 and len(q.years) == 1 and _MEETING_DAY.search(q.text):
+        # a meeting's whole date ("its meeting of 19 December 2023"): to the day, since an earlier
+        # paper of the same month lists the later meeting's date without knowing what it will
+        # decide. Not any date ("agree to close the office on 21 December" is decided before it).
+        (d, m), y = next(iter(q.days)), next(iter(q.years))
+        asked = f"{y}-{month_number(m)}-{int(d):02d}"
+    dates = [str(getattr(u.hit, "meeting_date", "") or "")[: len(asked)] for u in chosen]
     if dates and all(d and d < asked for d in dates):
         return f"question is about {asked}, after the papers ({max(dates)})"
     return None

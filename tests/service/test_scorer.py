@@ -221,6 +221,19 @@ def test_who_was_elected_at_a_later_meeting_is_not_answered_by_an_earlier_paper(
         assert abstain._after_papers(analyse(asked), units), asked
     units[0].hit.meeting_date = "2019-05-07"
     assert abstain._after_papers(analyse("Who was elected chair at the AGM on 7 May 2019?"), units) is None
+    # to the day when the question gives one: a schedule in the 5 December minutes lists the
+    # 19 December meeting, and cannot say what it decided
+    units[0].hit.meeting_date = "2023-12-05"
+    assert abstain._after_papers(analyse("What did the council decide at its meeting of 19 December 2023?"), units)
+    units[0].hit.meeting_date = "2023-12-19"
+    assert (
+        abstain._after_papers(analyse("What did the council decide at its meeting of 19 December 2023?"), units) is None
+    )
+    # a date that is not a meeting's: what was agreed on 5 December is about the 21st
+    units[0].hit.meeting_date = "2023-12-05"
+    assert (
+        abstain._after_papers(analyse("Did the council agree to close the office on 21 December 2023?"), units) is None
+    )
 
 
 def test_an_overall_grade_is_answered_only_where_the_paper_gives_one():
