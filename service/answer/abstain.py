@@ -250,8 +250,16 @@ _ASKS_MOVER = re.compile(
 # that ...", "Moved by: A Seconded by: B", or a resolution number with the movers' initials and names
 # ("R2023-218 A. Example, B. Other:").
 _MOVER_RECORD = re.compile(
-    r"(?i:\b(?:propos(?:ed|er|ing)|moved|seconded|mover|seconder)\b)|"
-    r"\b[A-Z]{0,3}\d{2,4}[-/]\d+\s+(?:[A-Z]\.\s?){1,3}[A-Z][a-z]+",
+    # the verbs as verbs ("proposed by", "moved that", "Mr A Example proposed"), not "the Proposed
+    # Residential Development"
+    r"(?i:\b(?:proposed|moved)\s+(?:by|that)\b|\bseconded\b|\b(?:mover|proposer|seconder)s?\b)|"
+    r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][a-z]+\s+(?:proposed|moved)\b|"
+    rf"\b[A-Z]{{0,3}}\d{{2,4}}[-/]\d+\s+{scorer.INITIALS_NAME.pattern}",
+)
+# the name a motion's "Moved by:" / "Seconded by:" field gives
+_MOVER_FIELD = re.compile(
+    r"(?i:\b(?:moved|seconded|proposed)\s+by)\s*:?\s*(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
+    r"((?:[A-Z]\.?\s*)*[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)?)"
 )
 _DURATION = re.compile(
     r"\b(?:since|from)\s+(?:(?:early|mid|late)[- ])?(?:(?:" + MONTH_RE + r")\w*\s+)?(?:19|20)\d\d\b|"
@@ -348,12 +356,6 @@ def _role_holder(text: str, qtext: str) -> bool:
             if any(w.lower() not in qtext and w.lower() not in _ROLE_WORDS for w in words):
                 return True
     return False
-
-
-_MOVER_FIELD = re.compile(
-    r"(?i:\b(?:moved|seconded|proposed)\s+by)\s*:?\s*(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
-    r"((?:[A-Z]\.?\s*)*[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)?)"
-)
 
 
 def _new_name(text: str, qtext: str, known_places: frozenset[str] = frozenset()) -> bool:

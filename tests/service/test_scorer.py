@@ -201,9 +201,11 @@ def test_who_moved_a_motion_is_answered_only_where_the_minutes_record_a_mover():
         "R2099-101 A. Example, B. Other:",
     )
     unrecorded = _units("Mrs Example was invited to speak about the council adopting the bench.")
+    adjective = _units("Pre-Application Consultation on Proposed Residential Development, Mr A Example.")
     for asked in ("Who proposed that the council adopt the bench?", "Who moved and seconded it?"):
         q = analyse(asked)
         assert abstain.missing_kind(q, unrecorded) == "no mover or seconder recorded in evidence", asked
+        assert abstain.missing_kind(q, adjective) == "no mover or seconder recorded in evidence", asked
         for line in recorded:
             assert abstain.missing_kind(q, _units(line)) is None, (asked, line)
     # "the proposed development" is not a question about a mover
