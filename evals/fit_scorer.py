@@ -38,7 +38,11 @@ from evals.rows import AnswerRow, read_jsonl, write_answers
 from evals.runner import ingest, log, open_library
 from service.answer.scorer import SUPPORT_FEATURES, UNIT_FEATURES, ScorerModel, Selection
 
-FALSE_ABSTENTION_BUDGET = 0.10  # share of answerable questions the support model may decline (issue 17's bound)
+# Share of answerable questions the support model may decline, out of fold. Issue 17's bound is .10
+# on questions nobody has seen; a threshold set at exactly .10 on ~300 training questions (standard
+# error of that rate ~.017) lands above it on a new set about half the time, as every refit at .10
+# did on the dev files (.11-.14), so the fit aims a little more than one standard error under it.
+FALSE_ABSTENTION_BUDGET = 0.08
 C_UNIT = 1.0  # inverse L2 strength of the line model (scikit-learn's default)
 C_SUPPORT = 1.0
 PAIRS_PER_LINE = 20  # other lines of the same question each answering line is compared with
