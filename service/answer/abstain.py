@@ -237,15 +237,8 @@ def asks_rating(q: Question) -> bool:
 
 
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
-# "Who moved it?", "who proposed and seconded them?", "which councillors moved and seconded the
-# motion?", "who moved adjourning the meeting?": the question asks who put a motion. Not "the
-# proposed development".
-_ASKS_MOVER = re.compile(
-    r"\bwho\s+(?:moved|proposed|seconded)\b|\b(?:moved|proposed)\s+and\s+seconded\b|"
-    r"\b(?:moved|proposed|seconded)\s+(?:it|that|them|this)\b|\b(?:moved|seconded)\s+\w+ing\b|"
-    r"\b(?:mover|proposer|seconder)s?\b",
-    re.I,
-)
+# The titles papers put before a person's name.
+_HONORIFIC = r"Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame|Lord|Baroness"
 # Minutes record who put a motion as "It was proposed by Cllr A, seconded by Cllr B", "Mr A proposed
 # that ...", "Moved by: A Seconded by: B", or a resolution number with the movers' initials and names
 # ("R2023-218 A. Example, B. Other:").
@@ -253,12 +246,12 @@ _MOVER_RECORD = re.compile(
     # the verbs as verbs ("proposed by", "moved that", "Mr A Example proposed"), not "the Proposed
     # Residential Development"
     r"(?i:\b(?:proposed|moved)\s+(?:by|that)\b|\bseconded\b|\b(?:mover|proposer|seconder)s?\b)|"
-    r"\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:[A-Z]\.?\s*)*[A-Z][a-z]+\s+(?:proposed|moved)\b|"
+    rf"\b(?:{_HONORIFIC})\.?\s+(?:[A-Z]\.?\s*)*[A-Z][a-z]+\s+(?:proposed|moved)\b|"
     rf"\b[A-Z]{{0,3}}\d{{2,4}}[-/]\d+\s+{scorer.INITIALS_NAME.pattern}",
 )
 # the name a motion's "Moved by:" / "Seconded by:" field gives
 _MOVER_FIELD = re.compile(
-    r"(?i:\b(?:moved|seconded|proposed)\s+by)\s*:?\s*(?:(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+)?"
+    rf"(?i:\b(?:moved|seconded|proposed)\s+by)\s*:?\s*(?:(?:{_HONORIFIC})\.?\s+)?"
     r"((?:[A-Z]\.?\s*)*[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)?)"
 )
 _DURATION = re.compile(
@@ -280,7 +273,7 @@ def _person_missing(q: Question, chosen: list[Unit], qtext: str, known_places: f
     if "person" in q.kinds and "count" not in q.kinds:
         if not any(_new_name(u.text, qtext, known_places) or _role_holder(u.text, qtext) for u in chosen):
             return "no person named in evidence"
-    if "person" in q.kinds and _ASKS_MOVER.search(qtext) and not any(_MOVER_RECORD.search(u.text) for u in chosen):
+    if "mover" in q.kinds and not any(_MOVER_RECORD.search(u.text) for u in chosen):
         return "no mover or seconder recorded in evidence"
     return None
 
@@ -405,7 +398,7 @@ majestys inspector inspectors quality commission care act children and
 
 
 _PERSON_STRICT = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Professor|Sir|Dame|Lord|Baroness)\.?\s+(?:[A-Z]\.?\s+){0,3}"
+    rf"\b(?:{_HONORIFIC})\.?\s+(?:[A-Z]\.?\s+){{0,3}}"
     r"(?:[A-Z][a-z]+\s+)?(?P<surname>[A-Z][A-Za-z'-]+)|"
     r"\b[A-Z][a-z]+\s+(?P<surname2>[A-Z][a-z]{2,})\s*(?:HMI|\(|,\s*(?:the\s+)?(?:Independent|Interim|Acting|Chair|"
     r"Director|Head|Corporate|Cabinet|Leader|Lead|Assistant|Executive|Chief|Senior|Service|Deputy))"

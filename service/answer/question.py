@@ -145,12 +145,25 @@ def held_on_asked_day(meeting_date: str | None, q: Question) -> bool:
 _ASKS_CLOSE = re.compile(r"\b(end|ends|ended|finish\w*|close|closed|closing|adjourn\w*)\b", re.I)
 
 
+# "Who moved it?", "who proposed and seconded them?", "which councillors moved and seconded the
+# motion?", "who moved adjourning the meeting?": the question asks who put a motion. Not "the
+# proposed development".
+_ASKS_MOVER = re.compile(
+    r"\bwho\s+(?:moved|proposed|seconded)\b|\b(?:moved|proposed)\s+and\s+seconded\b|"
+    r"\b(?:moved|proposed|seconded)\s+(?:it|that|them|this)\b|\b(?:moved|seconded)\s+\w+ing\b|"
+    r"\b(?:mover|proposer|seconder)s?\b",
+    re.I,
+)
+
+
 def analyse(text: str) -> Question:
     t = clean(text)
     stems = list(dict.fromkeys(content_stems(t)))
     kinds = {k for k, rx in _KINDS if rx.search(t)}
     if "date" in kinds and _ASKS_CLOSE.search(t):
         kinds.add("closing")
+    if "person" in kinds and _ASKS_MOVER.search(t):
+        kinds.add("mover")
     years: set[str] = set()
     for m in _YEAR.finditer(t):
         years.add(m.group(1))
